@@ -1,0 +1,62 @@
+/* What the library knows about each rule, all expanded from the one list. */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct {
+  const char *name;
+  int states;
+  unsigned uses;
+  ob_hparams defaults;
+  double bound_exact, bound_fma;
+} algo_info;
+
+static const algo_info algos[OB_ALGO_COUNT] = {
+#define OB_ALGO(ID, nm, st, uses_, lr, mom, dec, b1, b2, eps_, bx, bf)                      \
+  [OB_##ID] = {#nm, st, uses_, {lr, mom, dec, b1, b2, eps_}, bx, bf},
+#include "optbench_algos.def"
+#undef OB_ALGO
+};
+
+int ob_algo_valid(ob_algo a) { return (unsigned)a < OB_ALGO_COUNT; }
+
+const char *ob_algo_name(ob_algo a) { return ob_algo_valid(a) ? algos[a].name : NULL; }
+
+int ob_algo_from_name(const char *name) {
+  if (name)
+    for (int a = 0; a < OB_ALGO_COUNT; a++)
+      if (strcmp(algos[a].name, name) == 0)
+        return a;
+  return -1;
+}
+
+int ob_state_count(ob_algo a) { return ob_algo_valid(a) ? algos[a].states : -1; }
+
+unsigned ob_hparams_used(ob_algo a) { return ob_algo_valid(a) ? algos[a].uses : 0; }
+
+ob_hparams ob_defaults(ob_algo a) {
+  ob_hparams zero = {0};
+  return ob_algo_valid(a) ? algos[a].defaults : zero;
+}
+
+double ob_error_bound(ob_algo a, const ob_variant *v) {
+  if (!ob_algo_valid(a) || !ob_variant_valid(v))
+    return -1.0;
+  return v->fma ? algos[a].bound_fma : algos[a].bound_exact;
+}
+
+static int nonneg(float x) { return isfinite(x) && x >= 0.0f; }   /* lr, eps */
+static int unit(float x) { return isfinite(x) && x >= 0.0f && x < 1.0f; } /* rates: [0, 1) */
+
+ob_status ob_hparams_check(ob_algo a, const ob_hparams *hp) {
+  if (!ob_algo_valid(a) || !hp)
+    return OB_EINVAL;
+  const unsigned u = algos[a].uses;
+  if (((u & OB_HP_LR) && !nonneg(hp->lr)) || ((u & OB_HP_EPS) && !nonneg(hp->eps)) ||
+      ((u & OB_HP_MOMENTUM) && !unit(hp->momentum)) ||
+      ((u & OB_HP_DECAY) && !unit(hp->decay_rate)) || ((u & OB_HP_BETA1) && !unit(hp->beta1)) ||
+      ((u & OB_HP_BETA2) && !unit(hp->beta2)))
+    return OB_EHPARAM;
+  return OB_OK;
+}

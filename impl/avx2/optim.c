@@ -1,0 +1,5 @@
+/* The update rules for avx2: its vector helpers and the shared body. */
+#include "kernel.h"
+#include "vec.h"
+
+#include "simd/optim_body.h"

@@ -1,0 +1,29 @@
+/* Vector helpers for AVX2 with FMA: 8 floats. The tail uses masked loads and
+ * stores (vmaskmovps), which neither read nor write the masked-out lanes. */
+#include <immintrin.h>
+
+#define OB_VL 8
+#define OB_INLINE inline __attribute__((always_inline))
+typedef __m256 vf;
+
+static OB_INLINE __m256i lanes_below(size_t w) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)w), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+static OB_INLINE vf vset1(float x) { return _mm256_set1_ps(x); }
+static OB_INLINE vf vload(const float *p, size_t w) {
+  return w == OB_VL ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, lanes_below(w));
+}
+static OB_INLINE void vstore(float *p, vf x, size_t w) {
+  if (w == OB_VL)
+    _mm256_storeu_ps(p, x);
+  else
+    _mm256_maskstore_ps(p, lanes_below(w), x);
+}
+static OB_INLINE vf vadd(vf a, vf b) { return _mm256_add_ps(a, b); }
+static OB_INLINE vf vsub(vf a, vf b) { return _mm256_sub_ps(a, b); }
+static OB_INLINE vf vmul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+static OB_INLINE vf vdiv(vf a, vf b) { return _mm256_div_ps(a, b); }
+static OB_INLINE vf vsqrt(vf a) { return _mm256_sqrt_ps(a); }
+static OB_INLINE vf vfmadd(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }   /* a*b + c */
+static OB_INLINE vf vfnmadd(vf a, vf b, vf c) { return _mm256_fnmadd_ps(a, b, c); } /* c - a*b */
+static OB_INLINE vf vfmsub(vf a, vf b, vf c) { return _mm256_fmsub_ps(a, b, c); }   /* a*b - c */

@@ -1,0 +1,27 @@
+/* Vector helpers for AVX-512F with FMA: 16 floats. The tail uses an opmask,
+ * so masked-out lanes are neither read nor written (and cannot fault). */
+#include <immintrin.h>
+
+#define OB_VL 16
+#define OB_INLINE inline __attribute__((always_inline))
+typedef __m512 vf;
+
+static OB_INLINE __mmask16 lanes_below(size_t w) { return (__mmask16)((1u << w) - 1u); }
+static OB_INLINE vf vset1(float x) { return _mm512_set1_ps(x); }
+static OB_INLINE vf vload(const float *p, size_t w) {
+  return w == OB_VL ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(lanes_below(w), p);
+}
+static OB_INLINE void vstore(float *p, vf x, size_t w) {
+  if (w == OB_VL)
+    _mm512_storeu_ps(p, x);
+  else
+    _mm512_mask_storeu_ps(p, lanes_below(w), x);
+}
+static OB_INLINE vf vadd(vf a, vf b) { return _mm512_add_ps(a, b); }
+static OB_INLINE vf vsub(vf a, vf b) { return _mm512_sub_ps(a, b); }
+static OB_INLINE vf vmul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+static OB_INLINE vf vdiv(vf a, vf b) { return _mm512_div_ps(a, b); }
+static OB_INLINE vf vsqrt(vf a) { return _mm512_sqrt_ps(a); }
+static OB_INLINE vf vfmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }   /* a*b + c */
+static OB_INLINE vf vfnmadd(vf a, vf b, vf c) { return _mm512_fnmadd_ps(a, b, c); } /* c - a*b */
+static OB_INLINE vf vfmsub(vf a, vf b, vf c) { return _mm512_fmsub_ps(a, b, c); }   /* a*b - c */

@@ -1,0 +1,35 @@
+/* Vector helpers for SSE2: 4 floats, no FMA. The tail is staged through a
+ * small buffer, so nothing past n is read or written. */
+#include <emmintrin.h>
+#include <string.h>
+
+#define OB_VL 4
+#define OB_INLINE inline __attribute__((always_inline))
+typedef __m128 vf;
+
+static OB_INLINE vf vset1(float x) { return _mm_set1_ps(x); }
+static OB_INLINE vf vload(const float *p, size_t w) {
+  if (w == OB_VL)
+    return _mm_loadu_ps(p);
+  float buf[OB_VL] = {0};
+  memcpy(buf, p, w * sizeof(float));
+  return _mm_loadu_ps(buf);
+}
+static OB_INLINE void vstore(float *p, vf x, size_t w) {
+  if (w == OB_VL) {
+    _mm_storeu_ps(p, x);
+    return;
+  }
+  float buf[OB_VL];
+  _mm_storeu_ps(buf, x);
+  memcpy(p, buf, w * sizeof(float));
+}
+static OB_INLINE vf vadd(vf a, vf b) { return _mm_add_ps(a, b); }
+static OB_INLINE vf vsub(vf a, vf b) { return _mm_sub_ps(a, b); }
+static OB_INLINE vf vmul(vf a, vf b) { return _mm_mul_ps(a, b); }
+static OB_INLINE vf vdiv(vf a, vf b) { return _mm_div_ps(a, b); }
+static OB_INLINE vf vsqrt(vf a) { return _mm_sqrt_ps(a); }
+/* a*b + c, c - a*b, a*b - c: two roundings each, the scalar order */
+static OB_INLINE vf vfmadd(vf a, vf b, vf c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+static OB_INLINE vf vfnmadd(vf a, vf b, vf c) { return _mm_sub_ps(c, _mm_mul_ps(a, b)); }
+static OB_INLINE vf vfmsub(vf a, vf b, vf c) { return _mm_sub_ps(_mm_mul_ps(a, b), c); }

@@ -1,0 +1,50 @@
+/* ob_step: check every argument, derive the coefficients, run the kernel. */
+#include <stdint.h>
+
+#include "internal.h"
+
+int ob_ranges_overlap(const void *a, size_t abytes, const void *b, size_t bbytes) {
+  const uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+  return abytes && bbytes && x < y + bbytes && y < x + abytes;
+}
+
+/* n floats starting at p fit in the address space */
+static int fits(const float *p, size_t n) {
+  return n <= PTRDIFF_MAX / sizeof(float) && (uintptr_t)p <= UINTPTR_MAX - n * sizeof(float);
+}
+
+ob_status ob_check_arrays(ob_algo algo, const float *p, const float *g, const float *s0,
+                          const float *s1, size_t n) {
+  if (n == 0)
+    return OB_OK;
+  const int states = ob_state_count(algo);
+  const float *arr[4] = {p, g, states > 0 ? s0 : p, states > 1 ? s1 : p};
+  const int used = 2 + states;
+  for (int i = 0; i < used; i++)
+    if (!arr[i] || !fits(arr[i], n))
+      return OB_EINVAL;
+  const size_t bytes = n * sizeof(float);
+  for (int i = 0; i < used; i++)
+    for (int j = i + 1; j < used; j++)
+      if (ob_ranges_overlap(arr[i], bytes, arr[j], bytes))
+        return OB_EOVERLAP;
+  return OB_OK;
+}
+
+ob_status ob_step(const ob_variant *v, ob_algo algo, const ob_hparams *hp, int64_t t, float *p,
+                  const float *g, float *s0, float *s1, size_t n) {
+  if (!ob_algo_valid(algo) || !hp)
+    return OB_EINVAL;
+  ob_status st = ob_resolve_variant(&v);
+  if (st == OB_OK)
+    st = ob_hparams_check(algo, hp);
+  if (st == OB_OK && (ob_hparams_used(algo) & OB_HP_STEP) && t < 1)
+    st = OB_ESTEP;
+  if (st == OB_OK)
+    st = ob_check_arrays(algo, p, g, s0, s1, n);
+  if (st != OB_OK || n == 0)
+    return st;
+  const ob_coeffs c = ob_coeffs_make(algo, hp, t);
+  ob_run(v, algo, &c, p, g, s0, s1, n);
+  return OB_OK;
+}
