@@ -13,7 +13,7 @@ typedef struct {
 } algo_info;
 
 static const algo_info algos[OB_ALGO_COUNT] = {
-#define OB_ALGO(ID, nm, st, uses_, lr, mom, dec, b1, b2, eps_, bx, bf)                      \
+#define OB_ALGO(ID, nm, st, uses_, lr, mom, dec, b1, b2, eps_, bx, bf)                             \
   [OB_##ID] = {#nm, st, uses_, {lr, mom, dec, b1, b2, eps_}, bx, bf},
 #include "optbench_algos.def"
 #undef OB_ALGO
@@ -46,7 +46,7 @@ double ob_error_bound(ob_algo a, const ob_variant *v) {
   return v->fma ? algos[a].bound_fma : algos[a].bound_exact;
 }
 
-static int nonneg(float x) { return isfinite(x) && x >= 0.0f; }   /* lr, eps */
+static int nonneg(float x) { return isfinite(x) && x >= 0.0f; }           /* lr, eps */
 static int unit(float x) { return isfinite(x) && x >= 0.0f && x < 1.0f; } /* rates: [0, 1) */
 
 ob_status ob_hparams_check(ob_algo a, const ob_hparams *hp) {

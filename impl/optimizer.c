@@ -11,7 +11,7 @@ struct ob_optimizer {
   ob_hparams hp;
   const ob_variant *variant;
   int64_t steps;
-  size_t count;   /* parameter arrays; fixed by the first update */
+  size_t count; /* parameter arrays; fixed by the first update */
   size_t *sizes;
   float **state[2]; /* state[k][i]: state array k of parameter array i */
 };

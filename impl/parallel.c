@@ -13,7 +13,7 @@
  * fork/join cost against the slowest rule's per-element time); see
  * README.md, "OpenMP threshold", for the measurement. */
 #define OB_OMP_THRESHOLD_DEFAULT ((size_t)1 << 15)
-#define LINE_FLOATS (64 / sizeof(float))
+#define LINE_FLOATS              (64 / sizeof(float))
 
 static atomic_size_t threshold = OB_OMP_THRESHOLD_DEFAULT;
 

@@ -11,8 +11,8 @@
 #undef OB_ISA
 
 static const ob_variant variants[] = {
-#define OB_ISA(isa, feat, fma)                                                             \
-  {#isa, #isa, (feat), (fma), 0, ob_optim_##isa},                                          \
+#define OB_ISA(isa, feat, fma)                                                                     \
+  {#isa, #isa, (feat), (fma), 0, ob_optim_##isa},                                                  \
       {#isa "+omp", #isa, (feat), (fma), 1, ob_optim_##isa},
 #include "ob_isa_list.h"
 #undef OB_ISA

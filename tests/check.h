@@ -8,15 +8,15 @@
 
 static int ob_checks, ob_failures;
 
-#define CHECK(cond, ...)                                                                   \
-  do {                                                                                     \
-    ob_checks++;                                                                           \
-    if (!(cond)) {                                                                         \
-      ob_failures++;                                                                       \
-      fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);             \
-      fprintf(stderr, "" __VA_ARGS__);                                                     \
-      fputc('\n', stderr);                                                                 \
-    }                                                                                      \
+#define CHECK(cond, ...)                                                                           \
+  do {                                                                                             \
+    ob_checks++;                                                                                   \
+    if (!(cond)) {                                                                                 \
+      ob_failures++;                                                                               \
+      fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);                     \
+      fprintf(stderr, "" __VA_ARGS__);                                                             \
+      fputc('\n', stderr);                                                                         \
+    }                                                                                              \
   } while (0)
 
 static inline int ob_test_done(const char *name) {

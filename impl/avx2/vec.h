@@ -2,7 +2,7 @@
  * stores (vmaskmovps), which neither read nor write the masked-out lanes. */
 #include <immintrin.h>
 
-#define OB_VL 8
+#define OB_VL     8
 #define OB_INLINE inline __attribute__((always_inline))
 typedef __m256 vf;
 

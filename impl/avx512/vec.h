@@ -2,7 +2,7 @@
  * so masked-out lanes are neither read nor written (and cannot fault). */
 #include <immintrin.h>
 
-#define OB_VL 16
+#define OB_VL     16
 #define OB_INLINE inline __attribute__((always_inline))
 typedef __m512 vf;
 

@@ -62,14 +62,14 @@ typedef struct {
 
 typedef enum {
   OB_OK = 0,
-  OB_EINVAL,        /* a NULL array with n > 0, an unknown algorithm, n too large */
-  OB_EHPARAM,       /* a hyperparameter outside its domain (NaN, Inf, < 0, >= 1) */
-  OB_ESTEP,         /* step number t < 1 for an algorithm that uses it (Adam) */
-  OB_EOVERLAP,      /* two arrays of one call share memory */
-  OB_ESHAPE,        /* optimizer update with other array count or sizes than before */
-  OB_EUNSUPPORTED,  /* the variant's instruction set is not available on this CPU */
-  OB_ENOVARIANT,    /* OPTBENCH_VARIANT names an unknown or unsupported variant */
-  OB_ENOMEM,        /* allocation failed */
+  OB_EINVAL,       /* a NULL array with n > 0, an unknown algorithm, n too large */
+  OB_EHPARAM,      /* a hyperparameter outside its domain (NaN, Inf, < 0, >= 1) */
+  OB_ESTEP,        /* step number t < 1 for an algorithm that uses it (Adam) */
+  OB_EOVERLAP,     /* two arrays of one call share memory */
+  OB_ESHAPE,       /* optimizer update with other array count or sizes than before */
+  OB_EUNSUPPORTED, /* the variant's instruction set is not available on this CPU */
+  OB_ENOVARIANT,   /* OPTBENCH_VARIANT names an unknown or unsupported variant */
+  OB_ENOMEM,       /* allocation failed */
   OB_STATUS_COUNT
 } ob_status;
 
@@ -77,11 +77,11 @@ OB_API const char *ob_strerror(ob_status);
 
 /* ---- Algorithms -------------------------------------------------------- */
 
-OB_API ob_hparams ob_defaults(ob_algo);       /* textbook defaults, unused fields 0 */
-OB_API const char *ob_algo_name(ob_algo);     /* "sgd", "momentum", ...; NULL if unknown */
-OB_API int ob_algo_from_name(const char *);   /* the ob_algo, or -1 if unknown */
-OB_API int ob_state_count(ob_algo);           /* 0, 1 or 2 state arrays; -1 if unknown */
-OB_API unsigned ob_hparams_used(ob_algo);     /* OB_HP_* bits the rule reads */
+OB_API ob_hparams ob_defaults(ob_algo);     /* textbook defaults, unused fields 0 */
+OB_API const char *ob_algo_name(ob_algo);   /* "sgd", "momentum", ...; NULL if unknown */
+OB_API int ob_algo_from_name(const char *); /* the ob_algo, or -1 if unknown */
+OB_API int ob_state_count(ob_algo);         /* 0, 1 or 2 state arrays; -1 if unknown */
+OB_API unsigned ob_hparams_used(ob_algo);   /* OB_HP_* bits the rule reads */
 OB_API ob_status ob_hparams_check(ob_algo, const ob_hparams *);
 
 /* ---- Variants ---------------------------------------------------------- */
@@ -89,14 +89,14 @@ OB_API ob_status ob_hparams_check(ob_algo, const ob_hparams *);
 typedef struct ob_variant ob_variant;
 
 OB_API size_t ob_variant_count(void);
-OB_API const ob_variant *ob_variant_at(size_t i);          /* NULL if i >= count */
+OB_API const ob_variant *ob_variant_at(size_t i);           /* NULL if i >= count */
 OB_API const ob_variant *ob_variant_find(const char *name); /* NULL if unknown */
-OB_API const ob_variant *ob_variant_best(void);   /* fastest supported variant */
-OB_API const ob_variant *ob_variant_default(void); /* OPTBENCH_VARIANT, else best; NULL if
-                                               OPTBENCH_VARIANT is unusable */
-OB_API const char *ob_variant_name(const ob_variant *);    /* "avx2+omp" */
-OB_API const char *ob_variant_isa(const ob_variant *);     /* "avx2" */
-OB_API int ob_variant_is_parallel(const ob_variant *);     /* 1 for the +omp variants */
+OB_API const ob_variant *ob_variant_best(void);             /* fastest supported variant */
+OB_API const ob_variant *ob_variant_default(void);          /* OPTBENCH_VARIANT, else best; NULL if
+                                                        OPTBENCH_VARIANT is unusable */
+OB_API const char *ob_variant_name(const ob_variant *);     /* "avx2+omp" */
+OB_API const char *ob_variant_isa(const ob_variant *);      /* "avx2" */
+OB_API int ob_variant_is_parallel(const ob_variant *);      /* 1 for the +omp variants */
 OB_API int ob_variant_supported(const ob_variant *);
 
 /* The documented error bound of `variant` for `algo`, in scale-ULPs
@@ -113,8 +113,8 @@ OB_API void ob_set_omp_threshold(size_t elements); /* 0 restores the built-in va
  * (as many as ob_state_count says; pass NULL for the others) are updated
  * from the gradient g. t is the 1-based step number (Adam's bias correction;
  * ignored by the others). Arrays need no alignment and must not overlap. */
-OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_t t,
-                  float *p, const float *g, float *s0, float *s1, size_t n);
+OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_t t, float *p,
+                         const float *g, float *s0, float *s1, size_t n);
 
 /* ---- The book's optimizer object -------------------------------------- */
 
@@ -126,9 +126,9 @@ typedef struct ob_optimizer ob_optimizer;
 
 /* NULL on failure; *status (if not NULL) says why. */
 OB_API ob_optimizer *ob_optimizer_new(ob_algo, const ob_hparams *, const ob_variant *,
-                               ob_status *status);
+                                      ob_status *status);
 OB_API ob_status ob_optimizer_update(ob_optimizer *, size_t count, float *const params[],
-                              const float *const grads[], const size_t sizes[]);
+                                     const float *const grads[], const size_t sizes[]);
 OB_API ob_status ob_optimizer_set_hparams(ob_optimizer *, const ob_hparams *);
 OB_API int64_t ob_optimizer_steps(const ob_optimizer *); /* updates applied so far */
 /* State array `which` (0 or 1) of parameter array i; NULL before the first

@@ -37,10 +37,10 @@ static void nesterov_kernel(const ob_coeffs *c, float *restrict p, const float *
   const float mom_sq = c->momentum_sq, lr_mom = c->lr_one_plus_mom;
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
-    v[i] *= mom;              /* v *= momentum */
-    v[i] -= lr * g[i];        /* v -= lr*g */
-    p[i] += mom_sq * v[i];    /* p += momentum*momentum*v */
-    p[i] -= lr_mom * g[i];    /* p -= (1+momentum)*lr*g */
+    v[i] *= mom;           /* v *= momentum */
+    v[i] -= lr * g[i];     /* v -= lr*g */
+    p[i] += mom_sq * v[i]; /* p += momentum*momentum*v */
+    p[i] -= lr_mom * g[i]; /* p -= (1+momentum)*lr*g */
   }
 }
 
@@ -50,8 +50,8 @@ static void adagrad_kernel(const ob_coeffs *c, float *restrict p, const float *r
   const float lr = c->lr, eps = c->eps;
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
-    h[i] += g[i] * g[i];                         /* h += g*g */
-    p[i] -= lr * g[i] / (sqrtf(h[i]) + eps);     /* p -= lr*g / (sqrt(h) + eps) */
+    h[i] += g[i] * g[i];                     /* h += g*g */
+    p[i] -= lr * g[i] / (sqrtf(h[i]) + eps); /* p -= lr*g / (sqrt(h) + eps) */
   }
 }
 
@@ -61,9 +61,9 @@ static void rmsprop_kernel(const ob_coeffs *c, float *restrict p, const float *r
   const float lr = c->lr, eps = c->eps, d = c->decay, one_d = c->one_minus_decay;
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
-    h[i] *= d;                                   /* h *= decay_rate */
-    h[i] += one_d * g[i] * g[i];                 /* h += (1-decay_rate)*g*g */
-    p[i] -= lr * g[i] / (sqrtf(h[i]) + eps);     /* p -= lr*g / (sqrt(h) + eps) */
+    h[i] *= d;                               /* h *= decay_rate */
+    h[i] += one_d * g[i] * g[i];             /* h += (1-decay_rate)*g*g */
+    p[i] -= lr * g[i] / (sqrtf(h[i]) + eps); /* p -= lr*g / (sqrt(h) + eps) */
   }
 }
 
@@ -73,9 +73,9 @@ static void adam_kernel(const ob_coeffs *c, float *restrict p, const float *rest
   const float b1 = c->one_minus_beta1, b2 = c->one_minus_beta2;
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
-    m[i] += b1 * (g[i] - m[i]);                  /* m += (1-beta1)*(g-m) */
-    v[i] += b2 * (g[i] * g[i] - v[i]);           /* v += (1-beta2)*(g*g-v) */
-    p[i] -= lr_t * m[i] / (sqrtf(v[i]) + eps);   /* p -= lr_t*m / (sqrt(v) + eps) */
+    m[i] += b1 * (g[i] - m[i]);                /* m += (1-beta1)*(g-m) */
+    v[i] += b2 * (g[i] * g[i] - v[i]);         /* v += (1-beta2)*(g*g-v) */
+    p[i] -= lr_t * m[i] / (sqrtf(v[i]) + eps); /* p -= lr_t*m / (sqrt(v) + eps) */
   }
 }
 

@@ -3,7 +3,7 @@
 #include <emmintrin.h>
 #include <string.h>
 
-#define OB_VL 4
+#define OB_VL     4
 #define OB_INLINE inline __attribute__((always_inline))
 typedef __m128 vf;
 

@@ -1,0 +1,54 @@
+# optbench, the front door. `make test` and `make bench` are the contract:
+# each first checks the Debian packages it needs and installs what is missing.
+
+BUILD    ?= build
+JOBS     ?= $(shell nproc)
+CMAKE_ARGS ?=
+ifeq ($(WERROR),1)
+CMAKE_ARGS += -DOB_WERROR=ON
+endif
+
+# Debian packages, by job.
+BUILD_PKGS := cmake make gcc libc6-dev pkg-config libcpuinfo-dev libmpfr-dev libgmp-dev
+BENCH_PKGS := $(BUILD_PKGS) libbenchmark-dev gnuplot-nox
+
+.PHONY: all build deps test golden bench sanitize install clean
+
+all: build
+
+deps:
+	@scripts/deps.sh $(BUILD_PKGS)
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_ARGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Every test, then the check that the golden vectors reproduce byte for byte.
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	scripts/golden-check.sh $(BUILD)/golden/gen/golden_gen golden
+
+# Regenerate the vector files in golden/ from the exact-arithmetic generator.
+golden: build
+	$(BUILD)/golden/gen/golden_gen golden
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: deps
+	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DOB_SANITIZE=ON $(CMAKE_ARGS)
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+bench:
+	@scripts/deps.sh $(BENCH_PKGS)
+	@$(MAKE) --no-print-directory build
+	@echo "bench: the library and tools are built ($(BUILD)/optbench info shows the variants)."
+	@echo "bench: the speed benchmark, charts and report arrive with the next issue (see README)."
+
+install: build
+	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan
