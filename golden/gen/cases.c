@@ -1,0 +1,667 @@
+/* golden_gen - the cases of every vector file.
+ *
+ * A case is built from a list of element patterns: element i draws its p, g
+ * and state values from pattern i % count, so every pattern appears at several
+ * positions (and so in vector bodies and in tails). A pattern gives one
+ * distribution per array; "typical" is the algorithm's everyday data.
+ *
+ * Magnitudes are chosen so that a correct float32 evaluation of the textbook
+ * formula can meet the exact result (main.c checks every element): e.g. an
+ * update computed in the subnormal range is only divided by numbers >= 1, and
+ * the rules that square g keep |g| <= 2^63 so that g*g stays finite.
+ */
+#include "cases.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+
+/* ---- distributions of one value ------------------------------------------ */
+
+typedef struct {
+  char kind;        /* t typical, r random normal, s subnormal, z zero, i inf, n NaN */
+  signed char sign; /* 0 random, +1 positive, -1 negative */
+  short lo, hi;     /* kind r: binary exponent range */
+} dist;
+
+/* clang-format off */
+#define TYP {'t', 0, 0, 0}
+#define TYP_POS {'t', 1, 0, 0}
+#define TYP_NEG {'t', -1, 0, 0}
+#define RND(lo, hi) {'r', 0, lo, hi}
+#define POS(lo, hi) {'r', 1, lo, hi}
+#define TOP RND(127, 127) /* the top binade, up to FLT_MAX */
+#define SUB {'s', 0, 0, 0}
+#define SUBP {'s', 1, 0, 0}
+#define PZ {'z', 1, 0, 0}
+#define NZ {'z', -1, 0, 0}
+#define PINF {'i', 1, 0, 0}
+#define NINF {'i', -1, 0, 0}
+#define QNAN {'n', 0, 0, 0}
+/* clang-format on */
+
+enum { AP, AG, AS0, AS1 }; /* the arrays of a pattern */
+
+typedef struct {
+  dist d[4]; /* p, g, s0, s1 */
+} pat;
+
+/* Everyday data: p and g around 1; states of their usual size, h and v >= 0. */
+static dist typical(gg_algo a, int array) {
+  static const dist none = PZ;
+  static const dist p_g = RND(-4, 1);
+  static const dist s0[GG_ALGO_COUNT] = {
+      [GG_SGD] = PZ,
+      [GG_MOMENTUM] = RND(-8, -2),
+      [GG_NESTEROV] = RND(-8, -2),
+      [GG_ADAGRAD] = POS(-4, 3),
+      [GG_RMSPROP] = POS(-6, 1),
+      [GG_ADAM] = RND(-5, 0),
+  };
+  static const dist adam_v = POS(-8, 0);
+  switch (array) {
+  case AP:
+  case AG: return p_g;
+  case AS0: return s0[a];
+  default: return a == GG_ADAM ? adam_v : none;
+  }
+}
+
+static float draw(gg_rng *r, dist d, gg_algo a, int array) {
+  if (d.kind == 't') {
+    signed char sign = d.sign;
+    d = typical(a, array);
+    if (sign)
+      d.sign = sign;
+  }
+  uint32_t sign = d.sign > 0 ? 0 : d.sign < 0 ? 1 : (uint32_t)(gg_rng_next(r) >> 63);
+  switch (d.kind) {
+  case 'r': {
+    uint32_t e = (uint32_t)(d.lo + (int)gg_rng_below(r, (uint32_t)(d.hi - d.lo + 1)));
+    return gg_float_make(sign, e + 127, (uint32_t)(gg_rng_next(r) >> 41));
+  }
+  case 's': { /* significand of 1..23 bits: from 2^-149 up to just below 2^-126 */
+    uint32_t bits = 1 + gg_rng_below(r, 23);
+    uint32_t mant = (uint32_t)(gg_rng_next(r) >> (64 - bits)) | (1u << (bits - 1));
+    return gg_float_make(sign, 0, mant);
+  }
+  case 'z': return gg_float_make(sign, 0, 0);
+  case 'i': return gg_float_make(sign, 255, 0);
+  case 'n': return gg_float_bits(0x7fc00000u); /* the default quiet NaN */
+  default: gg_die("internal: unknown distribution '%c'", d.kind);
+  }
+}
+
+/* ---- building cases ------------------------------------------------------- */
+
+typedef struct {
+  gg_case_list *list;
+  gg_algo a;
+} ctx;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static gg_case *
+new_case(ctx *x, const char *id, size_t n, int steps, const char *note, ...) {
+  gg_case_list *L = x->list;
+  if (L->count == L->cap) {
+    L->cap = L->cap ? 2 * L->cap : 64;
+    L->v = realloc(L->v, L->cap * sizeof *L->v);
+    if (!L->v)
+      gg_die("out of memory");
+  }
+  gg_case *c = &L->v[L->count++];
+  memset(c, 0, sizeof *c);
+  if (strlen(id) >= sizeof c->id)
+    gg_die("internal: case id too long: %s", id);
+  strcpy(c->id, id);
+  va_list ap;
+  va_start(ap, note);
+  int len = vsnprintf(c->note, sizeof c->note, note, ap);
+  va_end(ap);
+  if (len < 0 || (size_t)len >= sizeof c->note)
+    gg_die("internal: note of %s too long", id);
+
+  char key[64];
+  snprintf(key, sizeof key, "%s/%s", gg_algos[x->a].name, id);
+  c->seed = GG_BASE_SEED ^ gg_fnv1a64(key);
+  c->n = n;
+  c->steps = steps;
+  c->grad = GG_GRAD_DATA;
+  for (int k = 0; k < 3; k++)
+    c->init[k] = gg_alloc(n, sizeof(float));
+  c->hp = gg_alloc((size_t)steps, sizeof *c->hp);
+  c->t = gg_alloc((size_t)steps, sizeof *c->t);
+  c->g = gg_alloc((size_t)steps, sizeof *c->g);
+  for (int j = 0; j < steps; j++) {
+    c->hp[j] = gg_hp_mask(x->a, gg_algos[x->a].defaults);
+    /* single steps: Adam at t = 3 (bias correction still active), others t = 1 */
+    c->t[j] = steps == 1 && x->a == GG_ADAM ? 3 : j + 1;
+    c->g[j] = gg_alloc(n, sizeof(float));
+  }
+  return c;
+}
+
+static void set_hp(ctx *x, gg_case *c, gg_hp hp) {
+  for (int j = 0; j < c->steps; j++)
+    c->hp[j] = gg_hp_mask(x->a, hp);
+}
+
+/* Fills every array of c from the patterns, element i from pats[i % npat]. */
+static void fill(ctx *x, gg_case *c, const pat *pats, size_t npat) {
+  gg_rng r = {c->seed};
+  int states = gg_algos[x->a].states;
+  for (size_t i = 0; i < c->n; i++) {
+    const pat *q = &pats[i % npat];
+    c->init[0][i] = draw(&r, q->d[AP], x->a, AP);
+    for (int s = 0; s < states; s++)
+      c->init[1 + s][i] = draw(&r, q->d[AS0 + s], x->a, AS0 + s);
+    for (int j = 0; j < c->steps; j++)
+      c->g[j][i] = draw(&r, q->d[AG], x->a, AG);
+  }
+}
+
+static const pat typ_only[] = {{{TYP, TYP, TYP, TYP}}};
+#define COUNT(arr) (sizeof(arr) / sizeof(arr)[0])
+
+static int adaptive(gg_algo a) { return a == GG_ADAGRAD || a == GG_RMSPROP || a == GG_ADAM; }
+
+/* A phrase for notes: the step number the single-step cases use. */
+static const char *t_note(gg_algo a) { return a == GG_ADAM ? ", t = 3" : ""; }
+
+/* ---- the cases ------------------------------------------------------------ */
+
+static void lengths(ctx *x) {
+  /* every vector width (4, 8, 16 floats) and its tails, 0 included */
+  static const size_t lens[] = {0,  1,  2,  3,  7,  8,   9,   15,  16,   17,  31,
+                                32, 33, 63, 64, 65, 127, 128, 129, 1000, 4099};
+  for (size_t k = 0; k < COUNT(lens); k++) {
+    char id[32];
+    snprintf(id, sizeof id, "len_%zu", lens[k]);
+    gg_case *c = new_case(x, id, lens[k], 1,
+                          "length %zu (vector bodies and tails); random data around 1, "
+                          "valid states, textbook defaults%s",
+                          lens[k], t_note(x->a));
+    fill(x, c, typ_only, 1);
+  }
+}
+
+static void magnitudes(ctx *x) {
+  static const struct {
+    const char *id, *about;
+    int e; /* log2(about), rounded to the nearest integer */
+  } mags[] = {
+      {"mag_1em30", "1e-30", -100}, {"mag_1em10", "1e-10", -33},
+      {"mag_1em3", "1e-3", -10},    {"mag_1", "1", 0},
+      {"mag_1e3", "1e3", 10},       {"mag_1e10", "1e10", 33},
+      {"mag_1e18", "1e18", 60},
+  };
+  for (size_t k = 0; k < COUNT(mags); k++) {
+    int lo = mags[k].e - 2, hi = mags[k].e + 1;
+    pat q = {{RND(lo, hi), RND(lo, hi), RND(lo, hi), POS(lo, hi)}};
+    if (x->a == GG_ADAGRAD || x->a == GG_RMSPROP)
+      q.d[AS0] = (dist)POS(lo, hi);
+    gg_case *c = new_case(x, mags[k].id, 64, 1,
+                          "p, g and state all of magnitude about %s (2^%d .. 2^%d), random "
+                          "signs (h, v >= 0); textbook defaults%s",
+                          mags[k].about, lo, hi + 1, t_note(x->a));
+    fill(x, c, &q, 1);
+  }
+  pat q = {{RND(-100, 60), RND(-100, 60), RND(-100, 60), POS(-100, 60)}};
+  if (x->a == GG_ADAGRAD || x->a == GG_RMSPROP)
+    q.d[AS0] = (dist)POS(-100, 60);
+  gg_case *c = new_case(x, "mag_mixed", 128, 1,
+                        "each value of p, g and state of its own magnitude, 2^-100 .. 2^61, "
+                        "random signs (h, v >= 0); textbook defaults%s",
+                        t_note(x->a));
+  fill(x, c, &q, 1);
+}
+
+static void subnormal(ctx *x) {
+  /* (p, g, s0, s1). Updates that land in the subnormal range are divided by
+   * numbers >= 1 only: float32 keeps them to 2^-149 absolutely, not relatively. */
+  static const pat sgd[] = {
+      {{SUB, SUB}}, {{SUB, RND(-126, -118)}}, {{TYP, SUB}}, {{SUB, TYP}}, {{RND(-126, -120), SUB}},
+  };
+  static const pat mom[] = {
+      {{SUB, SUB, SUB}},
+      {{SUB, RND(-126, -118), SUB}},
+      {{SUB, SUB, RND(-126, -122)}},
+      {{TYP, SUB, SUB}},
+      {{SUB, TYP, TYP}},
+      {{RND(-126, -120), SUB, SUB}},
+  };
+  static const pat ada[] = {
+      {{SUB, SUB, POS(0, 4)}}, {{TYP, SUB, SUBP}},
+      {{TYP, TYP, SUBP}},      {{SUB, RND(-126, -118), POS(20, 40)}},
+      {{SUB, TYP, SUBP}},      {{RND(-126, -120), SUB, POS(0, 4)}},
+  };
+  static const pat adam[] = {
+      {{SUB, SUB, SUB, POS(0, 4)}}, {{TYP, SUB, SUB, SUBP}},
+      {{TYP, TYP, SUB, SUBP}},      {{SUB, RND(-126, -118), RND(-126, -118), POS(20, 40)}},
+      {{SUB, TYP, TYP, SUBP}},      {{RND(-126, -120), SUB, SUB, POS(0, 4)}},
+  };
+  const pat *pats;
+  size_t np;
+  const char *how;
+  switch (x->a) {
+  case GG_SGD:
+    pats = sgd, np = COUNT(sgd);
+    how = "subnormal p with subnormal or tiny g (update in the subnormal range), subnormal g "
+          "with p around 1, subnormal p with g around 1";
+    break;
+  case GG_MOMENTUM:
+  case GG_NESTEROV:
+    pats = mom, np = COUNT(mom);
+    how = "subnormal p, g and v together and with tiny normal g or v, subnormal g and v with "
+          "p around 1, subnormal p with g and v around 1";
+    break;
+  case GG_ADAM:
+    pats = adam, np = COUNT(adam);
+    how = "subnormal p, g, m with v in [1, 32) (update in the subnormal range), subnormal g, "
+          "m, v with p around 1, subnormal p with g around 1, tiny g and m with large v";
+    break;
+  default:
+    pats = ada, np = COUNT(ada);
+    how = "subnormal p and g with h in [1, 32) (update in the subnormal range), subnormal g "
+          "and h with p around 1, subnormal h, subnormal p with tiny g and large h";
+    break;
+  }
+  gg_case *c = new_case(x, "subnormal", 8 * np, 1, "subnormal values: %s; textbook defaults%s", how,
+                        t_note(x->a));
+  fill(x, c, pats, np);
+}
+
+static void near_overflow(ctx *x) {
+  /* The rules that square g keep |g| < 2^64 (g*g < 2^128); states stay below
+   * 2^128 so that no float32 intermediate overflows where the exact one does
+   * not; some p + v overflow on purpose (then exact and float32 agree: inf). */
+  static const pat sgd[] = {
+      {{TOP, RND(100, 120)}},
+      {{TOP, RND(120, 127)}},
+      {{TYP, TOP}},
+      {{RND(100, 126), RND(110, 127)}},
+  };
+  static const pat mom[] = {
+      {{TOP, RND(100, 127), TOP}},
+      {{TOP, TYP, RND(100, 126)}},
+      {{TYP, TOP, TYP}},
+      {{RND(120, 126), RND(120, 127), RND(120, 127)}},
+  };
+  static const pat ada[] = {
+      {{TOP, RND(40, 63), POS(100, 126)}},
+      {{TYP, RND(50, 63), POS(0, 10)}},
+      {{TYP, RND(50, 63), POS(120, 126)}},
+      {{TOP, TYP, TYP}},
+  };
+  static const pat adam[] = {
+      {{TOP, RND(40, 63), TOP, POS(120, 127)}},
+      {{TYP, RND(55, 63), RND(55, 63), POS(110, 126)}},
+      {{TOP, TYP, TYP, TYP}},
+      {{TYP, RND(55, 63), TOP, POS(120, 127)}},
+  };
+  const pat *pats;
+  size_t np;
+  const char *how;
+  switch (x->a) {
+  case GG_SGD:
+    pats = sgd, np = COUNT(sgd);
+    how = "p in the top binade (up to FLT_MAX) with lr*g up to 2^121 (some results overflow "
+          "to inf), g up to FLT_MAX with p around 1";
+    break;
+  case GG_MOMENTUM:
+  case GG_NESTEROV:
+    pats = mom, np = COUNT(mom);
+    how = "p and v in the top binade with |g| up to 2^128 (some p + v overflow to inf), g up "
+          "to FLT_MAX with p and v around 1, p, g, v all above 2^120";
+    break;
+  case GG_ADAM:
+    pats = adam, np = COUNT(adam);
+    how = "p and m in the top binade, v above 2^120, |g| < 2^64 so that g*g stays finite; p "
+          "around 1 with g and m up to 2^64";
+    break;
+  default:
+    pats = ada, np = COUNT(ada);
+    how = "p in the top binade with h up to 2^127, |g| < 2^64 so that g*g stays finite; p "
+          "around 1 with g up to 2^64 and small or huge h";
+    break;
+  }
+  gg_case *c = new_case(x, "near_overflow", 8 * np, 1, "near overflow: %s; textbook defaults%s",
+                        how, t_note(x->a));
+  fill(x, c, pats, np);
+}
+
+static void signed_zero(ctx *x) {
+  /* every combination of +0, -0, +x, -x in p, g and the states (h, v: +0, -0, +x) */
+  static const dist any[] = {PZ, NZ, TYP_POS, TYP_NEG};
+  static const dist nonneg[] = {PZ, NZ, TYP_POS};
+  int states = gg_algos[x->a].states;
+  size_t rad[4] = {4, 4, 1, 1};
+  const dist *set[4] = {any, any, any, nonneg};
+  const int h_state = x->a == GG_ADAGRAD || x->a == GG_RMSPROP;
+  if (states >= 1) {
+    rad[AS0] = h_state ? 3 : 4;
+    set[AS0] = h_state ? nonneg : any;
+  }
+  if (states >= 2)
+    rad[AS1] = 3;
+  size_t np = rad[0] * rad[1] * rad[2] * rad[3];
+  pat *pats = gg_alloc(np, sizeof *pats);
+  for (size_t k = 0; k < np; k++) {
+    size_t r = k;
+    for (int arr = 0; arr < 4; arr++) {
+      pats[k].d[arr] = set[arr][r % rad[arr]];
+      r /= rad[arr];
+    }
+  }
+  gg_case *c = new_case(x, "signed_zero", np, 1,
+                        "signed zeros: every combination of +0, -0, +x, -x in %s (x around 1%s); "
+                        "textbook defaults%s",
+                        states == 0   ? "p and g"
+                        : states == 2 ? "p, g, m and v"
+                        : h_state     ? "p, g and h"
+                                      : "p, g and v",
+                        states == 2 ? "; v only +0, -0, +x"
+                        : h_state   ? "; h only +0, -0, +x"
+                                    : "",
+                        t_note(x->a));
+  fill(x, c, pats, np);
+  free(pats);
+}
+
+static void specials(ctx *x) {
+  int states = gg_algos[x->a].states;
+  static const pat grad[] = {
+      {{TYP, QNAN, TYP, TYP}}, {{TYP, PINF, TYP, TYP}}, {{TYP, NINF, TYP, TYP}},
+      {{TYP, QNAN, PZ, PZ}},   {{TYP, PINF, PZ, PZ}},   {{TYP, NINF, PZ, PZ}},
+      {{PZ, QNAN, TYP, TYP}},  {{PZ, PINF, TYP, TYP}},  {{PZ, NINF, TYP, TYP}},
+      {{PZ, QNAN, PZ, PZ}},    {{PZ, PINF, PZ, PZ}},    {{PZ, NINF, PZ, PZ}},
+  };
+  gg_case *c = new_case(x, "nan_inf_grad", 2 * COUNT(grad), 1,
+                        "NaN, +inf, -inf in g, with p around 1 or +0%s; textbook defaults%s",
+                        states ? " and state around 1 or +0" : "", t_note(x->a));
+  fill(x, c, grad, COUNT(grad));
+
+  if (states >= 1) {
+    static const pat st1[] = {
+        {{TYP, TYP, QNAN}}, {{TYP, TYP, PINF}}, {{TYP, TYP, NINF}},
+        {{TYP, PZ, QNAN}},  {{TYP, PZ, PINF}},  {{TYP, PZ, NINF}},
+    };
+    static const pat st2[] = {
+        {{TYP, TYP, QNAN, TYP}},  {{TYP, TYP, PINF, TYP}},  {{TYP, TYP, NINF, TYP}},
+        {{TYP, TYP, TYP, QNAN}},  {{TYP, TYP, TYP, PINF}},  {{TYP, TYP, TYP, NINF}},
+        {{TYP, TYP, PINF, PINF}}, {{TYP, TYP, QNAN, QNAN}}, {{TYP, PZ, QNAN, TYP}},
+        {{TYP, PZ, PINF, TYP}},   {{TYP, PZ, NINF, TYP}},   {{TYP, PZ, TYP, QNAN}},
+        {{TYP, PZ, TYP, PINF}},   {{TYP, PZ, TYP, NINF}},   {{TYP, PZ, PINF, PINF}},
+        {{TYP, PZ, QNAN, QNAN}},
+    };
+    const pat *pats = states == 2 ? st2 : st1;
+    size_t np = states == 2 ? COUNT(st2) : COUNT(st1);
+    c = new_case(x, "nan_inf_state", 2 * np, 1,
+                 "NaN, +inf, -inf in the state%s (one or both), with g around 1 or +0 and p "
+                 "around 1; textbook defaults%s",
+                 states == 2 ? " m and v" : "", t_note(x->a));
+    fill(x, c, pats, np);
+  }
+
+  static const pat par[] = {
+      {{QNAN, TYP}}, {{QNAN, PZ}}, {{QNAN, PINF}}, {{QNAN, NINF}},
+      {{PINF, TYP}}, {{PINF, PZ}}, {{PINF, PINF}}, {{PINF, NINF}},
+      {{NINF, TYP}}, {{NINF, PZ}}, {{NINF, PINF}}, {{NINF, NINF}},
+  };
+  pat pp[COUNT(par)];
+  for (size_t k = 0; k < COUNT(par); k++) {
+    pp[k] = par[k];
+    pp[k].d[AS0] = (dist)TYP;
+    pp[k].d[AS1] = (dist)TYP;
+  }
+  c = new_case(x, "nan_inf_param", 2 * COUNT(par), 1,
+               "NaN, +inf, -inf in p, with g around 1, +0, +inf or -inf%s; textbook defaults%s",
+               states ? " and state around 1" : "", t_note(x->a));
+  fill(x, c, pp, COUNT(pp));
+}
+
+static void zero_grad(ctx *x) {
+  static const pat pats[] = {
+      {{TYP, PZ, TYP, TYP}},
+      {{TYP, NZ, TYP, TYP}},
+      {{TYP, PZ, PZ, PZ}},
+      {{TYP, NZ, PZ, PZ}},
+  };
+  int states = gg_algos[x->a].states;
+  gg_case *c = new_case(x, "zero_grad", 33, 1,
+                        "zero gradient (+0 and -0) with p around 1%s; textbook defaults%s",
+                        states ? " and state around 1 or +0" : "", t_note(x->a));
+  fill(x, c, pats, COUNT(pats));
+}
+
+static void hp_edges(ctx *x) {
+  gg_algo a = x->a;
+  gg_hp def = gg_algos[a].defaults, hp;
+  gg_case *c;
+
+  static const pat lr0[] = {
+      {{TYP, TYP, TYP, TYP}},  {{TYP, TYP, TYP, TYP}},  {{TYP, TYP, TYP, TYP}},
+      {{TYP, TYP, TYP, TYP}},  {{TYP, TYP, TYP, TYP}},  {{TYP, PINF, TYP, TYP}},
+      {{TYP, NINF, TYP, TYP}}, {{TYP, QNAN, TYP, TYP}}, {{PZ, TYP, TYP, TYP}},
+      {{NZ, TYP, TYP, TYP}},
+  };
+  hp = def;
+  hp.lr = 0;
+  c = new_case(x, "lr_zero", 40, 1,
+               "lr = 0, other hyperparameters the defaults; random data around 1, some p = +-0, "
+               "some g = +-inf or NaN (0*inf is NaN)%s",
+               t_note(a));
+  set_hp(x, c, hp);
+  fill(x, c, lr0, COUNT(lr0));
+
+  if (adaptive(a)) {
+    static const pat e1[] = {
+        {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}},
+        {{TYP, PZ, PZ}},   {{TYP, TYP, PZ}},  {{TYP, PZ, TYP}},  {{TYP, NZ, NZ}},
+    };
+    static const pat e2[] = {
+        {{TYP, TYP, TYP, TYP}}, {{TYP, TYP, TYP, TYP}}, {{TYP, TYP, TYP, TYP}},
+        {{TYP, TYP, TYP, TYP}}, {{TYP, PZ, PZ, PZ}},    {{TYP, PZ, TYP, PZ}},
+        {{TYP, TYP, TYP, PZ}},  {{TYP, TYP, PZ, PZ}},
+    };
+    hp = def;
+    hp.eps = 0;
+    c = new_case(x, "eps_zero", 40, 1,
+                 "eps = 0, other hyperparameters the defaults; random data around 1 and "
+                 "zero states and gradients: %s%s",
+                 a == GG_ADAM ? "m = v = g = 0 gives 0/0 = NaN, v = g = 0 with m != 0 gives "
+                                "+-inf, v = 0 with g != 0"
+                              : "h = g = 0 gives 0/0 = NaN, h = 0 with g != 0 gives p -+ lr, "
+                                "g = 0 leaves p",
+                 t_note(a));
+    set_hp(x, c, hp);
+    if (a == GG_ADAM)
+      fill(x, c, e2, COUNT(e2));
+    else
+      fill(x, c, e1, COUNT(e1));
+  }
+
+  if (a == GG_MOMENTUM || a == GG_NESTEROV) {
+    static const pat m0[] = {
+        {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}},  {{TYP, TYP, TYP}},
+        {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, PINF}}, {{TYP, TYP, QNAN}},
+    };
+    hp = def;
+    hp.momentum = 0;
+    c = new_case(x, "momentum_zero", 40, 1,
+                 "momentum = 0, lr = 0.01; random data around 1, some v = +inf or NaN "
+                 "(0*inf is NaN)");
+    set_hp(x, c, hp);
+    fill(x, c, m0, COUNT(m0));
+  }
+
+  if (a == GG_RMSPROP) {
+    static const pat d0[] = {
+        {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}},  {{TYP, TYP, TYP}},
+        {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, PINF}},
+    };
+    hp = def;
+    hp.decay_rate = 0;
+    c = new_case(x, "decay_zero", 35, 1,
+                 "decay_rate = 0 (h = g*g), lr = 0.01, eps = 1e-7; random data around 1, some "
+                 "h = +inf (0*inf is NaN)");
+    set_hp(x, c, hp);
+    fill(x, c, d0, COUNT(d0));
+  }
+
+  if (a == GG_ADAM) {
+    hp = def;
+    hp.beta1 = 0;
+    hp.beta2 = 0;
+    c = new_case(x, "beta_zero", 40, 1,
+                 "beta1 = beta2 = 0 (m = g, v = g*g, lr_t = lr), lr = 0.001, eps = 1e-7; random "
+                 "data around 1, t = 3");
+    set_hp(x, c, hp);
+    fill(x, c, typ_only, 1);
+  }
+
+  /* Other values than the defaults, for implementations that hard-code them. */
+  hp = (gg_hp){0.1f, 0.5f, 0.9f, 0.8f, 0.99f, 1e-3f};
+  c = new_case(x, "hp_other", 40, 1,
+               "non-default hyperparameters (lr 0.1, momentum 0.5, decay_rate 0.9, beta1 0.8, "
+               "beta2 0.99, eps 1e-3, those the rule uses); random data around 1%s",
+               t_note(a));
+  set_hp(x, c, hp);
+  fill(x, c, typ_only, 1);
+}
+
+static void adam_steps(ctx *x) {
+  static const int64_t ts[] = {1, 2, 10, 1000, 1000000};
+  static const pat fresh[] = {{{TYP, TYP, PZ, PZ}}};
+  gg_case *c = new_case(x, "t_1_fresh", 40, 1,
+                        "t = 1 from m = v = 0 (the first step of a new optimizer); g and p "
+                        "around 1, textbook defaults");
+  c->t[0] = 1;
+  fill(x, c, fresh, 1);
+  for (size_t k = 0; k < COUNT(ts); k++) {
+    char id[32];
+    snprintf(id, sizeof id, "t_%lld", (long long)ts[k]);
+    c = new_case(x, id, 40, 1,
+                 "step number t = %lld (bias correction lr_t = lr*sqrt(1-beta2^t)/(1-beta1^t)); "
+                 "random data around 1, textbook defaults",
+                 (long long)ts[k]);
+    c->t[0] = ts[k];
+    fill(x, c, typ_only, 1);
+  }
+}
+
+/* Trajectory data like a descent on a smooth loss: each element keeps the sign
+ * of its gradient (a new magnitude in [0.5, 2) every step) and p starts on the
+ * other side, so |p| and the states grow or settle instead of passing through
+ * zero. That keeps FORMAT.md's allowance for a run on its own state (j times
+ * the single-step bound at step j) meaningful: an error carried from earlier
+ * steps is measured against a magnitude of the same size. Sign changes are the
+ * single-step cases' business. The states start at 0, as the book's classes. */
+static void fill_descent(gg_case *c) {
+  gg_rng r = {c->seed};
+  for (size_t i = 0; i < c->n; i++) {
+    uint32_t sign = (uint32_t)(gg_rng_next(&r) >> 63);
+    uint32_t e = 125 + gg_rng_below(&r, 4); /* |p| in [0.25, 4) */
+    c->init[0][i] = gg_float_make(sign ^ 1, e, (uint32_t)(gg_rng_next(&r) >> 41));
+    for (int j = 0; j < c->steps; j++) {
+      e = 126 + gg_rng_below(&r, 2); /* |g| in [0.5, 2) */
+      c->g[j][i] = gg_float_make(sign, e, (uint32_t)(gg_rng_next(&r) >> 41));
+    }
+  }
+}
+
+static void trajectories(ctx *x) {
+  gg_algo a = x->a;
+  const int steps = 12;
+  const char *state = gg_algos[a].states ? ", state starting at 0 (as the book's class)" : "";
+  gg_case *c = new_case(x, "traj_random", 33, steps,
+                        "%d steps, new random gradients every step (each element keeps its "
+                        "sign, |g| in [0.5, 2)), p in [0.25, 4) on the other side so that |p| "
+                        "grows%s; textbook defaults%s",
+                        steps, state, a == GG_ADAM ? ", t = 1 .. 12" : "");
+  fill_descent(c);
+
+  gg_hp hp = gg_algos[a].defaults;
+  float lr0 = hp.lr;
+  hp.lr = lr0 / 10.0f;
+  c = new_case(x, "traj_lr_change", 33, steps,
+               "%d steps as traj_random with lr changed mid-way: lr = %g for steps 1-5, "
+               "lr = %gf/10 in float32 from step 6 on%s",
+               steps, (double)lr0, (double)lr0, a == GG_ADAM ? "; t = 1 .. 12" : "");
+  for (int j = 5; j < steps; j++)
+    c->hp[j] = gg_hp_mask(a, hp);
+  fill_descent(c);
+
+  /* The book's comparison (ch. 6, optimizer_compare_naive.py): f(x, y) = x^2/20 + y^2
+   * from (-7, 2), 30 steps; Nesterov and RMSProp are not in that figure and use
+   * lr 0.1 like Momentum. */
+  static const float book_lr[GG_ALGO_COUNT] = {
+      [GG_SGD] = 0.95f,    [GG_MOMENTUM] = 0.1f, [GG_NESTEROV] = 0.1f,
+      [GG_ADAGRAD] = 1.5f, [GG_RMSPROP] = 0.1f,  [GG_ADAM] = 0.3f,
+  };
+  static const char *const book_hp[GG_ALGO_COUNT] = {
+      [GG_SGD] = "lr = 0.95 (the book's)",
+      [GG_MOMENTUM] = "lr = 0.1, momentum = 0.9 (the book's)",
+      [GG_NESTEROV] = "lr = 0.1, momentum = 0.9 (not in the book's figure: Momentum's)",
+      [GG_ADAGRAD] = "lr = 1.5, eps = 1e-7 (the book's)",
+      [GG_RMSPROP] = "lr = 0.1, decay_rate = 0.99, eps = 1e-7 (not in the book's figure)",
+      [GG_ADAM] = "lr = 0.3 (the book's), beta1 = 0.9, beta2 = 0.999, eps = 1e-7, t = 1 .. 30",
+  };
+  hp = gg_algos[a].defaults;
+  hp.lr = book_lr[a];
+  c = new_case(x, "book_quadratic", 2, 30,
+               "the book's f(x, y) = x^2/20 + y^2 from (-7, 2), 30 steps, gradient (x/10, 2*y) "
+               "in float32 from each step's p%s; %s",
+               gg_algos[a].states ? ", state starting at 0" : "", book_hp[a]);
+  set_hp(x, c, hp);
+  c->grad = GG_GRAD_QUADRATIC;
+  c->init[0][0] = -7.0f;
+  c->init[0][1] = 2.0f;
+}
+
+void gg_cases_build(gg_algo a, gg_case_list *out) {
+  ctx x = {out, a};
+  lengths(&x);
+  magnitudes(&x);
+  subnormal(&x);
+  near_overflow(&x);
+  signed_zero(&x);
+  specials(&x);
+  zero_grad(&x);
+  hp_edges(&x);
+  if (a == GG_ADAM)
+    adam_steps(&x);
+  trajectories(&x);
+
+  for (size_t i = 0; i < out->count; i++) {
+    const gg_case *c = &out->v[i];
+    if (strspn(c->id, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(c->id) || !c->id[0])
+      gg_die("internal: case id '%s' is not [a-z0-9_]+", c->id);
+    if (strchr(c->note, '\n') || c->note[strlen(c->note) - 1] == ' ')
+      gg_die("internal: note of %s must be one line without trailing space", c->id);
+    for (size_t k = 0; k < i; k++)
+      if (!strcmp(out->v[k].id, c->id))
+        gg_die("internal: case id '%s' twice", c->id);
+  }
+}
+
+void gg_cases_free(gg_case_list *list) {
+  for (size_t i = 0; i < list->count; i++) {
+    gg_case *c = &list->v[i];
+    for (int k = 0; k < 3; k++)
+      free(c->init[k]);
+    for (int j = 0; j < c->steps; j++)
+      free(c->g[j]);
+    free(c->g);
+    free(c->hp);
+    free(c->t);
+  }
+  free(list->v);
+  list->v = NULL;
+  list->count = list->cap = 0;
+}

@@ -1,0 +1,33 @@
+/* golden_gen - the cases of every vector file. */
+#ifndef GG_CASES_H
+#define GG_CASES_H
+
+#include "gen.h"
+
+typedef enum { GG_GRAD_DATA, GG_GRAD_QUADRATIC } gg_grad_mode;
+
+typedef struct {
+  char id[40];    /* [a-z0-9_]+, unique in the file */
+  char note[400]; /* what the case covers */
+  uint64_t seed;  /* splitmix64 seed of its random data */
+  size_t n;
+  int steps;
+  gg_grad_mode grad;
+  float *init[3]; /* p, s0, s1: inputs of step 1 (unused states stay zero) */
+  gg_hp *hp;      /* per step; unused fields are 0 */
+  int64_t *t;     /* per step */
+  float **g;      /* per step, n values (GG_GRAD_DATA only) */
+} gg_case;
+
+typedef struct {
+  gg_case *v;
+  size_t count, cap;
+} gg_case_list;
+
+/* The base of every case seed (a case's seed mixes in "<algo>/<id>"). */
+#define GG_BASE_SEED UINT64_C(0x6f7074626e636831)
+
+void gg_cases_build(gg_algo a, gg_case_list *out);
+void gg_cases_free(gg_case_list *list);
+
+#endif

@@ -1,0 +1,321 @@
+/* golden_gen - the textbook formulas in exact arithmetic.
+ *
+ * Every operation is MPFR at 256 bits, round to nearest, on the float32 inputs
+ * and float32 hyperparameters; the derived coefficients (momentum^2,
+ * (1+momentum)*lr, 1-decay_rate, 1-beta1, 1-beta2, lr_t) are exact too. The
+ * statements keep the book's order (common/optimizer.py) because the order
+ * decides the sign of a zero result. MPFR follows IEEE 754 for NaN, infinities
+ * and signed zeros (Inf-Inf = NaN, 0/0 = NaN, x/Inf = 0, -0 + +0 = +0).
+ *
+ * Each output also gets its error scale (golden/FORMAT.md, "Error metric"):
+ * the largest magnitude among the terms of the expanded formula, NaN and
+ * infinite terms left out; with no term left, |exact| if finite, else 0.
+ */
+#include "formulas.h"
+
+#include <float.h>
+#include <math.h>
+#include <mpfr.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { PREC = 256 };
+#define RN MPFR_RNDN
+
+/* Hyperparameters and derived coefficients of the current step. */
+static mpfr_t lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t;
+/* Inputs, outputs, scales and scratch of the current element. */
+static mpfr_t P, G, S0, S1, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w;
+/* Rounding check. */
+static mpfr_t r_val, r_lo, r_hi, r_d0, r_d1;
+
+void gg_formulas_init(void) {
+  mpfr_set_emin(mpfr_get_emin_min());
+  mpfr_set_emax(mpfr_get_emax_max());
+  mpfr_inits2(PREC, lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, P, G, S0, S1,
+              np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, r_val, r_lo, r_hi, r_d0, r_d1,
+              (mpfr_ptr)0);
+}
+
+void gg_formulas_free(void) {
+  mpfr_clears(lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, P, G, S0, S1, np, ns0,
+              ns1, sp, ss0, ss1, a, b, c, d, w, r_val, r_lo, r_hi, r_d0, r_d1, (mpfr_ptr)0);
+  mpfr_free_cache();
+}
+
+static void coefficients(const gg_hp *hp, int64_t t) {
+  mpfr_set_flt(lr, hp->lr, RN);
+  mpfr_set_flt(mom, hp->momentum, RN);
+  mpfr_set_flt(dec, hp->decay_rate, RN);
+  mpfr_set_flt(b1, hp->beta1, RN);
+  mpfr_set_flt(b2, hp->beta2, RN);
+  mpfr_set_flt(eps, hp->eps, RN);
+  mpfr_mul(mom2, mom, mom, RN);    /* momentum*momentum */
+  mpfr_add_ui(nest_c, mom, 1, RN); /* (1+momentum)*lr */
+  mpfr_mul(nest_c, nest_c, lr, RN);
+  mpfr_ui_sub(omd, 1, dec, RN); /* 1-decay_rate */
+  mpfr_ui_sub(omb1, 1, b1, RN); /* 1-beta1 */
+  mpfr_ui_sub(omb2, 1, b2, RN); /* 1-beta2 */
+  /* lr_t = lr*sqrt(1-beta2^t)/(1-beta1^t) */
+  mpfr_pow_ui(a, b2, (unsigned long)t, RN);
+  mpfr_ui_sub(a, 1, a, RN);
+  mpfr_sqrt(a, a, RN);
+  mpfr_mul(a, lr, a, RN);
+  mpfr_pow_ui(b, b1, (unsigned long)t, RN);
+  mpfr_ui_sub(b, 1, b, RN);
+  mpfr_div(lr_t, a, b, RN);
+}
+
+/* ---- error scale: max |term| over the finite terms ---------------------- */
+
+static int scale_any;
+
+static void scale_begin(mpfr_ptr s) {
+  mpfr_set_zero(s, 1);
+  scale_any = 0;
+}
+
+static void scale_term(mpfr_ptr s, mpfr_srcptr x) {
+  if (!mpfr_number_p(x))
+    return; /* NaN and infinite terms are left out */
+  if (!scale_any || mpfr_cmpabs(x, s) > 0)
+    mpfr_abs(s, x, RN);
+  scale_any = 1;
+}
+
+/* The term |k| * x for a coefficient k (FORMAT.md: |c|*scale(X)). */
+static void scale_term_mul(mpfr_ptr s, mpfr_srcptr k, mpfr_srcptr x) {
+  mpfr_mul(w, k, x, RN);
+  scale_term(s, w);
+}
+
+static void scale_end(mpfr_ptr s, mpfr_srcptr exact) {
+  if (scale_any)
+    return;
+  if (mpfr_number_p(exact))
+    mpfr_abs(s, exact, RN);
+  else
+    mpfr_set_zero(s, 1);
+}
+
+/* ---- conversion to the file's element ------------------------------------ */
+
+static char msg[256];
+
+/* Is r the float32 nearest to v, ties to even (an independent check of
+ * mpfr_get_flt, subnormals and overflow included)? */
+static int rounding_ok(mpfr_srcptr v, float r) {
+  if (mpfr_nan_p(v))
+    return isnan(r);
+  if (isnan(r))
+    return 0;
+  if (mpfr_inf_p(v))
+    return isinf(r) && (r < 0) == (mpfr_sgn(v) < 0);
+  if (mpfr_zero_p(v))
+    return r == 0 && !signbit(r) == !mpfr_signbit(v);
+  if (!signbit(r) != !mpfr_signbit(v))
+    return 0; /* a zero result keeps v's sign */
+  uint32_t bits;
+  float lo, hi;
+  float ar = fabsf(r);
+  if (isinf(ar)) {
+    mpfr_set_ui_2exp(r_val, 1, 128, RN); /* infinity stands for 2^128 */
+    lo = FLT_MAX;
+    hi = 0; /* unused */
+    bits = 0;
+  } else {
+    mpfr_set_flt(r_val, ar, RN);
+    lo = ar == 0 ? 0 : nextafterf(ar, 0);
+    hi = nextafterf(ar, INFINITY);
+    memcpy(&bits, &ar, sizeof bits);
+  }
+  mpfr_abs(w, v, RN);
+  mpfr_sub(r_d0, w, r_val, RN);
+  mpfr_abs(r_d0, r_d0, RN);
+  if (ar != 0) {
+    mpfr_set_flt(r_lo, lo, RN);
+    mpfr_sub(r_d1, w, r_lo, RN);
+    mpfr_abs(r_d1, r_d1, RN);
+    int cmp = mpfr_cmp(r_d0, r_d1);
+    if (cmp > 0 || (cmp == 0 && (bits & 1)))
+      return 0;
+  }
+  if (!isinf(ar)) {
+    if (isinf(hi))
+      mpfr_set_ui_2exp(r_hi, 1, 128, RN);
+    else
+      mpfr_set_flt(r_hi, hi, RN);
+    mpfr_sub(r_d1, w, r_hi, RN);
+    mpfr_abs(r_d1, r_d1, RN);
+    int cmp = mpfr_cmp(r_d0, r_d1);
+    if (cmp > 0 || (cmp == 0 && (bits & 1)))
+      return 0;
+  }
+  return 1;
+}
+
+static const char *to_elem(gg_elem *e, mpfr_srcptr v, mpfr_srcptr s, const char *array, size_t i) {
+  e->exact = mpfr_get_d(v, RN);
+  e->rounded = mpfr_get_flt(v, RN);
+  e->scale = mpfr_get_d(s, RN);
+  const char *why = NULL;
+  if (mpfr_regular_p(v) && (e->exact == 0 || isinf(e->exact)))
+    why = "the exact value is outside the double range";
+  else if (!rounding_ok(v, e->rounded))
+    why = "mpfr_get_flt did not round to nearest float32";
+  else if (!isfinite(e->scale) || e->scale < 0)
+    why = "the scale is not a finite non-negative double";
+  if (!why)
+    return NULL;
+  mpfr_snprintf(msg, sizeof msg, "out %s[%zu]: %s (exact %.20Rg)", array, i, why, v);
+  return msg;
+}
+
+/* ---- the rules, one element each ------------------------------------------ */
+
+static void sgd(void) {
+  mpfr_mul(a, lr, G, RN); /* p -= lr*g */
+  mpfr_sub(np, P, a, RN);
+  scale_begin(sp);
+  scale_term(sp, P);
+  scale_term(sp, a);
+  scale_end(sp, np);
+}
+
+static void momentum(void) {
+  mpfr_mul(a, mom, S0, RN); /* v = momentum*v - lr*g */
+  mpfr_mul(b, lr, G, RN);
+  mpfr_sub(ns0, a, b, RN);
+  scale_begin(ss0);
+  scale_term(ss0, a);
+  scale_term(ss0, b);
+  scale_end(ss0, ns0);
+  mpfr_add(np, P, ns0, RN); /* p += v */
+  scale_begin(sp);
+  scale_term(sp, P);
+  scale_term(sp, ss0);
+  scale_end(sp, np);
+}
+
+static void nesterov(void) {
+  mpfr_mul(a, mom, S0, RN); /* v *= momentum */
+  mpfr_mul(b, lr, G, RN);   /* v -= lr*g */
+  mpfr_sub(ns0, a, b, RN);
+  scale_begin(ss0);
+  scale_term(ss0, a);
+  scale_term(ss0, b);
+  scale_end(ss0, ns0);
+  mpfr_mul(c, mom2, ns0, RN); /* p += momentum*momentum*v */
+  mpfr_add(c, P, c, RN);
+  mpfr_mul(d, nest_c, G, RN); /* p -= (1+momentum)*lr*g */
+  mpfr_sub(np, c, d, RN);
+  scale_begin(sp);
+  scale_term(sp, P);
+  scale_term_mul(sp, mom2, ss0);
+  scale_term(sp, d);
+  scale_end(sp, np);
+}
+
+/* p -= lr*g / (sqrt(h) + eps), h the new state (AdaGrad, RMSProp). */
+static void adaptive_p(mpfr_srcptr h) {
+  mpfr_mul(a, lr, G, RN);
+  mpfr_sqrt(b, h, RN);
+  mpfr_add(b, b, eps, RN);
+  mpfr_div(c, a, b, RN);
+  mpfr_sub(np, P, c, RN);
+  scale_begin(sp);
+  scale_term(sp, P);
+  scale_term(sp, c); /* |lr*g| / (sqrt(h') + eps) */
+  scale_end(sp, np);
+}
+
+static void adagrad(void) {
+  mpfr_mul(a, G, G, RN); /* h += g*g */
+  mpfr_add(ns0, S0, a, RN);
+  scale_begin(ss0);
+  scale_term(ss0, S0);
+  scale_term(ss0, a);
+  scale_end(ss0, ns0);
+  adaptive_p(ns0);
+}
+
+static void rmsprop(void) {
+  mpfr_mul(a, S0, dec, RN); /* h *= decay_rate */
+  mpfr_mul(b, omd, G, RN);  /* h += (1-decay_rate)*g*g */
+  mpfr_mul(b, b, G, RN);
+  mpfr_add(ns0, a, b, RN);
+  scale_begin(ss0);
+  scale_term(ss0, a);
+  scale_term(ss0, b);
+  scale_end(ss0, ns0);
+  adaptive_p(ns0);
+}
+
+static void adam(void) {
+  mpfr_sub(a, G, S0, RN); /* m += (1-beta1)*(g-m) */
+  mpfr_mul(a, omb1, a, RN);
+  mpfr_add(ns0, S0, a, RN);
+  scale_begin(ss0);
+  scale_term(ss0, S0);
+  scale_term_mul(ss0, omb1, G);
+  scale_term_mul(ss0, omb1, S0);
+  scale_end(ss0, ns0);
+  mpfr_mul(b, G, G, RN); /* v += (1-beta2)*(g*g-v) */
+  mpfr_sub(a, b, S1, RN);
+  mpfr_mul(a, omb2, a, RN);
+  mpfr_add(ns1, S1, a, RN);
+  scale_begin(ss1);
+  scale_term(ss1, S1);
+  scale_term_mul(ss1, omb2, b);
+  scale_term_mul(ss1, omb2, S1);
+  scale_end(ss1, ns1);
+  mpfr_mul(a, lr_t, ns0, RN); /* p -= lr_t*m / (sqrt(v) + eps) */
+  mpfr_sqrt(b, ns1, RN);
+  mpfr_add(b, b, eps, RN);
+  mpfr_div(c, a, b, RN);
+  mpfr_sub(np, P, c, RN);
+  scale_begin(sp);
+  scale_term(sp, P);
+  mpfr_mul(d, lr_t, ss0, RN); /* lr_t*scale(m') / (sqrt(v') + eps) */
+  mpfr_div(d, d, b, RN);
+  scale_term(sp, d);
+  scale_end(sp, np);
+}
+
+const char *gg_exact_step(gg_algo alg, const gg_hp *hp, int64_t t, size_t n, const float *p,
+                          const float *g, const float *s0, const float *s1, gg_elem *out[3]) {
+  static void (*const rule[GG_ALGO_COUNT])(void) = {
+      [GG_SGD] = sgd,         [GG_MOMENTUM] = momentum, [GG_NESTEROV] = nesterov,
+      [GG_ADAGRAD] = adagrad, [GG_RMSPROP] = rmsprop,   [GG_ADAM] = adam,
+  };
+  int states = gg_algos[alg].states;
+  const char *err;
+  if (t < 1)
+    return "step number t < 1";
+  coefficients(hp, t);
+  for (size_t i = 0; i < n; i++) {
+    mpfr_set_flt(P, p[i], RN);
+    mpfr_set_flt(G, g[i], RN);
+    if (states >= 1)
+      mpfr_set_flt(S0, s0[i], RN);
+    if (states >= 2)
+      mpfr_set_flt(S1, s1[i], RN);
+    rule[alg]();
+    if ((err = to_elem(&out[0][i], np, sp, "p", i)))
+      return err;
+    if (states >= 1 && (err = to_elem(&out[1][i], ns0, ss0, "s0", i)))
+      return err;
+    if (states >= 2 && (err = to_elem(&out[2][i], ns1, ss1, "s1", i)))
+      return err;
+  }
+  return NULL;
+}
+
+float gg_quadratic_grad(int which, float v) {
+  mpfr_set_flt(a, v, RN);
+  if (which == 0)
+    mpfr_div_ui(a, a, 10, RN); /* x/10 */
+  else
+    mpfr_mul_ui(a, a, 2, RN); /* 2*y */
+  return mpfr_get_flt(a, RN);
+}

@@ -1,0 +1,22 @@
+/* golden_gen - the textbook formulas in exact arithmetic (MPFR, 256 bits). */
+#ifndef GG_FORMULAS_H
+#define GG_FORMULAS_H
+
+#include "gen.h"
+
+/* Widens MPFR's exponent range to its extremes (nothing under- or overflows
+ * inside the exact computation) and allocates the working variables. */
+void gg_formulas_init(void);
+void gg_formulas_free(void);
+
+/* One exact step of `a` on n elements from float32 inputs. out[0] receives p,
+ * out[1] s0, out[2] s1 (as many as the algorithm has state arrays). Returns
+ * NULL, or a message when a value cannot be stored faithfully. */
+const char *gg_exact_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, const float *p,
+                          const float *g, const float *s0, const float *s1, gg_elem *out[3]);
+
+/* The gradient of f(x, y) = x^2/20 + y^2 in float32: which = 0 gives x/10,
+ * 1 gives 2*y, each the exact value correctly rounded to float32. */
+float gg_quadratic_grad(int which, float v);
+
+#endif

@@ -1,0 +1,211 @@
+/* golden_gen OUTDIR - writes OUTDIR/<algo>.txt for the six update rules.
+ *
+ * Each case is run step by step: the exact step (formulas.c) gives the stored
+ * values; step j > 1 starts from the `rounded` outputs of step j-1. Every step
+ * is also evaluated in plain float32 (plain.c) and every element checked with
+ * the file's own error metric (check.c), as a reader would: fresh from the
+ * step's inputs, and for trajectories also carried on its own state (FORMAT.md,
+ * "Trajectories"). A case a correct float32 implementation cannot meet (an
+ * intermediate that over- or underflows where the exact one does not) stops
+ * the generator instead of reaching the vectors. The largest errors of the
+ * plain float32 evaluation are printed per algorithm.
+ */
+#include <errno.h>
+#include <mpfr.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases.h"
+#include "check.h"
+#include "emit.h"
+#include "formulas.h"
+#include "plain.h"
+
+/* The check's limit in scale-ULPs: DESIGN.md expects a straightforward float32
+ * evaluation within about 4; 3 leaves a margin for other correct orders. */
+#define GG_CHECK_LIMIT        3.0
+/* A run on its own state may be off by j times the single-step bound at step
+ * j (FORMAT.md). The trajectories are designed to need much less: one
+ * scale-ULP per step, under the smallest bound a variant may have (SGD's
+ * two roundings), so no correct implementation fails that allowance. */
+#define GG_OWN_LIMIT_PER_STEP 1.0
+
+typedef struct {
+  double max, sum; /* scale-ULPs; own-state errors divided by the step number */
+  size_t count;
+  char where[160];
+} gg_stat;
+
+typedef struct {
+  gg_stat fresh; /* every step from the file's inputs */
+  gg_stat own;   /* trajectories carried on the float32 evaluation's own state */
+} gg_stats;
+
+static const char *const array_name[3] = {"p", "s0", "s1"};
+
+/* Checks the float32 results got[] of step j against the file's elements:
+ * each error must stay within `limit`; the statistics take err / norm. */
+static void check_step(gg_algo a, const gg_case *c, int j, const char *mode, double limit,
+                       double norm, float *const got[3], gg_elem *const out[3], gg_stat *st) {
+  for (int k = 0; k <= gg_algos[a].states; k++) {
+    for (size_t i = 0; i < c->n; i++) {
+      const gg_elem *e = &out[k][i];
+      const char *why = NULL;
+      double ulps = gg_check_err(got[k][i], e, &why);
+      if (ulps < 0 || ulps > limit) {
+        char x[32], ex[32], r[32], s[32], verdict[64];
+        gg_format_num(x, (double)got[k][i]);
+        gg_format_num(ex, e->exact);
+        gg_format_num(r, (double)e->rounded);
+        gg_format_num(s, e->scale);
+        if (why)
+          snprintf(verdict, sizeof verdict, "%s", why);
+        else
+          snprintf(verdict, sizeof verdict, "%.3g scale-ULPs > %g", ulps, limit);
+        gg_die("%s case %s step %d out %s[%zu]: the float32 textbook evaluation (%s) gives %s, "
+               "exact %s (rounded %s, scale %s): %s; the case is not well-posed in float32, "
+               "change its data",
+               gg_algos[a].name, c->id, j, array_name[k], i, mode, x, ex, r, s, verdict);
+      }
+      ulps /= norm;
+      st->sum += ulps;
+      st->count++;
+      if (ulps > st->max || !st->where[0]) {
+        st->max = ulps;
+        snprintf(st->where, sizeof st->where, "%s step %d %s[%zu]", c->id, j, array_name[k], i);
+      }
+    }
+  }
+}
+
+/* The quadratic's gradient in plain float32 (a run on its own state). */
+static void quadratic_grad_f32(const float *p, float *g) {
+  g[0] = p[0] / 10.0f;
+  g[1] = 2.0f * p[1];
+}
+
+static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
+  const int states = gg_algos[a].states;
+  const size_t n = c->n;
+  const int traj = c->steps > 1;
+  float *in[3], *fl[3], *own[3];
+  float *g = gg_alloc(n, sizeof *g), *own_g = gg_alloc(n, sizeof *own_g);
+  gg_elem *out[3];
+  for (int k = 0; k < 3; k++) {
+    in[k] = gg_alloc(n, sizeof(float));
+    fl[k] = gg_alloc(n, sizeof(float));
+    own[k] = gg_alloc(n, sizeof(float));
+    out[k] = gg_alloc(n, sizeof(gg_elem));
+    memcpy(in[k], c->init[k], n * sizeof(float));
+    memcpy(own[k], c->init[k], n * sizeof(float));
+  }
+  if (c->grad == GG_GRAD_QUADRATIC && n != 2)
+    gg_die("%s: quadratic case needs n = 2", c->id);
+
+  gg_emit_case(f, a, c);
+  for (int j = 1; j <= c->steps; j++) {
+    const gg_hp *hp = &c->hp[j - 1];
+    const int64_t t = c->t[j - 1];
+    if (c->grad == GG_GRAD_QUADRATIC) {
+      float gf[2];
+      g[0] = gg_quadratic_grad(0, in[0][0]);
+      g[1] = gg_quadratic_grad(1, in[0][1]);
+      quadratic_grad_f32(in[0], gf);
+      if (memcmp(g, gf, sizeof gf)) /* exact-then-rounded must equal one float32 op */
+        gg_die("%s %s step %d: quadratic gradient differs from float32", gg_algos[a].name, c->id,
+               j);
+      quadratic_grad_f32(own[0], own_g); /* FORMAT.md: from its own parameters */
+    } else {
+      memcpy(g, c->g[j - 1], n * sizeof *g);
+      memcpy(own_g, g, n * sizeof *g);
+    }
+
+    const char *err = gg_exact_step(a, hp, t, n, in[0], g, in[1], in[2], out);
+    if (err)
+      gg_die("%s case %s step %d: %s", gg_algos[a].name, c->id, j, err);
+
+    /* fresh: from the file's inputs of this step, within the single-step limit */
+    for (int k = 0; k < 3; k++)
+      memcpy(fl[k], in[k], n * sizeof(float));
+    gg_plain_step(a, hp, t, n, fl[0], g, fl[1], fl[2]);
+    check_step(a, c, j, "fresh", GG_CHECK_LIMIT, 1.0, fl, out, &st->fresh);
+    /* own state: the error may grow with the step number j */
+    if (traj) {
+      gg_plain_step(a, hp, t, n, own[0], own_g, own[1], own[2]);
+      check_step(a, c, j, "own state", j * GG_OWN_LIMIT_PER_STEP, (double)j, own, out, &st->own);
+    }
+
+    gg_emit_step(f, a, j, hp, t, n, g, out);
+    for (int k = 0; k <= states; k++) /* the next step starts from the rounded outputs */
+      for (size_t i = 0; i < n; i++)
+        in[k][i] = out[k][i].rounded;
+  }
+  gg_emit_end(f);
+
+  for (int k = 0; k < 3; k++) {
+    free(in[k]);
+    free(fl[k]);
+    free(own[k]);
+    free(out[k]);
+  }
+  free(g);
+  free(own_g);
+}
+
+static void write_file(const char *dir, gg_algo a, gg_stats *st) {
+  char path[4096], tmp[4096 + 8];
+  int len = snprintf(path, sizeof path, "%s/%s.txt", dir, gg_algos[a].name);
+  if (len < 0 || (size_t)len >= sizeof path)
+    gg_die("output path too long: %s", dir);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+
+  gg_case_list cases = {0};
+  gg_cases_build(a, &cases);
+
+  gg_set_cleanup_path(tmp);
+  FILE *f = fopen(tmp, "w");
+  if (!f)
+    gg_die("cannot create %s: %s", tmp, strerror(errno));
+  static char buf[1 << 20];
+  setvbuf(f, buf, _IOFBF, sizeof buf);
+  gg_emit_header(f, a, cases.count);
+  for (size_t i = 0; i < cases.count; i++)
+    run_case(f, a, &cases.v[i], st);
+  if (ferror(f))
+    gg_die("cannot write %s", tmp);
+  if (fclose(f) != 0)
+    gg_die("cannot write %s: %s", tmp, strerror(errno));
+  if (rename(tmp, path) != 0)
+    gg_die("cannot rename %s to %s: %s", tmp, path, strerror(errno));
+  gg_set_cleanup_path(NULL);
+  printf("golden_gen: wrote %s (%zu cases)\n", path, cases.count);
+  gg_cases_free(&cases);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2 || !argv[1][0])
+    gg_die("usage: golden_gen OUTDIR");
+  gg_formulas_init();
+  gg_stats st[GG_ALGO_COUNT];
+  memset(st, 0, sizeof st);
+  for (int a = 0; a < GG_ALGO_COUNT; a++)
+    write_file(argv[1], (gg_algo)a, &st[a]);
+  gg_formulas_free();
+
+  printf("\nplain float32 textbook evaluation against the exact values, in scale-ULPs\n"
+         "(fresh: each step from the file's inputs, limit %g; own state: trajectories\n"
+         "carried on their own state, error at step j divided by j, limit %g):\n",
+         GG_CHECK_LIMIT, GG_OWN_LIMIT_PER_STEP);
+  printf("%-9s %9s %9s %9s  %-30s %9s  %s\n", "algo", "elements", "max", "mean", "max at",
+         "own max", "own max at");
+  for (int a = 0; a < GG_ALGO_COUNT; a++) {
+    const gg_stat *fr = &st[a].fresh, *ow = &st[a].own;
+    printf("%-9s %9zu %9.3f %9.4f  %-30s %9.3f  %s\n", gg_algos[a].name, fr->count, fr->max,
+           fr->count ? fr->sum / (double)fr->count : 0.0, fr->where, ow->max, ow->where);
+  }
+  printf("(MPFR %s)\n", mpfr_get_version());
+  if (fflush(stdout) != 0)
+    gg_die("cannot write to stdout");
+  return 0;
+}

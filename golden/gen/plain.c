@@ -1,0 +1,65 @@
+/* golden_gen - the textbook formulas in plain float32.
+ *
+ * Built with -ffp-contract=off (CMakeLists.txt): every operation rounds to
+ * float32 on its own, as a straightforward scalar implementation does.
+ */
+#include "plain.h"
+
+#include <math.h>
+
+void gg_plain_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, float *p, const float *g,
+                   float *s0, float *s1) {
+  const float lr = hp->lr, mom = hp->momentum, eps = hp->eps;
+  switch (a) {
+  case GG_SGD:
+    for (size_t i = 0; i < n; i++)
+      p[i] -= lr * g[i];
+    break;
+  case GG_MOMENTUM:
+    for (size_t i = 0; i < n; i++) {
+      s0[i] = mom * s0[i] - lr * g[i];
+      p[i] += s0[i];
+    }
+    break;
+  case GG_NESTEROV: {
+    const float mom2 = (float)((double)mom * (double)mom);
+    const float c = (float)((1.0 + (double)mom) * (double)lr);
+    for (size_t i = 0; i < n; i++) {
+      s0[i] *= mom;
+      s0[i] -= lr * g[i];
+      p[i] += mom2 * s0[i];
+      p[i] -= c * g[i];
+    }
+    break;
+  }
+  case GG_ADAGRAD:
+    for (size_t i = 0; i < n; i++) {
+      s0[i] += g[i] * g[i];
+      p[i] -= lr * g[i] / (sqrtf(s0[i]) + eps);
+    }
+    break;
+  case GG_RMSPROP: {
+    const float d = hp->decay_rate;
+    const float omd = (float)(1.0 - (double)d);
+    for (size_t i = 0; i < n; i++) {
+      s0[i] *= d;
+      s0[i] += omd * g[i] * g[i];
+      p[i] -= lr * g[i] / (sqrtf(s0[i]) + eps);
+    }
+    break;
+  }
+  case GG_ADAM: {
+    const double b1 = hp->beta1, b2 = hp->beta2;
+    const float lr_t =
+        (float)((double)lr * sqrt(1.0 - pow(b2, (double)t)) / (1.0 - pow(b1, (double)t)));
+    const float omb1 = (float)(1.0 - b1), omb2 = (float)(1.0 - b2);
+    for (size_t i = 0; i < n; i++) {
+      s0[i] += omb1 * (g[i] - s0[i]);
+      s1[i] += omb2 * (g[i] * g[i] - s1[i]);
+      p[i] -= lr_t * s0[i] / (sqrtf(s1[i]) + eps);
+    }
+    break;
+  }
+  case GG_ALGO_COUNT: break;
+  }
+}
