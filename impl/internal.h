@@ -9,6 +9,7 @@ struct ob_variant {
   const char *isa;   /* "avx2" */
   unsigned features; /* OB_FEAT_* the ISA's code needs */
   int fma;           /* kernels fuse multiply-adds: the bound_fma column */
+  int exact_nans;    /* NaN payloads independent of position (ob_variant_exact_nans) */
   int parallel;      /* +omp: chunks over OpenMP threads */
   const ob_kernel_fn *kernels;
 };

@@ -62,7 +62,8 @@ static ob_status alloc_state(ob_optimizer *o, size_t count, const size_t sizes[]
   o->sizes = malloc((count ? count : 1) * sizeof *o->sizes);
   if (!o->sizes)
     goto fail;
-  memcpy(o->sizes, sizes, count * sizeof *sizes);
+  if (count)
+    memcpy(o->sizes, sizes, count * sizeof *sizes);
   for (int k = 0; k < states; k++) {
     if (!(o->state[k] = calloc(count ? count : 1, sizeof *o->state[k])))
       goto fail;
@@ -84,7 +85,8 @@ static ob_status check_update(const ob_optimizer *o, size_t count, float *const 
                               const float *const grads[], const size_t sizes[]) {
   if (count && (!params || !grads || !sizes))
     return OB_EINVAL;
-  if (o->sizes && (count != o->count || memcmp(sizes, o->sizes, count * sizeof *sizes) != 0))
+  if (o->sizes &&
+      (count != o->count || (count && memcmp(sizes, o->sizes, count * sizeof *sizes) != 0)))
     return OB_ESHAPE;
   for (size_t i = 0; i < count; i++) {
     /* state arrays are the optimizer's own: check p and g, standing in for them */

@@ -6,14 +6,14 @@
 
 #include "internal.h"
 
-#define OB_ISA(isa, feat, fma) extern const ob_kernel_fn ob_optim_##isa[OB_ALGO_COUNT];
+#define OB_ISA(isa, feat, fma, nans) extern const ob_kernel_fn ob_optim_##isa[OB_ALGO_COUNT];
 #include "ob_isa_list.h"
 #undef OB_ISA
 
 static const ob_variant variants[] = {
-#define OB_ISA(isa, feat, fma)                                                                     \
-  {#isa, #isa, (feat), (fma), 0, ob_optim_##isa},                                                  \
-      {#isa "+omp", #isa, (feat), (fma), 1, ob_optim_##isa},
+#define OB_ISA(isa, feat, fma, nans)                                                               \
+  {#isa, #isa, (feat), (fma), (nans), 0, ob_optim_##isa},                                          \
+      {#isa "+omp", #isa, (feat), (fma), (nans), 1, ob_optim_##isa},
 #include "ob_isa_list.h"
 #undef OB_ISA
 };
@@ -42,6 +42,7 @@ const ob_variant *ob_variant_find(const char *name) {
 const char *ob_variant_name(const ob_variant *v) { return ob_variant_valid(v) ? v->name : NULL; }
 const char *ob_variant_isa(const ob_variant *v) { return ob_variant_valid(v) ? v->isa : NULL; }
 int ob_variant_is_parallel(const ob_variant *v) { return ob_variant_valid(v) && v->parallel; }
+int ob_variant_exact_nans(const ob_variant *v) { return ob_variant_valid(v) && v->exact_nans; }
 
 int ob_variant_supported(const ob_variant *v) {
   return ob_variant_valid(v) && (ob_cpu_features() & v->features) == v->features;

@@ -10,14 +10,14 @@ static OB_INLINE __m256i lanes_below(size_t w) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)w), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 static OB_INLINE vf vset1(float x) { return _mm256_set1_ps(x); }
-static OB_INLINE vf vload(const float *p, size_t w) {
-  return w == OB_VL ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, lanes_below(w));
+static OB_INLINE vf vload(const float *p) { return _mm256_loadu_ps(p); }
+static OB_INLINE void vstore(float *p, vf x) { _mm256_storeu_ps(p, x); }
+/* the first w < OB_VL lanes, zeros after */
+static OB_INLINE vf vload_part(const float *p, size_t w) {
+  return _mm256_maskload_ps(p, lanes_below(w));
 }
-static OB_INLINE void vstore(float *p, vf x, size_t w) {
-  if (w == OB_VL)
-    _mm256_storeu_ps(p, x);
-  else
-    _mm256_maskstore_ps(p, lanes_below(w), x);
+static OB_INLINE void vstore_part(float *p, vf x, size_t w) {
+  _mm256_maskstore_ps(p, lanes_below(w), x);
 }
 static OB_INLINE vf vadd(vf a, vf b) { return _mm256_add_ps(a, b); }
 static OB_INLINE vf vsub(vf a, vf b) { return _mm256_sub_ps(a, b); }

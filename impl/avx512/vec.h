@@ -8,14 +8,14 @@ typedef __m512 vf;
 
 static OB_INLINE __mmask16 lanes_below(size_t w) { return (__mmask16)((1u << w) - 1u); }
 static OB_INLINE vf vset1(float x) { return _mm512_set1_ps(x); }
-static OB_INLINE vf vload(const float *p, size_t w) {
-  return w == OB_VL ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(lanes_below(w), p);
+static OB_INLINE vf vload(const float *p) { return _mm512_loadu_ps(p); }
+static OB_INLINE void vstore(float *p, vf x) { _mm512_storeu_ps(p, x); }
+/* the first w < OB_VL lanes, zeros after */
+static OB_INLINE vf vload_part(const float *p, size_t w) {
+  return _mm512_maskz_loadu_ps(lanes_below(w), p);
 }
-static OB_INLINE void vstore(float *p, vf x, size_t w) {
-  if (w == OB_VL)
-    _mm512_storeu_ps(p, x);
-  else
-    _mm512_mask_storeu_ps(p, lanes_below(w), x);
+static OB_INLINE void vstore_part(float *p, vf x, size_t w) {
+  _mm512_mask_storeu_ps(p, lanes_below(w), x);
 }
 static OB_INLINE vf vadd(vf a, vf b) { return _mm512_add_ps(a, b); }
 static OB_INLINE vf vsub(vf a, vf b) { return _mm512_sub_ps(a, b); }

@@ -98,6 +98,11 @@ OB_API const char *ob_variant_name(const ob_variant *);     /* "avx2+omp" */
 OB_API const char *ob_variant_isa(const ob_variant *);      /* "avx2" */
 OB_API int ob_variant_is_parallel(const ob_variant *);      /* 1 for the +omp variants */
 OB_API int ob_variant_supported(const ob_variant *);
+/* Every variant gives the same bits for an element wherever it falls in the
+ * array and for any thread count, with one exception: where two NaNs meet,
+ * which payload survives may depend on the position in variants that return
+ * 0 here (autovec: compiler-generated loops). NaN stays NaN in every case. */
+OB_API int ob_variant_exact_nans(const ob_variant *);
 
 /* The documented error bound of `variant` for `algo`, in scale-ULPs
  * (DESIGN.md, golden/FORMAT.md). Negative if either argument is invalid. */

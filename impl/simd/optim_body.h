@@ -1,130 +1,129 @@
 /* The update rules written once against the vector helpers of one
  * instruction set (vec.h in that ISA's folder: vf, OB_VL, vset1, vload,
- * vstore, vadd, vsub, vmul, vdiv, vsqrt, vfmadd, vfnmadd, vfmsub).
+ * vstore, vload_part, vstore_part, vadd, vsub, vmul, vdiv, vsqrt, vfmadd,
+ * vfnmadd, vfmsub).
  *
- * Each rule is a block function on up to OB_VL elements: the main loop calls
- * it with w == OB_VL (full vectors), the tail once with w < OB_VL (masked or
- * staged loads that touch nothing past n). The same instructions compute
- * every element, wherever it falls, so any chunking gives the same bits.
+ * Each rule's arithmetic exists in exactly one compiled copy: a function over
+ * whole vectors, kept out of line and unspecialised. The tail (n % OB_VL
+ * elements) is staged into full-width buffers and run through that same
+ * function, so every element - in the body, in the tail, in any +omp chunk -
+ * goes through the same instructions with the same operand order and gives
+ * the same bits, NaN payloads included. (Two inlined copies may order the
+ * operands of an add differently, and x86 keeps the first operand's NaN.)
  *
  * Without FMA (sse2) vfmadd(a, b, c) is a*b + c rounded twice, which is the
  * textbook order of the scalar reference: sse2 equals scalar bitwise. */
 
-#define OB_FOR_BLOCKS(n, i, BLOCK)                                                                 \
-  do {                                                                                             \
-    size_t i = 0;                                                                                  \
-    for (; i + OB_VL <= (n); i += OB_VL)                                                           \
-      BLOCK(OB_VL);                                                                                \
-    if (i < (n))                                                                                   \
-      BLOCK((n)-i);                                                                                \
-  } while (0)
+#define OB_VECTORS __attribute__((noinline, noclone))
 
-static OB_INLINE void sgd_block(vf lr, float *p, const float *g, size_t w) {
-  vstore(p, vfnmadd(lr, vload(g, w), vload(p, w)), w); /* p -= lr*g */
+/* Runs f on n elements: the whole vectors in place, then the tail through
+ * buffers. Nothing past n is read or written (vload_part/vstore_part). */
+typedef void (*vectors_fn)(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
+                           size_t nvec);
+
+static void run_vectors(vectors_fn f, int states, const ob_coeffs *c, float *p, const float *g,
+                        float *s0, float *s1, size_t n) {
+  const size_t body = n / OB_VL * OB_VL, w = n - body;
+  f(c, p, g, s0, s1, body / OB_VL);
+  if (w == 0)
+    return;
+  _Alignas(64) float buf[4][OB_VL];
+  float *const arr[4] = {p, (float *)g, s0, s1};
+  for (int a = 0; a < 2 + states; a++)
+    vstore(buf[a], vload_part(arr[a] + body, w));
+  f(c, buf[0], buf[1], buf[2], buf[3], 1);
+  for (int a = 0; a < 2 + states; a++)
+    if (a != 1) /* g is read-only */
+      vstore_part(arr[a] + body, vload(buf[a]), w);
 }
 
-static void sgd_kernel(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
-                       size_t n) {
+static OB_VECTORS void sgd_vectors(const ob_coeffs *c, float *p, const float *g, float *s0,
+                                   float *s1, size_t nvec) {
   (void)s0, (void)s1;
   const vf lr = vset1(c->lr);
-#define BLOCK(w) sgd_block(lr, p + i, g + i, w)
-  OB_FOR_BLOCKS(n, i, BLOCK);
-#undef BLOCK
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL)
+    vstore(p + i, vfnmadd(lr, vload(g + i), vload(p + i))); /* p -= lr*g */
 }
 
-static OB_INLINE void momentum_block(vf lr, vf mom, float *p, const float *g, float *v, size_t w) {
-  const vf vv = vfnmadd(lr, vload(g, w), vmul(mom, vload(v, w))); /* v = momentum*v - lr*g */
-  vstore(v, vv, w);
-  vstore(p, vadd(vload(p, w), vv), w); /* p += v */
-}
-
-static void momentum_kernel(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
-                            size_t n) {
+static OB_VECTORS void momentum_vectors(const ob_coeffs *c, float *p, const float *g, float *v,
+                                        float *s1, size_t nvec) {
   (void)s1;
   const vf lr = vset1(c->lr), mom = vset1(c->momentum);
-#define BLOCK(w) momentum_block(lr, mom, p + i, g + i, s0 + i, w)
-  OB_FOR_BLOCKS(n, i, BLOCK);
-#undef BLOCK
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
+    const vf vv = vfnmadd(lr, vload(g + i), vmul(mom, vload(v + i))); /* v = momentum*v - lr*g */
+    vstore(v + i, vv);
+    vstore(p + i, vadd(vload(p + i), vv)); /* p += v */
+  }
 }
 
-static OB_INLINE void nesterov_block(vf lr, vf mom, vf mom_sq, vf lr_mom, float *p, const float *g,
-                                     float *v, size_t w) {
-  const vf gg = vload(g, w);
-  vf vv = vmul(vload(v, w), mom);          /* v *= momentum */
-  vv = vfnmadd(lr, gg, vv);                /* v -= lr*g */
-  vf pp = vfmadd(mom_sq, vv, vload(p, w)); /* p += momentum*momentum*v */
-  pp = vfnmadd(lr_mom, gg, pp);            /* p -= (1+momentum)*lr*g */
-  vstore(v, vv, w);
-  vstore(p, pp, w);
-}
-
-static void nesterov_kernel(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
-                            size_t n) {
+static OB_VECTORS void nesterov_vectors(const ob_coeffs *c, float *p, const float *g, float *v,
+                                        float *s1, size_t nvec) {
   (void)s1;
   const vf lr = vset1(c->lr), mom = vset1(c->momentum);
   const vf mom_sq = vset1(c->momentum_sq), lr_mom = vset1(c->lr_one_plus_mom);
-#define BLOCK(w) nesterov_block(lr, mom, mom_sq, lr_mom, p + i, g + i, s0 + i, w)
-  OB_FOR_BLOCKS(n, i, BLOCK);
-#undef BLOCK
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
+    const vf gg = vload(g + i);
+    vf vv = vmul(vload(v + i), mom);          /* v *= momentum */
+    vv = vfnmadd(lr, gg, vv);                 /* v -= lr*g */
+    vf pp = vfmadd(mom_sq, vv, vload(p + i)); /* p += momentum*momentum*v */
+    pp = vfnmadd(lr_mom, gg, pp);             /* p -= (1+momentum)*lr*g */
+    vstore(v + i, vv);
+    vstore(p + i, pp);
+  }
 }
 
-/* p -= lr*g / (sqrt(h) + eps), shared by AdaGrad and RMSProp */
-static OB_INLINE vf scaled_step(vf p, vf lr, vf g, vf h, vf eps) {
+/* p - lr*g / (sqrt(h) + eps), shared by AdaGrad, RMSProp and Adam */
+static inline vf scaled_step(vf p, vf lr, vf g, vf h, vf eps) {
   return vsub(p, vdiv(vmul(lr, g), vadd(vsqrt(h), eps)));
 }
 
-static OB_INLINE void adagrad_block(vf lr, vf eps, float *p, const float *g, float *h, size_t w) {
-  const vf gg = vload(g, w);
-  const vf hh = vfmadd(gg, gg, vload(h, w)); /* h += g*g */
-  vstore(h, hh, w);
-  vstore(p, scaled_step(vload(p, w), lr, gg, hh, eps), w);
-}
-
-static void adagrad_kernel(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
-                           size_t n) {
+static OB_VECTORS void adagrad_vectors(const ob_coeffs *c, float *p, const float *g, float *h,
+                                       float *s1, size_t nvec) {
   (void)s1;
   const vf lr = vset1(c->lr), eps = vset1(c->eps);
-#define BLOCK(w) adagrad_block(lr, eps, p + i, g + i, s0 + i, w)
-  OB_FOR_BLOCKS(n, i, BLOCK);
-#undef BLOCK
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
+    const vf gg = vload(g + i);
+    const vf hh = vfmadd(gg, gg, vload(h + i)); /* h += g*g */
+    vstore(h + i, hh);
+    vstore(p + i, scaled_step(vload(p + i), lr, gg, hh, eps)); /* p -= lr*g/(sqrt(h)+eps) */
+  }
 }
 
-static OB_INLINE void rmsprop_block(vf lr, vf eps, vf d, vf one_d, float *p, const float *g,
-                                    float *h, size_t w) {
-  const vf gg = vload(g, w);
-  /* h *= decay_rate; h += (1-decay_rate)*g*g */
-  const vf hh = vfmadd(vmul(one_d, gg), gg, vmul(vload(h, w), d));
-  vstore(h, hh, w);
-  vstore(p, scaled_step(vload(p, w), lr, gg, hh, eps), w);
-}
-
-static void rmsprop_kernel(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
-                           size_t n) {
+static OB_VECTORS void rmsprop_vectors(const ob_coeffs *c, float *p, const float *g, float *h,
+                                       float *s1, size_t nvec) {
   (void)s1;
   const vf lr = vset1(c->lr), eps = vset1(c->eps);
   const vf d = vset1(c->decay), one_d = vset1(c->one_minus_decay);
-#define BLOCK(w) rmsprop_block(lr, eps, d, one_d, p + i, g + i, s0 + i, w)
-  OB_FOR_BLOCKS(n, i, BLOCK);
-#undef BLOCK
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
+    const vf gg = vload(g + i);
+    /* h *= decay_rate; h += (1-decay_rate)*g*g */
+    const vf hh = vfmadd(vmul(one_d, gg), gg, vmul(vload(h + i), d));
+    vstore(h + i, hh);
+    vstore(p + i, scaled_step(vload(p + i), lr, gg, hh, eps)); /* p -= lr*g/(sqrt(h)+eps) */
+  }
 }
 
-static OB_INLINE void adam_block(vf lr_t, vf eps, vf b1, vf b2, float *p, const float *g, float *m,
-                                 float *v, size_t w) {
-  const vf gg = vload(g, w), mm0 = vload(m, w), vv0 = vload(v, w);
-  const vf mm = vfmadd(b1, vsub(gg, mm0), mm0);       /* m += (1-beta1)*(g-m) */
-  const vf vv = vfmadd(b2, vfmsub(gg, gg, vv0), vv0); /* v += (1-beta2)*(g*g-v) */
-  vstore(m, mm, w);
-  vstore(v, vv, w);
-  vstore(p, scaled_step(vload(p, w), lr_t, mm, vv, eps), w); /* p -= lr_t*m/(sqrt(v)+eps) */
-}
-
-static void adam_kernel(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
-                        size_t n) {
+static OB_VECTORS void adam_vectors(const ob_coeffs *c, float *p, const float *g, float *m,
+                                    float *v, size_t nvec) {
   const vf lr_t = vset1(c->lr_t), eps = vset1(c->eps);
   const vf b1 = vset1(c->one_minus_beta1), b2 = vset1(c->one_minus_beta2);
-#define BLOCK(w) adam_block(lr_t, eps, b1, b2, p + i, g + i, s0 + i, s1 + i, w)
-  OB_FOR_BLOCKS(n, i, BLOCK);
-#undef BLOCK
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
+    const vf gg = vload(g + i), m0 = vload(m + i), v0 = vload(v + i);
+    const vf mm = vfmadd(b1, vsub(gg, m0), m0);       /* m += (1-beta1)*(g-m) */
+    const vf vv = vfmadd(b2, vfmsub(gg, gg, v0), v0); /* v += (1-beta2)*(g*g-v) */
+    vstore(m + i, mm);
+    vstore(v + i, vv);
+    vstore(p + i, scaled_step(vload(p + i), lr_t, mm, vv, eps)); /* p -= lr_t*m/(sqrt(v)+eps) */
+  }
 }
+
+/* The kernels of the table: each rule's vectors through run_vectors. */
+#define OB_ALGO(ID, name, states, ...)                                                             \
+  static void name##_kernel(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,    \
+                            size_t n) {                                                            \
+    run_vectors(name##_vectors, states, c, p, g, s0, s1, n);                                       \
+  }
+#include "optbench_algos.def"
+#undef OB_ALGO
 
 #include "kernel_table.h"

@@ -1,5 +1,5 @@
-/* Vector helpers for SSE2: 4 floats, no FMA. The tail is staged through a
- * small buffer, so nothing past n is read or written. */
+/* Vector helpers for SSE2: 4 floats, no FMA. Partial loads and stores go
+ * through a small buffer, so nothing past n is read or written. */
 #include <emmintrin.h>
 #include <string.h>
 
@@ -8,18 +8,15 @@
 typedef __m128 vf;
 
 static OB_INLINE vf vset1(float x) { return _mm_set1_ps(x); }
-static OB_INLINE vf vload(const float *p, size_t w) {
-  if (w == OB_VL)
-    return _mm_loadu_ps(p);
+static OB_INLINE vf vload(const float *p) { return _mm_loadu_ps(p); }
+static OB_INLINE void vstore(float *p, vf x) { _mm_storeu_ps(p, x); }
+/* the first w < OB_VL lanes, zeros after */
+static OB_INLINE vf vload_part(const float *p, size_t w) {
   float buf[OB_VL] = {0};
   memcpy(buf, p, w * sizeof(float));
   return _mm_loadu_ps(buf);
 }
-static OB_INLINE void vstore(float *p, vf x, size_t w) {
-  if (w == OB_VL) {
-    _mm_storeu_ps(p, x);
-    return;
-  }
+static OB_INLINE void vstore_part(float *p, vf x, size_t w) {
   float buf[OB_VL];
   _mm_storeu_ps(buf, x);
   memcpy(p, buf, w * sizeof(float));

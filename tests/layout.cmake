@@ -1,0 +1,2 @@
+# Misaligned arrays, every tail length, guard pages and canaries.
+ob_test(test_layout)

@@ -1,0 +1,570 @@
+/* The public API's contract outside the arithmetic: every bad-input class of
+ * ob_step returns its own status and changes no memory; the name, default
+ * and variant queries say what DESIGN.md says; and, in child processes of
+ * this program, the environment hooks (OPTBENCH_CPU_FEATURES_OFF,
+ * OPTBENCH_VARIANT) make variants unsupported or pick the default. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <float.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "optbench.h"
+#include "test_util.h"
+
+#define N    37          /* > 16 and odd: full vectors of every width and a tail */
+#define BUF  (6 * N)     /* the arrays sit at N, 2N, 3N, 4N with room to shift by N-1 */
+#define SEED 0x0a91f00du /* any fixed value; data only, the statuses do not depend on it */
+
+static float master[BUF]; /* the data every call starts from */
+static float buf[BUF];    /* what the call sees; compared with master after a refusal */
+static float *const P = buf + N, *const G = buf + 2 * N, *const S0 = buf + 3 * N,
+                    *const S1 = buf + 4 * N;
+
+/* One call of ob_step on fresh data that must return `want`; if it is a
+ * refusal, every byte of the buffer holding the arrays must be unchanged. */
+static void expect(ob_status want, const char *what, const ob_variant *v, ob_algo a,
+                   const ob_hparams *hp, int64_t t, float *p, const float *g, float *s0, float *s1,
+                   size_t n) {
+  memcpy(buf, master, sizeof buf);
+  const ob_status got = ob_step(v, a, hp, t, p, g, s0, s1, n);
+  CHECK(got == want, "%s/%s: %s: got %d (%s), want %d (%s)", tu_vname(v),
+        ob_algo_name(a) ? ob_algo_name(a) : "?", what, (int)got, ob_strerror(got), (int)want,
+        ob_strerror(want));
+  if (want != OB_OK)
+    CHECK(memcmp(buf, master, sizeof buf) == 0, "%s/%s: %s: a refused call changed memory",
+          tu_vname(v), ob_algo_name(a) ? ob_algo_name(a) : "?", what);
+}
+
+/* The arrays an algorithm uses, NULL for the others. */
+static float *state0(ob_algo a) { return ob_state_count(a) > 0 ? S0 : NULL; }
+static float *state1(ob_algo a) { return ob_state_count(a) > 1 ? S1 : NULL; }
+
+/* Runs a valid call and keeps its result (the whole buffer) in out. */
+static ob_status run_keep(const ob_variant *v, ob_algo a, const ob_hparams *hp, int64_t t,
+                          float out[BUF]) {
+  memcpy(buf, master, sizeof buf);
+  const ob_status st = ob_step(v, a, hp, t, P, G, state0(a), state1(a), N);
+  memcpy(out, buf, sizeof buf);
+  return st;
+}
+
+/* ---- Hyperparameter domains --------------------------------------------- */
+
+enum { NONNEG, RATE }; /* lr, eps: [0, inf); momentum, decay_rate, beta1, beta2: [0, 1) */
+
+static const struct {
+  unsigned bit;
+  size_t offset;
+  int domain;
+  const char *name;
+} fields[] = {
+    {OB_HP_LR, offsetof(ob_hparams, lr), NONNEG, "lr"},
+    {OB_HP_MOMENTUM, offsetof(ob_hparams, momentum), RATE, "momentum"},
+    {OB_HP_DECAY, offsetof(ob_hparams, decay_rate), RATE, "decay_rate"},
+    {OB_HP_BETA1, offsetof(ob_hparams, beta1), RATE, "beta1"},
+    {OB_HP_BETA2, offsetof(ob_hparams, beta2), RATE, "beta2"},
+    {OB_HP_EPS, offsetof(ob_hparams, eps), NONNEG, "eps"},
+};
+#define FIELD_COUNT (sizeof fields / sizeof fields[0])
+
+static void set_field(ob_hparams *hp, size_t f, float x) {
+  memcpy((char *)hp + fields[f].offset, &x, sizeof x);
+}
+
+static void check_hparams(const ob_variant *v, ob_algo a) {
+  const ob_hparams def = ob_defaults(a);
+  const unsigned used = ob_hparams_used(a);
+  static float ref[BUF], out[BUF];
+  CHECK(run_keep(v, a, &def, 1, ref) == OB_OK, "%s/%s: defaults refused", tu_vname(v),
+        ob_algo_name(a));
+  /* outside every domain */
+  const float bad_all[] = {NAN, -NAN, INFINITY, -INFINITY, -0.1f, -FLT_MIN, -FLT_TRUE_MIN};
+  /* outside [0, 1) only: the rates' upper edge and beyond */
+  const float bad_rate[] = {1.0f, 1.5f, 1e30f};
+  /* inside every domain: 0 (lr = 0, eps = 0, momentum = 0 are golden cases), -0 (equal to 0) */
+  const float good_all[] = {0.0f, -0.0f, FLT_TRUE_MIN, 0.5f};
+  /* inside [0, inf) only: large finite values */
+  const float good_nonneg[] = {1.0f, 1.5f, FLT_MAX};
+  /* inside [0, 1): the largest float below 1 */
+  const float good_rate[] = {0x1.fffffep-1f};
+  char what[96];
+  for (size_t f = 0; f < FIELD_COUNT; f++) {
+    ob_hparams hp = def;
+    if (used & fields[f].bit) {
+      for (size_t i = 0; i < sizeof bad_all / sizeof bad_all[0]; i++) {
+        set_field(&hp, f, bad_all[i]);
+        snprintf(what, sizeof what, "%s = %g", fields[f].name, (double)bad_all[i]);
+        expect(OB_EHPARAM, what, v, a, &hp, 1, P, G, state0(a), state1(a), N);
+        expect(OB_EHPARAM, what, v, a, &hp, 1, NULL, NULL, NULL, NULL, 0); /* even for n = 0 */
+        CHECK(ob_hparams_check(a, &hp) == OB_EHPARAM, "%s: ob_hparams_check", what);
+      }
+      const float *bad2 = fields[f].domain == RATE ? bad_rate : NULL;
+      for (size_t i = 0; bad2 && i < sizeof bad_rate / sizeof bad_rate[0]; i++) {
+        set_field(&hp, f, bad2[i]);
+        snprintf(what, sizeof what, "%s = %g", fields[f].name, (double)bad2[i]);
+        expect(OB_EHPARAM, what, v, a, &hp, 1, P, G, state0(a), state1(a), N);
+      }
+      for (size_t i = 0; i < sizeof good_all / sizeof good_all[0]; i++) {
+        set_field(&hp, f, good_all[i]);
+        snprintf(what, sizeof what, "%s = %g", fields[f].name, (double)good_all[i]);
+        expect(OB_OK, what, v, a, &hp, 1, P, G, state0(a), state1(a), N);
+      }
+      const int rate = fields[f].domain == RATE;
+      const float *good2 = rate ? good_rate : good_nonneg;
+      const size_t good2_n = rate ? sizeof good_rate / sizeof good_rate[0]
+                                  : sizeof good_nonneg / sizeof good_nonneg[0];
+      for (size_t i = 0; i < good2_n; i++) {
+        set_field(&hp, f, good2[i]);
+        snprintf(what, sizeof what, "%s = %a", fields[f].name, (double)good2[i]);
+        expect(OB_OK, what, v, a, &hp, 1, P, G, state0(a), state1(a), N);
+      }
+    } else {
+      /* an unused field is ignored: garbage in it is accepted and changes no bit */
+      const float garbage[] = {NAN, INFINITY, -1.0f, 1.5f};
+      for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
+        set_field(&hp, f, garbage[i]);
+        snprintf(what, sizeof what, "unused %s = %g", fields[f].name, (double)garbage[i]);
+        CHECK(run_keep(v, a, &hp, 1, out) == OB_OK, "%s/%s: %s refused", tu_vname(v),
+              ob_algo_name(a), what);
+        CHECK(memcmp(out, ref, sizeof out) == 0, "%s/%s: %s changed the result", tu_vname(v),
+              ob_algo_name(a), what);
+        CHECK(ob_hparams_check(a, &hp) == OB_OK, "%s: ob_hparams_check", what);
+      }
+    }
+  }
+}
+
+/* ---- Step number ------------------------------------------------------- */
+
+static void check_step_number(const ob_variant *v, ob_algo a) {
+  const ob_hparams hp = ob_defaults(a);
+  const int64_t bad_t[] = {0, -5, INT64_MIN};
+  static float ref[BUF], out[BUF];
+  CHECK(run_keep(v, a, &hp, 1, ref) == OB_OK, "%s/%s: t = 1 refused", tu_vname(v), ob_algo_name(a));
+  for (size_t i = 0; i < sizeof bad_t / sizeof bad_t[0]; i++) {
+    char what[64];
+    snprintf(what, sizeof what, "t = %" PRId64, bad_t[i]);
+    if (ob_hparams_used(a) & OB_HP_STEP) {
+      expect(OB_ESTEP, what, v, a, &hp, bad_t[i], P, G, state0(a), state1(a), N);
+    } else {
+      /* t is ignored: accepted, and the result is the t = 1 result */
+      CHECK(run_keep(v, a, &hp, bad_t[i], out) == OB_OK, "%s/%s: %s refused", tu_vname(v),
+            ob_algo_name(a), what);
+      CHECK(memcmp(out, ref, sizeof out) == 0, "%s/%s: %s changed the result", tu_vname(v),
+            ob_algo_name(a), what);
+    }
+  }
+  /* the largest step number is a valid one (bias correction tends to 1) */
+  expect(OB_OK, "t = INT64_MAX", v, a, &hp, INT64_MAX, P, G, state0(a), state1(a), N);
+}
+
+/* ---- Arrays: NULL, overlap, size --------------------------------------- */
+
+static void check_arrays(const ob_variant *v, ob_algo a) {
+  const ob_hparams hp = ob_defaults(a);
+  const int states = ob_state_count(a);
+  float *s0 = state0(a), *s1 = state1(a);
+
+  expect(OB_OK, "adjacent arrays p|g|s0|s1", v, a, &hp, 1, P, G, s0, s1, N);
+  /* the other order, still adjacent: s1|s0|g|p */
+  expect(OB_OK, "adjacent arrays s1|s0|g|p", v, a, &hp, 1, S1, S0, states > 0 ? G : NULL,
+         states > 1 ? P : NULL, N);
+
+  expect(OB_EINVAL, "NULL p", v, a, &hp, 1, NULL, G, s0, s1, N);
+  expect(OB_EINVAL, "NULL g", v, a, &hp, 1, P, NULL, s0, s1, N);
+  expect(states > 0 ? OB_EINVAL : OB_OK, "NULL s0", v, a, &hp, 1, P, G, NULL, s1, N);
+  expect(states > 1 ? OB_EINVAL : OB_OK, "NULL s1", v, a, &hp, 1, P, G, s0, NULL, N);
+  expect(OB_OK, "n = 0, NULL arrays", v, a, &hp, 1, NULL, NULL, NULL, NULL, 0);
+  expect(OB_OK, "n = 0, p == g (empty ranges share nothing)", v, a, &hp, 1, P, P, P, P, 0);
+  expect(OB_EINVAL, "NULL hp", v, a, NULL, 1, P, G, s0, s1, N);
+
+  /* state arrays the algorithm does not use are ignored, even aliasing p */
+  if (states < 1)
+    expect(OB_OK, "unused s0 == p", v, a, &hp, 1, P, G, P, NULL, N);
+  if (states < 2)
+    expect(OB_OK, "unused s1 == p", v, a, &hp, 1, P, G, s0, P, N);
+
+  /* every pair of used arrays, the second moved onto the first: the same
+   * start, shifted by one element either way, sharing only the last or the
+   * first element */
+  float *base[4] = {P, G, S0, S1};
+  const ptrdiff_t shifts[] = {0, 1, -1, N - 1, -(N - 1)};
+  static const char *const names[4] = {"p", "g", "s0", "s1"};
+  const int used = 2 + states;
+  for (int i = 0; i < used; i++)
+    for (int j = i + 1; j < used; j++)
+      for (size_t k = 0; k < sizeof shifts / sizeof shifts[0]; k++) {
+        float *arr[4] = {base[0], base[1], states > 0 ? base[2] : NULL,
+                         states > 1 ? base[3] : NULL};
+        arr[j] = arr[i] + shifts[k];
+        char what[64];
+        snprintf(what, sizeof what, "%s = %s %+td", names[j], names[i], shifts[k]);
+        expect(OB_EOVERLAP, what, v, a, &hp, 1, arr[0], arr[1], arr[2], arr[3], N);
+      }
+
+  /* sizes that cannot fit in the address space (and, for the last two, whose
+   * byte count wraps around): refused before any element is touched */
+  const size_t huge[] = {SIZE_MAX / 2, SIZE_MAX, SIZE_MAX / sizeof(float) + 1,
+                         (size_t)PTRDIFF_MAX / sizeof(float) + 1};
+  for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+    char what[64];
+    snprintf(what, sizeof what, "n = %zu", huge[i]);
+    expect(OB_EINVAL, what, v, a, &hp, 1, P, G, s0, s1, huge[i]);
+  }
+}
+
+/* ---- Unknown algorithms and variants ---------------------------------- */
+
+static void check_bad_algo_variant(const ob_variant *v) {
+  const ob_hparams hp = ob_defaults(OB_SGD);
+  expect(OB_EINVAL, "algo = OB_ALGO_COUNT", v, (ob_algo)OB_ALGO_COUNT, &hp, 1, P, G, S0, S1, N);
+  expect(OB_EINVAL, "algo = -1", v, (ob_algo)-1, &hp, 1, P, G, S0, S1, N);
+}
+
+static void check_foreign_variants(void) {
+  /* something that is not one of the registry's own entries */
+  struct {
+    const char *name;
+    double junk[8];
+  } fake = {"avx2", {0}};
+  const ob_variant *bogus[] = {
+      (const ob_variant *)&fake,
+      (const ob_variant *)((const char *)ob_variant_at(0) + 1), /* inside the registry */
+  };
+  for (size_t i = 0; i < sizeof bogus / sizeof bogus[0]; i++) {
+    for (int a = 0; a < OB_ALGO_COUNT; a++) {
+      const ob_hparams hp = ob_defaults((ob_algo)a);
+      expect(OB_EINVAL, "foreign variant pointer", bogus[i], (ob_algo)a, &hp, 1, P, G,
+             state0((ob_algo)a), state1((ob_algo)a), N);
+      CHECK(ob_error_bound((ob_algo)a, bogus[i]) < 0, "foreign variant has an error bound");
+    }
+    CHECK(ob_variant_name(bogus[i]) == NULL && ob_variant_isa(bogus[i]) == NULL &&
+              !ob_variant_is_parallel(bogus[i]) && !ob_variant_supported(bogus[i]),
+          "foreign variant %zu answered as a variant", i);
+  }
+}
+
+/* ---- The bad-input matrix --------------------------------------------- */
+
+static void check_variant(const ob_variant *v) {
+  check_bad_algo_variant(v);
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    check_arrays(v, (ob_algo)a);
+    check_hparams(v, (ob_algo)a);
+    check_step_number(v, (ob_algo)a);
+  }
+}
+
+/* A variant this CPU (or the environment) does not support: refused, nothing touched. */
+static void check_unsupported(const ob_variant *v) {
+  CHECK(!ob_variant_supported(v), "%s", ob_variant_name(v));
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    const ob_hparams hp = ob_defaults((ob_algo)a);
+    expect(OB_EUNSUPPORTED, "unsupported variant", v, (ob_algo)a, &hp, 1, P, G, state0((ob_algo)a),
+           state1((ob_algo)a), N);
+    ob_status st = OB_OK;
+    CHECK(ob_optimizer_new((ob_algo)a, &hp, v, &st) == NULL && st == OB_EUNSUPPORTED,
+          "%s: ob_optimizer_new: status %d", ob_variant_name(v), (int)st);
+  }
+}
+
+/* A supported variant works: OK, and p moves for a nonzero gradient. */
+static void check_works(const ob_variant *v) {
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    const ob_hparams hp = ob_defaults((ob_algo)a);
+    memcpy(buf, master, sizeof buf);
+    const ob_status st =
+        ob_step(v, (ob_algo)a, &hp, 1, P, G, state0((ob_algo)a), state1((ob_algo)a), N);
+    CHECK(st == OB_OK, "%s/%s: %s", tu_vname(v), ob_algo_name((ob_algo)a), ob_strerror(st));
+    CHECK(memcmp(P, master + N, N * sizeof(float)) != 0, "%s/%s: p did not change", tu_vname(v),
+          ob_algo_name((ob_algo)a));
+  }
+}
+
+/* ---- Names, defaults, statuses, variants ------------------------------ */
+
+/* DESIGN.md's table, written out here: it is the specification, not the code. */
+static const struct {
+  const char *name;
+  ob_algo id; /* the enum order of DESIGN.md's sketch */
+  int states;
+  unsigned uses;
+  ob_hparams defaults; /* unused fields 0 */
+} spec[] = {
+    {"sgd", OB_SGD, 0, OB_HP_LR, {.lr = 0.01f}},
+    {"momentum", OB_MOMENTUM, 1, OB_HP_LR | OB_HP_MOMENTUM, {.lr = 0.01f, .momentum = 0.9f}},
+    {"nesterov", OB_NESTEROV, 1, OB_HP_LR | OB_HP_MOMENTUM, {.lr = 0.01f, .momentum = 0.9f}},
+    {"adagrad", OB_ADAGRAD, 1, OB_HP_LR | OB_HP_EPS, {.lr = 0.01f, .eps = 1e-7f}},
+    {"rmsprop",
+     OB_RMSPROP,
+     1,
+     OB_HP_LR | OB_HP_DECAY | OB_HP_EPS,
+     {.lr = 0.01f, .decay_rate = 0.99f, .eps = 1e-7f}},
+    {"adam",
+     OB_ADAM,
+     2,
+     OB_HP_LR | OB_HP_BETA1 | OB_HP_BETA2 | OB_HP_EPS | OB_HP_STEP,
+     {.lr = 0.001f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-7f}},
+};
+#define SPEC_COUNT (sizeof spec / sizeof spec[0])
+
+static void check_algorithms(void) {
+  CHECK(SPEC_COUNT == OB_ALGO_COUNT, "DESIGN.md lists %zu algorithms, the library %d", SPEC_COUNT,
+        OB_ALGO_COUNT);
+  for (size_t i = 0; i < SPEC_COUNT; i++) {
+    const ob_algo a = spec[i].id;
+    CHECK((size_t)a == i, "%s is not number %zu of the list", spec[i].name, i);
+    CHECK(ob_algo_from_name(spec[i].name) == (int)a, "%s", spec[i].name);
+    CHECK(ob_algo_name(a) && strcmp(ob_algo_name(a), spec[i].name) == 0, "%s", spec[i].name);
+    CHECK(ob_state_count(a) == spec[i].states, "%s: %d states", spec[i].name, ob_state_count(a));
+    CHECK(ob_hparams_used(a) == spec[i].uses, "%s: uses 0x%x", spec[i].name, ob_hparams_used(a));
+    const ob_hparams d = ob_defaults(a), w = spec[i].defaults;
+    for (size_t f = 0; f < FIELD_COUNT; f++) {
+      float got, want;
+      memcpy(&got, (const char *)&d + fields[f].offset, sizeof got);
+      memcpy(&want, (const char *)&w + fields[f].offset, sizeof want);
+      CHECK(tu_u32(got) == tu_u32(want), "%s: default %s = %a, DESIGN.md says %a", spec[i].name,
+            fields[f].name, (double)got, (double)want);
+    }
+  }
+  /* generic: every algorithm's name round-trips, names are distinct, defaults are valid */
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    const char *name = ob_algo_name((ob_algo)a);
+    CHECK(name && *name, "algorithm %d has no name", a);
+    if (!name)
+      continue;
+    CHECK(ob_algo_from_name(name) == a, "%s", name);
+    for (int b = 0; b < a; b++)
+      CHECK(strcmp(name, ob_algo_name((ob_algo)b)) != 0, "%s twice", name);
+    const ob_hparams d = ob_defaults((ob_algo)a);
+    CHECK(ob_hparams_check((ob_algo)a, &d) == OB_OK, "%s: defaults invalid", name);
+    CHECK(ob_state_count((ob_algo)a) >= 0 && ob_state_count((ob_algo)a) <= 2, "%s", name);
+  }
+  const char *unknown[] = {"nope", "", "sgd ", "sg", "adamw"};
+  for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+    CHECK(ob_algo_from_name(unknown[i]) == -1, "\"%s\" accepted", unknown[i]);
+  CHECK(ob_algo_from_name(NULL) == -1, "NULL name accepted");
+  const ob_algo bad[] = {(ob_algo)OB_ALGO_COUNT, (ob_algo)-1, (ob_algo)1000};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    CHECK(ob_algo_name(bad[i]) == NULL, "algo %d has a name", (int)bad[i]);
+    CHECK(ob_state_count(bad[i]) == -1, "algo %d has states", (int)bad[i]);
+    CHECK(ob_hparams_used(bad[i]) == 0, "algo %d uses hparams", (int)bad[i]);
+    const ob_hparams d = ob_defaults(OB_SGD);
+    CHECK(ob_hparams_check(bad[i], &d) == OB_EINVAL, "algo %d", (int)bad[i]);
+  }
+  CHECK(ob_hparams_check(OB_SGD, NULL) == OB_EINVAL, "NULL hp");
+}
+
+static void check_statuses(void) {
+  const char *oor[] = {ob_strerror(OB_STATUS_COUNT), ob_strerror((ob_status)-1),
+                       ob_strerror((ob_status)1000)};
+  for (size_t i = 0; i < sizeof oor / sizeof oor[0]; i++)
+    CHECK(oor[i] && *oor[i], "out-of-range status %zu has no message", i);
+  for (int s = 0; s < OB_STATUS_COUNT; s++) {
+    const char *m = ob_strerror((ob_status)s);
+    CHECK(m && *m, "status %d has no message", s);
+    if (!m)
+      continue;
+    for (int r = 0; r < s; r++)
+      CHECK(strcmp(m, ob_strerror((ob_status)r)) != 0, "statuses %d and %d: \"%s\"", r, s, m);
+    CHECK(!oor[0] || strcmp(m, oor[0]) != 0, "status %d reads as out of range", s);
+  }
+}
+
+#define VARIANTS 10 /* DESIGN.md: five instruction sets, each alone and +omp */
+
+static void check_variants(void) {
+  const size_t count = ob_variant_count();
+  CHECK(count == VARIANTS, "%zu variants", count);
+  CHECK(ob_variant_at(count) == NULL && ob_variant_at(SIZE_MAX) == NULL, "past the end");
+  for (size_t i = 0; i < count; i++) {
+    const ob_variant *v = ob_variant_at(i);
+    const char *name = ob_variant_name(v), *isa = ob_variant_isa(v);
+    CHECK(v && name && *name && isa && *isa, "variant %zu", i);
+    if (!v || !name || !isa)
+      continue;
+    CHECK(ob_variant_find(name) == v, "%s not found by its name", name);
+    for (size_t j = 0; j < i; j++)
+      CHECK(strcmp(name, ob_variant_name(ob_variant_at(j))) != 0, "%s twice", name);
+    const size_t len = strlen(name);
+    const int omp = len > 4 && strcmp(name + len - 4, "+omp") == 0;
+    CHECK(ob_variant_is_parallel(v) == omp, "%s: is_parallel %d", name, ob_variant_is_parallel(v));
+    CHECK(strlen(isa) == (omp ? len - 4 : len) && strncmp(name, isa, strlen(isa)) == 0,
+          "%s: isa \"%s\"", name, isa);
+    const ob_variant *twin = ob_variant_find(isa);
+    CHECK(twin && !ob_variant_is_parallel(twin), "%s: no ISA variant %s", name, isa);
+    CHECK(!twin || ob_variant_supported(twin) == ob_variant_supported(v),
+          "%s and %s disagree on support", name, isa);
+    for (int a = 0; a < OB_ALGO_COUNT; a++) {
+      const double b = ob_error_bound((ob_algo)a, v);
+      /* DESIGN.md: a straightforward float32 evaluation stays within about 4
+       * scale-ULPs; the .def file takes 4 as the ceiling */
+      CHECK(b > 0 && b <= 4.0, "%s/%s: bound %g", name, ob_algo_name((ob_algo)a), b);
+      CHECK(!twin || ob_error_bound((ob_algo)a, twin) == b, "%s: bound differs from %s", name, isa);
+    }
+    CHECK(ob_error_bound((ob_algo)OB_ALGO_COUNT, v) < 0 && ob_error_bound((ob_algo)-1, v) < 0,
+          "%s: bound for an unknown algorithm", name);
+  }
+  /* the names DESIGN.md promises (listed by hand on purpose: that they exist is the point) */
+  const char *isas[] = {"scalar", "autovec", "sse2", "avx2", "avx512"};
+  for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++) {
+    char omp[32];
+    snprintf(omp, sizeof omp, "%s+omp", isas[i]);
+    CHECK(ob_variant_find(isas[i]) != NULL, "no variant %s", isas[i]);
+    CHECK(ob_variant_find(omp) != NULL, "no variant %s", omp);
+  }
+  const char *unknown[] = {"nope", "", "avx2+", "+omp", "avx2+omp+omp", "avx512f"};
+  for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+    CHECK(ob_variant_find(unknown[i]) == NULL, "\"%s\" found", unknown[i]);
+  CHECK(ob_variant_find(NULL) == NULL, "NULL found");
+  CHECK(ob_variant_name(NULL) == NULL && ob_variant_isa(NULL) == NULL &&
+            !ob_variant_is_parallel(NULL) && !ob_variant_supported(NULL),
+        "NULL answered as a variant");
+
+  const ob_variant *best = ob_variant_best();
+  CHECK(best && ob_variant_supported(best) && ob_variant_is_parallel(best), "best: %s",
+        tu_vname(best));
+  /* the fastest instruction set, where the CPU has it */
+  const ob_variant *avx512omp = ob_variant_find("avx512+omp");
+  if (ob_variant_supported(avx512omp))
+    CHECK(best == avx512omp, "best is %s on a CPU with AVX-512", tu_vname(best));
+  if (!getenv("OPTBENCH_VARIANT"))
+    CHECK(ob_variant_default() == best, "default %s, best %s", tu_vname(ob_variant_default()),
+          tu_vname(best));
+}
+
+/* ---- Child processes: the environment hooks --------------------------- */
+
+static const ob_variant *find(const char *name) {
+  const ob_variant *v = ob_variant_find(name);
+  CHECK(v != NULL, "no variant %s", name);
+  return v;
+}
+
+/* OPTBENCH_CPU_FEATURES_OFF=avx512f,avx2: as on a CPU with SSE2 only. */
+static void child_features_off(void) {
+  const char *off[] = {"avx512", "avx512+omp", "autovec", "autovec+omp", "avx2", "avx2+omp"};
+  const char *on[] = {"scalar", "scalar+omp", "sse2", "sse2+omp"};
+  for (size_t i = 0; i < sizeof off / sizeof off[0]; i++) {
+    const ob_variant *v = find(off[i]);
+    if (v)
+      check_unsupported(v);
+  }
+  for (size_t i = 0; i < sizeof on / sizeof on[0]; i++) {
+    const ob_variant *v = find(on[i]);
+    CHECK(ob_variant_supported(v), "%s unsupported", on[i]);
+    if (v && ob_variant_supported(v))
+      check_works(v);
+  }
+  /* and generically: whatever is unsupported is refused */
+  for (size_t i = 0; i < ob_variant_count(); i++)
+    if (!ob_variant_supported(ob_variant_at(i)))
+      check_unsupported(ob_variant_at(i));
+  CHECK(ob_variant_best() == find("sse2+omp"), "best is %s", tu_vname(ob_variant_best()));
+  CHECK(ob_variant_default() == ob_variant_best(), "default is %s", tu_vname(ob_variant_default()));
+  check_works(NULL);
+}
+
+/* OPTBENCH_VARIANT=scalar: the default is scalar, and NULL runs it. */
+static void child_variant_scalar(void) {
+  const ob_variant *scalar = find("scalar");
+  CHECK(ob_variant_default() == scalar, "default is %s", tu_vname(ob_variant_default()));
+  static float by_null[BUF], by_name[BUF];
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    const ob_hparams hp = ob_defaults((ob_algo)a);
+    CHECK(run_keep(NULL, (ob_algo)a, &hp, 1, by_null) == OB_OK, "%s", ob_algo_name((ob_algo)a));
+    CHECK(run_keep(scalar, (ob_algo)a, &hp, 1, by_name) == OB_OK, "%s", ob_algo_name((ob_algo)a));
+    CHECK(memcmp(by_null, by_name, sizeof by_null) == 0, "%s: NULL is not scalar",
+          ob_algo_name((ob_algo)a));
+  }
+}
+
+/* OPTBENCH_VARIANT names nothing usable: no default; NULL is refused, named
+ * variants still work. */
+static void child_no_default(void) {
+  CHECK(ob_variant_default() == NULL, "default is %s", tu_vname(ob_variant_default()));
+  CHECK(ob_variant_best() != NULL, "no best variant");
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    const ob_hparams hp = ob_defaults((ob_algo)a);
+    expect(OB_ENOVARIANT, "NULL variant", NULL, (ob_algo)a, &hp, 1, P, G, state0((ob_algo)a),
+           state1((ob_algo)a), N);
+    ob_status st = OB_OK;
+    CHECK(ob_optimizer_new((ob_algo)a, &hp, NULL, &st) == NULL && st == OB_ENOVARIANT,
+          "ob_optimizer_new(NULL variant): status %d", (int)st);
+  }
+  check_works(ob_variant_best());
+}
+
+/* OPTBENCH_VARIANT empty: as if unset. */
+static void child_variant_empty(void) {
+  CHECK(ob_variant_default() == ob_variant_best(), "default %s, best %s",
+        tu_vname(ob_variant_default()), tu_vname(ob_variant_best()));
+  check_works(NULL);
+}
+
+static const struct {
+  const char *mode;
+  void (*run)(void);
+  const char *env[3];
+} children[] = {
+    {"child-features-off", child_features_off, {"OPTBENCH_CPU_FEATURES_OFF=avx512f,avx2"}},
+    {"child-variant-scalar", child_variant_scalar, {"OPTBENCH_VARIANT=scalar"}},
+    {"child-variant-bogus", child_no_default, {"OPTBENCH_VARIANT=bogus"}},
+    {"child-variant-unsupported",
+     child_no_default,
+     {"OPTBENCH_VARIANT=avx512", "OPTBENCH_CPU_FEATURES_OFF=avx512f"}},
+    {"child-variant-empty", child_variant_empty, {"OPTBENCH_VARIANT="}},
+};
+#define CHILD_COUNT (sizeof children / sizeof children[0])
+
+int main(int argc, char **argv) {
+  const int child = argc > 1;
+  const uint64_t seed = child ? SEED : tu_seed("test_api", SEED);
+  tu_rng rng = {seed};
+  tu_fill(&rng, master, BUF, TU_PARAM, 0, 0);
+
+  if (child) {
+    for (size_t i = 0; i < CHILD_COUNT; i++)
+      if (strcmp(argv[1], children[i].mode) == 0) {
+        children[i].run();
+        return ob_test_done(argv[1]);
+      }
+    fprintf(stderr, "unknown mode %s\n", argv[1]);
+    return 2;
+  }
+
+  check_statuses();
+  check_algorithms();
+  check_variants();
+  check_foreign_variants();
+
+  /* the default variant (NULL), unless the environment left none */
+  if (ob_variant_default())
+    check_variant(NULL);
+  else
+    printf("test_api: OPTBENCH_VARIANT leaves no default; NULL-variant cases skipped\n");
+  for (size_t i = 0; i < ob_variant_count(); i++) {
+    const ob_variant *v = ob_variant_at(i);
+    if (ob_variant_supported(v))
+      check_variant(v);
+    else
+      check_unsupported(v);
+  }
+
+  /* the environment hooks, each in a fresh process */
+  const int have_sse2 = ob_variant_supported(ob_variant_find("sse2+omp"));
+  for (size_t i = 0; i < CHILD_COUNT; i++) {
+    if (!have_sse2 && i == 0) {
+      printf("test_api: no SSE2 on this CPU; %s skipped\n", children[i].mode);
+      continue;
+    }
+    const int rc = tu_run_self(children[i].mode, children[i].env);
+    CHECK(rc == 0, "child %s exited with %d", children[i].mode, rc);
+  }
+  return ob_test_done("test_api");
+}
