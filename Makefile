@@ -19,10 +19,10 @@ all: build
 deps:
 	@scripts/deps.sh $(BUILD_PKGS)
 
-$(BUILD)/CMakeCache.txt:
-	cmake -S . -B $(BUILD) $(CMAKE_ARGS)
-
-build: deps $(BUILD)/CMakeCache.txt
+# Configuring again is cheap and makes options such as WERROR=1 take effect
+# on an existing build folder.
+build: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_ARGS) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Every test, then the check that the golden vectors reproduce byte for byte.
