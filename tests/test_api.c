@@ -314,8 +314,9 @@ static const struct {
 #define SPEC_COUNT (sizeof spec / sizeof spec[0])
 
 static void check_algorithms(void) {
-  CHECK(SPEC_COUNT == OB_ALGO_COUNT, "DESIGN.md lists %zu algorithms, the library %d", SPEC_COUNT,
-        OB_ALGO_COUNT);
+  /* the chapter's six come first; an algorithm added to the list later may follow */
+  CHECK(SPEC_COUNT <= OB_ALGO_COUNT, "DESIGN.md lists %zu algorithms, the library only %d",
+        SPEC_COUNT, OB_ALGO_COUNT);
   for (size_t i = 0; i < SPEC_COUNT; i++) {
     const ob_algo a = spec[i].id;
     CHECK((size_t)a == i, "%s is not number %zu of the list", spec[i].name, i);

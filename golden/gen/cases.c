@@ -173,6 +173,24 @@ static int adaptive(gg_algo a) { return a == GG_ADAGRAD || a == GG_RMSPROP || a 
 /* A phrase for notes: the step number the single-step cases use. */
 static const char *t_note(gg_algo a) { return a == GG_ADAM ? ", t = 3" : ""; }
 
+/* One family's patterns for a case and a phrase about them for its note. */
+typedef struct {
+  const pat *pats;
+  size_t np;
+  const char *how;
+} family;
+
+/* The family of rule a: SGD; Momentum and Nesterov; AdaGrad and RMSProp; Adam. */
+static family pick(gg_algo a, family sgd, family mom, family ada, family adam) {
+  switch (a) {
+  case GG_SGD: return sgd;
+  case GG_MOMENTUM:
+  case GG_NESTEROV: return mom;
+  case GG_ADAM: return adam;
+  default: return ada; /* GG_ADAGRAD, GG_RMSPROP */
+  }
+}
+
 /* ---- the cases ------------------------------------------------------------ */
 
 static void lengths(ctx *x) {
@@ -245,35 +263,23 @@ static void subnormal(ctx *x) {
       {{TYP, TYP, SUB, SUBP}},      {{SUB, RND(-126, -118), RND(-126, -118), POS(20, 40)}},
       {{SUB, TYP, TYP, SUBP}},      {{RND(-126, -120), SUB, SUB, POS(0, 4)}},
   };
-  const pat *pats;
-  size_t np;
-  const char *how;
-  switch (x->a) {
-  case GG_SGD:
-    pats = sgd, np = COUNT(sgd);
-    how = "subnormal p with subnormal or tiny g (update in the subnormal range), subnormal g "
-          "with p around 1, subnormal p with g around 1";
-    break;
-  case GG_MOMENTUM:
-  case GG_NESTEROV:
-    pats = mom, np = COUNT(mom);
-    how = "subnormal p, g and v together and with tiny normal g or v, subnormal g and v with "
-          "p around 1, subnormal p with g and v around 1";
-    break;
-  case GG_ADAM:
-    pats = adam, np = COUNT(adam);
-    how = "subnormal p, g, m with v in [1, 32) (update in the subnormal range), subnormal g, "
-          "m, v with p around 1, subnormal p with g around 1, tiny g and m with large v";
-    break;
-  default:
-    pats = ada, np = COUNT(ada);
-    how = "subnormal p and g with h in [1, 32) (update in the subnormal range), subnormal g "
-          "and h with p around 1, subnormal h, subnormal p with tiny g and large h";
-    break;
-  }
-  gg_case *c = new_case(x, "subnormal", 8 * np, 1, "subnormal values: %s; textbook defaults%s", how,
-                        t_note(x->a));
-  fill(x, c, pats, np);
+  family f = pick(
+      x->a,
+      (family){sgd, COUNT(sgd),
+               "subnormal p with subnormal or tiny g (update in the subnormal range), subnormal g "
+               "with p around 1, subnormal p with g around 1"},
+      (family){mom, COUNT(mom),
+               "subnormal p, g and v together and with tiny normal g or v, subnormal g and v with "
+               "p around 1, subnormal p with g and v around 1"},
+      (family){ada, COUNT(ada),
+               "subnormal p and g with h in [1, 32) (update in the subnormal range), subnormal g "
+               "and h with p around 1, subnormal h, subnormal p with tiny g and large h"},
+      (family){adam, COUNT(adam),
+               "subnormal p, g, m with v in [1, 32) (update in the subnormal range), subnormal g, "
+               "m, v with p around 1, subnormal p with g around 1, tiny g and m with large v"});
+  gg_case *c = new_case(x, "subnormal", 8 * f.np, 1, "subnormal values: %s; textbook defaults%s",
+                        f.how, t_note(x->a));
+  fill(x, c, f.pats, f.np);
 }
 
 static void near_overflow(ctx *x) {
@@ -304,35 +310,23 @@ static void near_overflow(ctx *x) {
       {{TOP, TYP, TYP, TYP}},
       {{TYP, RND(55, 63), TOP, POS(120, 127)}},
   };
-  const pat *pats;
-  size_t np;
-  const char *how;
-  switch (x->a) {
-  case GG_SGD:
-    pats = sgd, np = COUNT(sgd);
-    how = "p in the top binade (up to FLT_MAX) with lr*g up to 2^121 (some results overflow "
-          "to inf), g up to FLT_MAX with p around 1";
-    break;
-  case GG_MOMENTUM:
-  case GG_NESTEROV:
-    pats = mom, np = COUNT(mom);
-    how = "p and v in the top binade with |g| up to 2^128 (some p + v overflow to inf), g up "
-          "to FLT_MAX with p and v around 1, p, g, v all above 2^120";
-    break;
-  case GG_ADAM:
-    pats = adam, np = COUNT(adam);
-    how = "p and m in the top binade, v above 2^120, |g| < 2^64 so that g*g stays finite; p "
-          "around 1 with g and m up to 2^64";
-    break;
-  default:
-    pats = ada, np = COUNT(ada);
-    how = "p in the top binade with h up to 2^127, |g| < 2^64 so that g*g stays finite; p "
-          "around 1 with g up to 2^64 and small or huge h";
-    break;
-  }
-  gg_case *c = new_case(x, "near_overflow", 8 * np, 1, "near overflow: %s; textbook defaults%s",
-                        how, t_note(x->a));
-  fill(x, c, pats, np);
+  family f = pick(
+      x->a,
+      (family){sgd, COUNT(sgd),
+               "p in the top binade (up to FLT_MAX) with lr*g up to 2^121 (some results overflow "
+               "to inf), g up to FLT_MAX with p around 1"},
+      (family){mom, COUNT(mom),
+               "p and v in the top binade with |g| up to 2^128 (some p + v overflow to inf), g up "
+               "to FLT_MAX with p and v around 1, p, g, v all above 2^120"},
+      (family){ada, COUNT(ada),
+               "p in the top binade with h up to 2^127, |g| < 2^64 so that g*g stays finite; p "
+               "around 1 with g up to 2^64 and small or huge h"},
+      (family){adam, COUNT(adam),
+               "p and m in the top binade, v above 2^120, |g| < 2^64 so that g*g stays finite; p "
+               "around 1 with g and m up to 2^64"});
+  gg_case *c = new_case(x, "near_overflow", 8 * f.np, 1, "near overflow: %s; textbook defaults%s",
+                        f.how, t_note(x->a));
+  fill(x, c, f.pats, f.np);
 }
 
 static void signed_zero(ctx *x) {
