@@ -41,6 +41,8 @@ ob_hparams ob_defaults(ob_algo a) {
 }
 
 double ob_error_bound(ob_algo a, const ob_variant *v) {
+  if (!v)
+    v = ob_variant_default();
   if (!ob_algo_valid(a) || !ob_variant_valid(v))
     return -1.0;
   return v->fma ? algos[a].bound_fma : algos[a].bound_exact;

@@ -411,6 +411,10 @@ static void check_variants(void) {
     CHECK(ob_error_bound((ob_algo)OB_ALGO_COUNT, v) < 0 && ob_error_bound((ob_algo)-1, v) < 0,
           "%s: bound for an unknown algorithm", name);
   }
+  /* NULL stands for the default variant, as everywhere in the API */
+  for (int a = 0; a < OB_ALGO_COUNT; a++)
+    CHECK(ob_error_bound((ob_algo)a, NULL) == ob_error_bound((ob_algo)a, ob_variant_default()),
+          "%s: bound for NULL", ob_algo_name((ob_algo)a));
   /* the names DESIGN.md promises (listed by hand on purpose: that they exist is the point) */
   const char *isas[] = {"scalar", "autovec", "sse2", "avx2", "avx512"};
   for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++) {

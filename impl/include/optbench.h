@@ -104,8 +104,8 @@ OB_API int ob_variant_supported(const ob_variant *);
  * 0 here (autovec: compiler-generated loops). NaN stays NaN in every case. */
 OB_API int ob_variant_exact_nans(const ob_variant *);
 
-/* The documented error bound of `variant` for `algo`, in scale-ULPs
- * (DESIGN.md, golden/FORMAT.md). Negative if either argument is invalid. */
+/* The documented error bound of `variant` (NULL: the default) for `algo`, in
+ * scale-ULPs (DESIGN.md, golden/FORMAT.md). Negative if either is invalid. */
 OB_API double ob_error_bound(ob_algo, const ob_variant *);
 
 /* The +omp variants run on one thread below this many elements. */
