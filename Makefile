@@ -12,7 +12,7 @@ endif
 BUILD_PKGS := cmake make gcc libc6-dev pkg-config libcpuinfo-dev libmpfr-dev libgmp-dev
 BENCH_PKGS := $(BUILD_PKGS) libbenchmark-dev gnuplot-nox
 
-.PHONY: all build deps test golden bench sanitize install clean
+.PHONY: all build deps test golden bench sanitize install clean format format-check
 
 all: build
 
@@ -46,6 +46,16 @@ bench:
 	@$(MAKE) --no-print-directory build
 	@echo "bench: the library and tools are built ($(BUILD)/optbench info shows the variants)."
 	@echo "bench: the speed benchmark, charts and report arrive with the next issue (see README)."
+
+# The checked-in .clang-format, applied to every tracked C file.
+C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	@scripts/deps.sh clang-format
+	clang-format -i $(C_SOURCES)
+format-check:
+	@scripts/deps.sh clang-format
+	clang-format --dry-run --Werror $(C_SOURCES)
+	@echo "format-check: $(words $(C_SOURCES)) files follow .clang-format"
 
 install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
