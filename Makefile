@@ -9,8 +9,8 @@ CMAKE_ARGS += -DOB_WERROR=ON
 endif
 
 # Debian packages, by job.
-BUILD_PKGS := cmake make gcc libc6-dev pkg-config libcpuinfo-dev libmpfr-dev libgmp-dev
-BENCH_PKGS := $(BUILD_PKGS) libbenchmark-dev gnuplot-nox
+BUILD_PKGS := cmake make gcc g++ libc6-dev pkg-config libcpuinfo-dev libmpfr-dev libgmp-dev libbenchmark-dev
+BENCH_PKGS := $(BUILD_PKGS) gnuplot-nox
 
 .PHONY: all build deps test golden bench sanitize install clean format format-check
 
@@ -41,11 +41,18 @@ sanitize: deps
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+# The speed benchmark: every algorithm x variant x size x threads, with its
+# roofline, into build/results/<UTC time>/speed.json. QUICK=1 for a short run;
+# BENCH_ARGS passes filters (--algo, --variant, --max-size, --threads, ...).
 bench:
 	@scripts/deps.sh $(BENCH_PKGS)
 	@$(MAKE) --no-print-directory build
-	@echo "bench: the library and tools are built ($(BUILD)/optbench info shows the variants)."
-	@echo "bench: the speed benchmark, charts and report arrive with the next issue (see README)."
+	@dir=$(BUILD)/results/$$(date -u +%Y%m%dT%H%M%SZ) && mkdir -p $$dir && \
+	  echo "bench: speed benchmark$(if $(QUICK), (quick)) -> $$dir/speed.json" && \
+	  $(BUILD)/bench/optbench_bench $(if $(QUICK),--quick) $(BENCH_ARGS) \
+	    --benchmark_out=$$dir/speed.json.tmp --benchmark_out_format=json && \
+	  mv $$dir/speed.json.tmp $$dir/speed.json && \
+	  echo "bench: results in $$dir/speed.json"
 
 # The checked-in .clang-format, applied to every tracked C file.
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)

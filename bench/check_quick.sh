@@ -1,0 +1,41 @@
+#!/bin/sh
+# bench_quick: run optbench_bench's quick path on SGD and Adam up to 2^16
+# elements and check the JSON has the library's and both rooflines' entries.
+# usage: check_quick.sh OPTBENCH_BENCH OUT_JSON
+set -eu
+bench=$1
+out=$2
+rm -f "$out"
+"$bench" --quick --algo sgd --algo adam --max-size 65536 \
+  --benchmark_min_time=0.01 --benchmark_out="$out" --benchmark_out_format=json >/dev/null
+test -s "$out" || { echo "check_quick: $out missing or empty" >&2; exit 1; }
+fail=0
+need() {
+  if ! grep -q "\"name\": \"$1" "$out"; then
+    echo "check_quick: no entry '$1' in $out" >&2
+    fail=1
+  fi
+}
+need 'step/sgd/scalar/n:1024/threads:1"'
+need 'step/adam/scalar/n:65536/threads:1"'
+need 'roofline/mem/r2w1/n:1024/threads:1"'
+need 'roofline/mem/r4w3/n:65536/threads:1"'
+if "$bench" --variant avx512 --algo adam --max-size 1024 --benchmark_list_tests=true |
+  grep -q '^step/adam/avx512/'; then
+  need 'step/adam/avx512/n:1024/threads:1"'
+  need 'roofline/arith/adam/threads:1"'
+fi
+grep -q '"optbench_commit"' "$out" || { echo "check_quick: no optbench context" >&2; fail=1; }
+# Every benchmark ran: none reported an error.
+if grep -q '"error_occurred": true' "$out"; then
+  echo "check_quick: a benchmark failed:" >&2
+  grep -B2 '"error_message"' "$out" >&2
+  fail=1
+fi
+# Our own flags reject bad values with exit status 2.
+set +e
+"$bench" --algo nosuch >/dev/null 2>&1; rc=$?
+set -e
+[ "$rc" -eq 2 ] || { echo "check_quick: --algo nosuch gave status $rc, not 2" >&2; fail=1; }
+[ "$fail" -eq 0 ] && echo "check_quick: ok"
+exit "$fail"
