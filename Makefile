@@ -9,10 +9,11 @@ CMAKE_ARGS += -DOB_WERROR=ON
 endif
 
 # Debian packages, by job.
-BUILD_PKGS := cmake make gcc g++ libc6-dev pkg-config libcpuinfo-dev libmpfr-dev libgmp-dev libbenchmark-dev
+BUILD_PKGS := cmake make gcc g++ libc6-dev pkg-config libcpuinfo-dev libmpfr-dev libgmp-dev libbenchmark-dev \
+              zlib1g-dev libopenblas-dev dataset-fashion-mnist
 BENCH_PKGS := $(BUILD_PKGS) gnuplot-nox
 
-.PHONY: all build deps test golden bench sanitize install clean format format-check
+.PHONY: all build deps test golden bench convergence sanitize install clean format format-check
 
 all: build
 
@@ -53,6 +54,10 @@ bench:
 	    --benchmark_out=$$dir/speed.json.tmp --benchmark_out_format=json && \
 	  mv $$dir/speed.json.tmp $$dir/speed.json && \
 	  echo "bench: results in $$dir/speed.json"
+
+# The book's experiments (figures 6-8 and 6-9) on the library's kernels.
+convergence: build
+	scripts/convergence.sh $(BUILD)
 
 # The checked-in .clang-format, applied to every tracked C file.
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)

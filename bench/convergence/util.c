@@ -1,0 +1,122 @@
+/* util.c - atomic data files and the book's smoothing (see conv.h). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conv.h"
+
+int conv_mkdir_p(const char *dir, char *err, size_t errlen) {
+  char buf[4096];
+  if (!dir || !*dir || strlen(dir) >= sizeof buf) {
+    snprintf(err, errlen, "%s: bad directory name", dir ? dir : "(null)");
+    return -1;
+  }
+  strcpy(buf, dir);
+  for (char *p = buf + 1;; p++) {
+    const int end = *p == '\0';
+    if (*p == '/' || end) {
+      *p = '\0';
+      if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
+        return -1;
+      }
+      if (end)
+        break;
+      *p = '/';
+    }
+  }
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "%s: not a directory", dir);
+    return -1;
+  }
+  return 0;
+}
+
+int conv_out_open(conv_out *o, const char *dir, const char *name, char *err, size_t errlen) {
+  memset(o, 0, sizeof *o);
+  const int k = snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
+  if (k < 0 || (size_t)k >= sizeof o->path) {
+    snprintf(err, errlen, "%s/%s: path too long", dir, name);
+    return -1;
+  }
+  snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid());
+  o->f = fopen(o->tmp, "w+");
+  if (!o->f) {
+    snprintf(err, errlen, "%s: cannot create: %s", o->tmp, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+void conv_out_abort(conv_out *o) {
+  if (o->f) {
+    fclose(o->f);
+    o->f = NULL;
+    remove(o->tmp);
+  }
+}
+
+int conv_out_commit(conv_out *o, char *err, size_t errlen) {
+  if (!o->f) {
+    snprintf(err, errlen, "%s: not open", o->path);
+    return -1;
+  }
+  const int bad = ferror(o->f) || fflush(o->f) != 0;
+  const int saved = errno;
+  const int closed = fclose(o->f);
+  o->f = NULL;
+  if (bad || closed != 0) {
+    snprintf(err, errlen, "%s: write failed: %s", o->tmp, strerror(bad ? saved : errno));
+    remove(o->tmp);
+    return -1;
+  }
+  if (rename(o->tmp, o->path) != 0) {
+    snprintf(err, errlen, "%s: cannot rename into place: %s", o->path, strerror(errno));
+    remove(o->tmp);
+    return -1;
+  }
+  return 0;
+}
+
+double conv_quadratic(double x, double y) { return x * x / 20.0 + y * y; }
+
+/* I0, the modified Bessel function of order 0, by its power series */
+static double bessel_i0(double x) {
+  double sum = 1.0, term = 1.0;
+  for (int k = 1; k < 60; k++) {
+    term *= (x / (2.0 * k)) * (x / (2.0 * k));
+    sum += term;
+  }
+  return sum;
+}
+
+void conv_smooth(const double *x, double *y, size_t n) {
+  enum { W = 11 };
+  double w[W], wsum = 0.0;
+  for (int j = 0; j < W; j++) { /* np.kaiser(11, 2) */
+    const double r = 2.0 * j / (W - 1) - 1.0;
+    w[j] = bessel_i0(2.0 * sqrt(1.0 - r * r)) / bessel_i0(2.0);
+    wsum += w[j];
+  }
+  const long N = (long)n;
+  for (long i = 0; i < N; i++) {
+    double acc = 0.0;
+    for (int j = 0; j < W; j++) {
+      /* padded index m = i + 5 + j: m < 10 reflects x[10 - m], m >= N + 10
+       * reflects x[2N + 9 - m] (np.r_[x[10:0:-1], x, x[-1:-11:-1]]) */
+      const long m = i + 5 + j;
+      long src = m < 10 ? 10 - m : m >= N + 10 ? 2 * N + 9 - m : m - 10;
+      if (src < 0)
+        src = 0;
+      if (src >= N)
+        src = N - 1;
+      acc += w[j] * x[src];
+    }
+    y[i] = acc / wsum;
+  }
+}
