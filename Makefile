@@ -10,10 +10,11 @@ endif
 
 # Debian packages, by job.
 BUILD_PKGS := cmake make gcc g++ libc6-dev pkg-config libcpuinfo-dev libmpfr-dev libgmp-dev libbenchmark-dev \
-              zlib1g-dev libopenblas-dev dataset-fashion-mnist
-BENCH_PKGS := $(BUILD_PKGS) gnuplot-nox
+              zlib1g-dev libopenblas-dev dataset-fashion-mnist python3 gnuplot-nox chromium
+BENCH_PKGS := $(BUILD_PKGS)
+PEER_PKGS  := python3-numpy python3-torch
 
-.PHONY: all build deps test golden bench convergence sanitize install clean format format-check
+.PHONY: all build deps test golden bench bench-peers report convergence sanitize install clean format format-check
 
 all: build
 
@@ -42,18 +43,26 @@ sanitize: deps
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-# The speed benchmark: every algorithm x variant x size x threads, with its
-# roofline, into build/results/<UTC time>/speed.json. QUICK=1 for a short run;
-# BENCH_ARGS passes filters (--algo, --variant, --max-size, --threads, ...).
+# The speed benchmark (every algorithm x variant x size x threads, with its
+# roofline), the correctness table, PyTorch and NumPy if installed, charts and
+# the report, into build/results/<UTC time>/ (build/results/latest).
+# QUICK=1 for a short run; BENCH_ARGS passes filters (--algo, --variant, ...).
 bench:
 	@scripts/deps.sh $(BENCH_PKGS)
 	@$(MAKE) --no-print-directory build
-	@dir=$(BUILD)/results/$$(date -u +%Y%m%dT%H%M%SZ) && mkdir -p $$dir && \
-	  echo "bench: speed benchmark$(if $(QUICK), (quick)) -> $$dir/speed.json" && \
-	  $(BUILD)/bench/optbench_bench $(if $(QUICK),--quick) $(BENCH_ARGS) \
-	    --benchmark_out=$$dir/speed.json.tmp --benchmark_out_format=json && \
-	  mv $$dir/speed.json.tmp $$dir/speed.json && \
-	  echo "bench: results in $$dir/speed.json"
+	@scripts/bench.sh $(BUILD)
+
+# The same with PyTorch's and NumPy's optimizers timed beside optbench's
+# (installs Debian's python3-numpy and python3-torch).
+bench-peers:
+	@scripts/deps.sh $(BENCH_PKGS) $(PEER_PKGS)
+	@$(MAKE) --no-print-directory bench
+
+# Charts and report again from the latest results, without re-running.
+report:
+	plots/make_report.sh $(BUILD)/results/latest
+	ln -sfn results/$$(readlink $(BUILD)/results/latest)/report $(BUILD)/report
+	@echo "report: $(BUILD)/report/index.html"
 
 # The book's experiments (figures 6-8 and 6-9) on the library's kernels.
 convergence: build

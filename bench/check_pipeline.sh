@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# check_pipeline.sh BUILD SRC: the quick path of `make bench` on tiny sizes -
+# benchmark, correctness table, charts, report - then the report in headless
+# Chromium. Fails if any stage fails or any expected file is missing.
+set -euo pipefail
+build=$1 src=$2
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+QUICK=1 PEERS=0 RESULTS=$out BENCH_ARGS="--algo sgd --algo adam --max-size 65536 --benchmark_min_time=0.01" \
+  "$src/scripts/bench.sh" "$build"
+for f in speed.json verify.json data/summary.json data/adam_ns.dat report/index.html \
+  report/adam_ns.png report/adam_frac.png report/sgd_speedup.png report/sgd_threads.png; do
+  [ -s "$out/$f" ] || { echo "check_pipeline: $f missing or empty" >&2; exit 1; }
+done
+"$src/plots/check_report.sh" "$out/report/index.html"
+echo "check_pipeline: results, charts and report all present"

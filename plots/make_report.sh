@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# make_report.sh RESULTS_DIR [VERIFY_JSON]: from saved results only - gnuplot
+# data, every chart, and RESULTS_DIR/report/index.html. Re-runnable at will.
+set -euo pipefail
+res=$1
+here=$(cd "$(dirname "$0")" && pwd)
+py=/usr/bin/python3 # Debian's; the scripts need only its standard library
+[ -x "$py" ] || py=python3
+[ -f "$res/speed.json" ] || { echo "make_report: $res/speed.json: missing" >&2; exit 1; }
+if [ $# -ge 2 ] && [ "$2" != "$res/verify.json" ]; then cp "$2" "$res/verify.json"; fi
+
+"$py" "$here/extract.py" "$res"
+"$py" "$here/peers.py" "$res"
+mkdir -p "$res/report"
+count=0
+while read -r algo kind; do
+  gnuplot -e "algo='$algo'; datadir='$res/data'; out='$res/report/${algo}_${kind}.png'" \
+    "$here/$kind.gp"
+  count=$((count + 1))
+done < <(cat "$res/data/charts.txt"
+         [ -f "$res/data/peers.json" ] && for f in "$res"/data/*_peers.dat; do
+           echo "$(basename "$f" _peers.dat) peers"; done)
+echo "make_report: $count charts in $res/report"
+"$py" "$here/report.py" "$res"

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Write RESULTS_DIR/report/index.html from saved results, without re-running anything.
+
+Usage: report.py RESULTS_DIR
+
+Reads (all optional but data/summary.json):
+  data/summary.json        plots/extract.py: machine context, summary rows, charts
+  data/peers.json          plots/peers.py: optbench's best against PyTorch and NumPy
+  verify.json              optbench verify --json: the correctness table
+  report/<algo>_<kind>.png the charts drawn by plots/make_report.sh
+The page is plain HTML; a small script marks any image that fails to load
+(data-broken), which plots/check_report.sh looks for in headless Chromium.
+"""
+import html
+import json
+import math
+import os
+import sys
+
+PROG = "report.py"
+KINDS = [("ns", "time per element against size, every variant, with the roofline"),
+         ("frac", "fraction of the roofline reached"),
+         ("speedup", "speed-up over scalar, and intrinsics over autovec"),
+         ("threads", "thread scaling of the +omp variants"),
+         ("peers", "optbench against PyTorch and the book's NumPy code")]
+
+
+def die(msg):
+    print(f"{PROG}: error: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def load(path, required):
+    if not os.path.exists(path):
+        if required:
+            die(f"{path}: missing (run plots/extract.py first)")
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, json.JSONDecodeError) as e:
+        die(f"{path}: cannot read: {e}")
+
+
+def esc(x):
+    return html.escape(str(x))
+
+
+def num(x, fmt="{:.1f}"):
+    return "–" if x is None else fmt.format(x)
+
+
+def table(head, rows):
+    out = ["<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
+    for r in rows:
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>")
+    return "\n".join(out) + "</table>"
+
+
+def geomean(xs):
+    xs = [x for x in xs if x]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def machine(ctx):
+    caches = ", ".join(f"L{c['level']}{'d' if c['type'] == 'Data' else ''} "
+                       f"{c['size'] // 1024} KiB" for c in ctx.get("caches", [])
+                       if c.get("type") != "Instruction")
+    rows = [("CPU", ctx.get("optbench_cpu_model", "?")),
+            ("logical CPUs", ctx.get("num_cpus", "?")),
+            ("caches", caches),
+            ("compiler, flags", f"{ctx.get('optbench_compiler', '?')}, "
+                                f"{ctx.get('optbench_c_flags', '?')}"),
+            ("optbench", f"{ctx.get('optbench_version', '?')}, commit "
+                         f"{ctx.get('optbench_commit', '?')[:12]}"),
+            ("OpenMP threshold", f"{ctx.get('optbench_omp_threshold', '?')} elements"),
+            ("traffic model", ctx.get("optbench_traffic_model", "?")),
+            ("run", ctx.get("date", "?"))]
+    return table(["", ""], [(esc(k), esc(v)) for k, v in rows])
+
+
+def summary(summ, peers):
+    """Per algorithm, size band and threads; speed-up over PyTorch at that band's sizes."""
+    bands = {}
+    for c in summ.get("caches", []):
+        bands.setdefault(c["label"].rstrip("d"), c["bytes"])
+    torch = {}
+    for r in (peers or {}).get("rows", []):
+        t = [r["speedup"][w] for w in ("torch", "torch-foreach") if w in r["speedup"]]
+        if t:
+            torch[(r["algo"], r["n"])] = min(t)  # against the faster of the two
+    rows = []
+    for s in summ["summary"]:
+        vs_torch = geomean([v for (a, n), v in torch.items()
+                            if a == s["algo"] and s["n_min"] <= n <= s["n_max"]])
+        rows.append((esc(s["algo"]), esc(s["band"]), s["threads"],
+                     f"2^{int(math.log2(s['n_min']))}–2^{int(math.log2(s['n_max']))}",
+                     esc(s["best"]), num(s["gbps"]), num(s["roof_pct"], "{:.0f} %"),
+                     num(s["roof_pct_min"], "{:.0f} %"), num(s["speedup_scalar"], "{:.1f}×"),
+                     num(vs_torch, "{:.1f}×") if s["threads"] == 1 else "–"))
+    return table(["algorithm", "band", "threads", "sizes", "best variant", "GB/s",
+                  "% roofline (mean)", "% roofline (worst size)", "× scalar", "× PyTorch"], rows)
+
+
+def correctness(ver):
+    rows = [(esc(r["algo"]), esc(r["variant"]), f"{r['passed']}/{r['cases']}",
+             num(r["max_err"], "{:.2f}"), num(r["mean_err"], "{:.2f}"),
+             num(r.get("own_max"), "{:.2f}"), num(r["bound"], "{:g}"),
+             "PASS" if r["pass"] else "<b>FAIL</b>") for r in ver["results"]]
+    return table(["algorithm", "variant", "cases", "max err", "mean err", "own-state max / j",
+                  "bound", "result"], rows)
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        sys.exit(2)
+    res = sys.argv[1]
+    summ = load(os.path.join(res, "data", "summary.json"), True)
+    peers = load(os.path.join(res, "data", "peers.json"), False)
+    ver = load(os.path.join(res, "verify.json"), False)
+    out_dir = os.path.join(res, "report")
+    os.makedirs(out_dir, exist_ok=True)
+
+    parts = [f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>optbench report</title>
+<style>
+body {{ font-family: sans-serif; max-width: 1150px; margin: 2em auto; color: #222; }}
+table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }}
+th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }}
+th {{ background: #f3f3f3; }} td:first-child, th:first-child {{ text-align: left; }}
+img {{ max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }}
+code {{ background: #f6f6f6; padding: 0 0.2em; }}
+</style>
+<script>
+// Marks images that did not load, for plots/check_report.sh (and for a reader).
+window.addEventListener("load", function () {{
+  var bad = [];
+  document.querySelectorAll("img").forEach(function (img) {{
+    if (!img.complete || img.naturalWidth === 0) {{ img.setAttribute("data-broken", "1"); bad.push(img.getAttribute("src")); }}
+  }});
+  document.body.setAttribute("data-images", bad.length ? "broken: " + bad.join(" ") : "ok");
+}});
+</script></head><body>
+<h1>optbench: the update rules of chapter 6, measured</h1>
+<p>Everything on this page was measured by <code>make bench</code> on the machine below and
+drawn from the saved results in this folder (<code>plots/make_report.sh {esc(os.path.basename(os.path.abspath(res)))}</code>
+redraws it without re-running). Each speed is the median of the run's repetitions (a single sample with QUICK=1); the
+roofline is measured in the same run: a streaming kernel with the same reads and writes at the
+same size and threads (memory), and exact square root and division on register data (arithmetic).
+With t threads the ceilings are the best measured with 1 to t threads; below the library's OpenMP
+threshold, where the +omp variants run on one thread by design, the one-thread ceilings.</p>
+<h2>Machine</h2>""", machine(summ.get("context", {})),
+             "<h2>Summary</h2><p>Per algorithm and size band (working set against the caches): "
+             "the fastest variant, its bandwidth by the traffic model, its fraction of the lower "
+             "roofline ceiling, and how many times faster it is than scalar and than PyTorch's "
+             "faster form (plain or foreach) on one thread.</p>", summary(summ, peers)]
+    if ver:
+        parts += ["<h2>Correctness</h2><p>Every variant against the golden vectors (exact "
+                  "arithmetic, MPFR 256 bits), error in scale-ULPs (<code>golden/FORMAT.md</code>); "
+                  "from <code>optbench verify --json</code>.</p>", correctness(ver)]
+    parts.append("<h2>Charts</h2>")
+    have = set(os.listdir(out_dir))
+    for a in summ["algos"]:
+        parts.append(f"<h3 id='{esc(a)}'>{esc(a)}</h3>")
+        for kind, what in KINDS:
+            png = f"{a}_{kind}.png"
+            if png in have or any(c["algo"] == a and c["kind"] == kind for c in summ["charts"]):
+                parts.append(f"<p>{esc(what)}</p><img src='{esc(png)}' alt='{esc(a)}: {esc(what)}'>")
+    if peers:
+        parts.append("<h2>Peers</h2><p>PyTorch's formulas differ from the book's in detail "
+                     "(momentum form, Adam's eps placement, Nesterov); the comparison is of cost "
+                     "per step. See <code>bench/peers/peers.py</code>.</p>")
+    parts.append("</body></html>\n")
+    path = os.path.join(out_dir, "index.html")
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write("\n".join(parts))
+    os.replace(path + ".tmp", path)
+    print(f"{PROG}: {path}")
+
+
+if __name__ == "__main__":
+    main()

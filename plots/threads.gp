@@ -1,0 +1,23 @@
+# Thread scaling of the +omp variants at the two largest sizes: GB/s against threads, with the roofline.
+# usage: gnuplot -e "algo='adam'; datadir='RESULTS/data'; out='adam_threads.png'" plots/threads.gp
+if (!exists("algo") || !exists("datadir") || !exists("out")) {
+    print "usage: gnuplot -e \"algo='adam'; datadir='RESULTS/data'; out='FILE.png'\" threads.gp"; exit status 2
+}
+if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
+    set terminal pngcairo enhanced size 1100,650 font "sans,11" linewidth 1
+} else {
+    set terminal png enhanced size 1100,650
+}
+set output out
+load datadir."/".algo."_meta.gp"
+f = datadir."/".algo."_threads.dat"
+set datafile missing "?"
+set title sprintf("%s: thread scaling of the +omp variants at the largest sizes (higher is better)\n{/*0.85 GB/s from the traffic model, %d B/element; thick black = roofline at that size and thread count}", algo_title, bpe)
+set xlabel "threads"
+set ylabel "GB/s (10^9 bytes per second)"
+set xrange [0.8:tmax+0.2]
+set xtics 1
+set yrange [0:*]
+set grid xtics ytics lc rgb "#dddddd"
+set key outside right top box opaque
+plot for [i=1:th_nv] f using 1:(column(i+1)) with linespoints lc rgb th_lc[i] dt th_dt[i] pt th_pt[i] lw th_lw[i] ps 1 title th_title[i]
