@@ -433,7 +433,10 @@ static void add_context(int nproc) {
                             ob_variant_name(v), ob_variant_supported(v) ? "yes" : "no");
   }
   ob_bench_add_context("optbench_variants", buf);
-  snprintf(buf, sizeof buf, "%zu", ob_omp_threshold());
+  len = 0; /* per rule, "sgd:131072,...": where the +omp variants start using threads */
+  for (int a = 0; a < OB_ALGO_COUNT && len < sizeof buf; a++)
+    len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s:%zu", a ? "," : "",
+                            ob_algo_name((ob_algo)a), ob_omp_threshold((ob_algo)a));
   ob_bench_add_context("optbench_omp_threshold", buf);
   snprintf(buf, sizeof buf, "%d", nproc);
   ob_bench_add_context("optbench_threads_max", buf);

@@ -10,11 +10,12 @@ typedef struct {
   unsigned uses;
   ob_hparams defaults;
   double bound_exact, bound_fma;
+  int omp_log2;
 } algo_info;
 
 static const algo_info algos[OB_ALGO_COUNT] = {
-#define OB_ALGO(ID, nm, st, uses_, lr, mom, dec, b1, b2, eps_, bx, bf)                             \
-  [OB_##ID] = {#nm, st, uses_, {lr, mom, dec, b1, b2, eps_}, bx, bf},
+#define OB_ALGO(ID, nm, st, uses_, lr, mom, dec, b1, b2, eps_, bx, bf, omp)                        \
+  [OB_##ID] = {#nm, st, uses_, {lr, mom, dec, b1, b2, eps_}, bx, bf, omp},
 #include "optbench_algos.def"
 #undef OB_ALGO
 };
@@ -38,6 +39,10 @@ unsigned ob_hparams_used(ob_algo a) { return ob_algo_valid(a) ? algos[a].uses : 
 ob_hparams ob_defaults(ob_algo a) {
   ob_hparams zero = {0};
   return ob_algo_valid(a) ? algos[a].defaults : zero;
+}
+
+size_t ob_omp_builtin_threshold(ob_algo a) {
+  return ob_algo_valid(a) ? (size_t)1 << algos[a].omp_log2 : 0;
 }
 
 double ob_error_bound(ob_algo a, const ob_variant *v) {

@@ -24,6 +24,7 @@ void ob_run(const ob_variant *, ob_algo, const ob_coeffs *, float *p, const floa
 
 /* Argument checks shared by ob_step and the optimizer object. */
 int ob_algo_valid(ob_algo);
+size_t ob_omp_builtin_threshold(ob_algo); /* the list's omp_log2 column */
 ob_status ob_check_arrays(ob_algo, const float *p, const float *g, const float *s0, const float *s1,
                           size_t n);
 int ob_ranges_overlap(const void *a, size_t abytes, const void *b, size_t bbytes);

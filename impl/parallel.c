@@ -9,19 +9,19 @@
 
 #include "internal.h"
 
-/* Where two threads on this machine start to beat one (the break-even of the
- * fork/join cost against the slowest rule's per-element time); see
- * README.md, "OpenMP threshold", for the measurement. */
-#define OB_OMP_THRESHOLD_DEFAULT ((size_t)1 << 15)
-#define LINE_FLOATS              (64 / sizeof(float))
+#define LINE_FLOATS (64 / sizeof(float))
 
-static atomic_size_t threshold = OB_OMP_THRESHOLD_DEFAULT;
+/* 0: each rule's own threshold from the algorithm list (where two threads
+ * beat one on the benchmark machine); otherwise one value for all rules. */
+static atomic_size_t override;
 
-size_t ob_omp_threshold(void) { return atomic_load_explicit(&threshold, memory_order_relaxed); }
+size_t ob_omp_threshold(ob_algo algo) {
+  const size_t o = atomic_load_explicit(&override, memory_order_relaxed);
+  return o && ob_algo_valid(algo) ? o : ob_omp_builtin_threshold(algo);
+}
 
 void ob_set_omp_threshold(size_t elements) {
-  atomic_store_explicit(&threshold, elements ? elements : OB_OMP_THRESHOLD_DEFAULT,
-                        memory_order_relaxed);
+  atomic_store_explicit(&override, elements, memory_order_relaxed);
 }
 
 /* Start of chunk k of `parts`: the even split point, moved up to the next
@@ -42,7 +42,7 @@ void ob_run(const ob_variant *v, ob_algo algo, const ob_coeffs *c, float *p, con
             float *s0, float *s1, size_t n) {
   const ob_kernel_fn f = v->kernels[algo];
   const int threads = v->parallel ? omp_get_max_threads() : 1;
-  if (threads <= 1 || n < ob_omp_threshold()) {
+  if (threads <= 1 || n < ob_omp_threshold(algo)) {
     f(c, p, g, s0, s1, n);
     return;
   }

@@ -247,8 +247,7 @@ class Data:
         below the library's OpenMP threshold (optbench_omp_threshold in the
         context) the one-thread ones: a +omp variant stays on the calling
         thread there, by design, so a team's ceiling is not within its reach."""
-        threshold = int(self.ctx.get("optbench_omp_threshold", 0) or 0)
-        if n < threshold:
+        if n < self.omp_threshold(a):
             t = 1
         s = self.states[a]
         bws = [self.mem[(2 + s, 1 + s, n, u)] for u in range(1, t + 1)
@@ -259,6 +258,15 @@ class Data:
         ar = min(ars) if ars else None
         fl = [x for x in (memf, ar) if x]
         return (max(fl) if fl else None, memf, ar)
+
+    def omp_threshold(self, a):
+        """The library's OpenMP threshold for rule a: "sgd:131072,..." per rule,
+        or one number for all (older results)."""
+        raw = str(self.ctx.get("optbench_omp_threshold", "0") or "0")
+        if ":" not in raw:
+            return int(raw) if raw.isdigit() else 0
+        per = dict(kv.split(":", 1) for kv in raw.split(",") if ":" in kv)
+        return int(per.get(a, "0")) if per.get(a, "0").isdigit() else 0
 
     def frac(self, a, v, n, t):
         ns = self.step.get((a, v, n, t))

@@ -44,8 +44,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   size_t k = 0;
-  printf("test_golden: golden vectors from %s; +omp variants go parallel from %zu elements\n", dir,
-         ob_omp_threshold());
+  printf("test_golden: golden vectors from %s\n", dir);
   for (size_t i = 0; i < nv; i++) {
     const ob_variant *v = ob_variant_at(i);
     if (ob_variant_supported(v))

@@ -245,13 +245,17 @@ int main(void) {
           tu_vname(seen[0]));
 
   /* the threshold setter */
-  const size_t builtin = ob_omp_threshold();
-  CHECK(builtin > 0, "threshold %zu", builtin);
-  ob_set_omp_threshold(T);
-  CHECK(ob_omp_threshold() == T, "threshold %zu after setting %d", ob_omp_threshold(), T);
-  ob_set_omp_threshold(0);
-  CHECK(ob_omp_threshold() == builtin, "threshold %zu after reset, built-in %zu",
-        ob_omp_threshold(), builtin);
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    const size_t builtin = ob_omp_threshold((ob_algo)a);
+    CHECK(builtin > 0, "%s: threshold %zu", ob_algo_name((ob_algo)a), builtin);
+    ob_set_omp_threshold(T);
+    CHECK(ob_omp_threshold((ob_algo)a) == T, "threshold %zu after setting %d",
+          ob_omp_threshold((ob_algo)a), T);
+    ob_set_omp_threshold(0);
+    CHECK(ob_omp_threshold((ob_algo)a) == builtin, "threshold %zu after reset, built-in %zu",
+          ob_omp_threshold((ob_algo)a), builtin);
+  }
+  CHECK(ob_omp_threshold((ob_algo)OB_ALGO_COUNT) == 0, "threshold of an unknown algorithm");
 
   /* every +omp variant around a small threshold */
   ob_set_omp_threshold(T);
@@ -270,8 +274,12 @@ int main(void) {
 
   /* and at the built-in threshold, just above it */
   ob_set_omp_threshold(0);
-  const size_t above[] = {ob_omp_threshold() * 2 + 5}; /* two chunks and an odd rest */
-  const int few[] = {2, 3, 8};                         /* the cores, odd, oversubscribed */
+  size_t highest = 0; /* above every rule's own threshold */
+  for (int a = 0; a < OB_ALGO_COUNT; a++)
+    if (ob_omp_threshold((ob_algo)a) > highest)
+      highest = ob_omp_threshold((ob_algo)a);
+  const size_t above[] = {highest * 2 + 5}; /* two chunks and an odd rest */
+  const int few[] = {2, 3, 8};              /* the cores, odd, oversubscribed */
   arrays_alloc(&in, above[0]), arrays_alloc(&ref, above[0]), arrays_alloc(&work, above[0]);
   for (size_t i = 0; i < ob_variant_count(); i++) {
     const ob_variant *v = ob_variant_at(i);

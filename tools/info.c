@@ -83,9 +83,11 @@ int cli_info(void) {
     print_size("L3", cpuinfo_get_l3_caches_count() ? cpuinfo_get_l3_cache(0) : NULL,
                cpuinfo_get_l3_caches_count());
   }
-  printf("openmp: %d threads at most; the library's +omp variants use one thread below %zu "
-         "elements\n",
-         omp_get_max_threads(), ob_omp_threshold());
+  printf("openmp: %d threads at most; the +omp variants use one thread below",
+         omp_get_max_threads());
+  for (int a = 0; a < OB_ALGO_COUNT; a++)
+    printf("%s %s %zu", a ? "," : "", ob_algo_name((ob_algo)a), ob_omp_threshold((ob_algo)a));
+  printf(" elements\n");
 
   const ob_variant *def = ob_variant_default();
   const ob_variant *best = ob_variant_best();

@@ -32,11 +32,11 @@ void cli_usage(int to_stdout) {
           "                   (repeatable; default 0)\n"
           "  --no-own-state   skip the runs of multi-step cases on their own state\n"
           "  --omp-threshold N  run the +omp variants on several threads from N elements\n"
-          "                   (default: the library's, %zu)\n"
+          "                   (default: each rule's own, see optbench info)\n"
           "  --json FILE      also write the table as JSON\n"
           "  --quiet          print only failures and the summary\n"
           "exit status: 0 all passed, 1 a failure or an unreadable golden file, 2 bad usage\n",
-          OB_GOLDEN_DIR, GC_MAX_OFFSET, ob_omp_threshold());
+          OB_GOLDEN_DIR, GC_MAX_OFFSET);
   fprintf(o, "algorithms:");
   for (int a = 0; a < OB_ALGO_COUNT; a++)
     fprintf(o, " %s", ob_algo_name((ob_algo)a));
@@ -182,7 +182,7 @@ int cli_verify(int argc, char **argv) {
 
   if (!quiet) {
     printf("optbench verify: %s, golden vectors from %s\n", cli_cpu_name(), golden_dir);
-    printf("+omp variants: parallel from %zu elements, %d threads at most\n", ob_omp_threshold(),
+    printf("+omp variants: up to %d threads, from each rule's threshold (optbench info)\n",
            omp_get_max_threads());
     if (nskipped) {
       printf("skipped (not supported on this CPU):");

@@ -108,9 +108,11 @@ OB_API int ob_variant_exact_nans(const ob_variant *);
  * scale-ULPs (DESIGN.md, golden/FORMAT.md). Negative if either is invalid. */
 OB_API double ob_error_bound(ob_algo, const ob_variant *);
 
-/* The +omp variants run on one thread below this many elements. */
-OB_API size_t ob_omp_threshold(void);
-OB_API void ob_set_omp_threshold(size_t elements); /* 0 restores the built-in value */
+/* The +omp variants run on one thread below this many elements: each rule's
+ * own value (measured, in the algorithm list) unless ob_set_omp_threshold
+ * set one for all. 0 for an unknown algorithm. */
+OB_API size_t ob_omp_threshold(ob_algo);
+OB_API void ob_set_omp_threshold(size_t elements); /* 0 restores the per-rule values */
 
 /* ---- One update of a flat array --------------------------------------- */
 
