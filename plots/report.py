@@ -73,7 +73,7 @@ def machine(ctx):
                                 f"{ctx.get('optbench_c_flags', '?')}"),
             ("optbench", f"{ctx.get('optbench_version', '?')}, commit "
                          f"{ctx.get('optbench_commit', '?')[:12]}"),
-            ("OpenMP threshold", f"{ctx.get('optbench_omp_threshold', '?')} elements"),
+            ("OpenMP threshold (elements)", ctx.get("optbench_omp_threshold", "?").replace(",", ", ")),
             ("traffic model", ctx.get("optbench_traffic_model", "?")),
             ("run", ctx.get("date", "?"))]
     return table(["", ""], [(esc(k), esc(v)) for k, v in rows])
