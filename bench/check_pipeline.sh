@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # check_pipeline.sh BUILD SRC: the quick path of `make bench` on tiny sizes -
 # benchmark, correctness table, charts, report - then the report in headless
-# Chromium. Fails if any stage fails or any expected file is missing.
+# Chromium. Fails if any stage fails or any expected file is missing. The
+# convergence stage runs 20 iterations; it needs dataset-fashion-mnist.
 set -euo pipefail
 build=$1 src=$2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-QUICK=1 PEERS=0 RESULTS=$out BENCH_ARGS="--algo sgd --algo adam --max-size 65536 --benchmark_min_time=0.01" \
+QUICK=1 PEERS=0 ITERS=20 RESULTS=$out BENCH_ARGS="--algo sgd --algo adam --max-size 65536 --benchmark_min_time=0.01" \
   "$src/scripts/bench.sh" "$build"
 for f in speed.json verify.json data/summary.json data/adam_ns.dat report/index.html \
-  report/adam_ns.png report/adam_frac.png report/sgd_speedup.png report/sgd_threads.png; do
+  report/adam_ns.png report/adam_frac.png report/sgd_speedup.png report/sgd_threads.png \
+  convergence/trajectory.txt convergence/mnist_summary.md report/conv_traj.png \
+  report/conv_loss.png report/conv_agree.png; do
   [ -s "$out/$f" ] || { echo "check_pipeline: $f missing or empty" >&2; exit 1; }
 done
 "$src/plots/check_report.sh" "$out/report/index.html"

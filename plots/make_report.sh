@@ -11,6 +11,7 @@ if [ $# -ge 2 ] && [ "$2" != "$res/verify.json" ]; then cp "$2" "$res/verify.jso
 
 "$py" "$here/extract.py" "$res"
 "$py" "$here/peers.py" "$res"
+"$py" "$here/goals.py" "$res"
 mkdir -p "$res/report"
 count=0
 while read -r algo kind; do
@@ -20,5 +21,13 @@ while read -r algo kind; do
 done < <(cat "$res/data/charts.txt"
          [ -f "$res/data/peers.json" ] && for f in "$res"/data/*_peers.dat; do
            echo "$(basename "$f" _peers.dat) peers"; done)
+if [ -d "$res/convergence" ]; then # figures 6-8 and 6-9, if this run has them
+  c=$res/convergence
+  gnuplot -e "datadir='$c'; out='$res/report/conv_traj.png'" "$here/traj.gp"
+  gnuplot -e "datadir='$c'; out='$res/report/conv_loss.png'" "$here/loss.gp"
+  [ -f "$c/mnist_compare_adam.dat" ] &&
+    gnuplot -e "datadir='$c'; out='$res/report/conv_agree.png'; compare=1" "$here/loss.gp"
+  count=$((count + 3))
+fi
 echo "make_report: $count charts in $res/report"
 "$py" "$here/report.py" "$res"

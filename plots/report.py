@@ -102,6 +102,32 @@ def summary(summ, peers):
                   "% roofline (mean)", "% roofline (worst size)", "× scalar", "× PyTorch"], rows)
 
 
+def goals(g):
+    """The speed issue's goals, as plots/goals.py measured them in this run."""
+    verdict = {True: "met", False: "<b>not met</b>", None: "not measured"}
+    rows = []
+    r = g["roofline"]
+    rows.append(("≥ 90 % of the roofline at every size ≥ 2^14 (1 and all threads)",
+                 verdict[r["met"]], f"{r['points'] - len(r['below'])} of {r['points']} points; "
+                 "worst: " + ", ".join(f"{w['algo']} 2^{w['n'].bit_length() - 1} "
+                                       f"{w['threads']}t {100 * w['fraction']:.0f} %"
+                                       for w in r["worst"][:3])))
+    a = g["autovec"]
+    rows.append(("avx512 faster than autovec in L1/L2", verdict[a["met"]],
+                 f"avx512/autovec speed {num(a['min'], '{:.2f}')}–{num(a['max'], '{:.2f}')}; "
+                 f"faster at {a['wins']} of {a['points']} points"))
+    o = g["omp"]
+    rows.append(("+omp never > 5 % slower than its ISA on one thread", verdict[o["met"]],
+                 f"{o['points'] - len(o['over'])} of {o['points']} points within; worst: " +
+                 ", ".join(f"{w['isa']} {w['algo']} 2^{w['n'].bit_length() - 1} ×{w['slowdown']}"
+                           for w in o["worst"][:3])))
+    t = g["torch"]
+    rows.append(("≥ 4× PyTorch Adam at ≥ 2^16, ≥ 20× at 2^10 (1 thread)", verdict[t["met"]],
+                 t.get("note") or ", ".join(f"2^{x['n'].bit_length() - 1}: {x['speedup']}×"
+                                            for x in t.get("rows", []))))
+    return table(["goal", "this run", "measured"], [(esc(a_), v, esc(m)) for a_, v, m in rows])
+
+
 def correctness(ver):
     rows = [(esc(r["algo"]), esc(r["variant"]), f"{r['passed']}/{r['cases']}",
              num(r["max_err"], "{:.2f}"), num(r["mean_err"], "{:.2f}"),
@@ -155,6 +181,11 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
              "the fastest variant, its bandwidth by the traffic model, its fraction of the lower "
              "roofline ceiling, and how many times faster it is than scalar and than PyTorch's "
              "faster form (plain or foreach) on one thread.</p>", summary(summ, peers)]
+    gl = load(os.path.join(res, "data", "goals.json"), False)
+    if gl:
+        parts += ["<h2>Goals</h2><p>The performance goals of the speed issue, checked by "
+                  "<code>plots/goals.py</code> on this run's numbers (a goal is reported, "
+                  "not enforced).</p>", goals(gl)]
     if ver:
         parts += ["<h2>Correctness</h2><p>Every variant against the golden vectors (exact "
                   "arithmetic, MPFR 256 bits), error in scale-ULPs (<code>golden/FORMAT.md</code>); "
@@ -167,6 +198,11 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
             png = f"{a}_{kind}.png"
             if png in have or any(c["algo"] == a and c["kind"] == kind for c in summ["charts"]):
                 parts.append(f"<p>{esc(what)}</p><img src='{esc(png)}' alt='{esc(a)}: {esc(what)}'>")
+    conv = os.path.join(res, "convergence")
+    if os.path.isdir(conv):  # make convergence's output, if this run has it
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import convergence_report
+        parts.append(convergence_report.section(conv))
     if peers:
         parts.append("<h2>Peers</h2><p>PyTorch's formulas differ from the book's in detail "
                      "(momentum form, Adam's eps placement, Nesterov); the comparison is of cost "

@@ -4,9 +4,11 @@
 #   speed.json    the speed benchmark with its roofline (Google Benchmark JSON)
 #   verify.json   the correctness table (optbench verify)
 #   peers.json    PyTorch and NumPy on the same sizes, if python3-torch is installed
+#   convergence/  the book's figures 6-8 and 6-9 (scripts/convergence.sh)
 #   data/, *.png, report/index.html   charts and the report, from the files above
 # QUICK=1 runs the short sweep; BENCH_ARGS passes filters to optbench_bench;
-# RESULTS=DIR writes there instead; PEERS=0 skips the peers even if installed.
+# RESULTS=DIR writes there instead; PEERS=0 skips the peers even if installed;
+# ITERS=N sets the convergence runs' length (QUICK=1: 100).
 set -euo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +25,7 @@ say() { echo "bench: $*"; }
 
 # shellcheck disable=SC2086 # BENCH_ARGS is a list of flags
 total=$("$build/bench/optbench_bench" $quick ${BENCH_ARGS:-} --benchmark_list_tests=true | wc -l)
-say "[1/4] speed: $total benchmarks${quick:+ (quick)} -> $dir/speed.json"
+say "[1/5] speed: $total benchmarks${quick:+ (quick)} -> $dir/speed.json"
 # shellcheck disable=SC2086
 "$build/bench/optbench_bench" $quick ${BENCH_ARGS:-} \
   --benchmark_out="$dir/speed.json.tmp" --benchmark_out_format=json 2>&1 |
@@ -31,19 +33,27 @@ say "[1/4] speed: $total benchmarks${quick:+ (quick)} -> $dir/speed.json"
   awk -v total="$total" '/^(step|roofline)\// { n++; if (n % 100 == 0 || n == total) printf "bench:   %d/%d\n", n, total }'
 mv "$dir/speed.json.tmp" "$dir/speed.json"
 
-say "[2/4] correctness: optbench verify -> $dir/verify.json"
+say "[2/5] correctness: optbench verify -> $dir/verify.json"
 "$build/optbench" verify --quiet --json "$dir/verify.json"
 
 if [ "${PEERS:-1}" = 0 ]; then
-  say "[3/4] peers: skipped (PEERS=0)"
+  say "[3/5] peers: skipped (PEERS=0)"
 elif /usr/bin/python3 -c 'import numpy, torch' 2>/dev/null; then
-  say "[3/4] peers: PyTorch and NumPy -> $dir/peers.json"
+  say "[3/5] peers: PyTorch and NumPy -> $dir/peers.json"
   "$root/bench/peers/run_peers.sh" "$dir" $quick
 else
-  say "[3/4] peers: skipped (python3-torch, python3-numpy not installed: make bench-peers installs them)"
+  say "[3/5] peers: skipped (python3-torch, python3-numpy not installed: make bench-peers installs them)"
 fi
 
-say "[4/4] charts and report"
+if [ -d /usr/share/datasets/fashion-mnist ]; then
+  say "[4/5] convergence: figures 6-8 and 6-9 -> $dir/convergence"
+  ITERS=${ITERS:-${QUICK:+100}} "$root/scripts/convergence.sh" "$build" "$dir/convergence" |
+    sed 's/^/bench:   /'
+else
+  say "[4/5] convergence: skipped (dataset-fashion-mnist not installed)"
+fi
+
+say "[5/5] charts and report"
 "$root/plots/make_report.sh" "$dir" "$dir/verify.json"
 [ -n "${RESULTS:-}" ] || ln -sfn "results/$(basename "$dir")/report" "$build/report"
 say "done: open $dir/report/index.html${RESULTS:+}${RESULTS:-" (also $build/report/index.html)"}"

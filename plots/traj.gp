@@ -1,0 +1,85 @@
+# Figure 6-8 of the book: 30 steps of each optimizer on f(x, y) = x^2/20 + y^2 from (-7, 2),
+# one panel per algorithm: the contour lines of f, the path (points joined), the minimum (+).
+# Data from `optbench_convergence trajectory`: datadir/traj_<algo>.dat (step x y f; the header
+# names the learning rate and the variant that computed the path), datadir/traj_contour.dat.
+# usage: gnuplot -e "datadir='OUT'; out='conv_trajectories.png'" plots/traj.gp
+# optional: note='text' adds a line under the title (e.g. the golden-trajectory check).
+if (!exists("datadir") || !exists("out")) {
+    print "usage: gnuplot -e \"datadir='CONVERGENCE_DIR'; out='FILE.png'\" traj.gp"; exit status 2
+}
+if (!exists("note")) { note = "" }
+if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
+    set terminal pngcairo enhanced size 1500,860 font "sans,11" linewidth 1
+} else {
+    set terminal png enhanced size 1500,860
+}
+set output out
+
+# The library's algorithm order; a missing file gets an empty panel saying so.
+algos = "sgd momentum nesterov adagrad rmsprop adam"
+array name[6] = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"]
+array book_lr[6] = [0.95, 0.1, 0.1, 1.5, 0.1, 0.3]   # golden/<algo>.txt, case book_quadratic
+array lc[6] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+array pt[6] = [7, 5, 9, 13, 11, 15]
+file(i) = datadir."/traj_".word(algos, i).".dat"
+exists_file(p) = system("[ -f '".p."' ] && echo 1 || echo 0") + 0
+# "... lr 0.949999988, variant avx512+omp": the header's learning rate and variant
+header(p, what) = system("sed -n '1s/.* ".what." \\([^, ]*\\).*/\\1/p' '".p."' 2>/dev/null")
+
+f(x, y) = x**2/20.0 + y**2
+variant = ""
+do for [i=1:6] { if (variant eq "" && exists_file(file(i))) { variant = header(file(i), "variant") } }
+
+# The contour lines, once, into a datablock (from the program's grid if it is there).
+set contour base
+unset surface
+set cntrparam linear
+set cntrparam levels discrete 0.25, 0.5, 1, 2, 3, 4, 5, 6, 7
+set table $contours
+if (exists_file(datadir."/traj_contour.dat")) {
+    splot datadir."/traj_contour.dat" using 1:2:3 with lines notitle
+} else {
+    set xrange [-10:10]; set yrange [-5:5]; set isosamples 201, 101
+    splot f(x, y) with lines notitle
+}
+unset table
+unset contour
+set surface
+
+set multiplot layout 2,3 spacing 0.06,0.13 margins 0.05,0.98,0.08,0.86 \
+    title sprintf("Figure 6-8: 30 steps of each optimizer on f(x, y) = x^2/20 + y^2 from (-7, 2)\n{/*0.85 the book's learning rates; paths computed by the library (variant %s); grey lines: f = 0.25, 0.5, 1, 2 … 7; + the minimum (0, 0)%s}", variant eq "" ? "?" : variant, note eq "" ? "" : "\n".note) font ",13"
+set xrange [-10:10]
+set yrange [-5:5]
+set xtics 2.5
+set ytics 2.5
+set mxtics 2
+set xlabel "x" offset 0,0.5
+set ylabel "y" offset 1.5,0
+set grid xtics ytics lc rgb "#eeeeee"
+set key off
+do for [i=1:6] {
+    p = file(i)
+    have = exists_file(p)
+    lr_s = have ? header(p, "lr") : ""
+    lr = lr_s eq "" ? book_lr[i] : real(lr_s)
+    unset label
+    if (have) {
+        stats p using 4 every ::30::30 nooutput
+        fend = STATS_max
+        stats p using 2 every ::30::30 nooutput
+        xend = STATS_max
+        stats p using 3 every ::30::30 nooutput
+        yend = STATS_max
+        set label 1 sprintf("after 30 steps: (%.3g, %.3g), f = %.3g", xend, yend, fend) \
+            at graph 0.02, graph 0.05 left font ",9" front boxed
+        set title sprintf("%s, lr %.3g", name[i], lr) font ",12"
+        plot $contours using 1:2 with lines lc rgb "#a8a8a8" lw 1 notitle, \
+             p using 2:3 with linespoints lc rgb lc[i] pt pt[i] ps 0.8 lw 1.5 notitle, \
+             "+" using (0):(0) every ::0::0 with points lc rgb "#000000" pt 1 ps 3 lw 2.5 notitle
+    } else {
+        set title sprintf("%s, lr %.3g: no data (%s missing)", name[i], lr, p) font ",12"
+        plot $contours using 1:2 with lines lc rgb "#a8a8a8" lw 1 notitle, \
+             "+" using (0):(0) every ::0::0 with points lc rgb "#000000" pt 1 ps 3 lw 2.5 notitle
+    }
+}
+unset multiplot
