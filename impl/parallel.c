@@ -41,8 +41,9 @@ static size_t chunk_start(size_t n, size_t k, size_t parts, size_t first_line) {
 void ob_run(const ob_variant *v, ob_algo algo, const ob_coeffs *c, float *p, const float *g,
             float *s0, float *s1, size_t n) {
   const ob_kernel_fn f = v->kernels[algo];
-  const int threads = v->parallel ? omp_get_max_threads() : 1;
-  if (threads <= 1 || n < ob_omp_threshold(algo)) {
+  /* the size first: a small call must not pay even the query of the team size */
+  const int threads = v->parallel && n >= ob_omp_threshold(algo) ? omp_get_max_threads() : 1;
+  if (threads <= 1) {
     f(c, p, g, s0, s1, n);
     return;
   }

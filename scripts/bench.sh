@@ -55,5 +55,6 @@ fi
 
 say "[5/5] charts and report"
 "$root/plots/make_report.sh" "$dir" "$dir/verify.json"
+"$root/plots/check_report.sh" "$dir/report/index.html" | sed 's/^/bench:   /'
 [ -n "${RESULTS:-}" ] || ln -sfn "results/$(basename "$dir")/report" "$build/report"
 say "done: open $dir/report/index.html${RESULTS:+}${RESULTS:-" (also $build/report/index.html)"}"
