@@ -433,6 +433,24 @@ static void add_context(int nproc) {
                             ob_variant_name(v), ob_variant_supported(v) ? "yes" : "no");
   }
   ob_bench_add_context("optbench_variants", buf);
+  /* the SIMD features the variants rest on (cpuid + xgetbv, as the library sees them);
+   * __builtin_cpu_supports takes only a literal, hence the macro */
+  __builtin_cpu_init();
+#define FEATURE(name)                                                                              \
+  { name, __builtin_cpu_supports(name) }
+  const struct {
+    const char *name;
+    int has;
+  } features[] = {FEATURE("sse2"),     FEATURE("avx"),     FEATURE("avx2"),
+                  FEATURE("fma"),      FEATURE("avx512f"), FEATURE("avx512vl"),
+                  FEATURE("avx512bw"), FEATURE("avx512dq")};
+#undef FEATURE
+  len = 0;
+  for (size_t i = 0; i < sizeof features / sizeof *features && len < sizeof buf; i++)
+    if (features[i].has)
+      len +=
+          (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? " " : "", features[i].name);
+  ob_bench_add_context("optbench_cpu_features", buf);
   len = 0; /* per rule, "sgd:131072,...": where the +omp variants start using threads */
   for (int a = 0; a < OB_ALGO_COUNT && len < sizeof buf; a++)
     len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s:%zu", a ? "," : "",

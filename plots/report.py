@@ -67,6 +67,7 @@ def machine(ctx):
                        f"{c['size'] // 1024} KiB" for c in ctx.get("caches", [])
                        if c.get("type") != "Instruction")
     rows = [("CPU", ctx.get("optbench_cpu_model", "?")),
+            ("SIMD features", ctx.get("optbench_cpu_features", "?")),
             ("logical CPUs", ctx.get("num_cpus", "?")),
             ("caches", caches),
             ("compiler, flags", f"{ctx.get('optbench_compiler', '?')}, "
