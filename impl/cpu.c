@@ -13,29 +13,29 @@ static const struct {
   unsigned bit;
 } feature_names[] = {
     {"sse2", OB_FEAT_SSE2},         {"avx", OB_FEAT_AVX},           {"avx2", OB_FEAT_AVX2},
-    {"fma", OB_FEAT_FMA},           {"avx512f", OB_FEAT_AVX512F},   {"avx512vl", OB_FEAT_AVX512VL},
-    {"avx512bw", OB_FEAT_AVX512BW}, {"avx512dq", OB_FEAT_AVX512DQ},
+    {"fma", OB_FEAT_FMA},           {"fma3", OB_FEAT_FMA},          {"avx512f", OB_FEAT_AVX512F},
+    {"avx512vl", OB_FEAT_AVX512VL}, {"avx512bw", OB_FEAT_AVX512BW}, {"avx512dq", OB_FEAT_AVX512DQ},
 };
 
 static unsigned features;
 static pthread_once_t features_once = PTHREAD_ONCE_INIT;
 
+/* OPTBENCH_CPU_FEATURES_OFF: names separated by commas or spaces; unknown
+ * names are ignored (the library prints nothing). */
 static unsigned hidden_features(void) {
-  const char *off = getenv("OPTBENCH_CPU_FEATURES_OFF");
+  const char *s = getenv("OPTBENCH_CPU_FEATURES_OFF");
   unsigned mask = 0;
-  if (!off)
-    return 0;
-  for (size_t i = 0; i < sizeof feature_names / sizeof feature_names[0]; i++) {
-    const char *s = off;
-    const size_t len = strlen(feature_names[i].name);
-    while ((s = strstr(s, feature_names[i].name)) != NULL) {
-      const int starts = s == off || s[-1] == ',';
-      const int ends = s[len] == '\0' || s[len] == ',';
-      if (starts && ends)
+  while (s && *s) {
+    const size_t len = strcspn(s, ", ");
+    for (size_t i = 0; i < sizeof feature_names / sizeof feature_names[0]; i++)
+      if (len == strlen(feature_names[i].name) && strncmp(s, feature_names[i].name, len) == 0)
         mask |= feature_names[i].bit;
-      s += len;
-    }
+    s += len;
+    s += strspn(s, ", ");
   }
+  /* a hidden feature hides what rests on it: AVX2, FMA and AVX-512 need AVX's registers */
+  if (mask & OB_FEAT_AVX)
+    mask |= OB_FEAT_AVX2 | OB_FEAT_FMA | OB_FEAT_AVX512F;
   return mask;
 }
 

@@ -110,7 +110,7 @@ ob_status ob_optimizer_update(ob_optimizer *o, size_t count, float *const params
   if (!o)
     return OB_EINVAL;
   ob_status st = check_update(o, count, params, grads, sizes);
-  if (st == OB_OK && !o->sizes)
+  if (st == OB_OK && !o->sizes && count) /* an empty update fixes no shape */
     st = alloc_state(o, count, sizes);
   if (st != OB_OK)
     return st;

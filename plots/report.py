@@ -57,6 +57,11 @@ def table(head, rows):
     return "\n".join(out) + "</table>"
 
 
+def size(n):
+    """2^k for a power of two, the number itself otherwise (1000, 100003)."""
+    return f"2^{n.bit_length() - 1}" if n & (n - 1) == 0 else str(n)
+
+
 def geomean(xs):
     xs = [x for x in xs if x]
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
@@ -95,7 +100,7 @@ def summary(summ, peers):
         vs_torch = geomean([v for (a, n), v in torch.items()
                             if a == s["algo"] and s["n_min"] <= n <= s["n_max"]])
         rows.append((esc(s["algo"]), esc(s["band"]), s["threads"],
-                     f"2^{int(math.log2(s['n_min']))}–2^{int(math.log2(s['n_max']))}",
+                     f"{size(s['n_min'])}–{size(s['n_max'])}",
                      esc(s["best"]), num(s["gbps"]), num(s["roof_pct"], "{:.0f} %"),
                      num(s["roof_pct_min"], "{:.0f} %"), num(s["speedup_scalar"], "{:.1f}×"),
                      num(vs_torch, "{:.1f}×") if s["threads"] == 1 else "–"))
@@ -110,7 +115,7 @@ def goals(g):
     r = g["roofline"]
     rows.append(("≥ 90 % of the roofline at every size ≥ 2^14 (1 and all threads)",
                  verdict[r["met"]], f"{r['points'] - len(r['below'])} of {r['points']} points; "
-                 "worst: " + ", ".join(f"{w['algo']} 2^{w['n'].bit_length() - 1} "
+                 "worst: " + ", ".join(f"{w['algo']} {size(w['n'])} "
                                        f"{w['threads']}t {100 * w['fraction']:.0f} %"
                                        for w in r["worst"][:3])))
     a = g["autovec"]
@@ -120,11 +125,11 @@ def goals(g):
     o = g["omp"]
     rows.append(("+omp never > 5 % slower than its ISA on one thread", verdict[o["met"]],
                  f"{o['points'] - len(o['over'])} of {o['points']} points within; worst: " +
-                 ", ".join(f"{w['isa']} {w['algo']} 2^{w['n'].bit_length() - 1} ×{w['slowdown']}"
+                 ", ".join(f"{w['isa']} {w['algo']} {size(w['n'])} ×{w['slowdown']}"
                            for w in o["worst"][:3])))
     t = g["torch"]
     rows.append(("≥ 4× PyTorch Adam at ≥ 2^16, ≥ 20× at 2^10 (1 thread)", verdict[t["met"]],
-                 t.get("note") or ", ".join(f"2^{x['n'].bit_length() - 1}: {x['speedup']}×"
+                 t.get("note") or ", ".join(f"{size(x['n'])}: {x['speedup']}×"
                                             for x in t.get("rows", []))))
     return table(["goal", "this run", "measured"], [(esc(a_), v, esc(m)) for a_, v, m in rows])
 

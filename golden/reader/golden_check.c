@@ -278,7 +278,7 @@ static void compare(run *R, gc_mode mode, size_t j, const float *const in[4]) {
         fl.got = got[i];
         fl.exact = o->exact[i];
         fl.rounded = o->rounded[i];
-        fl.scale = o->scale[i];
+        fl.scale = scale; /* own state: the peak the error was measured against */
         fl.err = err;
         fl.allowed = allowed;
         R->st->failed_elements++;

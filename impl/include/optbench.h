@@ -128,7 +128,8 @@ OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_
 /* Holds the hyperparameters, the step counter and the state of every
  * parameter array, allocated (zeroed) on the first update - as the book's
  * classes do. Every later update must pass the same number of arrays with
- * the same sizes. */
+ * the same sizes. An update with no arrays counts as a step
+ * but fixes no shape. */
 typedef struct ob_optimizer ob_optimizer;
 
 /* NULL on failure; *status (if not NULL) says why. */

@@ -27,10 +27,14 @@ static void run_vectors(vectors_fn f, int states, const ob_coeffs *c, float *p, 
   f(c, p, g, s0, s1, body / OB_VL);
   if (w == 0)
     return;
+  /* unused lanes hold 1.0f: harmless in every rule (no 0/0 with eps = 0), so
+   * the tail raises no floating-point flag the data would not */
   _Alignas(64) float buf[4][OB_VL];
   float *const arr[4] = {p, (float *)g, s0, s1};
+  for (int a = 0; a < 4; a++)
+    vstore(buf[a], vset1(1.0f));
   for (int a = 0; a < 2 + states; a++)
-    vstore(buf[a], vload_part(arr[a] + body, w));
+    vstore_part(buf[a], vload_part(arr[a] + body, w), w);
   f(c, buf[0], buf[1], buf[2], buf[3], 1);
   for (int a = 0; a < 2 + states; a++)
     if (a != 1) /* g is read-only */
