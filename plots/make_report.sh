@@ -22,12 +22,18 @@ done < <(cat "$res/data/charts.txt"
          [ -f "$res/data/peers.json" ] && for f in "$res"/data/*_peers.dat; do
            echo "$(basename "$f" _peers.dat) peers"; done)
 if [ -d "$res/convergence" ]; then # figures 6-8 and 6-9, if this run has them
-  c=$res/convergence
-  gnuplot -e "datadir='$c'; out='$res/report/conv_traj.png'" "$here/traj.gp"
-  gnuplot -e "datadir='$c'; out='$res/report/conv_loss.png'" "$here/loss.gp"
-  [ -f "$c/mnist_compare_adam.dat" ] &&
+  c=$res/convergence # each chart only if its data is there (mnist needs the data package)
+  rm -f "$res/report"/conv_*.png
+  if compgen -G "$c/traj_*.dat" >/dev/null; then
+    gnuplot -e "datadir='$c'; out='$res/report/conv_traj.png'" "$here/traj.gp"; count=$((count + 1))
+  fi
+  if compgen -G "$c/mnist_loss_*.dat" >/dev/null; then
+    gnuplot -e "datadir='$c'; out='$res/report/conv_loss.png'" "$here/loss.gp"; count=$((count + 1))
+  fi
+  if compgen -G "$c/mnist_compare_*.dat" >/dev/null; then
     gnuplot -e "datadir='$c'; out='$res/report/conv_agree.png'; compare=1" "$here/loss.gp"
-  count=$((count + 3))
+    count=$((count + 1))
+  fi
 fi
 echo "make_report: $count charts in $res/report"
 "$py" "$here/report.py" "$res"

@@ -204,11 +204,14 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
             png = f"{a}_{kind}.png"
             if png in have or any(c["algo"] == a and c["kind"] == kind for c in summ["charts"]):
                 parts.append(f"<p>{esc(what)}</p><img src='{esc(png)}' alt='{esc(a)}: {esc(what)}'>")
+    # --- convergence section (issue 4): only when RESULTS_DIR/convergence/ exists ---
     conv = os.path.join(res, "convergence")
-    if os.path.isdir(conv):  # make convergence's output, if this run has it
+    if os.path.isdir(conv):  # scripts/convergence.sh's output, if this run has it
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        sys.dont_write_bytecode = True  # no __pycache__ in the source tree
         import convergence_report
-        parts.append(convergence_report.section(conv))
+        parts.append(convergence_report.section(conv, out_dir))
+    # --- end of the convergence section ---
     if peers:
         parts.append("<h2>Peers</h2><p>PyTorch's formulas differ from the book's in detail "
                      "(momentum form, Adam's eps placement, Nesterov); the comparison is of cost "

@@ -8,6 +8,15 @@ if (!exists("datadir") || !exists("out")) {
     print "usage: gnuplot -e \"datadir='CONVERGENCE_DIR'; out='FILE.png'\" traj.gp"; exit status 2
 }
 if (!exists("note")) { note = "" }
+# the golden-path check, when scripts/convergence.sh kept the program's output
+chk = datadir."/trajectory.txt"
+if (note eq "" && system("[ -f '".chk."' ] && echo 1 || echo 0") + 0) {
+    n_ok = system("grep -c 'all variants agree' '".chk."'") + 0
+    n_all = system("grep -c 'golden trajectory' '".chk."'") + 0
+    nv = system("sed -n 's|.*: \\([0-9]*\\)/\\([0-9]*\\) variants follow.*|\\2|p' '".chk."' | head -n 1")
+    note = n_ok == n_all && n_all > 0 ? sprintf("every path checked on all %s variants: each follows the golden trajectory (exact arithmetic) within its error bound", nv) \
+                                      : sprintf("GOLDEN-PATH CHECK FAILED for %d of %d rules (see trajectory.txt)", n_all - n_ok, n_all)
+}
 if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
     set terminal pngcairo enhanced size 1500,860 font "sans,11" linewidth 1
 } else {
@@ -47,7 +56,7 @@ unset contour
 set surface
 
 set multiplot layout 2,3 spacing 0.06,0.13 margins 0.05,0.98,0.08,0.86 \
-    title sprintf("Figure 6-8: 30 steps of each optimizer on f(x, y) = x^2/20 + y^2 from (-7, 2)\n{/*0.85 the book's learning rates; paths computed by the library (variant %s); grey lines: f = 0.25, 0.5, 1, 2 … 7; + the minimum (0, 0)%s}", variant eq "" ? "?" : variant, note eq "" ? "" : "\n".note) font ",13"
+    title sprintf("Figure 6-8: 30 steps of each optimizer on f(x, y) = x^2/20 + y^2 from (-7, 2)\n{/*0.85 the book's learning rates; paths computed by the library (variant %s); grey lines: f = 0.25, 0.5, 1, 2 … 7; + the minimum (0, 0)}%s", variant eq "" ? "?" : variant, note eq "" ? "" : "\n{/*0.85 ".note."}") font ",13"
 set xrange [-10:10]
 set yrange [-5:5]
 set xtics 2.5
