@@ -29,7 +29,8 @@ do for [i=1:ncache] {
         set label cache_label[i] at cache_n[i], graph 0.97 rotate by 90 right offset -0.7,0 tc rgb "#555555" font ",10"
     }
 }
+# the arithmetic floor only for the rules that have one (an empty column would warn)
+arith = has_arith ? sprintf(", f using 1:(column(%d)) with lines lc rgb '#999999' lw 2 dt 5 title 'arithmetic floor'", ns_nv+4) : ""
 plot for [i=1:ns_nv] f using 1:(column(i+1)) with linespoints lc rgb ns_lc[i] dt ns_dt[i] pt ns_pt[i] lw ns_lw[i] ps 0.7 title ns_title[i], \
      f using 1:(column(ns_nv+2)) with lines lc rgb "#000000" lw 5 title "roofline bound", \
-     f using 1:(column(ns_nv+3)) with lines lc rgb "#999999" lw 2 dt 4 title "memory floor", \
-     for [j=1:has_arith] f using 1:(column(ns_nv+4)) with lines lc rgb "#999999" lw 2 dt 5 title "arithmetic floor"
+     f using 1:(column(ns_nv+3)) with lines lc rgb "#999999" lw 2 dt 4 title "memory floor" @arith
