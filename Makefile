@@ -9,7 +9,7 @@ CMAKE_ARGS += -DOB_WERROR=ON
 endif
 
 # Debian packages, by job.
-BUILD_PKGS := cmake make gcc g++ libc6-dev pkg-config libcpuinfo-dev libmpfr-dev libgmp-dev libbenchmark-dev \
+BUILD_PKGS := cmake make gcc g++ libc6-dev pkg-config libcpuinfo-dev libmpfr-dev librandom123-dev libgmp-dev libbenchmark-dev \
               zlib1g-dev libopenblas-dev dataset-fashion-mnist python3 gnuplot-nox chromium
 BENCH_PKGS := $(BUILD_PKGS)
 PEER_PKGS  := python3-numpy python3-torch

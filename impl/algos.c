@@ -15,7 +15,7 @@ typedef struct {
 
 static const algo_info algos[OB_ALGO_COUNT] = {
 #define OB_ALGO(ID, nm, st, uses_, lr, mom, dec, b1, b2, eps_, bx, bf, omp)                        \
-  [OB_##ID] = {#nm, st, uses_, {lr, mom, dec, b1, b2, eps_}, bx, bf, omp},
+  [OB_##ID] = {#nm, st, uses_, {lr, mom, dec, b1, b2, eps_, 0.0f, 0.0f}, bx, bf, omp},
 #include "optbench_algos.def"
 #undef OB_ALGO
 };
@@ -63,7 +63,8 @@ ob_status ob_hparams_check(ob_algo a, const ob_hparams *hp) {
   if (((u & OB_HP_LR) && !nonneg(hp->lr)) || ((u & OB_HP_EPS) && !nonneg(hp->eps)) ||
       ((u & OB_HP_MOMENTUM) && !unit(hp->momentum)) ||
       ((u & OB_HP_DECAY) && !unit(hp->decay_rate)) || ((u & OB_HP_BETA1) && !unit(hp->beta1)) ||
-      ((u & OB_HP_BETA2) && !unit(hp->beta2)))
+      ((u & OB_HP_BETA2) && !unit(hp->beta2)) || !nonneg(hp->weight_decay) ||
+      !nonneg(hp->decoupled_decay))
     return OB_EHPARAM;
   return OB_OK;
 }

@@ -18,6 +18,10 @@ ob_coeffs ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t) {
       .one_minus_beta2 = (float)(1.0 - b2),
       .lr_t = hp->lr,
       .eps = hp->eps,
+      .weight_decay = hp->weight_decay,
+      .lr_decoupled = (float)(lr * (double)hp->decoupled_decay),
+      .wd_mode = (hp->weight_decay != 0.0f ? OB_WD_L2 : 0) |
+                 (hp->decoupled_decay != 0.0f ? OB_WD_DECOUPLED : 0),
   };
   if (ob_hparams_used(algo) & OB_HP_STEP) {
     const double tt = (double)t;

@@ -12,6 +12,9 @@ struct ob_variant {
   int exact_nans;    /* NaN payloads independent of position (ob_variant_exact_nans) */
   int parallel;      /* +omp: chunks over OpenMP threads */
   const ob_kernel_fn *kernels;
+  const ob_rand_kernels *rand;
+  const ob_dropout_kernels *dropout;
+  const ob_bn_kernels *bn;
 };
 
 unsigned ob_cpu_features(void);                     /* detected once, cached */
@@ -22,11 +25,25 @@ ob_status ob_resolve_variant(const ob_variant **v); /* NULL -> default; checks s
 void ob_run(const ob_variant *, ob_algo, const ob_coeffs *, float *p, const float *g, float *s0,
             float *s1, size_t n);
 
+/* Runs f(ctx, lo, hi) over [0, n): on the calling thread below `threshold`
+ * or for a variant without +omp, else one contiguous chunk per thread with
+ * every boundary a multiple of `align`. */
+typedef void (*ob_chunk_fn)(void *ctx, size_t lo, size_t hi);
+void ob_run_chunks(const ob_variant *, size_t n, size_t threshold, size_t align, ob_chunk_fn f,
+                   void *ctx);
+
+size_t ob_omp_threshold_override(void); /* ob_set_omp_threshold's value, 0 if none */
+
 /* Argument checks shared by ob_step and the optimizer object. */
 int ob_algo_valid(ob_algo);
 size_t ob_omp_builtin_threshold(ob_algo); /* the list's omp_log2 column */
 ob_status ob_check_arrays(ob_algo, const float *p, const float *g, const float *s0, const float *s1,
                           size_t n);
 int ob_ranges_overlap(const void *a, size_t abytes, const void *b, size_t bbytes);
+/* n elements of `size` bytes from p fit in the address space */
+int ob_fits(const void *p, size_t n, size_t size);
+/* Checks `count` arrays: none NULL (when its bytes > 0), each fits, no two
+ * overlap. OB_EINVAL or OB_EOVERLAP. */
+ob_status ob_check_buffers(size_t count, const void *const ptr[], const size_t bytes[]);
 
 #endif

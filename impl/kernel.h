@@ -4,6 +4,7 @@
 #define OB_KERNEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "optbench.h"
 
@@ -21,7 +22,15 @@ typedef struct {
   float one_minus_beta2; /* 1-beta2 (Adam) */
   float lr_t;            /* lr*sqrt(1-beta2^t)/(1-beta1^t) (Adam) */
   float eps;
+  float weight_decay; /* L2: the rule sees g + weight_decay*p */
+  float lr_decoupled; /* lr*decoupled_decay: p -= lr_decoupled*p before the rule */
+  int wd_mode;        /* OB_WD_* bits: which of the two terms apply */
 } ob_coeffs;
+
+/* A weight-decay term applies when its hyperparameter is nonzero (not when
+ * its coefficient rounds to zero): with it, an infinite p gives what the
+ * formula with the term gives. Kernels have one compiled copy per mode. */
+enum { OB_WD_L2 = 1, OB_WD_DECOUPLED = 2, OB_WD_MODES = 4 };
 
 /* One update of n elements. Arrays do not overlap; a rule with fewer than
  * two states ignores s1 (and s0). Kernels are position-independent: element
@@ -38,6 +47,72 @@ ob_coeffs ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t);
 #define OB_PASTE2(a, b)           a##b
 #define OB_PASTE(a, b)            OB_PASTE2(a, b)
 #define OB_KERNEL_TABLE_NAME(isa) OB_PASTE(ob_optim_, isa)
+
+/* ---- Random numbers and dropout ------------------------------------- */
+
+/* Philox4x32-10 (optbench.h): key {seed lo, seed hi}, counter words 2 and 3
+ * the stream. */
+typedef struct {
+  uint32_t key[2];
+  uint32_t stream[2];
+} ob_philox;
+
+typedef struct {
+  ob_philox rng;
+  float stddev; /* normal: x = stddev*z */
+  float ratio;  /* dropout: element kept where uniform > ratio */
+  float keep;   /* dropout: factor of a kept element, 1 or 1/(1-ratio) */
+} ob_rand_coeffs;
+
+/* Chunks of the random and dropout kernels start at multiples of this many
+ * elements (whole Philox blocks, whole mask bytes, whole lines). */
+#define OB_RAND_ALIGN 64
+
+/* out[k] = value of element i0 + k, k < n; i0 is a multiple of OB_RAND_ALIGN. */
+typedef void (*ob_fill_fn)(const ob_rand_coeffs *, uint64_t i0, float *out, size_t n);
+typedef struct {
+  ob_fill_fn uniform, normal;
+} ob_rand_kernels;
+
+/* Dropout training forward of elements i0 .. i0+n-1: x, y and mask already
+ * point at element i0 (mask at byte i0/8). */
+typedef void (*ob_dropout_train_fn)(const ob_rand_coeffs *, uint64_t i0, const float *x, float *y,
+                                    uint8_t *mask, size_t n);
+/* y = c*x */
+typedef void (*ob_scale_fn)(float c, const float *x, float *y, size_t n);
+/* dx = dout*(bit ? keep : 0); mask points at the byte of dout[0], which is
+ * element 8*j of the mask for some j */
+typedef void (*ob_dropout_backward_fn)(float keep, const uint8_t *mask, const float *dout,
+                                       float *dx, size_t n);
+typedef struct {
+  ob_dropout_train_fn train;
+  ob_scale_fn scale;
+  ob_dropout_backward_fn backward;
+} ob_dropout_kernels;
+
+/* ---- Batch normalisation ---------------------------------------------- */
+
+/* Every argument of the three batch-norm calls; each reads what it needs.
+ * Arrays are row-major rows x cols (x, y, dout, dx) or cols long. */
+typedef struct {
+  size_t rows, cols;
+  const float *x, *gamma, *beta, *dout;
+  float *y, *mean, *std, *dx, *dgamma, *dbeta;
+  float *running_mean, *running_var; /* read-only in the test forward */
+  float eps;
+  float momentum, one_minus_momentum; /* (1-momentum) in double, rounded once */
+} ob_bn_args;
+
+/* One call's work on the features (columns) [c0, c1). Every output of a
+ * feature depends only on that feature's column, reduced in row order in
+ * double: any split of the columns gives the same bits. */
+typedef void (*ob_bn_fn)(const ob_bn_args *, size_t c0, size_t c1);
+typedef struct {
+  ob_bn_fn train, test, backward;
+} ob_bn_kernels;
+
+/* Each instruction set defines ob_rand_<isa>, ob_dropout_<isa> and
+ * ob_bn_<isa> in its rand.c, dropout.c and batchnorm.c. */
 
 /* CPU features a variant may need (bits of ob_cpu_features()). */
 enum {

@@ -20,6 +20,10 @@ size_t ob_omp_threshold(ob_algo algo) {
   return o && ob_algo_valid(algo) ? o : ob_omp_builtin_threshold(algo);
 }
 
+size_t ob_omp_threshold_override(void) {
+  return atomic_load_explicit(&override, memory_order_relaxed);
+}
+
 void ob_set_omp_threshold(size_t elements) {
   atomic_store_explicit(&override, elements, memory_order_relaxed);
 }
@@ -56,5 +60,31 @@ void ob_run(const ob_variant *v, ob_algo algo, const ob_coeffs *c, float *p, con
     const size_t hi = chunk_start(n, k + 1, parts, first_line);
     if (hi > lo)
       f(c, p + lo, g + lo, s0 ? s0 + lo : NULL, s1 ? s1 + lo : NULL, hi - lo);
+  }
+}
+
+/* Start of chunk k of `parts` over [0, n): the even split point rounded up to
+ * a multiple of align. Monotonic in k, 0 for k = 0 and n for k = parts. */
+static size_t aligned_start(size_t n, size_t k, size_t parts, size_t align) {
+  if (k >= parts)
+    return n;
+  const size_t even = (n / parts) * k + (n % parts) * k / parts;
+  const size_t up = (even + align - 1) / align * align;
+  return up < n ? up : n;
+}
+
+void ob_run_chunks(const ob_variant *v, size_t n, size_t threshold, size_t align, ob_chunk_fn f,
+                   void *ctx) {
+  const int threads = v->parallel && n >= threshold ? omp_get_max_threads() : 1;
+  if (threads <= 1) {
+    f(ctx, 0, n);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    const size_t parts = (size_t)omp_get_num_threads(), k = (size_t)omp_get_thread_num();
+    const size_t lo = aligned_start(n, k, parts, align), hi = aligned_start(n, k + 1, parts, align);
+    if (hi > lo)
+      f(ctx, lo, hi);
   }
 }

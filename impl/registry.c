@@ -6,14 +6,20 @@
 
 #include "internal.h"
 
-#define OB_ISA(isa, feat, fma, nans) extern const ob_kernel_fn ob_optim_##isa[OB_ALGO_COUNT];
+#define OB_ISA(isa, feat, fma, nans)                                                               \
+  extern const ob_kernel_fn ob_optim_##isa[OB_ALGO_COUNT];                                         \
+  extern const ob_rand_kernels ob_rand_##isa;                                                      \
+  extern const ob_dropout_kernels ob_dropout_##isa;                                                \
+  extern const ob_bn_kernels ob_bn_##isa;
 #include "ob_isa_list.h"
 #undef OB_ISA
 
 static const ob_variant variants[] = {
 #define OB_ISA(isa, feat, fma, nans)                                                               \
-  {#isa, #isa, (feat), (fma), (nans), 0, ob_optim_##isa},                                          \
-      {#isa "+omp", #isa, (feat), (fma), (nans), 1, ob_optim_##isa},
+  {#isa,        #isa, (feat), (fma), (nans), 0, ob_optim_##isa, &ob_rand_##isa, &ob_dropout_##isa, \
+   &ob_bn_##isa},                                                                                  \
+      {#isa "+omp",       #isa,        (feat), (fma), (nans), 1, ob_optim_##isa, &ob_rand_##isa,   \
+       &ob_dropout_##isa, &ob_bn_##isa},
 #include "ob_isa_list.h"
 #undef OB_ISA
 };

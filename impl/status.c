@@ -13,6 +13,9 @@ const char *ob_strerror(ob_status s) {
   case OB_EUNSUPPORTED: return "variant not supported by this CPU";
   case OB_ENOVARIANT: return "OPTBENCH_VARIANT names an unknown or unsupported variant";
   case OB_ENOMEM: return "out of memory";
+  case OB_ERANGE:
+    return "layer argument outside its domain (dropout ratio outside [0, 1), fan_in 0, an empty "
+           "batch or no features, or an unknown kind)";
   case OB_STATUS_COUNT: break;
   }
   return "unknown status";

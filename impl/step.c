@@ -8,9 +8,19 @@ int ob_ranges_overlap(const void *a, size_t abytes, const void *b, size_t bbytes
   return abytes && bbytes && x < y + bbytes && y < x + abytes;
 }
 
-/* n floats starting at p fit in the address space */
-static int fits(const float *p, size_t n) {
-  return n <= PTRDIFF_MAX / sizeof(float) && (uintptr_t)p <= UINTPTR_MAX - n * sizeof(float);
+int ob_fits(const void *p, size_t n, size_t size) {
+  return n <= PTRDIFF_MAX / size && (uintptr_t)p <= UINTPTR_MAX - n * size;
+}
+
+ob_status ob_check_buffers(size_t count, const void *const ptr[], const size_t bytes[]) {
+  for (size_t i = 0; i < count; i++)
+    if (bytes[i] && (!ptr[i] || !ob_fits(ptr[i], bytes[i], 1)))
+      return OB_EINVAL;
+  for (size_t i = 0; i < count; i++)
+    for (size_t j = i + 1; j < count; j++)
+      if (ob_ranges_overlap(ptr[i], bytes[i], ptr[j], bytes[j]))
+        return OB_EOVERLAP;
+  return OB_OK;
 }
 
 ob_status ob_check_arrays(ob_algo algo, const float *p, const float *g, const float *s0,
@@ -21,7 +31,7 @@ ob_status ob_check_arrays(ob_algo algo, const float *p, const float *g, const fl
   const float *arr[4] = {p, g, states > 0 ? s0 : p, states > 1 ? s1 : p};
   const int used = 2 + states;
   for (int i = 0; i < used; i++)
-    if (!arr[i] || !fits(arr[i], n))
+    if (!arr[i] || !ob_fits(arr[i], n, sizeof(float)))
       return OB_EINVAL;
   const size_t bytes = n * sizeof(float);
   for (int i = 0; i < used; i++)

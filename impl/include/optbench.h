@@ -1,6 +1,7 @@
-/* optbench - the update rules of chapter 6 of "Deep Learning from Scratch",
- * verified against exact golden vectors and implemented once per instruction
- * set.
+/* optbench - the training kernels of chapter 6 of "Deep Learning from
+ * Scratch" (update rules with weight decay, weight initialisation, dropout,
+ * batch normalisation), verified against exact golden vectors and
+ * implemented once per instruction set.
  *
  * Conventions
  *   - Every function that can fail returns an ob_status; nothing aborts and
@@ -58,6 +59,15 @@ typedef struct {
   float beta1;      /* Adam: [0, 1) */
   float beta2;      /* Adam: [0, 1) */
   float eps;        /* AdaGrad, RMSProp, Adam: >= 0 */
+  /* Weight decay, read by every rule, both >= 0 and 0 by default (then the
+   * rule is exactly the textbook one):
+   *   weight_decay     the book's L2 form (loss += 0.5*lambda*sum(W^2)): the
+   *                    rule sees g + weight_decay*p instead of g;
+   *   decoupled_decay  the AdamW form: p -= lr*decoupled_decay*p first, then
+   *                    the rule (lr, not Adam's lr_t; the coefficient
+   *                    lr*decoupled_decay is computed in double, rounded once). */
+  float weight_decay;
+  float decoupled_decay;
 } ob_hparams;
 
 typedef enum {
@@ -70,6 +80,8 @@ typedef enum {
   OB_EUNSUPPORTED, /* the variant's instruction set is not available on this CPU */
   OB_ENOVARIANT,   /* OPTBENCH_VARIANT names an unknown or unsupported variant */
   OB_ENOMEM,       /* allocation failed */
+  OB_ERANGE,       /* a layer argument outside its domain: dropout ratio outside [0, 1),
+                      fan_in = 0, a batch or feature count of 0, an unknown kind */
   OB_STATUS_COUNT
 } ob_status;
 
@@ -143,6 +155,133 @@ OB_API int64_t ob_optimizer_steps(const ob_optimizer *); /* updates applied so f
  * update or if out of range. */
 OB_API const float *ob_optimizer_state(const ob_optimizer *, size_t i, int which);
 OB_API void ob_optimizer_free(ob_optimizer *);
+
+/* ---- Random numbers ---------------------------------------------------- */
+
+/* Counter-based: Philox4x32-10 (Random123) with key {seed low, seed high}.
+ * Element i of a (seed, stream) sequence is word i % 4 of the block with
+ * counter {b low, b high, stream low, stream high}, b = i / 4. So element i is
+ * a function of (seed, stream, i) alone: every variant and every thread count
+ * gives the same bits. Calls start at element 0; a caller who wants fresh
+ * numbers per iteration passes a new stream (e.g. the iteration number).
+ *
+ *   uniform  u = (word >> 8) * 2^-24, in [0, 1)
+ *   normal   Box-Muller on the block's words pairwise: words (0, 1) give
+ *            elements 4b and 4b+1, words (2, 3) elements 4b+2 and 4b+3, as
+ *            r*cos(theta) and r*sin(theta) with r = sqrt(-2 ln u1),
+ *            u1 = ((word_even >> 8) + 1) * 2^-24 in (0, 1], and
+ *            theta = 2*pi * (word_odd >> 8) * 2^-24. The float32 evaluation
+ *            (its own log, sin and cos, no fused operations) is the same
+ *            instructions in every variant; it is within
+ *            ob_op_error_bound() of the exact transform (golden/FORMAT.md). */
+OB_API ob_status ob_rand_uniform(const ob_variant *, uint64_t seed, uint64_t stream, float *u,
+                                 size_t n);
+/* x[i] = stddev * normal(i), stddev finite and >= 0 */
+OB_API ob_status ob_rand_normal(const ob_variant *, uint64_t seed, uint64_t stream, float stddev,
+                                float *x, size_t n);
+
+/* ---- Weight initialisation --------------------------------------------- */
+
+typedef enum {
+  OB_INIT_STD,    /* the given standard deviation (the book's 1 and 0.01) */
+  OB_INIT_XAVIER, /* 1/sqrt(fan_in) */
+  OB_INIT_HE,     /* sqrt(2/fan_in) */
+  OB_INIT_COUNT
+} ob_init;
+
+OB_API const char *ob_init_name(ob_init); /* "std", "xavier", "he"; NULL if unknown */
+/* The standard deviation of `kind` (computed in double, rounded once):
+ * stddev for OB_INIT_STD (finite, >= 0), else from fan_in (>= 1). */
+OB_API ob_status ob_init_stddev(ob_init kind, float stddev, size_t fan_in, float *out);
+/* w[i] = ob_init_stddev(...) * normal(i) of (seed, stream): ob_rand_normal. */
+OB_API ob_status ob_init_weights(const ob_variant *, ob_init kind, float stddev, size_t fan_in,
+                                 uint64_t seed, uint64_t stream, float *w, size_t n);
+
+/* ---- Dropout ------------------------------------------------------------ */
+
+typedef enum {
+  OB_DROPOUT_BOOK,     /* common/layers.py: train y = x*mask, test y = x*(1-ratio) */
+  OB_DROPOUT_INVERTED, /* the frameworks': train y = x*mask/(1-ratio), test y = x */
+  OB_DROPOUT_COUNT
+} ob_dropout_kind;
+
+/* The mask is packed: bit i % 8 of byte i / 8 is 1 where element i is kept
+ * (uniform(i) > ratio, the book's `rand > ratio`); bits past n in the last
+ * byte are 0. */
+OB_API size_t ob_dropout_mask_bytes(size_t n);       /* (n + 7) / 8 */
+OB_API const char *ob_dropout_name(ob_dropout_kind); /* "book", "inverted" */
+
+/* Training forward: draws the mask from (seed, stream), writes it and y.
+ * A dropped element is x*0 (NaN and Inf give NaN, as numpy's x*mask does);
+ * a kept one x*1 (book) or x*(1/(1-ratio)) with the factor rounded once.
+ * ratio in [0, 1). */
+OB_API ob_status ob_dropout_forward_train(const ob_variant *, ob_dropout_kind, float ratio,
+                                          uint64_t seed, uint64_t stream, const float *x, float *y,
+                                          uint8_t *mask, size_t n);
+/* Test forward: y = x*(1-ratio) (book, the factor rounded once) or y = x. */
+OB_API ob_status ob_dropout_forward_test(const ob_variant *, ob_dropout_kind, float ratio,
+                                         const float *x, float *y, size_t n);
+/* Backward: dx = dout*mask (book) or dout*mask/(1-ratio) (inverted). */
+OB_API ob_status ob_dropout_backward(const ob_variant *, ob_dropout_kind, float ratio,
+                                     const uint8_t *mask, const float *dout, float *dx, size_t n);
+
+/* ---- Batch normalisation ----------------------------------------------- */
+
+/* The book's BatchNormalization layer (common/layers.py) on a row-major
+ * batch x features array: statistics per feature (column) over the batch.
+ * Reductions run in double, in row order, one feature at a time, so results
+ * do not depend on the variant's thread count. */
+#define OB_BATCHNORM_EPS      1e-6f /* the book's 10e-7 */
+#define OB_BATCHNORM_MOMENTUM 0.9f
+
+/* Training forward:
+ *   mean = sum(x)/N; xc = x - mean; var = sum(xc^2)/N; std = sqrt(var + eps)
+ *   y = gamma*(xc/std) + beta
+ *   running_mean = momentum*running_mean + (1-momentum)*mean   (in place)
+ *   running_var  = momentum*running_var  + (1-momentum)*var    (in place)
+ * mean and std (features each) are written for the backward pass.
+ * eps >= 0, momentum in [0, 1]. */
+OB_API ob_status ob_batchnorm_forward_train(const ob_variant *, size_t batch, size_t features,
+                                            const float *x, const float *gamma, const float *beta,
+                                            float momentum, float eps, float *running_mean,
+                                            float *running_var, float *y, float *mean, float *std);
+/* Test forward: y = gamma*((x - running_mean)/sqrt(running_var + eps)) + beta. */
+OB_API ob_status ob_batchnorm_forward_test(const ob_variant *, size_t batch, size_t features,
+                                           const float *x, const float *gamma, const float *beta,
+                                           float eps, const float *running_mean,
+                                           const float *running_var, float *y);
+/* Backward from the training forward's x, mean and std:
+ *   xn = (x - mean)/std; dbeta = sum(dout); dgamma = sum(xn*dout)
+ *   dx = (gamma/std) * (dout - dbeta/N - xn*dgamma/N)
+ * which is the book's backward (dxn, dxc, dstd, dvar, dmu) in exact
+ * arithmetic. */
+OB_API ob_status ob_batchnorm_backward(const ob_variant *, size_t batch, size_t features,
+                                       const float *x, const float *gamma, const float *mean,
+                                       const float *std, const float *dout, float *dx,
+                                       float *dgamma, float *dbeta);
+
+/* ---- The list of layer kernels ----------------------------------------- */
+
+/* Every kernel besides the update rules, from one list (optbench_ops.def):
+ * what `optbench verify`, the tests and the speed benchmark iterate over. */
+typedef enum {
+#define OB_OP(ID, name, ...) OB_OP_##ID,
+#include "optbench_ops.def"
+#undef OB_OP
+  OB_OP_COUNT
+} ob_op;
+
+OB_API const char *ob_op_name(ob_op);     /* "rand_uniform", ...; NULL if unknown */
+OB_API int ob_op_from_name(const char *); /* the ob_op, or -1 */
+OB_API const char *ob_op_family(ob_op);   /* "rand", "init", "dropout", "batchnorm" */
+/* Error bound in scale-ULPs (golden/FORMAT.md) of `variant` (NULL: default);
+ * negative if either is invalid. */
+OB_API double ob_op_error_bound(ob_op, const ob_variant *);
+/* Memory traffic per element of the data array, in bytes, counting every
+ * pass over it (the benchmark's model); mask bits count 1/8 byte. */
+OB_API double ob_op_bytes_read(ob_op);
+OB_API double ob_op_bytes_written(ob_op);
+OB_API size_t ob_op_omp_threshold(ob_op); /* elements; ob_set_omp_threshold overrides */
 
 #ifdef __cplusplus
 }

@@ -2,81 +2,118 @@
  * at a time, in the book's order of operations (left to right). Built twice:
  * as `scalar` with the vectoriser off and as `autovec` with it on for
  * AVX-512; both with -ffp-contract=off, so every operation rounds once and
- * the two are bitwise identical (only their speed differs). */
+ * the two are bitwise identical (only their speed differs).
+ *
+ * Weight decay (kernel.h): each rule reads gi = g + weight_decay*p (L2) and
+ * pi = p - lr_decoupled*p (decoupled), both from the input p, where the
+ * call's mode has the term; each mode is its own specialised loop. */
 #include <math.h>
 
 #include "kernel.h"
 
 /* autovec asks the compiler to vectorise each loop; scalar ignores it. */
-#define OB_LOOP _Pragma("omp simd")
+#define OB_LOOP   _Pragma("omp simd")
+#define OB_RULE   static inline __attribute__((always_inline)) void
+#define WD_G(i)   ((mode & OB_WD_L2) ? g[i] + wd * p[i] : g[i])
+#define WD_P(i)   ((mode & OB_WD_DECOUPLED) ? p[i] - lrd * p[i] : p[i])
+#define WD_COEFFS const float wd = c->weight_decay, lrd = c->lr_decoupled
 
-static void sgd_kernel(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                       float *restrict s0, float *restrict s1, size_t n) {
+OB_RULE sgd_rule(const ob_coeffs *c, float *restrict p, const float *restrict g, float *restrict s0,
+                 float *restrict s1, size_t n, const int mode) {
   (void)s0, (void)s1;
+  WD_COEFFS;
   const float lr = c->lr;
   OB_LOOP
-  for (size_t i = 0; i < n; i++)
-    p[i] -= lr * g[i]; /* p -= lr*g */
-}
-
-static void momentum_kernel(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                            float *restrict v, float *restrict s1, size_t n) {
-  (void)s1;
-  const float lr = c->lr, mom = c->momentum;
-  OB_LOOP
   for (size_t i = 0; i < n; i++) {
-    v[i] = mom * v[i] - lr * g[i]; /* v = momentum*v - lr*g */
-    p[i] += v[i];                  /* p += v */
+    const float gi = WD_G(i), pi = WD_P(i);
+    p[i] = pi - lr * gi; /* p -= lr*g */
   }
 }
 
-static void nesterov_kernel(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                            float *restrict v, float *restrict s1, size_t n) {
+OB_RULE momentum_rule(const ob_coeffs *c, float *restrict p, const float *restrict g,
+                      float *restrict v, float *restrict s1, size_t n, const int mode) {
   (void)s1;
+  WD_COEFFS;
+  const float lr = c->lr, mom = c->momentum;
+  OB_LOOP
+  for (size_t i = 0; i < n; i++) {
+    const float gi = WD_G(i), pi = WD_P(i);
+    v[i] = mom * v[i] - lr * gi; /* v = momentum*v - lr*g */
+    p[i] = pi + v[i];            /* p += v */
+  }
+}
+
+OB_RULE nesterov_rule(const ob_coeffs *c, float *restrict p, const float *restrict g,
+                      float *restrict v, float *restrict s1, size_t n, const int mode) {
+  (void)s1;
+  WD_COEFFS;
   const float lr = c->lr, mom = c->momentum;
   const float mom_sq = c->momentum_sq, lr_mom = c->lr_one_plus_mom;
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
-    v[i] *= mom;           /* v *= momentum */
-    v[i] -= lr * g[i];     /* v -= lr*g */
-    p[i] += mom_sq * v[i]; /* p += momentum*momentum*v */
-    p[i] -= lr_mom * g[i]; /* p -= (1+momentum)*lr*g */
+    const float gi = WD_G(i);
+    float pi = WD_P(i);
+    v[i] *= mom;         /* v *= momentum */
+    v[i] -= lr * gi;     /* v -= lr*g */
+    pi += mom_sq * v[i]; /* p += momentum*momentum*v */
+    pi -= lr_mom * gi;   /* p -= (1+momentum)*lr*g */
+    p[i] = pi;
   }
 }
 
-static void adagrad_kernel(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                           float *restrict h, float *restrict s1, size_t n) {
+OB_RULE adagrad_rule(const ob_coeffs *c, float *restrict p, const float *restrict g,
+                     float *restrict h, float *restrict s1, size_t n, const int mode) {
   (void)s1;
+  WD_COEFFS;
   const float lr = c->lr, eps = c->eps;
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
-    h[i] += g[i] * g[i];                     /* h += g*g */
-    p[i] -= lr * g[i] / (sqrtf(h[i]) + eps); /* p -= lr*g / (sqrt(h) + eps) */
+    const float gi = WD_G(i), pi = WD_P(i);
+    h[i] += gi * gi;                           /* h += g*g */
+    p[i] = pi - lr * gi / (sqrtf(h[i]) + eps); /* p -= lr*g / (sqrt(h) + eps) */
   }
 }
 
-static void rmsprop_kernel(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                           float *restrict h, float *restrict s1, size_t n) {
+OB_RULE rmsprop_rule(const ob_coeffs *c, float *restrict p, const float *restrict g,
+                     float *restrict h, float *restrict s1, size_t n, const int mode) {
   (void)s1;
+  WD_COEFFS;
   const float lr = c->lr, eps = c->eps, d = c->decay, one_d = c->one_minus_decay;
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
-    h[i] *= d;                               /* h *= decay_rate */
-    h[i] += one_d * g[i] * g[i];             /* h += (1-decay_rate)*g*g */
-    p[i] -= lr * g[i] / (sqrtf(h[i]) + eps); /* p -= lr*g / (sqrt(h) + eps) */
+    const float gi = WD_G(i), pi = WD_P(i);
+    h[i] *= d;                                 /* h *= decay_rate */
+    h[i] += one_d * gi * gi;                   /* h += (1-decay_rate)*g*g */
+    p[i] = pi - lr * gi / (sqrtf(h[i]) + eps); /* p -= lr*g / (sqrt(h) + eps) */
   }
 }
 
-static void adam_kernel(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                        float *restrict m, float *restrict v, size_t n) {
+OB_RULE adam_rule(const ob_coeffs *c, float *restrict p, const float *restrict g, float *restrict m,
+                  float *restrict v, size_t n, const int mode) {
+  WD_COEFFS;
   const float lr_t = c->lr_t, eps = c->eps;
   const float b1 = c->one_minus_beta1, b2 = c->one_minus_beta2;
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
-    m[i] += b1 * (g[i] - m[i]);                /* m += (1-beta1)*(g-m) */
-    v[i] += b2 * (g[i] * g[i] - v[i]);         /* v += (1-beta2)*(g*g-v) */
-    p[i] -= lr_t * m[i] / (sqrtf(v[i]) + eps); /* p -= lr_t*m / (sqrt(v) + eps) */
+    const float gi = WD_G(i), pi = WD_P(i);
+    m[i] += b1 * (gi - m[i]);                      /* m += (1-beta1)*(g-m) */
+    v[i] += b2 * (gi * gi - v[i]);                 /* v += (1-beta2)*(g*g-v) */
+    p[i] = pi - lr_t * m[i] / (sqrtf(v[i]) + eps); /* p -= lr_t*m / (sqrt(v) + eps) */
   }
 }
+
+/* The kernels of the table: each rule in the call's weight-decay mode. */
+#define OB_ALGO(ID, name, ...)                                                                     \
+  static void name##_kernel(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,    \
+                            size_t n) {                                                            \
+    switch (c->wd_mode) {                                                                          \
+    case 0: name##_rule(c, p, g, s0, s1, n, 0); break;                                             \
+    case OB_WD_L2: name##_rule(c, p, g, s0, s1, n, OB_WD_L2); break;                               \
+    case OB_WD_DECOUPLED: name##_rule(c, p, g, s0, s1, n, OB_WD_DECOUPLED); break;                 \
+    default: name##_rule(c, p, g, s0, s1, n, OB_WD_L2 | OB_WD_DECOUPLED); break;                   \
+    }                                                                                              \
+  }
+#include "optbench_algos.def"
+#undef OB_ALGO
 
 #include "kernel_table.h"

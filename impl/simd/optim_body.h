@@ -41,36 +41,54 @@ static void run_vectors(vectors_fn f, int states, const ob_coeffs *c, float *p, 
       vstore_part(arr[a] + body, vload(buf[a]), w);
 }
 
-static OB_VECTORS void sgd_vectors(const ob_coeffs *c, float *p, const float *g, float *s0,
-                                   float *s1, size_t nvec) {
-  (void)s0, (void)s1;
-  const vf lr = vset1(c->lr);
-  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL)
-    vstore(p + i, vfnmadd(lr, vload(g + i), vload(p + i))); /* p -= lr*g */
-}
+/* The step's gradient and parameters with the weight-decay terms of `mode`
+ * (kernel.h): g + weight_decay*p (L2) and p - lr_decoupled*p (decoupled),
+ * both from the input p. mode is a constant in each compiled copy. */
+#define WD_LOAD(i)                                                                                 \
+  vf gg = vload(g + (i)), pp = vload(p + (i));                                                     \
+  if (mode & OB_WD_L2)                                                                             \
+    gg = vfmadd(wd, pp, gg);                                                                       \
+  if (mode & OB_WD_DECOUPLED)                                                                      \
+  pp = vfnmadd(lrd, pp, pp)
+#define WD_COEFFS const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled)
+#define OB_RULE   static inline __attribute__((always_inline)) void
 
-static OB_VECTORS void momentum_vectors(const ob_coeffs *c, float *p, const float *g, float *v,
-                                        float *s1, size_t nvec) {
-  (void)s1;
-  const vf lr = vset1(c->lr), mom = vset1(c->momentum);
+OB_RULE sgd_body(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1, size_t nvec,
+                 const int mode) {
+  (void)s0, (void)s1;
+  WD_COEFFS;
+  const vf lr = vset1(c->lr);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
-    const vf vv = vfnmadd(lr, vload(g + i), vmul(mom, vload(v + i))); /* v = momentum*v - lr*g */
-    vstore(v + i, vv);
-    vstore(p + i, vadd(vload(p + i), vv)); /* p += v */
+    WD_LOAD(i);
+    vstore(p + i, vfnmadd(lr, gg, pp)); /* p -= lr*g */
   }
 }
 
-static OB_VECTORS void nesterov_vectors(const ob_coeffs *c, float *p, const float *g, float *v,
-                                        float *s1, size_t nvec) {
+OB_RULE momentum_body(const ob_coeffs *c, float *p, const float *g, float *v, float *s1,
+                      size_t nvec, const int mode) {
   (void)s1;
+  WD_COEFFS;
+  const vf lr = vset1(c->lr), mom = vset1(c->momentum);
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
+    WD_LOAD(i);
+    const vf vv = vfnmadd(lr, gg, vmul(mom, vload(v + i))); /* v = momentum*v - lr*g */
+    vstore(v + i, vv);
+    vstore(p + i, vadd(pp, vv)); /* p += v */
+  }
+}
+
+OB_RULE nesterov_body(const ob_coeffs *c, float *p, const float *g, float *v, float *s1,
+                      size_t nvec, const int mode) {
+  (void)s1;
+  WD_COEFFS;
   const vf lr = vset1(c->lr), mom = vset1(c->momentum);
   const vf mom_sq = vset1(c->momentum_sq), lr_mom = vset1(c->lr_one_plus_mom);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
-    const vf gg = vload(g + i);
-    vf vv = vmul(vload(v + i), mom);          /* v *= momentum */
-    vv = vfnmadd(lr, gg, vv);                 /* v -= lr*g */
-    vf pp = vfmadd(mom_sq, vv, vload(p + i)); /* p += momentum*momentum*v */
-    pp = vfnmadd(lr_mom, gg, pp);             /* p -= (1+momentum)*lr*g */
+    WD_LOAD(i);
+    vf vv = vmul(vload(v + i), mom); /* v *= momentum */
+    vv = vfnmadd(lr, gg, vv);        /* v -= lr*g */
+    pp = vfmadd(mom_sq, vv, pp);     /* p += momentum*momentum*v */
+    pp = vfnmadd(lr_mom, gg, pp);    /* p -= (1+momentum)*lr*g */
     vstore(v + i, vv);
     vstore(p + i, pp);
   }
@@ -81,51 +99,72 @@ static inline vf scaled_step(vf p, vf lr, vf g, vf h, vf eps) {
   return vsub(p, vdiv(vmul(lr, g), vadd(vsqrt(h), eps)));
 }
 
-static OB_VECTORS void adagrad_vectors(const ob_coeffs *c, float *p, const float *g, float *h,
-                                       float *s1, size_t nvec) {
+OB_RULE adagrad_body(const ob_coeffs *c, float *p, const float *g, float *h, float *s1, size_t nvec,
+                     const int mode) {
   (void)s1;
+  WD_COEFFS;
   const vf lr = vset1(c->lr), eps = vset1(c->eps);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
-    const vf gg = vload(g + i);
+    WD_LOAD(i);
     const vf hh = vfmadd(gg, gg, vload(h + i)); /* h += g*g */
     vstore(h + i, hh);
-    vstore(p + i, scaled_step(vload(p + i), lr, gg, hh, eps)); /* p -= lr*g/(sqrt(h)+eps) */
+    vstore(p + i, scaled_step(pp, lr, gg, hh, eps)); /* p -= lr*g/(sqrt(h)+eps) */
   }
 }
 
-static OB_VECTORS void rmsprop_vectors(const ob_coeffs *c, float *p, const float *g, float *h,
-                                       float *s1, size_t nvec) {
+OB_RULE rmsprop_body(const ob_coeffs *c, float *p, const float *g, float *h, float *s1, size_t nvec,
+                     const int mode) {
   (void)s1;
+  WD_COEFFS;
   const vf lr = vset1(c->lr), eps = vset1(c->eps);
   const vf d = vset1(c->decay), one_d = vset1(c->one_minus_decay);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
-    const vf gg = vload(g + i);
+    WD_LOAD(i);
     /* h *= decay_rate; h += (1-decay_rate)*g*g */
     const vf hh = vfmadd(vmul(one_d, gg), gg, vmul(vload(h + i), d));
     vstore(h + i, hh);
-    vstore(p + i, scaled_step(vload(p + i), lr, gg, hh, eps)); /* p -= lr*g/(sqrt(h)+eps) */
+    vstore(p + i, scaled_step(pp, lr, gg, hh, eps)); /* p -= lr*g/(sqrt(h)+eps) */
   }
 }
 
-static OB_VECTORS void adam_vectors(const ob_coeffs *c, float *p, const float *g, float *m,
-                                    float *v, size_t nvec) {
+OB_RULE adam_body(const ob_coeffs *c, float *p, const float *g, float *m, float *v, size_t nvec,
+                  const int mode) {
+  WD_COEFFS;
   const vf lr_t = vset1(c->lr_t), eps = vset1(c->eps);
   const vf b1 = vset1(c->one_minus_beta1), b2 = vset1(c->one_minus_beta2);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
-    const vf gg = vload(g + i), m0 = vload(m + i), v0 = vload(v + i);
+    WD_LOAD(i);
+    const vf m0 = vload(m + i), v0 = vload(v + i);
     const vf mm = vfmadd(b1, vsub(gg, m0), m0);       /* m += (1-beta1)*(g-m) */
     const vf vv = vfmadd(b2, vfmsub(gg, gg, v0), v0); /* v += (1-beta2)*(g*g-v) */
     vstore(m + i, mm);
     vstore(v + i, vv);
-    vstore(p + i, scaled_step(vload(p + i), lr_t, mm, vv, eps)); /* p -= lr_t*m/(sqrt(v)+eps) */
+    vstore(p + i, scaled_step(pp, lr_t, mm, vv, eps)); /* p -= lr_t*m/(sqrt(v)+eps) */
   }
 }
 
-/* The kernels of the table: each rule's vectors through run_vectors. */
+/* One out-of-line copy per rule and weight-decay mode. */
+#define OB_MODE_COPY(name, mode)                                                                   \
+  static OB_VECTORS void name##_vectors_##mode(const ob_coeffs *c, float *p, const float *g,       \
+                                               float *s0, float *s1, size_t nvec) {                \
+    name##_body(c, p, g, s0, s1, nvec, mode);                                                      \
+  }
+#define OB_ALGO(ID, name, ...)                                                                     \
+  OB_MODE_COPY(name, 0)                                                                            \
+  OB_MODE_COPY(name, 1)                                                                            \
+  OB_MODE_COPY(name, 2)                                                                            \
+  OB_MODE_COPY(name, 3)                                                                            \
+  static const vectors_fn name##_vectors[OB_WD_MODES] = {name##_vectors_0, name##_vectors_1,       \
+                                                         name##_vectors_2, name##_vectors_3};
+#include "optbench_algos.def"
+#undef OB_ALGO
+
+/* The kernels of the table: each rule's vectors, in the call's weight-decay
+ * mode, through run_vectors. */
 #define OB_ALGO(ID, name, states, ...)                                                             \
   static void name##_kernel(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,    \
                             size_t n) {                                                            \
-    run_vectors(name##_vectors, states, c, p, g, s0, s1, n);                                       \
+    run_vectors(name##_vectors[c->wd_mode], states, c, p, g, s0, s1, n);                           \
   }
 #include "optbench_algos.def"
 #undef OB_ALGO

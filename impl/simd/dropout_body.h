@@ -1,0 +1,107 @@
+/* The dropout kernels written once against the vector helpers of one
+ * instruction set (vec.h, vecu.h) and the vector generator (philox.h).
+ * Work goes in groups of 64 elements: 16 Philox blocks, one 64-bit word of
+ * mask. As in optim_body.h each kernel's arithmetic has one compiled copy;
+ * a partial group is staged through buffers (inputs padded with 1.0f, so it
+ * raises no floating-point flag the data would not). */
+#include <string.h>
+
+#include "simd/philox.h"
+
+#define OB_VECTORS  __attribute__((noinline, noclone))
+#define GROUP       64
+#define VEC_PER_GRP (GROUP / OB_VL)
+#define LANE_BITS   ((1u << OB_VL) - 1u)
+
+/* Groups from block b on; mask receives 8 bytes per group. */
+static OB_VECTORS void train_groups(const ob_rand_coeffs *c, uint64_t b, const float *x, float *y,
+                                    uint8_t *mask, size_t ngroups) {
+  const vf ratio = vset1(c->ratio), keep = vset1(c->keep);
+  vu ctr = ob_counters(&c->rng, b);
+  for (size_t g = 0; g < ngroups; g++) {
+    uint64_t bits = 0;
+    for (int v = 0; v < VEC_PER_GRP; v++) {
+      const vf u = ob_vuniform(ob_philox10(&c->rng, ctr));
+      b += OB_BLOCKS_PER_VEC;
+      ctr = next_counters(&c->rng, ctr, b);
+      const unsigned m = vgt_bits(u, ratio); /* the book's rand > ratio */
+      const size_t i = g * GROUP + (size_t)v * OB_VL;
+      vstore(y + i, vmul(vload(x + i), vbits_select(m, keep)));
+      bits |= (uint64_t)m << (v * OB_VL);
+    }
+    memcpy(mask + g * 8, &bits, 8); /* little-endian: bit i % 8 of byte i / 8 */
+  }
+}
+
+static OB_VECTORS void backward_groups(float keep_f, const uint8_t *mask, const float *dout,
+                                       float *dx, size_t ngroups) {
+  const vf keep = vset1(keep_f);
+  for (size_t g = 0; g < ngroups; g++) {
+    uint64_t bits;
+    memcpy(&bits, mask + g * 8, 8);
+    for (int v = 0; v < VEC_PER_GRP; v++) {
+      const size_t i = g * GROUP + (size_t)v * OB_VL;
+      const unsigned m = (unsigned)(bits >> (v * OB_VL)) & LANE_BITS;
+      vstore(dx + i, vmul(vload(dout + i), vbits_select(m, keep)));
+    }
+  }
+}
+
+static OB_VECTORS void scale_vectors(float f, const float *x, float *y, size_t nvec) {
+  const vf ff = vset1(f);
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL)
+    vstore(y + i, vmul(vload(x + i), ff));
+}
+
+/* A partial group of w < GROUP elements: inputs padded with 1.0f */
+static void stage(float *buf, const float *src, size_t w) {
+  for (size_t i = 0; i < GROUP; i++)
+    buf[i] = 1.0f;
+  memcpy(buf, src, w * sizeof(float));
+}
+
+static void train_kernel(const ob_rand_coeffs *c, uint64_t i0, const float *x, float *y,
+                         uint8_t *mask, size_t n) {
+  const size_t ng = n / GROUP, body = ng * GROUP, w = n - body;
+  train_groups(c, i0 / 4, x, y, mask, ng);
+  if (w == 0)
+    return;
+  _Alignas(64) float xb[GROUP], yb[GROUP];
+  uint8_t mb[8];
+  stage(xb, x + body, w);
+  train_groups(c, (i0 + body) / 4, xb, yb, mb, 1);
+  memcpy(y + body, yb, w * sizeof(float));
+  if (w % 8)
+    mb[w / 8] &= (uint8_t)((1u << (w % 8)) - 1u); /* bits past n are 0 */
+  memcpy(mask + ng * 8, mb, (w + 7) / 8);
+}
+
+static void backward_kernel(float keep, const uint8_t *mask, const float *dout, float *dx,
+                            size_t n) {
+  const size_t ng = n / GROUP, body = ng * GROUP, w = n - body;
+  backward_groups(keep, mask, dout, dx, ng);
+  if (w == 0)
+    return;
+  _Alignas(64) float db[GROUP], xb[GROUP];
+  uint8_t mb[8] = {0};
+  stage(db, dout + body, w);
+  memcpy(mb, mask + ng * 8, (w + 7) / 8);
+  backward_groups(keep, mb, db, xb, 1);
+  memcpy(dx + body, xb, w * sizeof(float));
+}
+
+static void scale_kernel(float f, const float *x, float *y, size_t n) {
+  const size_t nvec = n / OB_VL, body = nvec * OB_VL;
+  scale_vectors(f, x, y, nvec);
+  if (body < n) {
+    _Alignas(64) float xb[OB_VL], yb[OB_VL];
+    for (int i = 0; i < OB_VL; i++)
+      xb[i] = 1.0f;
+    memcpy(xb, x + body, (n - body) * sizeof(float));
+    scale_vectors(f, xb, yb, 1);
+    memcpy(y + body, yb, (n - body) * sizeof(float));
+  }
+}
+
+const ob_dropout_kernels OB_PASTE(ob_dropout_, OB_ISA) = {train_kernel, scale_kernel,
+                                                          backward_kernel};

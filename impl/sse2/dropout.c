@@ -1,0 +1,6 @@
+/* The dropout kernels for sse2: its vector helpers and the shared body. */
+#include "kernel.h"
+#include "vec.h"
+#include "vecu.h"
+
+#include "simd/dropout_body.h"
