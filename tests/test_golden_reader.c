@@ -175,6 +175,27 @@ static const char good_momentum[] = "optbench-golden 1\n"
                                     "0x1.54p+7 0x1.54p+7 0x1.68p+7\n"
                                     "end\n";
 
+/* Version 2: SGD with weight decay. p = 2, g = 1, lr = 1/4, weight_decay =
+ * 1/8, decoupled_decay = 1/2: p' = 2 - (1/8)*2 = 7/4, g' = 1 + (1/8)*2 =
+ * 5/4, p = 7/4 - (1/4)*(5/4) = 23/16; scale max(max(2, 1/4), (1/4)*max(1, 1/4)). */
+static const char good_v2[] = "optbench-golden 2\n"
+                              "algo sgd\n"
+                              "states 0\n"
+                              "cases 1\n"
+                              "case decay\n"
+                              "note both decays, exact in float32\n"
+                              "n 1\n"
+                              "steps 1\n"
+                              "grad data\n"
+                              "init p 0x1p+1\n"
+                              "step 1\n"
+                              "hp 0x1p-2 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x1p-3 0x1p-1\n"
+                              "t 1\n"
+                              "g 0x1p+0\n"
+                              "out p\n"
+                              "0x1.7p+0 0x1.7p+0 0x1p+1\n"
+                              "end\n";
+
 static int same(float a, float b) { return memcmp(&a, &b, sizeof a) == 0; }
 
 static void test_good(void) {
@@ -214,9 +235,19 @@ static void test_good(void) {
   CHECK0(f.cases == NULL && f.ncases == 0 && f.path == NULL);
   gf_free(&f); /* twice is harmless */
 
+  path = write_file("v2.txt", good_v2, strlen(good_v2));
+  CHECK(gf_load(path, &f, err, sizeof err) == 0, "%s", err);
+  CHECK0(f.version == 2 && f.ncases == 1);
+  if (f.ncases == 1) {
+    const gf_step *s = &f.cases[0].step[0];
+    CHECK0(s->hp.lr == 0.25f && s->hp.weight_decay == 0.125f && s->hp.decoupled_decay == 0.5f);
+    CHECK0(s->out[GF_P].exact[0] == 1.4375);
+  }
+  gf_free(&f);
+
   path = write_file("momentum.txt", good_momentum, strlen(good_momentum));
   CHECK(gf_load(path, &f, err, sizeof err) == 0, "%s", err);
-  CHECK0(f.states == 1 && f.ncases == 1);
+  CHECK0(f.version == 1 && f.states == 1 && f.ncases == 1);
   if (f.ncases == 1) {
     const gf_case *c = &f.cases[0];
     CHECK0(c->grad == GF_GRAD_QUADRATIC && c->steps == 2 && c->n == 2);
@@ -244,13 +275,13 @@ static void reject_replaced(const char *name, const char *good, const char *from
   reject_replaced(name, good, from, to, at, reason, off, __FILE__, __LINE__)
 
 static void test_bad(void) {
-  const char *S = good_sgd, *M = good_momentum;
+  const char *S = good_sgd, *M = good_momentum, *V2 = good_v2;
 
   /* the version line */
-  REJECT("version2.txt", S, "optbench-golden 1", "optbench-golden 2", "optbench-golden", 0,
-         "unknown format version '2'");
+  REJECT("version3.txt", S, "optbench-golden 1", "optbench-golden 3", "optbench-golden", 0,
+         "unknown format version '3' (this reader knows 1 and 2)");
   REJECT("noversion.txt", S, "optbench-golden 1\n", "", "# a comment", 0,
-         "expected version line 'optbench-golden 1'");
+         "expected version line 'optbench-golden 2'");
   REJECT("commentfirst.txt", S, "optbench-golden 1\n", "# hi\noptbench-golden 1\n", "# hi", 0,
          "expected version line");
   EXPECT_REJECT("empty.txt", "", 1, "empty file");
@@ -277,7 +308,15 @@ static void test_bad(void) {
          "expected 5 values after 'init p', found 6");
   REJECT("count_hp.txt", S, "hp 0x1p-2 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0",
          "hp 0x1p-2 0x0p+0 0x0p+0 0x0p+0 0x0p+0", "hp 0x1p-2", 0,
-         "expected 6 values after 'hp', found 5");
+         "expected 6 values after 'hp' (format version 1), found 5");
+  /* version 2 needs the two decays; a version 1 file must not have them */
+  REJECT("v2_hp6.txt", S, "optbench-golden 1", "optbench-golden 2", "hp 0x1p-2", 0,
+         "expected 8 values after 'hp' (format version 2), found 6");
+  REJECT("v1_hp8.txt", S, "hp 0x1p-2 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0",
+         "hp 0x1p-2 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0", "hp 0x1p-2", 0,
+         "expected 6 values after 'hp' (format version 1), found 8");
+  REJECT("v2_wd.txt", V2, "0x1p-3 0x1p-1\nt 1", "0x1.99999999999ap-4 0x1p-1\nt 1", "hp 0x1p-2", 0,
+         "weight_decay '0x1.99999999999ap-4' is not exactly representable as float32");
   REJECT("count_elem.txt", S, "-0x1.8p+1 -0x1.8p+1 0x1p+1", "-0x1.8p+1 -0x1.8p+1", "-0x1.8p+1", 0,
          "expected 3 values (exact rounded scale) for element 2 of 5");
   REJECT("corrupt.txt", S, "0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.gp-1 0x1.cp-1 0x1p+0", "0x1.gp-1", 0,
@@ -462,6 +501,19 @@ static void test_checker(void) {
     CHECK(r == 0 && st.cases_run == 2 && st.cases_passed == 2, "offset %zu:\n%s", off, buf);
     CHECK0(st.elements == 5 && st.finite == 3 && st.max_err == 0 && gc_mean_err(&st) == 0);
     CHECK0(st.bound == ob_error_bound(f.algo, v));
+  }
+  gf_free(&f);
+
+  /* version 2: both decays, every intermediate exact in float32 */
+  path = write_file("v2.txt", good_v2, strlen(good_v2));
+  CHECK(gf_load(path, &f, err, sizeof err) == 0, "%s", err);
+  {
+    gc_stats st;
+    gc_stats_init(&st);
+    long r = gc_run_file(&f, v, NULL, &st);
+    char buf[2048];
+    gc_format_failure(&st.worst, &f, v, "    ", buf, sizeof buf);
+    CHECK(r == 0 && st.cases_passed == 1 && st.max_err == 0, "%s", buf);
   }
   gf_free(&f);
 

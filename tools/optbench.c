@@ -17,16 +17,18 @@ void cli_usage(int to_stdout) {
   FILE *o = to_stdout ? stdout : stderr;
   fprintf(o,
           "usage: optbench info\n"
-          "       optbench verify [--variant V]... [--algo A]... [--golden-dir DIR]\n"
+          "       optbench verify [--variant V]... [--algo A]... [--op O]... [--golden-dir DIR]\n"
           "                       [--offset N]... [--no-own-state] [--omp-threshold N]\n"
           "                       [--json FILE] [--quiet]\n"
           "       optbench help\n"
           "\n"
-          "verify runs every case of DIR/<algo>.txt (default %s) on every\n"
-          "variant, fresh and on its own state, and checks the error metric of\n"
-          "golden/FORMAT.md against each variant's documented bound.\n"
+          "verify runs every case of DIR/<algo>.txt and DIR/<family>.txt (default %s)\n"
+          "on every variant (the rules' cases fresh and on their own state) and checks\n"
+          "the error metric of golden/FORMAT.md against each variant's documented bound.\n"
           "  --variant V      only this variant (repeatable; default: every supported one)\n"
           "  --algo A         only this algorithm (repeatable; default: all)\n"
+          "  --op O           only this layer op (repeatable; default: all); with --algo\n"
+          "                   and no --op no op runs, with --op and no --algo no algorithm\n"
           "  --golden-dir DIR where the <algo>.txt files are\n"
           "  --offset N       place arrays N floats (0..%d) past a 64-byte boundary\n"
           "                   (repeatable; default 0)\n"
@@ -40,6 +42,9 @@ void cli_usage(int to_stdout) {
   fprintf(o, "algorithms:");
   for (int a = 0; a < OB_ALGO_COUNT; a++)
     fprintf(o, " %s", ob_algo_name((ob_algo)a));
+  fprintf(o, "\nops:");
+  for (int op = 0; op < OB_OP_COUNT; op++)
+    fprintf(o, " %s", ob_op_name((ob_op)op));
   fprintf(o, "\nvariants:");
   for (size_t i = 0; i < ob_variant_count(); i++)
     fprintf(o, " %s", ob_variant_name(ob_variant_at(i)));
@@ -91,7 +96,7 @@ int cli_verify(int argc, char **argv) {
   }
   size_t nchosen = 0, nskipped = 0;
   int algo_given = 0, quiet = 0, own_state = 1;
-  int algo[OB_ALGO_COUNT] = {0};
+  int algo[OB_ALGO_COUNT] = {0}, op[OB_OP_COUNT] = {0}, op_given = 0;
   const char *golden_dir = OB_GOLDEN_DIR, *json = NULL;
   size_t offsets[GC_MAX_OFFSET + 1];
   size_t noffsets = 0;
@@ -121,6 +126,12 @@ int cli_verify(int argc, char **argv) {
         rc = bad_usage("unknown algorithm '%s'", val);
       else
         algo[a] = algo_given = 1;
+    } else if ((val = opt_value(argc, argv, &i, "--op", &missing))) {
+      int o = ob_op_from_name(val);
+      if (o < 0)
+        rc = bad_usage("unknown op '%s'", val);
+      else
+        op[o] = op_given = 1;
     } else if ((val = opt_value(argc, argv, &i, "--golden-dir", &missing))) {
       golden_dir = val;
     } else if ((val = opt_value(argc, argv, &i, "--json", &missing))) {
@@ -170,8 +181,10 @@ int cli_verify(int argc, char **argv) {
 
   gv_config cfg;
   gv_config_init(&cfg, golden_dir);
-  if (algo_given)
+  if (algo_given || op_given) { /* a filter of one kind selects none of the other */
     memcpy(cfg.algo, algo, sizeof algo);
+    memcpy(cfg.op, op, sizeof op);
+  }
   cfg.variants = chosen;
   cfg.nvariants = nchosen;
   cfg.own_state = own_state;
@@ -210,23 +223,36 @@ int cli_verify(int argc, char **argv) {
     gv_result fails = res;
     size_t k = 0;
     gv_row *rows = calloc(res.nrows + 1, sizeof *rows);
-    if (rows) {
+    gv_op_row *op_rows = calloc(res.nop_rows + 1, sizeof *op_rows);
+    if (rows && op_rows) {
       for (size_t i = 0; i < res.nrows; i++)
         if (!res.rows[i].pass)
           rows[k++] = res.rows[i];
       fails.rows = rows;
       fails.nrows = k;
+      k = 0;
+      for (size_t i = 0; i < res.nop_rows; i++)
+        if (!res.op_rows[i].pass)
+          op_rows[k++] = res.op_rows[i];
+      fails.op_rows = op_rows;
+      fails.nop_rows = k;
       gv_print_table(stdout, &fails, 1);
-      free(rows);
     }
+    free(rows);
+    free(op_rows);
   }
-  size_t failed = 0, cases = 0;
+  size_t failed = 0, cases = 0, op_failed = 0;
   for (size_t i = 0; i < res.nrows; i++) {
     failed += !res.rows[i].pass;
     cases += res.rows[i].st.cases_run;
   }
-  printf("%s: %zu algorithm x variant rows, %zu failed (%zu case runs)\n",
-         res.pass ? "PASS" : "FAIL", res.nrows, failed, cases);
+  for (size_t i = 0; i < res.nop_rows; i++) {
+    op_failed += !res.op_rows[i].pass;
+    cases += res.op_rows[i].st.cases_run;
+  }
+  printf("%s: %zu algorithm x variant rows, %zu failed; %zu op x variant rows, %zu failed (%zu "
+         "case runs)\n",
+         res.pass ? "PASS" : "FAIL", res.nrows, failed, res.nop_rows, op_failed, cases);
 
   int status = res.pass ? 0 : 1;
   if (json && gv_write_json(json, &res, cli_cpu_name(), skipped, nskipped, err, sizeof err) < 0) {

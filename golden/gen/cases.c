@@ -520,7 +520,7 @@ static void hp_edges(ctx *x) {
   }
 
   /* Other values than the defaults, for implementations that hard-code them. */
-  hp = (gg_hp){0.1f, 0.5f, 0.9f, 0.8f, 0.99f, 1e-3f};
+  hp = (gg_hp){0.1f, 0.5f, 0.9f, 0.8f, 0.99f, 1e-3f, 0, 0};
   c = new_case(x, "hp_other", 40, 1,
                "non-default hyperparameters (lr 0.1, momentum 0.5, decay_rate 0.9, beta1 0.8, "
                "beta2 0.99, eps 1e-3, those the rule uses); random data around 1%s",
@@ -569,6 +569,74 @@ static void fill_descent(gg_case *c) {
   }
 }
 
+/* Weight decay (FORMAT.md): L2 only, decoupled (AdamW) only and both, at the
+ * book's lambda = 0.1 (its weight-decay experiment) and at 1e-4, over lengths
+ * with vector tails; special values in p with each decay on; a trajectory. */
+typedef struct {
+  const char *id, *what;
+  float wd, dd;
+} decay_mode;
+
+static const decay_mode decay_modes[] = {
+    {"l2", "L2 weight_decay = 0.1 (the book's lambda)", 0.1f, 0},
+    {"decoupled", "decoupled_decay = 0.1", 0, 0.1f},
+    {"both", "weight_decay = 0.1 and decoupled_decay = 0.01", 0.1f, 0.01f},
+};
+
+static void decay_hp(ctx *x, gg_case *c, const decay_mode *m, float scale) {
+  gg_hp hp = gg_algos[x->a].defaults;
+  hp.weight_decay = m->wd * scale;
+  hp.decoupled_decay = m->dd * scale;
+  set_hp(x, c, hp);
+}
+
+static void weight_decay(ctx *x) {
+  static const size_t lens[] = {1, 17, 33, 100};
+  for (size_t m = 0; m < COUNT(decay_modes); m++) {
+    const decay_mode *d = &decay_modes[m];
+    for (size_t k = 0; k < COUNT(lens); k++) {
+      /* the combined form also at a length past the AVX-512 grid */
+      size_t n = m == 2 && k == COUNT(lens) - 1 ? 1000 : lens[k];
+      char id[40];
+      snprintf(id, sizeof id, "wd_%s_len_%zu", d->id, n);
+      gg_case *c = new_case(x, id, n, 1,
+                            "%s, other hyperparameters the defaults; length %zu, random data "
+                            "around 1%s",
+                            d->what, n, t_note(x->a));
+      decay_hp(x, c, d, 1.0f);
+      fill(x, c, typ_only, 1);
+    }
+    char id[40];
+    snprintf(id, sizeof id, "wd_%s_1em4", d->id);
+    gg_case *c = new_case(x, id, 64, 1,
+                          "%s scaled to 1e-4 (0.1f*1e-3f in float32), other hyperparameters the "
+                          "defaults; random data around 1%s",
+                          d->what, t_note(x->a));
+    decay_hp(x, c, d, 1e-3f);
+    fill(x, c, typ_only, 1);
+  }
+
+  /* signed zeros, infinities and NaN in p (and in g) with each decay on */
+  static const dist pv[] = {PZ, NZ, PINF, NINF, QNAN, TYP_POS, TYP_NEG};
+  static const dist gv[] = {TYP, PZ, NZ, PINF, QNAN};
+  pat pats[COUNT(pv) * COUNT(gv)];
+  for (size_t i = 0; i < COUNT(pv); i++)
+    for (size_t j = 0; j < COUNT(gv); j++)
+      pats[i * COUNT(gv) + j] = (pat){{pv[i], gv[j], TYP, TYP}};
+  for (size_t m = 0; m < COUNT(decay_modes); m++) {
+    const decay_mode *d = &decay_modes[m];
+    char id[40];
+    snprintf(id, sizeof id, "wd_%s_special", d->id);
+    gg_case *c = new_case(x, id, 2 * COUNT(pats), 1,
+                          "%s with p in {+0, -0, +inf, -inf, NaN, +x, -x} and g in {x, +0, -0, "
+                          "+inf, NaN} (x around 1)%s%s; decoupled p - c*p turns p = -0 into "
+                          "+0, inf into NaN",
+                          d->what, gg_algos[x->a].states ? ", state around 1" : "", t_note(x->a));
+    decay_hp(x, c, d, 1.0f);
+    fill(x, c, pats, COUNT(pats));
+  }
+}
+
 static void trajectories(ctx *x) {
   gg_algo a = x->a;
   const int steps = 12;
@@ -589,6 +657,16 @@ static void trajectories(ctx *x) {
                steps, (double)lr0, (double)lr0, a == GG_ADAM ? "; t = 1 .. 12" : "");
   for (int j = 5; j < steps; j++)
     c->hp[j] = gg_hp_mask(a, hp);
+  fill_descent(c);
+
+  hp = gg_algos[a].defaults;
+  hp.weight_decay = 0.1f;
+  hp.decoupled_decay = 0.01f;
+  c = new_case(x, "wd_traj", 33, steps,
+               "%d steps as traj_random with weight_decay = 0.1 and decoupled_decay = 0.01, "
+               "other hyperparameters the defaults%s",
+               steps, a == GG_ADAM ? "; t = 1 .. 12" : "");
+  set_hp(x, c, hp);
   fill_descent(c);
 
   /* The book's comparison (ch. 6, optimizer_compare_naive.py): f(x, y) = x^2/20 + y^2
@@ -628,6 +706,7 @@ void gg_cases_build(gg_algo a, gg_case_list *out) {
   specials(&x);
   zero_grad(&x);
   hp_edges(&x);
+  weight_decay(&x);
   if (a == GG_ADAM)
     adam_steps(&x);
   trajectories(&x);

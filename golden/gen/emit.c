@@ -1,4 +1,4 @@
-/* golden_gen - writing the vector file format (golden/FORMAT.md, version 1).
+/* golden_gen - writing the vector file format (golden/FORMAT.md, version 2).
  *
  * Nothing machine- or run-dependent goes into a file (no date, no library
  * version): regenerating on a clean checkout must change no byte.
@@ -30,7 +30,7 @@ static void value_line(FILE *f, const char *label, const float *v, size_t n) {
 }
 
 void gg_emit_header(FILE *f, gg_algo a, size_t ncases) {
-  fputs("optbench-golden 1\n", f);
+  fputs("optbench-golden 2\n", f);
   fputs("# Written by golden/gen (golden_gen): the textbook formulas evaluated in MPFR with\n"
         "# 256-bit significands, round to nearest, on the float32 inputs and float32\n"
         "# hyperparameters. Format: golden/FORMAT.md. Regenerate with `make golden`.\n",
@@ -54,10 +54,11 @@ void gg_emit_case(FILE *f, gg_algo a, const gg_case *c) {
 void gg_emit_step(FILE *f, gg_algo a, int j, const gg_hp *hp, int64_t t, size_t n, const float *g,
                   gg_elem *const out[3]) {
   static const char *const out_label[3] = {"out p\n", "out s0\n", "out s1\n"};
-  const float hps[6] = {hp->lr, hp->momentum, hp->decay_rate, hp->beta1, hp->beta2, hp->eps};
+  const float hps[8] = {hp->lr,    hp->momentum, hp->decay_rate,   hp->beta1,
+                        hp->beta2, hp->eps,      hp->weight_decay, hp->decoupled_decay};
   char b0[32], b1[32], b2[32];
   fprintf(f, "step %d\nhp", j);
-  for (int k = 0; k < 6; k++) {
+  for (int k = 0; k < 8; k++) {
     gg_format_num(b0, (double)hps[k]);
     fprintf(f, " %s", b0);
   }

@@ -12,6 +12,7 @@
  * infinite terms left out; with no term left, |exact| if finite, else 0.
  */
 #include "formulas.h"
+#include "mp.h"
 
 #include <float.h>
 #include <math.h>
@@ -23,23 +24,26 @@ enum { PREC = 256 };
 #define RN MPFR_RNDN
 
 /* Hyperparameters and derived coefficients of the current step. */
-static mpfr_t lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t;
-/* Inputs, outputs, scales and scratch of the current element. */
-static mpfr_t P, G, S0, S1, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w;
+static mpfr_t lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd;
+/* Inputs, outputs, scales and scratch of the current element. P and G are the
+ * p and g the rule sees (after weight decay), SP and SG their scales. */
+static mpfr_t P, G, S0, S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w;
 /* Rounding check. */
-static mpfr_t r_val, r_lo, r_hi, r_d0, r_d1;
+static mpfr_t r_val, r_lo, r_hi, r_d0, r_d1, one;
 
 void gg_formulas_init(void) {
   mpfr_set_emin(mpfr_get_emin_min());
   mpfr_set_emax(mpfr_get_emax_max());
-  mpfr_inits2(PREC, lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, P, G, S0, S1,
-              np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, r_val, r_lo, r_hi, r_d0, r_d1,
-              (mpfr_ptr)0);
+  mpfr_inits2(PREC, lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, P, G,
+              S0, S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, r_val, r_lo, r_hi, r_d0,
+              r_d1, one, (mpfr_ptr)0);
+  mpfr_set_ui(one, 1, RN);
 }
 
 void gg_formulas_free(void) {
-  mpfr_clears(lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, P, G, S0, S1, np, ns0,
-              ns1, sp, ss0, ss1, a, b, c, d, w, r_val, r_lo, r_hi, r_d0, r_d1, (mpfr_ptr)0);
+  mpfr_clears(lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, P, G, S0,
+              S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, r_val, r_lo, r_hi, r_d0, r_d1,
+              one, (mpfr_ptr)0);
   mpfr_free_cache();
 }
 
@@ -50,6 +54,9 @@ static void coefficients(const gg_hp *hp, int64_t t) {
   mpfr_set_flt(b1, hp->beta1, RN);
   mpfr_set_flt(b2, hp->beta2, RN);
   mpfr_set_flt(eps, hp->eps, RN);
+  mpfr_set_flt(wd, hp->weight_decay, RN);
+  mpfr_set_flt(lrdd, hp->decoupled_decay, RN); /* lr*decoupled_decay, exact */
+  mpfr_mul(lrdd, lrdd, lr, RN);
   mpfr_mul(mom2, mom, mom, RN);    /* momentum*momentum */
   mpfr_add_ui(nest_c, mom, 1, RN); /* (1+momentum)*lr */
   mpfr_mul(nest_c, nest_c, lr, RN);
@@ -87,6 +94,20 @@ static void scale_term(mpfr_ptr s, mpfr_srcptr x) {
 static void scale_term_mul(mpfr_ptr s, mpfr_srcptr k, mpfr_srcptr x) {
   mpfr_mul(w, k, x, RN);
   scale_term(s, w);
+}
+
+/* The term k * X*X of an intermediate X of scale sx: k * sx^2. */
+static void scale_term_sq(mpfr_ptr s, mpfr_srcptr k, mpfr_srcptr sx) {
+  mpfr_sqr(w, sx, RN);
+  mpfr_mul(w, k, w, RN);
+  scale_term(s, w);
+}
+
+/* The scale of an intermediate: max of its finite terms, NaN if none (a
+ * NaN scale is left out wherever it is used as a term). */
+static void scale_end_mid(mpfr_ptr s) {
+  if (!scale_any)
+    mpfr_set_nan(s);
 }
 
 static void scale_end(mpfr_ptr s, mpfr_srcptr exact) {
@@ -154,7 +175,7 @@ static int rounding_ok(mpfr_srcptr v, float r) {
   return 1;
 }
 
-static const char *to_elem(gg_elem *e, mpfr_srcptr v, mpfr_srcptr s, const char *array, size_t i) {
+const char *gg_mp_to_elem(gg_elem *e, mpfr_srcptr v, mpfr_srcptr s, const char *array, size_t i) {
   e->exact = mpfr_get_d(v, RN);
   e->rounded = mpfr_get_flt(v, RN);
   e->scale = mpfr_get_d(s, RN);
@@ -173,12 +194,38 @@ static const char *to_elem(gg_elem *e, mpfr_srcptr v, mpfr_srcptr s, const char 
 
 /* ---- the rules, one element each ------------------------------------------ */
 
+/* Weight decay, from the step's input p (in P, the gradient in G): decoupled
+ * p' = p - (lr*decoupled_decay)*p, L2 g' = g + weight_decay*p, each only where
+ * its hyperparameter is nonzero. Leaves p' in P, g' in G and their scales
+ * max(|p|, |lr*decoupled_decay*p|), max(|g|, |weight_decay*p|) in SP, SG. */
+static void weight_decay(void) {
+  scale_begin(SG);
+  scale_term(SG, G);
+  if (!mpfr_zero_p(wd)) {
+    mpfr_mul(a, wd, P, RN);
+    mpfr_add(G, G, a, RN);
+    scale_term(SG, a);
+  }
+  scale_end_mid(SG);
+  scale_begin(SP);
+  scale_term(SP, P);
+  if (!mpfr_zero_p(lrdd)) {
+    mpfr_mul(a, lrdd, P, RN);
+    mpfr_sub(P, P, a, RN);
+    scale_term(SP, a);
+  }
+  scale_end_mid(SP);
+}
+
+/* In the rules a term |g| or |p| of the textbook formula is scale(g') or
+ * scale(p') (FORMAT.md): without decay they are the same numbers. */
+
 static void sgd(void) {
   mpfr_mul(a, lr, G, RN); /* p -= lr*g */
   mpfr_sub(np, P, a, RN);
   scale_begin(sp);
-  scale_term(sp, P);
-  scale_term(sp, a);
+  scale_term(sp, SP);
+  scale_term_mul(sp, lr, SG);
   scale_end(sp, np);
 }
 
@@ -188,11 +235,11 @@ static void momentum(void) {
   mpfr_sub(ns0, a, b, RN);
   scale_begin(ss0);
   scale_term(ss0, a);
-  scale_term(ss0, b);
+  scale_term_mul(ss0, lr, SG);
   scale_end(ss0, ns0);
   mpfr_add(np, P, ns0, RN); /* p += v */
   scale_begin(sp);
-  scale_term(sp, P);
+  scale_term(sp, SP);
   scale_term(sp, ss0);
   scale_end(sp, np);
 }
@@ -203,16 +250,16 @@ static void nesterov(void) {
   mpfr_sub(ns0, a, b, RN);
   scale_begin(ss0);
   scale_term(ss0, a);
-  scale_term(ss0, b);
+  scale_term_mul(ss0, lr, SG);
   scale_end(ss0, ns0);
   mpfr_mul(c, mom2, ns0, RN); /* p += momentum*momentum*v */
   mpfr_add(c, P, c, RN);
   mpfr_mul(d, nest_c, G, RN); /* p -= (1+momentum)*lr*g */
   mpfr_sub(np, c, d, RN);
   scale_begin(sp);
-  scale_term(sp, P);
+  scale_term(sp, SP);
   scale_term_mul(sp, mom2, ss0);
-  scale_term(sp, d);
+  scale_term_mul(sp, nest_c, SG);
   scale_end(sp, np);
 }
 
@@ -224,8 +271,10 @@ static void adaptive_p(mpfr_srcptr h) {
   mpfr_div(c, a, b, RN);
   mpfr_sub(np, P, c, RN);
   scale_begin(sp);
-  scale_term(sp, P);
-  scale_term(sp, c); /* |lr*g| / (sqrt(h') + eps) */
+  scale_term(sp, SP);
+  mpfr_mul(d, lr, SG, RN); /* lr*scale(g') / (sqrt(h') + eps) */
+  mpfr_div(d, d, b, RN);
+  scale_term(sp, d);
   scale_end(sp, np);
 }
 
@@ -234,7 +283,7 @@ static void adagrad(void) {
   mpfr_add(ns0, S0, a, RN);
   scale_begin(ss0);
   scale_term(ss0, S0);
-  scale_term(ss0, a);
+  scale_term_sq(ss0, one, SG);
   scale_end(ss0, ns0);
   adaptive_p(ns0);
 }
@@ -246,7 +295,7 @@ static void rmsprop(void) {
   mpfr_add(ns0, a, b, RN);
   scale_begin(ss0);
   scale_term(ss0, a);
-  scale_term(ss0, b);
+  scale_term_sq(ss0, omd, SG);
   scale_end(ss0, ns0);
   adaptive_p(ns0);
 }
@@ -257,7 +306,7 @@ static void adam(void) {
   mpfr_add(ns0, S0, a, RN);
   scale_begin(ss0);
   scale_term(ss0, S0);
-  scale_term_mul(ss0, omb1, G);
+  scale_term_mul(ss0, omb1, SG);
   scale_term_mul(ss0, omb1, S0);
   scale_end(ss0, ns0);
   mpfr_mul(b, G, G, RN); /* v += (1-beta2)*(g*g-v) */
@@ -266,7 +315,7 @@ static void adam(void) {
   mpfr_add(ns1, S1, a, RN);
   scale_begin(ss1);
   scale_term(ss1, S1);
-  scale_term_mul(ss1, omb2, b);
+  scale_term_sq(ss1, omb2, SG);
   scale_term_mul(ss1, omb2, S1);
   scale_end(ss1, ns1);
   mpfr_mul(a, lr_t, ns0, RN); /* p -= lr_t*m / (sqrt(v) + eps) */
@@ -275,7 +324,7 @@ static void adam(void) {
   mpfr_div(c, a, b, RN);
   mpfr_sub(np, P, c, RN);
   scale_begin(sp);
-  scale_term(sp, P);
+  scale_term(sp, SP);
   mpfr_mul(d, lr_t, ss0, RN); /* lr_t*scale(m') / (sqrt(v') + eps) */
   mpfr_div(d, d, b, RN);
   scale_term(sp, d);
@@ -300,12 +349,13 @@ const char *gg_exact_step(gg_algo alg, const gg_hp *hp, int64_t t, size_t n, con
       mpfr_set_flt(S0, s0[i], RN);
     if (states >= 2)
       mpfr_set_flt(S1, s1[i], RN);
+    weight_decay();
     rule[alg]();
-    if ((err = to_elem(&out[0][i], np, sp, "p", i)))
+    if ((err = gg_mp_to_elem(&out[0][i], np, sp, "p", i)))
       return err;
-    if (states >= 1 && (err = to_elem(&out[1][i], ns0, ss0, "s0", i)))
+    if (states >= 1 && (err = gg_mp_to_elem(&out[1][i], ns0, ss0, "s0", i)))
       return err;
-    if (states >= 2 && (err = to_elem(&out[2][i], ns1, ss1, "s1", i)))
+    if (states >= 2 && (err = gg_mp_to_elem(&out[2][i], ns1, ss1, "s1", i)))
       return err;
   }
   return NULL;

@@ -20,9 +20,11 @@ typedef enum {
   GG_ALGO_COUNT
 } gg_algo;
 
-/* float32 hyperparameters, in the order of the `hp` line. */
+/* float32 hyperparameters, in the order of the `hp` line. weight_decay (L2:
+ * the rule sees g + weight_decay*p) and decoupled_decay (p -= lr*decoupled_decay*p
+ * first) are read by every rule; each applies iff it is nonzero. */
 typedef struct {
-  float lr, momentum, decay_rate, beta1, beta2, eps;
+  float lr, momentum, decay_rate, beta1, beta2, eps, weight_decay, decoupled_decay;
 } gg_hp;
 
 /* Which hyperparameters a rule reads; the others are written as 0x0p+0. */
@@ -44,7 +46,8 @@ typedef struct {
 
 extern const gg_algo_info gg_algos[GG_ALGO_COUNT];
 
-/* Keeps only the hyperparameters `a` reads; the others become +0. */
+/* Keeps only the hyperparameters `a` reads (the two decays always); the
+ * others become +0. */
 gg_hp gg_hp_mask(gg_algo a, gg_hp hp);
 
 /* One output element of the file: `<exact> <rounded> <scale>`. */

@@ -6,10 +6,27 @@
 #include "plain.h"
 
 #include <math.h>
+#include <stdlib.h>
 
-void gg_plain_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, float *p, const float *g,
+/* Weight decay first, from the step's input p: p -= (lr*decoupled_decay)*p with
+ * the coefficient rounded once to float, and the rule's gradient g + weight_decay*p;
+ * each only where its hyperparameter is nonzero. g2 receives the gradient. */
+static void decay(const gg_hp *hp, size_t n, float *p, const float *g, float *g2) {
+  const float wd = hp->weight_decay;
+  const float c = (float)((double)hp->lr * (double)hp->decoupled_decay);
+  for (size_t i = 0; i < n; i++) {
+    const float p0 = p[i];
+    g2[i] = wd != 0 ? g[i] + wd * p0 : g[i];
+    if (hp->decoupled_decay != 0)
+      p[i] = p0 - c * p0;
+  }
+}
+
+void gg_plain_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, float *p, const float *g_in,
                    float *s0, float *s1) {
   const float lr = hp->lr, mom = hp->momentum, eps = hp->eps;
+  float *g = gg_alloc(n, sizeof *g);
+  decay(hp, n, p, g_in, g);
   switch (a) {
   case GG_SGD:
     for (size_t i = 0; i < n; i++)
@@ -62,4 +79,5 @@ void gg_plain_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, float *p, co
   }
   case GG_ALGO_COUNT: break;
   }
+  free(g);
 }

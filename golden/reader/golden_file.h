@@ -1,5 +1,6 @@
 /* golden_file - a strict reader of optbench golden vector files
- * (golden/FORMAT.md, version 1).
+ * (golden/FORMAT.md, version 2; version 1, without the two weight-decay
+ * hyperparameters, is read too: they are 0 there).
  *
  * gf_load() parses one file into memory. It never prints and never aborts:
  * on any error it frees what it built, leaves *out empty and writes one
@@ -15,7 +16,7 @@
 
 #include "optbench.h"
 
-#define GF_VERSION   1
+#define GF_VERSION   2                 /* the version the generator writes */
 #define GF_MAX_N     ((size_t)1 << 24) /* largest n a case may declare */
 #define GF_MAX_STEPS ((size_t)1 << 20) /* largest steps a case may declare */
 #define GF_MAX_CASES ((size_t)1 << 20) /* largest case count of a file */
@@ -55,6 +56,7 @@ typedef struct {
 
 typedef struct {
   char *path;
+  int version; /* 1 or 2 */
   ob_algo algo;
   size_t algo_line; /* line of the `algo` record */
   int states;       /* == ob_state_count(algo) */

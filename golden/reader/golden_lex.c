@@ -1,0 +1,261 @@
+/* golden_lex - the lines, tokens and numbers shared by the golden file
+ * readers (golden/FORMAT.md, "Grammar"): golden_file (the update rules) and
+ * golden_ops_file (the layer kernels). */
+#define _POSIX_C_SOURCE 200809L /* getline */
+
+#include "golden_lex.h"
+
+#include <errno.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define MAX_TOKS_SHOWN 40 /* characters of an offending line quoted in a message */
+
+/* Writes "PATH:LINE: reason" into the caller's buffer; returns -1. */
+int gl_fail(gl_parser *P, size_t line, const char *fmt, ...) {
+  if (P->err && P->errlen > 0) {
+    int k = snprintf(P->err, P->errlen, "%s:%zu: ", P->path, line);
+    if (k >= 0 && (size_t)k < P->errlen) {
+      va_list ap;
+      va_start(ap, fmt);
+      vsnprintf(P->err + k, P->errlen - (size_t)k, fmt, ap);
+      va_end(ap);
+    }
+  }
+  return -1;
+}
+
+/* ---- lines and tokens ----------------------------------------------------- */
+
+/* Reads the next line (skipping comments if allow_comment). Returns 1 with
+ * the line in P->line, 0 at end of file, -1 on error (message written). */
+int gl_next_line(gl_parser *P, int allow_comment) {
+  for (;;) {
+    errno = 0;
+    ssize_t r = getline(&P->line, &P->cap, P->fp);
+    if (r < 0) {
+      if (ferror(P->fp))
+        return gl_fail(P, P->lineno + 1, "read error: %s", strerror(errno ? errno : EIO));
+      return 0;
+    }
+    P->lineno++;
+    size_t len = (size_t)r;
+    if (len == 0 || P->line[len - 1] != '\n')
+      return gl_fail(P, P->lineno, "last line has no newline (truncated file?)");
+    P->line[--len] = '\0';
+    P->len = len;
+    for (size_t i = 0; i < len; i++) {
+      unsigned char ch = (unsigned char)P->line[i];
+      if (ch < 0x20 || ch > 0x7e)
+        return gl_fail(P, P->lineno, "control or non-ASCII byte 0x%02x at column %zu", ch, i + 1);
+    }
+    if (len == 0)
+      return gl_fail(P, P->lineno, "blank line (the format has none)");
+    if (P->line[0] == '#' && allow_comment)
+      continue;
+    return 1;
+  }
+}
+
+/* Splits the current line at single spaces. An empty field (leading,
+ * trailing or double space) is an error. */
+int gl_tokenize(gl_parser *P) {
+  P->ntok = 0;
+  char *s = P->line;
+  for (;;) {
+    char *sp = strchr(s, ' ');
+    if (sp)
+      *sp = '\0';
+    if (*s == '\0')
+      return gl_fail(P, P->lineno, "empty field (leading, trailing or double space)");
+    if (P->ntok == P->tokcap) {
+      size_t nc = P->tokcap ? 2 * P->tokcap : 64;
+      char **nt = realloc(P->tok, nc * sizeof *nt);
+      if (!nt)
+        return gl_fail(P, P->lineno, "out of memory");
+      P->tok = nt;
+      P->tokcap = nc;
+    }
+    P->tok[P->ntok++] = s;
+    if (!sp)
+      return 0;
+    s = sp + 1;
+  }
+}
+
+/* Reads the next record, which must start with `kw` (and `kw2` if not NULL),
+ * and tokenizes it. `what` describes it for messages. */
+int gl_expect(gl_parser *P, const char *kw, const char *kw2, const char *context) {
+  int r = gl_next_line(P, 1);
+  if (r < 0)
+    return -1;
+  if (r == 0)
+    return gl_fail(P, P->lineno, "unexpected end of file: expected '%s%s%s'%s", kw, kw2 ? " " : "",
+                   kw2 ? kw2 : "", context);
+  /* quote the line before gl_tokenize() splits it */
+  char shown[MAX_TOKS_SHOWN + 4];
+  snprintf(shown, sizeof shown, "%.*s%s", MAX_TOKS_SHOWN, P->line,
+           P->len > MAX_TOKS_SHOWN ? "..." : "");
+  if (gl_tokenize(P) < 0)
+    return -1;
+  if (strcmp(P->tok[0], kw) != 0 || (kw2 && (P->ntok < 2 || strcmp(P->tok[1], kw2) != 0)))
+    return gl_fail(P, P->lineno, "expected '%s%s%s'%s, found '%s'", kw, kw2 ? " " : "",
+                   kw2 ? kw2 : "", context, shown);
+  return 0;
+}
+
+/* ---- numbers -------------------------------------------------------------- */
+
+/* A decimal count: digits only, no sign, at most `max`. */
+int gl_parse_count(gl_parser *P, const char *s, const char *what, unsigned long long max,
+                   unsigned long long *out) {
+  if (*s < '0' || *s > '9')
+    return gl_fail(P, P->lineno, "%s '%.40s' is not a non-negative decimal integer", what, s);
+  for (const char *q = s; *q; q++)
+    if (*q < '0' || *q > '9')
+      return gl_fail(P, P->lineno, "%s '%.40s' is not a non-negative decimal integer", what, s);
+  errno = 0;
+  unsigned long long v = strtoull(s, NULL, 10);
+  if (errno == ERANGE || v > max)
+    return gl_fail(P, P->lineno, "%s %.40s is too large (limit %llu)", what, s, max);
+  *out = v;
+  return 0;
+}
+
+/* One number of the format: a C99 hex float as printed by %a, or inf, -inf,
+ * nan. The whole token must be consumed. */
+int gl_parse_double(gl_parser *P, const char *s, const char *what, double *out) {
+  const char *q = s[0] == '-' ? s + 1 : s;
+  if (strcmp(q, "inf") == 0) {
+    *out = q == s ? INFINITY : -INFINITY;
+    return 0;
+  }
+  if (strcmp(s, "nan") == 0) {
+    *out = NAN;
+    return 0;
+  }
+  /* the shape %a prints: 0x1.<hex>p<sign><dec>, 0x1p..., 0x0p+0, or a
+   * subnormal double 0x0.<hex>p-1022; the fraction may have any length */
+  const char *r = q + 3;
+  int ok = q[0] == '0' && q[1] == 'x' && (q[2] == '0' || q[2] == '1');
+  if (ok && *r == '.') {
+    r++;
+    if (!((*r >= '0' && *r <= '9') || (*r >= 'a' && *r <= 'f')))
+      ok = 0;
+    while ((*r >= '0' && *r <= '9') || (*r >= 'a' && *r <= 'f'))
+      r++;
+  }
+  if (ok && r[0] == 'p' && (r[1] == '+' || r[1] == '-') && r[2] >= '0' && r[2] <= '9') {
+    r += 2;
+    while (*r >= '0' && *r <= '9')
+      r++;
+    ok = *r == '\0';
+  } else {
+    ok = 0;
+  }
+  if (!ok)
+    return gl_fail(P, P->lineno, "%s '%.40s' is not a hex float (as %%a prints), inf, -inf or nan",
+                   what, s);
+  char *end;
+  errno = 0;
+  double d = strtod(s, &end);
+  if (end == s || *end != '\0')
+    return gl_fail(P, P->lineno, "%s '%.40s' is not a number (unparsed '%.20s')", what, s, end);
+  if (isinf(d))
+    return gl_fail(P, P->lineno, "%s '%.40s' is beyond the range of double", what, s);
+  if (q[2] == '0' && fabs(d) >= DBL_MIN)
+    return gl_fail(P, P->lineno, "%s '%.40s' is not normalised (0x1.<hex>p<exp>)", what, s);
+  *out = d;
+  return 0;
+}
+
+int gl_parse_float32(gl_parser *P, const char *s, const char *what, float *out) {
+  double d = 0;
+  if (gl_parse_double(P, s, what, &d) < 0)
+    return -1;
+  if (isnan(d) || isinf(d)) {
+    *out = (float)d;
+    return 0;
+  }
+  if (fabs(d) > FLT_MAX || (double)(float)d != d)
+    return gl_fail(P, P->lineno, "%s '%.40s' is not exactly representable as float32", what, s);
+  *out = (float)d;
+  return 0;
+}
+
+/* The tokens after the keyword(s) of the current line as `n` float32 values
+ * in a new array (NULL when n == 0). */
+int gl_parse_values(gl_parser *P, size_t skip, size_t n, const char *what, float **out) {
+  size_t have = P->ntok - skip;
+  if (have != n)
+    return gl_fail(P, P->lineno, "expected %zu values after '%s', found %zu", n, what, have);
+  if (n == 0) {
+    *out = NULL;
+    return 0;
+  }
+  float *a = malloc(n * sizeof *a);
+  if (!a)
+    return gl_fail(P, P->lineno, "out of memory (%zu values)", n);
+  *out = a;
+  char label[64];
+  for (size_t i = 0; i < n; i++) {
+    snprintf(label, sizeof label, "value %zu of '%s'", i + 1, what);
+    if (gl_parse_float32(P, P->tok[skip + i], label, &a[i]) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+int gl_id_ok(const char *id) {
+  if (!*id)
+    return 0;
+  for (; *id; id++)
+    if (!((*id >= 'a' && *id <= 'z') || (*id >= '0' && *id <= '9') || *id == '_'))
+      return 0;
+  return 1;
+}
+
+char *gl_dupstr(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d)
+    memcpy(d, s, n);
+  return d;
+}
+
+int gl_parse_element(gl_parser *P, double *exact, float *rounded, double *scale) {
+  double e = 0, sc = 0;
+  float r32 = 0;
+  if (gl_parse_double(P, P->tok[0], "exact", &e) < 0 ||
+      gl_parse_float32(P, P->tok[1], "rounded", &r32) < 0 ||
+      gl_parse_double(P, P->tok[2], "scale", &sc) < 0)
+    return -1;
+  /* consistency: rounded is exact rounded to float32, up to the one ulp a
+   * double rounding can move it; zeros and signs agree */
+  if (isnan(e) != isnan(r32))
+    return gl_fail(P, P->lineno, "exact %s and rounded %s disagree on NaN", P->tok[0], P->tok[1]);
+  if (!isnan(e)) {
+    if (!signbit(e) != !signbit(r32))
+      return gl_fail(P, P->lineno, "exact %s and rounded %s have different signs", P->tok[0],
+                     P->tok[1]);
+    float f = fabs(e) > FLT_MAX ? (e > 0 ? INFINITY : -INFINITY) : (float)e;
+    if (r32 != f && r32 != nextafterf(f, INFINITY) && r32 != nextafterf(f, -INFINITY))
+      return gl_fail(P, P->lineno, "rounded %s is not exact %s rounded to float32", P->tok[1],
+                     P->tok[0]);
+    if (e == 0 && r32 != 0)
+      return gl_fail(P, P->lineno, "exact is zero but rounded %s is not", P->tok[1]);
+  }
+  if (isfinite(r32) && !(isfinite(sc) && sc >= 0))
+    return gl_fail(P, P->lineno, "scale %s must be finite and >= 0 where rounded is finite",
+                   P->tok[2]);
+  *exact = e;
+  *rounded = r32;
+  *scale = sc;
+  return 0;
+}
