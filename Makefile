@@ -14,7 +14,7 @@ BUILD_PKGS := cmake make gcc g++ libc6-dev pkg-config libcpuinfo-dev libmpfr-dev
 BENCH_PKGS := $(BUILD_PKGS)
 PEER_PKGS  := python3-numpy python3-torch
 
-.PHONY: all build deps test golden bench bench-peers report convergence sanitize install clean format format-check
+.PHONY: all build deps test golden bench bench-peers report convergence sanitize install clean format format-check figures
 
 all: build
 
@@ -67,6 +67,12 @@ report:
 # The book's experiments (figures 6-8 and 6-9) on the library's kernels.
 convergence: build
 	scripts/convergence.sh $(BUILD)
+
+# The book's figures 6-10 to 6-24 on the library's kernels with Fashion-MNIST (a minute on
+# 2 cores): data, gnuplot charts and a page in $(BUILD)/figures/; QUICK=1 for a tiny run.
+# `make bench` and `make report` add them to the report when they exist.
+figures: build
+	scripts/figures.sh $(BUILD)
 
 # The checked-in .clang-format, applied to every tracked C file.
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
