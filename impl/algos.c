@@ -53,6 +53,13 @@ double ob_error_bound(ob_algo a, const ob_variant *v) {
   return v->fma ? algos[a].bound_fma : algos[a].bound_exact;
 }
 
+double ob_step_error_bound(ob_algo a, const ob_hparams *hp, const ob_variant *v) {
+  const double b = ob_error_bound(a, v);
+  if (b < 0 || !hp)
+    return -1.0;
+  return b + (hp->weight_decay != 0.0f) + (hp->decoupled_decay != 0.0f);
+}
+
 static int nonneg(float x) { return isfinite(x) && x >= 0.0f; }           /* lr, eps */
 static int unit(float x) { return isfinite(x) && x >= 0.0f && x < 1.0f; } /* rates: [0, 1) */
 

@@ -408,6 +408,20 @@ static void check_variants(void) {
        * scale-ULPs; the .def file takes 4 as the ceiling */
       CHECK(b > 0 && b <= 4.0, "%s/%s: bound %g", name, ob_algo_name((ob_algo)a), b);
       CHECK(!twin || ob_error_bound((ob_algo)a, twin) == b, "%s: bound differs from %s", name, isa);
+      /* each weight-decay term in use allows one more scale-ULP */
+      ob_hparams hp = ob_defaults((ob_algo)a);
+      CHECK(ob_step_error_bound((ob_algo)a, &hp, v) == b, "%s: plain step bound", name);
+      hp.weight_decay = 0.1f;
+      CHECK(ob_step_error_bound((ob_algo)a, &hp, v) == b + 1, "%s: L2 step bound", name);
+      hp.decoupled_decay = 0.1f;
+      CHECK(ob_step_error_bound((ob_algo)a, &hp, v) == b + 2, "%s: both decays", name);
+      CHECK(ob_step_error_bound((ob_algo)a, NULL, v) < 0, "%s: NULL hparams", name);
+    }
+    for (int op = 0; op < OB_OP_COUNT; op++) {
+      const double b = ob_op_error_bound((ob_op)op, v);
+      CHECK(b >= 0 && b <= 5.0, "%s/%s: bound %g", name, ob_op_name((ob_op)op), b);
+      CHECK(!twin || ob_op_error_bound((ob_op)op, twin) == b, "%s: op bound differs from %s", name,
+            isa);
     }
     CHECK(ob_error_bound((ob_algo)OB_ALGO_COUNT, v) < 0 && ob_error_bound((ob_algo)-1, v) < 0,
           "%s: bound for an unknown algorithm", name);
@@ -416,6 +430,17 @@ static void check_variants(void) {
   for (int a = 0; a < OB_ALGO_COUNT; a++)
     CHECK(ob_error_bound((ob_algo)a, NULL) == ob_error_bound((ob_algo)a, ob_variant_default()),
           "%s: bound for NULL", ob_algo_name((ob_algo)a));
+  /* the layer-kernel list: names round-trip, a family each, traffic, thresholds */
+  for (int op = 0; op < OB_OP_COUNT; op++) {
+    const char *nm = ob_op_name((ob_op)op);
+    CHECK(nm && ob_op_from_name(nm) == op, "op %d name", op);
+    CHECK(ob_op_family((ob_op)op) != NULL, "op %d family", op);
+    CHECK(ob_op_bytes_read((ob_op)op) + ob_op_bytes_written((ob_op)op) > 0, "op %d traffic", op);
+    CHECK(ob_op_omp_threshold((ob_op)op) > 0, "op %d threshold", op);
+  }
+  CHECK(ob_op_name(OB_OP_COUNT) == NULL && ob_op_from_name("nope") == -1 &&
+            ob_op_from_name(NULL) == -1 && ob_op_error_bound(OB_OP_COUNT, NULL) < 0,
+        "unknown ops");
   /* the names DESIGN.md promises (listed by hand on purpose: that they exist is the point) */
   const char *isas[] = {"scalar", "autovec", "sse2", "avx2", "avx512"};
   for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++) {

@@ -236,7 +236,12 @@ static int call_step(run *R, gc_mode mode, size_t j, const float *g_src) {
 static void compare(run *R, gc_mode mode, size_t j, const float *const in[4]) {
   const gf_case *c = R->c;
   const gf_step *s = &c->step[j - 1];
-  double allowed = mode == GC_OWN ? (double)j * R->bound : R->bound;
+  /* weight decay adds its allowance per step (ob_step_error_bound) unless the
+   * caller fixed the bound */
+  const double b = R->opt->bound >= 0 ? R->bound : ob_step_error_bound(R->f->algo, &s->hp, R->v);
+  double allowed = mode == GC_OWN ? (double)j * b : b;
+  if (b > R->st->bound) /* the row reports the largest single-step bound applied */
+    R->st->bound = b;
   for (int a = 0; a <= R->f->states; a++) {
     const gf_out *o = &s->out[a];
     const float *got = R->buf[a == GF_P ? 0 : a + 1].data;

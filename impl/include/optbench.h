@@ -120,6 +120,12 @@ OB_API int ob_variant_exact_nans(const ob_variant *);
  * scale-ULPs (DESIGN.md, golden/FORMAT.md). Negative if either is invalid. */
 OB_API double ob_error_bound(ob_algo, const ob_variant *);
 
+/* The bound of one ob_step with these hyperparameters: ob_error_bound plus
+ * one scale-ULP for each weight-decay term in use (each adds a product and
+ * a sum, half a unit each, on the path of g + weight_decay*p or of
+ * p - lr*decoupled_decay*p). Negative if an argument is invalid. */
+OB_API double ob_step_error_bound(ob_algo, const ob_hparams *, const ob_variant *);
+
 /* The +omp variants run on one thread below this many elements: each rule's
  * own value (measured, in the algorithm list) unless ob_set_omp_threshold
  * set one for all. 0 for an unknown algorithm. */
@@ -254,7 +260,9 @@ OB_API ob_status ob_batchnorm_forward_test(const ob_variant *, size_t batch, siz
  *   xn = (x - mean)/std; dbeta = sum(dout); dgamma = sum(xn*dout)
  *   dx = (gamma/std) * (dout - dbeta/N - xn*dgamma/N)
  * which is the book's backward (dxn, dxc, dstd, dvar, dmu) in exact
- * arithmetic. */
+ * arithmetic. Every sum runs in double on exact terms - the variance as
+ * sum((x - m)^2) with the double mean m, dgamma as sum((x - mean)*dout)/std -
+ * so no output degrades as the batch grows. */
 OB_API ob_status ob_batchnorm_backward(const ob_variant *, size_t batch, size_t features,
                                        const float *x, const float *gamma, const float *mean,
                                        const float *std, const float *dout, float *dx,
