@@ -95,6 +95,8 @@ void gc_stats_merge(gc_stats *a, const gc_stats *b) {
     a->own_max = b->own_max;
   if (a->bound < 0)
     a->bound = b->bound;
+  if (b->max_err_decay > a->max_err_decay)
+    a->max_err_decay = b->max_err_decay;
   if (b->first.set && !a->first.set)
     a->first = b->first;
   if (b->worst.set)
@@ -240,8 +242,7 @@ static void compare(run *R, gc_mode mode, size_t j, const float *const in[4]) {
    * caller fixed the bound */
   const double b = R->opt->bound >= 0 ? R->bound : ob_step_error_bound(R->f->algo, &s->hp, R->v);
   double allowed = mode == GC_OWN ? (double)j * b : b;
-  if (b > R->st->bound) /* the row reports the largest single-step bound applied */
-    R->st->bound = b;
+  const int decay = s->hp.weight_decay != 0.0f || s->hp.decoupled_decay != 0.0f;
   for (int a = 0; a <= R->f->states; a++) {
     const gf_out *o = &s->out[a];
     const float *got = R->buf[a == GF_P ? 0 : a + 1].data;
@@ -264,8 +265,9 @@ static void compare(run *R, gc_mode mode, size_t j, const float *const in[4]) {
           if (isfinite(err))
             R->st->sum_err += err;
         }
-        if (isfinite(err) && err > R->st->max_err)
-          R->st->max_err = err;
+        double *max = decay ? &R->st->max_err_decay : &R->st->max_err;
+        if (isfinite(err) && err > *max)
+          *max = err;
       } else {
         R->st->own_elements++;
         if (isfinite(err) && err / (double)j > R->st->own_max)

@@ -70,13 +70,15 @@ typedef struct {
   size_t failed_elements; /* comparisons over the bound or special-value mismatches */
   size_t other_failures;  /* refused calls, guard or g damage */
   /* fresh mode: the single-step error, comparable to the bound */
-  size_t finite;  /* comparisons with a finite rounded value */
-  double sum_err; /* over those */
-  double max_err; /* over every finite err of fresh mode */
+  size_t finite;        /* comparisons with a finite rounded value */
+  double sum_err;       /* over those */
+  double max_err;       /* over every finite err of fresh mode, steps without weight decay */
+  double max_err_decay; /* the same on steps with weight decay, whose bound is higher by 1 per
+                           term (ob_step_error_bound) */
   /* own-state mode: max over steps j of err/j, comparable to the bound */
   size_t own_elements;
   double own_max;
-  double bound;     /* the single-step bound used */
+  double bound;     /* the single-step bound used (without weight decay) */
   gc_failure first; /* first failure */
   gc_failure worst; /* largest err/allowed (refusals count as infinite) */
 } gc_stats;

@@ -180,15 +180,16 @@ static int same_failure(const gc_failure *a, const gc_failure *b) {
 }
 
 void gv_print_table(FILE *out, const gv_result *res, int details) {
-  fprintf(out, "%-9s %-12s %13s %10s %9s %9s %9s %6s  %s\n", "algo", "variant", "cases", "elements",
-          "max err", "mean err", "own max", "bound", "result");
+  fprintf(out, "%-9s %-12s %13s %10s %9s %9s %9s %6s %9s  %s\n", "algo", "variant", "cases",
+          "elements", "max err", "mean err", "own max", "bound", "decay max", "result");
   for (size_t r = 0; r < res->nrows; r++) {
     const gv_row *row = &res->rows[r];
     char cases[32];
     snprintf(cases, sizeof cases, "%zu/%zu", row->st.cases_passed, row->st.cases_run);
-    fprintf(out, "%-9s %-12s %13s %10zu %9.3f %9.3f %9.3f %6.2f  %s\n", ob_algo_name(row->algo),
-            ob_variant_name(row->variant), cases, row->st.elements, row->st.max_err,
-            gc_mean_err(&row->st), row->st.own_max, row->st.bound, row->pass ? "PASS" : "FAIL");
+    fprintf(out, "%-9s %-12s %13s %10zu %9.3f %9.3f %9.3f %6.2f %9.3f  %s\n",
+            ob_algo_name(row->algo), ob_variant_name(row->variant), cases, row->st.elements,
+            row->st.max_err, gc_mean_err(&row->st), row->st.own_max, row->st.bound,
+            row->st.max_err_decay, row->pass ? "PASS" : "FAIL");
     if (details && !row->pass && row->st.worst.set) {
       char buf[2048];
       gc_format_failure(&row->st.worst, &res->file[row->algo], row->variant, "    ", buf,
@@ -223,7 +224,9 @@ void gv_print_table(FILE *out, const gv_result *res, int details) {
   fprintf(out, "offsets:");
   for (size_t i = 0; i < res->noffsets; i++)
     fprintf(out, " %zu", res->offsets[i]);
-  fprintf(out, " floats; err, own max and bound in scale-ULPs (golden/FORMAT.md)\n");
+  fprintf(out, " floats; err, own max and bound in scale-ULPs (golden/FORMAT.md);\n"
+               "decay max: the steps with weight decay, allowed bound + 1 per decay term "
+               "(ob_step_error_bound)\n");
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
@@ -297,6 +300,8 @@ int gv_write_json(const char *path, const gv_result *res, const char *cpu,
     json_num(fp, st->own_max);
     fputs(", \"bound\": ", fp);
     json_num(fp, st->bound);
+    fputs(", \"max_err_decay\": ", fp);
+    json_num(fp, st->max_err_decay);
     fprintf(fp, ", \"pass\": %s", row->pass ? "true" : "false");
     if (!row->pass && st->worst.set) {
       char buf[2048];
