@@ -172,7 +172,8 @@ def overfit_findings(js, exp):
     verdict = ("agrees" if narrower and not lost and off["last10_train"] > 0.98 else
                "partly" if narrower else "disagrees")
     if narrower and lost:
-        meas += f" The gap narrows, but test accuracy falls by {pct(off['last10_test'] - on['last10_test'])}."
+        meas += (f" The gap narrows, but test accuracy falls by "
+                 f"{100 * (off['last10_test'] - on['last10_test']):.1f} points.")
     fig = "6-20, 6-21" if exp == "weight_decay" else "6-22, 6-23"
     title = "overfitting and weight decay" if exp == "weight_decay" else "dropout"
     return [(fig, title, [exp], book, meas, verdict)]
