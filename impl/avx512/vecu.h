@@ -19,11 +19,12 @@ static OB_INLINE vu vu_xor(vu a, vu b) { return _mm512_xor_si512(a, b); }
 static OB_INLINE vu vu_mul_even(vu a, vu b) { return _mm512_mul_epu32(a, b); }
 /* all ones where a > b (signed) */
 static OB_INLINE vu vu_gt(vu a, vu b) { return _mm512_movm_epi32(_mm512_cmpgt_epi32_mask(a, b)); }
-#define vu_srl(x, k)      _mm512_srli_epi32((x), (k))
-#define vu_sll(x, k)      _mm512_slli_epi32((x), (k))
-#define vu_shuffle(x, im) _mm512_shuffle_epi32((x), (_MM_PERM_ENUM)(im)) /* within 128-bit lanes   \
-                                                                          */
-static OB_INLINE vf vu_to_float(vu x) { return _mm512_cvtepi32_ps(x); }  /* exact below 2^24 */
+#define vu_srl(x, k) _mm512_srli_epi32((x), (k))
+#define vu_sll(x, k) _mm512_slli_epi32((x), (k))
+#define vu_shuffle(x, im)                                                                          \
+  _mm512_shuffle_epi32((x), (_MM_PERM_ENUM)(im))                        /* within 128-bit lanes    \
+                                                                         */
+static OB_INLINE vf vu_to_float(vu x) { return _mm512_cvtepi32_ps(x); } /* exact below 2^24 */
 static OB_INLINE vu vf_bits(vf x) { return _mm512_castps_si512(x); }
 static OB_INLINE vf vu_as_float(vu x) { return _mm512_castsi512_ps(x); }
 
