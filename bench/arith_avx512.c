@@ -48,3 +48,56 @@ void ob_arith_avx512(int states, int64_t elems, int threads) {
       sink = r;
   }
 }
+
+/* The random-number ceiling: Philox4x32-10 (Random123's constants, as the
+ * library draws them) on register counters, 16 words per vector, nothing
+ * stored. Each round is the library's lane-local form: one 32x32->64 multiply
+ * of the even words, two shuffles, an and, two xors; the key bump is shared.
+ * It is what any kernel that draws a number per element must pay before it
+ * converts, compares or stores anything. */
+static uint32_t philox_run(int64_t vectors, uint32_t seed) {
+  const __m512i mul = _mm512_set4_epi32(0, (int)0xCD9E8D57u, 0, (int)0xD2511F53u);
+  const __m512i bump = _mm512_set4_epi32(0, (int)0xBB67AE85u, 0, (int)0x9E3779B9u);
+  const __m512i odd_mask = _mm512_set4_epi32(0, -1, 0, -1);
+  const __m512i key0 = _mm512_set4_epi32(0, (int)(seed ^ 0x5bd1e995u), 0, (int)seed);
+  const __m512i step = _mm512_set4_epi32(0, 0, 0, CHAINS * 4);
+  __m512i ctr[CHAINS], acc = _mm512_setzero_si512();
+  for (int k = 0; k < CHAINS; k++)
+    ctr[k] = _mm512_add_epi32(_mm512_set_epi32(0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0),
+                              _mm512_set4_epi32(0, 0, 0, 4 * k));
+  for (int64_t i = 0; i < vectors; i += CHAINS) {
+    __m512i x[CHAINS];
+    for (int k = 0; k < CHAINS; k++)
+      x[k] = ctr[k];
+    __m512i key = key0;
+    for (int r = 0; r < 10; r++) {
+      if (r)
+        key = _mm512_add_epi32(key, bump);
+      for (int k = 0; k < CHAINS; k++) {
+        const __m512i prod = _mm512_mul_epu32(x[k], mul);
+        const __m512i sw = _mm512_shuffle_epi32(prod, (_MM_PERM_ENUM)0x1B);
+        const __m512i odd =
+            _mm512_and_si512(_mm512_shuffle_epi32(x[k], (_MM_PERM_ENUM)0xF5), odd_mask);
+        x[k] = _mm512_xor_si512(_mm512_xor_si512(sw, odd), key);
+      }
+    }
+    for (int k = 0; k < CHAINS; k++) {
+      acc = _mm512_xor_si512(acc, x[k]);
+      ctr[k] = _mm512_add_epi32(ctr[k], step);
+    }
+  }
+  return (uint32_t)_mm512_reduce_or_epi32(acc);
+}
+
+static volatile uint32_t philox_sink;
+
+void ob_arith_philox_avx512(int64_t elems, int threads) {
+  const int64_t vectors = elems / 16;
+#pragma omp parallel num_threads(threads)
+  {
+    const int64_t parts = omp_get_num_threads();
+    const uint32_t r = philox_run((vectors + parts - 1) / parts, (uint32_t)omp_get_thread_num());
+    if (omp_get_thread_num() == 0)
+      philox_sink = r;
+  }
+}

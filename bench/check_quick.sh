@@ -1,12 +1,14 @@
 #!/bin/sh
-# bench_quick: run optbench_bench's quick path on SGD and Adam up to 2^16
-# elements and check the JSON has the library's and both rooflines' entries.
+# bench_quick: run optbench_bench's quick path on SGD, Adam (with weight
+# decay), dropout and batch norm up to 2^16 elements and check the JSON has
+# the library's and the rooflines' entries.
 # usage: check_quick.sh OPTBENCH_BENCH OUT_JSON
 set -eu
 bench=$1
 out=$2
 rm -f "$out"
-"$bench" --quick --algo sgd --algo adam --max-size 65536 \
+"$bench" --quick --algo sgd --algo adam --op dropout_train --op dropout_backward \
+  --op batchnorm_backward --max-size 65536 \
   --benchmark_min_time=0.01 --benchmark_out="$out" --benchmark_out_format=json >/dev/null
 test -s "$out" || { echo "check_quick: $out missing or empty" >&2; exit 1; }
 fail=0
@@ -20,6 +22,15 @@ need 'step/sgd/scalar/n:1024/threads:1"'
 need 'step/adam/scalar/n:65536/threads:1"'
 need 'roofline/mem/r2w1/n:1024/threads:1"'
 need 'roofline/mem/r4w3/n:65536/threads:1"'
+need 'step/adam+l2/scalar/n:65536/threads:1"'
+need 'step/sgd+decoupled/scalar/n:65536/threads:1"'
+need 'op/dropout_train/scalar/n:1024/threads:1"'
+need 'op/dropout_backward/scalar/n:1024/threads:1"'
+need 'op/batchnorm_backward/scalar/n:1024/threads:1"'
+need 'roofline/stream/in1out1+maskw/n:1024/threads:1"'
+need 'roofline/stream/in1out1+maskr/n:1024/threads:1"'
+need 'roofline/stream/in2out1x2/n:1024/threads:1"'
+grep -q '"optbench_ops"' "$out" || { echo "check_quick: no optbench_ops context" >&2; fail=1; }
 if "$bench" --variant avx512 --algo adam --max-size 1024 --benchmark_list_tests=true |
   grep -q '^step/adam/avx512/'; then
   need 'step/adam/avx512/n:1024/threads:1"'
@@ -35,7 +46,9 @@ fi
 # Our own flags reject bad values with exit status 2.
 set +e
 "$bench" --algo nosuch >/dev/null 2>&1; rc=$?
+"$bench" --op nosuch >/dev/null 2>&1; rc2=$?
 set -e
 [ "$rc" -eq 2 ] || { echo "check_quick: --algo nosuch gave status $rc, not 2" >&2; fail=1; }
+[ "$rc2" -eq 2 ] || { echo "check_quick: --op nosuch gave status $rc2, not 2" >&2; fail=1; }
 [ "$fail" -eq 0 ] && echo "check_quick: ok"
 exit "$fail"

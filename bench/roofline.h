@@ -23,14 +23,51 @@ static inline int64_t ob_traffic_bytes(int states) {
  * so no update meets NaN, Inf or subnormals. */
 float **ob_bench_buffers(size_t n, int threads);
 void ob_bench_buffers_free(void);
+/* The mask array that goes with the buffers of the last ob_bench_buffers
+ * call: ceil(n/8) bytes (dropout's packed mask), first touched the same way;
+ * NULL before any call. */
+uint8_t *ob_bench_mask(void);
 
 /* The memory ceiling: in place over a[0..states] (read and written) plus
  * a[states+1] (read only) - the same reads, writes and access pattern as a
  * rule with `states` state arrays - on `threads` threads. */
 void ob_stream(float **a, int states, size_t n, int threads);
 
+/* The memory ceiling of a layer kernel: a streaming kernel with the same
+ * passes over the same number of distinct arrays. `passes - 1` read-only
+ * passes over the inputs (a sum), then a last pass that reads the inputs and
+ * writes the outputs: y = c*x (one input), y = c*x0 + x1 (two), y = c (none).
+ * A packed mask of n/8 bytes (one bit per element, as dropout stores it) is
+ * read or written in the last pass, so its 1/8 byte per element is moved for
+ * real: written as the bits of x > c, read to zero the dropped lanes. On an
+ * AVX-512 CPU the mask passes use AVX-512 (a compare to a 16-bit mask and a
+ * 2-byte store per 16 elements, as the library's dropout does). */
+typedef enum { OB_MASK_NONE, OB_MASK_READ, OB_MASK_WRITE } ob_mask_io;
+typedef struct {
+  int inputs;  /* distinct float arrays read: 0, 1 or 2 (a[1], a[2]) */
+  int outputs; /* float arrays written: 1 (a[0]) */
+  int passes;  /* full passes over the inputs, the last one writing (>= 1) */
+  ob_mask_io mask;
+} ob_stream_shape;
+
+/* Bytes per element it moves: 4 (inputs passes + outputs) + 1/8 with a mask. */
+double ob_shape_bytes_read(const ob_stream_shape *);
+double ob_shape_bytes_written(const ob_stream_shape *);
+/* Bytes per element the arrays take (the working set): 4 (inputs + outputs) + 1/8. */
+double ob_shape_footprint(const ob_stream_shape *);
+/* "in1out1x3+maskw": inputs, outputs, passes if more than one, mask. */
+void ob_shape_name(const ob_stream_shape *, char *out, size_t size);
+/* Runs the shape over a[0..2] (from ob_bench_buffers) and mask on `threads` threads. */
+void ob_stream_shape_run(float **a, uint8_t *mask, const ob_stream_shape *, size_t n, int threads);
+
 /* The arithmetic ceiling (AVX-512, register-resident): per element one
  * exactly rounded sqrt and division plus 1 + states FMAs, on `threads`
  * threads, `elems` elements in total. Only call when AVX-512F is usable. */
 void ob_arith_avx512(int states, int64_t elems, int threads);
+
+/* The random-number ceiling (AVX-512, register-resident): Philox4x32-10,
+ * one 32-bit word per element, `elems` elements on `threads` threads. A
+ * floor for every kernel that draws a number per element (the normal
+ * transform's log, sqrt, sin and cos come on top). Only with AVX-512F. */
+void ob_arith_philox_avx512(int64_t elems, int threads);
 #endif

@@ -3,21 +3,29 @@
 
 Usage: extract.py RESULTS_DIR
 
-Reads RESULTS_DIR/speed.json and writes RESULTS_DIR/data/:
+Reads RESULTS_DIR/speed.json and writes RESULTS_DIR/data/, per kernel - an
+update rule (sgd, ...), a rule with weight decay (adam+l2, adam+decoupled) or a
+layer kernel (dropout_train, ...), whatever the results hold:
   <algo>_ns.dat       n, ns/element per variant (1 thread), roofline, memory floor, arithmetic floor
   <algo>_frac.dat     n, fraction of the roofline per variant (1 thread; +omp also on all threads)
   <algo>_speedup.dat  n, speed-up over scalar per variant, then intrinsics over autovec
   <algo>_threads.dat  threads, GB/s of each +omp variant at the two largest sizes, roofline GB/s
   <algo>_meta.gp      column titles, colours, cache-size markers: loaded by plots/*.gp
-  summary.dat         per algorithm, size band and thread count: best variant, GB/s, % roofline, speed-up
+  summary.dat         per kernel, size band and thread count: best variant, GB/s, % roofline, speed-up
   summary.json        the same with the machine context, for report.py
   charts.txt          "algo kind" per chart that has data (used by make_report.sh)
+  mask.dat            from RESULTS_DIR/mask.json if there (bench/mask_layout.c): dropout's mask
+                      as bits against bytes, ns/element per direction and size
 
 Only the standard library. Every file is written to a temporary name and renamed.
 Benchmark names (anything else is ignored, so other rows may share the file):
-  step/<algo>/<variant>/n:<n>/threads:<t>
-  roofline/mem/r<r>w<w>/n:<n>/threads:<t>
+  step/<algo>[+l2|+decoupled]/<variant>/n:<n>/threads:<t>
+  op/<op>/<variant>/n:<n>/threads:<t>
+  roofline/mem/r<r>w<w>/n:<n>/threads:<t>      the rules' memory ceiling
+  roofline/stream/<shape>/n:<n>/threads:<t>    a layer kernel's memory ceiling
   roofline/arith/<algo>/threads:<t>
+A layer kernel's traffic, working set, roofline shape and OpenMP threshold come
+from the context's "optbench_ops" (JSON written by bench/speed.c).
 With repetitions the "median" aggregate is used, otherwise the median of the iteration rows.
 """
 import json
@@ -91,7 +99,8 @@ def load(path):
 
 
 def parse_name(name):
-    """-> ('step', algo, variant, n, t) | ('mem', r, w, n, t) | ('arith', algo, t) | None"""
+    """-> ('step' | 'op', kernel, variant, n, t) | ('mem', r, w, n, t) | ('stream', shape, n, t)
+    | ('arith', algo, t) | None"""
     parts = [p for p in name.split("/") if not GB_SUFFIX.match(p)]
     kv = {}
     plain = []
@@ -102,8 +111,10 @@ def parse_name(name):
         else:
             plain.append(p)
     t = kv.get("threads", 1)
-    if len(plain) == 3 and plain[0] == "step" and "n" in kv:
-        return ("step", plain[1], plain[2], kv["n"], t)
+    if len(plain) == 3 and plain[0] in ("step", "op") and "n" in kv:
+        return (plain[0], plain[1], plain[2], kv["n"], t)
+    if len(plain) == 3 and plain[:2] == ["roofline", "stream"] and "n" in kv:
+        return ("stream", plain[2], kv["n"], t)
     if len(plain) == 3 and plain[:2] == ["roofline", "mem"] and "n" in kv:
         m = re.match(r"^r(\d+)w(\d+)$", plain[2])
         if m:
@@ -171,20 +182,32 @@ def select_rows(path, rows):
     return out
 
 
+def rule_of(k):
+    """The update rule of a kernel name: "adam" for adam, adam+l2, adam+decoupled."""
+    return k.split("+", 1)[0]
+
+
 class Data:
     def __init__(self, path, ctx, rows):
         self.ctx = ctx
-        self.step = {}      # (algo, variant, n, t) -> ns/elem
-        self.bps = {}       # algo -> [bytes/elem estimates]
+        self.step = {}      # (kernel, variant, n, t) -> ns/elem
+        self.bps = {}       # kernel -> [bytes/elem estimates]
         self.mem = {}       # (r, w, n, t) -> bytes/s
+        self.stream = {}    # (shape, n, t) -> bytes/s
         self.arith = {}     # (algo, t) -> ns/elem
-        self.algos, self.variants = [], []
+        self.kind = {}      # kernel -> "rule" | "decay" | "op"
+        self.algos, self.variants = [], []   # every kernel, in the order of the results
+        try:
+            self.opinfo = json.loads(ctx.get("optbench_ops") or "{}")
+        except (TypeError, json.JSONDecodeError):
+            warn(f"{path}: context \"optbench_ops\" is not JSON; layer kernels have no roofline")
+            self.opinfo = {}
         for run, rs in select_rows(path, rows):
             p = parse_name(run)
             if p is None:
                 continue
-            if p[0] == "step":
-                _, a, v, n, t = p
+            if p[0] in ("step", "op"):
+                kind, a, v, n, t = p
                 ns = [x for x in (ns_per_elem(r, n) for r in rs) if x]
                 if not ns:
                     warn(f"{path}: {run}: no ns_per_elem, items_per_second or real_time; skipped")
@@ -196,6 +219,7 @@ class Data:
                         self.bps.setdefault(a, []).append(r["bytes_per_second"] * e * 1e-9)
                 if a not in self.algos:
                     self.algos.append(a)
+                    self.kind[a] = "op" if kind == "op" else ("decay" if "+" in a else "rule")
                 if v not in self.variants:
                     self.variants.append(v)
             elif p[0] == "mem":
@@ -205,24 +229,42 @@ class Data:
                     self.mem[(r_, w, n, t)] = median(b)
                 else:
                     warn(f"{path}: {run}: no bytes_per_second; skipped")
+            elif p[0] == "stream":
+                _, shape, n, t = p
+                b = [r["bytes_per_second"] for r in rs if num(r.get("bytes_per_second"))]
+                if b:
+                    self.stream[(shape, n, t)] = median(b)
             else:
                 _, a, t = p
                 ns = [x for x in (ns_per_elem(r, 1) for r in rs) if x]
                 if ns:
                     self.arith[(a, t)] = median(ns)
         if not self.step:
-            raise Fail(f"{path}: no step/<algo>/<variant>/n:<n>/threads:<t> results in it")
-        # Per algorithm: states s from the traffic model, bytes per element 4((2+s)+(1+s)).
-        self.states, self.bpe = {}, {}
+            raise Fail(f"{path}: no step/<algo>/... or op/<op>/... results in it")
+        # Per kernel: bytes per element moved (the traffic model) and held (the working set).
+        # A rule with s state arrays moves 4((2+s)+(1+s)) and holds 4(2+s) bytes per element.
+        self.states, self.bpe, self.footprint = {}, {}, {}
         for a in self.algos:
             est = self.bps.get(a)
+            if self.kind[a] == "op":
+                info = self.opinfo.get(a, {})
+                if num(info.get("bytes_read", 0) + info.get("bytes_written", 0)):
+                    self.bpe[a] = info.get("bytes_read", 0) + info.get("bytes_written", 0)
+                elif est:
+                    self.bpe[a] = round(8 * median(est)) / 8
+                else:
+                    self.bpe[a] = 8.0
+                    warn(f"{path}: op/{a}: no traffic model; assuming 8 B/element")
+                self.footprint[a] = info.get("footprint") if num(info.get("footprint")) else self.bpe[a]
+                continue
             if est:
                 s = round((median(est) / 4 - 3) / 2)
             else:
-                s = {"sgd": 0, "adam": 2}.get(a, 1)
+                s = {"sgd": 0, "adam": 2}.get(rule_of(a), 1)
                 warn(f"{path}: step/{a}: no bytes_per_second; assuming {s} state arrays")
             self.states[a] = max(s, 0)
             self.bpe[a] = 4 * ((2 + self.states[a]) + (1 + self.states[a]))
+            self.footprint[a] = 4 * (2 + self.states[a])
         self.threads = sorted({k[3] for k in self.step})
         self.caches = []   # (label, bytes) for L1 data, L2, L3
         for c in ctx.get("caches", []) or []:
@@ -246,22 +288,36 @@ class Data:
         The ceilings for t threads are the best measured with 1..t threads, and
         below the library's OpenMP threshold (optbench_omp_threshold in the
         context) the one-thread ones: a +omp variant stays on the calling
-        thread there, by design, so a team's ceiling is not within its reach."""
+        thread there, by design, so a team's ceiling is not within its reach.
+        A layer kernel's memory ceiling is the streaming kernel of its shape
+        (roofline/stream/<shape>); a kernel that draws random numbers has
+        Philox alone as its arithmetic ceiling (roofline/arith/philox)."""
         if n < self.omp_threshold(a):
             t = 1
-        s = self.states[a]
-        bws = [self.mem[(2 + s, 1 + s, n, u)] for u in range(1, t + 1)
-               if self.mem.get((2 + s, 1 + s, n, u))]
+        if self.kind.get(a) == "op":
+            shape = self.opinfo.get(a, {}).get("roofline")
+            bws = [self.stream[(shape, n, u)] for u in range(1, t + 1) if self.stream.get((shape, n, u))]
+            ar_ = self.opinfo.get(a, {}).get("arith")  # "philox": drawing the numbers alone
+            ars = [self.arith[(ar_, u)] for u in range(1, t + 1) if ar_ and self.arith.get((ar_, u))]
+        else:
+            s = self.states[a]
+            bws = [self.mem[(2 + s, 1 + s, n, u)] for u in range(1, t + 1)
+                   if self.mem.get((2 + s, 1 + s, n, u))]
+            ars = [self.arith[(rule_of(a), u)] for u in range(1, t + 1) if self.arith.get((rule_of(a), u))]
         b = max(bws) if bws else None
         memf = self.bpe[a] / b * 1e9 if b else None
-        ars = [self.arith[(a, u)] for u in range(1, t + 1) if self.arith.get((a, u))]
         ar = min(ars) if ars else None
         fl = [x for x in (memf, ar) if x]
         return (max(fl) if fl else None, memf, ar)
 
     def omp_threshold(self, a):
-        """The library's OpenMP threshold for rule a: "sgd:131072,..." per rule,
-        or one number for all (older results)."""
+        """The library's OpenMP threshold for kernel a: a layer kernel's from
+        "optbench_ops", a rule's from "sgd:131072,..." (or one number for all,
+        older results); a rule with weight decay has its rule's."""
+        if self.kind.get(a) == "op":
+            x = self.opinfo.get(a, {}).get("omp_threshold", 0)
+            return x if isinstance(x, int) else 0
+        a = rule_of(a)
         raw = str(self.ctx.get("optbench_omp_threshold", "0") or "0")
         if ":" not in raw:
             return int(raw) if raw.isdigit() else 0
@@ -274,7 +330,7 @@ class Data:
         return roof / ns if ns and roof else None
 
     def band(self, a, n):
-        foot = 4 * (2 + self.states[a]) * n
+        foot = self.footprint[a] * n
         for lab, size, lvl in self.caches:
             if foot <= size:
                 return f"L{lvl}"
@@ -338,17 +394,20 @@ def extract(results):
     tmax = d.threads[-1]
     charts, summary = [], []
     for a in d.algos:
-        s, bpe = d.states[a], d.bpe[a]
+        bpe, foot = d.bpe[a], d.footprint[a]
         ns_t1 = d.sizes(a, 1)
         v1 = d.variants_of(a, 1)
         omp = [v for v in d.variants_of(a, tmax) if v.endswith("+omp")] if tmax > 1 else []
         # fraction and speed-up charts: each ISA on 1 thread, its +omp form on all threads
         # (a +omp variant on 1 thread is its ISA's code: it only adds near-duplicate lines)
         p1 = [v for v in v1 if not v.endswith("+omp") or base(v) not in v1]
+        title = a.replace("_", "\\_")  # not a subscript in gnuplot's enhanced text
+        if d.kind[a] == "op" and d.opinfo.get(a, {}).get("batch_features"):
+            title += f" (batch x {d.opinfo[a]['batch_features']} features)"
         meta = (f"# generated by plots/extract.py from {path}\n"
-                f"algo_title = {gp_str(a)}\nstates = {s}\nbpe = {bpe}\ntmax = {tmax}\n"
-                f"footprint = {4 * (2 + s)}\n")
-        cn = [(lab, size // (4 * (2 + s))) for lab, size, _ in d.caches]
+                f"algo_title = {gp_str(title)}\nstates = {d.states.get(a, 0)}\nbpe = {bpe}\n"
+                f"tmax = {tmax}\nfootprint = {foot}\n")
+        cn = [(lab, int(size / foot)) for lab, size, _ in d.caches]
         allsz = d.sizes(a)
         meta += f"nmin = {allsz[0]}\nnmax = {allsz[-1]}\n"
         meta += f"ncache = {len(cn)}\n" + gp_array("cache_n", [x[1] for x in cn] or [1])
@@ -359,6 +418,11 @@ def extract(results):
             return (gp_array(prefix + "_lc", [x[0] for x in st]) + gp_array(prefix + "_dt", [x[1] for x in st]) +
                     gp_array(prefix + "_pt", [x[2] for x in st]) + gp_array(prefix + "_lw", [x[3] for x in st]))
 
+        if d.kind[a] == "decay":
+            # a rule with weight decay: in the summary and goals.py's table only; its
+            # four sizes would add a dozen near-copies of the rule's own charts
+            write_atomic(os.path.join(out, f"{a}_meta.gp"), meta)
+            ns_t1 = []
         if ns_t1 and v1:
             # 1. ns per element
             rows_ = []
@@ -370,6 +434,8 @@ def extract(results):
                          + table(["n"] + v1 + ["roofline", "mem_floor", "arith_floor"], rows_))
             meta += f"ns_nv = {len(v1)}\n" + gp_array("ns_title", v1) + styles("ns", v1, [False] * len(v1))
             meta += f"has_arith = {1 if any(r[-1] for r in rows_) else 0}\n"
+            meta += "arith_title = " + gp_str("Philox floor (drawing the numbers alone)" if d.kind[a] == "op"
+                                              else "arithmetic floor (sqrt, division)") + "\n"
             charts.append((a, "ns"))
             # 2. fraction of roofline
             fr_names = p1 + [f"{v}, {tmax} threads" for v in omp]
@@ -408,7 +474,8 @@ def extract(results):
                 charts.append((a, "speedup"))
         # 4. thread scaling of +omp variants at the two largest sizes
         ompv = [v for v in d.variants if v.endswith("+omp") and len({k[3] for k in d.step
-                                                                    if k[0] == a and k[1] == v}) > 1]
+                                                                    if k[0] == a and k[1] == v}) > 1
+                and d.kind[a] != "decay"]
         if ompv:
             big = [n for n in d.sizes(a) if all(any((a, v, n, t) in d.step for v in ompv) for t in d.threads)][-2:][::-1]
             th_names, th_st, th_rows = [], [], []
@@ -471,18 +538,54 @@ def extract(results):
     srows = [[r["algo"], r["band"], r["threads"], r["n_min"], r["n_max"], r["best"], r["gbps"],
               r["roof_pct"], r["roof_pct_min"], r["speedup_scalar"]] for r in summary]
     write_atomic(os.path.join(out, "summary.dat"),
-                 "# per algorithm, size band (working set 4(2+s)n bytes against the caches) and threads:\n"
+                 "# per kernel, size band (working set against the caches) and threads:\n"
                  "# best variant by geometric-mean time over the band's sizes; GB/s from the traffic model;\n"
                  "# % of roofline (geometric mean and worst size); speed-up over scalar on 1 thread\n"
                  + table(["algo", "band", "threads", "n_min", "n_max", "best", "GB/s",
                           "roof%", "roof%_min", "x_scalar"], srows))
-    meta = {"source": os.path.abspath(path), "context": ctx, "algos": d.algos, "variants": d.variants,
-            "threads": d.threads, "states": d.states, "bytes_per_elem": d.bpe,
+    meta = {"source": os.path.abspath(path), "context": ctx, "algos": d.algos, "kinds": d.kind,
+            "variants": d.variants, "threads": d.threads, "states": d.states, "bytes_per_elem": d.bpe,
+            "footprint": d.footprint,
             "caches": [{"label": lab, "bytes": size} for lab, size, _ in d.caches],
             "charts": [{"algo": a, "kind": k} for a, k in charts], "summary": summary}
+    meta["mask"] = mask_layout(results, out)
     write_atomic(os.path.join(out, "summary.json"), json.dumps(meta, indent=1) + "\n")
     write_atomic(os.path.join(out, "charts.txt"), "".join(f"{a} {k}\n" for a, k in charts))
     return d, charts
+
+
+def mask_layout(results, out):
+    """mask/<bits|bytes>/<forward|backward>/n:<n> from mask.json: rows of
+    {direction, n, bits, bytes} in ns/element, bytes/bits the slowdown; [] if absent."""
+    path = os.path.join(results, "mask.json")
+    if not os.path.exists(path):
+        return []
+    try:
+        _, rows = load(path)
+    except Fail as e:
+        warn(str(e))
+        return []
+    t = {}
+    for run, rs in select_rows(path, rows):
+        parts = [p for p in run.split("/") if not GB_SUFFIX.match(p)]
+        m = re.match(r"^n:(\d+)$", parts[-1]) if parts else None
+        if len(parts) != 4 or parts[0] != "mask" or not m:
+            continue
+        n = int(m.group(1))
+        ns = [x for x in (ns_per_elem(r, n) for r in rs) if x]
+        if ns:
+            t[(parts[1], parts[2], n)] = median(ns)
+    res = []
+    for d_ in ("forward", "backward"):
+        for n in sorted({k[2] for k in t if k[1] == d_}):
+            b, y = t.get(("bits", d_, n)), t.get(("bytes", d_, n))
+            res.append({"direction": d_, "n": n, "bits": b, "bytes": y,
+                        "bytes_over_bits": y / b if b and y else None})
+    write_atomic(os.path.join(out, "mask.dat"),
+                 "# dropout's mask: ns per element with a bit mask and a byte mask (bench/mask_layout.c)\n"
+                 + table(["direction", "n", "bits", "bytes", "bytes/bits"],
+                         [[r["direction"], r["n"], r["bits"], r["bytes"], r["bytes_over_bits"]] for r in res]))
+    return res
 
 
 def main(argv):
@@ -495,7 +598,7 @@ def main(argv):
         die(str(e))
     except OSError as e:
         die(f"{e.filename or argv[1]}: {e.strerror}")
-    print(f"{PROG}: {len(d.algos)} algorithms, {len(d.variants)} variants, threads {d.threads}: "
+    print(f"{PROG}: {len(d.algos)} kernels, {len(d.variants)} variants, threads {d.threads}: "
           f"{len(charts)} charts' data in {os.path.join(argv[1], 'data')}")
     return 0
 

@@ -12,8 +12,8 @@ set output out
 load datadir."/".algo."_meta.gp"
 f = datadir."/".algo."_frac.dat"
 set datafile missing "?"
-set title sprintf("%s: fraction of the roofline reached (higher is better; 100 %% = the lower of the two ceilings)\n{/*0.85 roofline measured in the same run at the same size and thread count; goal: at least 90 %% for n >= 2^{14}}", algo_title)
-set xlabel sprintf("n, float32 elements per array (log scale; working set = %d B x n)", footprint)
+set title sprintf("%s: fraction of the roofline reached (higher is better)\n{/*0.85 100 %% = the higher floor (the lower ceiling), measured in the same run at the same size and threads; the rules' goal: 90 %% from 2^{14}}", algo_title)
+set xlabel sprintf("n, float32 elements per array (log scale; working set = %g B x n)", footprint)
 set ylabel "% of roofline"
 set logscale x 2
 set format x "2^{%L}"

@@ -13,6 +13,10 @@ measured numbers and whether it is met; prints the same as text. The goals:
             than <isa> on one thread, at any size
   torch     the best variant is >= 4x faster than PyTorch's Adam at sizes
             >= 2^16 and >= 20x at 2^10, single thread
+The roofline and autovec goals are the update rules'; the omp goal covers
+every kernel in the results (rules, rules with weight decay, layer kernels).
+Beside the goals, "kernels": per layer kernel and rule with weight decay and
+per size band, the best variant and scalar with their % of the roofline.
 A goal is a measurement to report, not a test: this always exits 0 on valid input.
 """
 import json
@@ -29,6 +33,8 @@ def roofline(d):
     worst = []
     for t in sorted({1, d.threads[-1]}):
         for a in d.algos:
+            if d.kind[a] != "rule":
+                continue
             for n in d.sizes(a, t):
                 if n < 1 << 14:
                     continue
@@ -50,8 +56,10 @@ def autovec(d):
     l2 = next((b for lab, b, lvl in d.caches if lvl == 2), 1 << 20)
     rows = []
     for a in d.algos:
+        if d.kind[a] != "rule":
+            continue
         for n in d.sizes(a, 1):
-            if 4 * (2 + d.states[a]) * n > l2:  # the working set: p, g and the states
+            if d.footprint[a] * n > l2:  # the working set: p, g and the states
                 continue
             x, y = d.step.get((a, "autovec", n, 1)), d.step.get((a, "avx512", n, 1))
             if x and y:
@@ -81,6 +89,50 @@ def omp(d):
             "over": [{"algo": a, "isa": v, "n": n, "slowdown": round(x, 3)} for x, a, v, n in over],
             "worst": [{"algo": a, "isa": v, "n": n, "slowdown": round(x, 3)}
                       for x, a, v, n in rows[:5]]}
+
+
+def kernels(d):
+    """Per layer kernel and rule with weight decay, per band and thread count (1 and
+    all): the fastest variant (geometric mean over the band's sizes) and scalar, each
+    with ns/element and % of the same-run roofline (geometric mean over the band)."""
+    tmax = d.threads[-1]
+    rows = []
+    for a in d.algos:
+        if d.kind[a] == "rule":
+            continue
+        for t in sorted({1, tmax}):
+            bands = {}
+            for n in d.sizes(a, t):
+                bands.setdefault(d.band(a, n), []).append(n)
+            for band in ["L1", "L2", "L3", "DRAM", "all"]:
+                ns_ = bands.get(band)
+                if not ns_:
+                    continue
+                cands = []
+                for v in d.variants_of(a, t):
+                    vals = [d.step.get((a, v, n, t)) for n in ns_]
+                    if None not in vals:
+                        cands.append((extract.geomean(vals), v))
+                if not cands:
+                    continue
+                g, v = min(cands)
+
+                def pct(var, th):
+                    fr = [d.frac(a, var, n, th) for n in ns_]
+                    return round(100 * extract.geomean(fr), 1) if fr and None not in fr else None
+
+                def mem_pct(var, th):  # against the memory ceiling alone
+                    fr = [d.floors(a, n, th)[1] / d.step[(a, var, n, th)]
+                          if d.floors(a, n, th)[1] and (a, var, n, th) in d.step else None for n in ns_]
+                    return round(100 * extract.geomean(fr), 1) if fr and None not in fr else None
+                sc = [d.step.get((a, "scalar", n, 1)) for n in ns_]
+                rows.append({"kernel": a, "kind": d.kind[a], "band": band, "threads": t,
+                             "n_min": min(ns_), "n_max": max(ns_), "best": v,
+                             "best_ns": round(g, 4), "best_pct": pct(v, t),
+                             "best_mem_pct": mem_pct(v, t),
+                             "scalar_ns": round(extract.geomean(sc), 4) if None not in sc else None,
+                             "scalar_pct": pct("scalar", 1) if None not in sc else None})
+    return rows
 
 
 def torch(results):
@@ -113,8 +165,10 @@ def main(argv):
     except extract.Fail as e:
         extract.die(str(e))
     goals = {"roofline": roofline(d), "autovec": autovec(d), "omp": omp(d), "torch": torch(argv[1])}
+    kern = kernels(d)
     os.makedirs(os.path.join(argv[1], "data"), exist_ok=True)
-    extract.write_atomic(os.path.join(argv[1], "data", "goals.json"), json.dumps(goals, indent=1))
+    extract.write_atomic(os.path.join(argv[1], "data", "goals.json"),
+                         json.dumps(dict(goals, kernels=kern), indent=1))
     for k, g in goals.items():
         verdict = {True: "met", False: "NOT met", None: "not measured"}[g["met"]]
         print(f"{PROG}: {k}: {verdict}: {g['goal']}")

@@ -13,8 +13,8 @@ set output out
 load datadir."/".algo."_meta.gp"
 f = datadir."/".algo."_ns.dat"
 set datafile missing "?"
-set title sprintf("%s: time per element against array size, 1 thread (lower is better)\n{/*0.85 traffic model %d B/element; roofline = max(memory floor, arithmetic floor) measured in the same run}", algo_title, bpe)
-set xlabel sprintf("n, float32 elements per array (log scale; working set = %d B x n)", footprint)
+set title sprintf("%s: time per element against array size, 1 thread (lower is better)\n{/*0.85 traffic model %g B/element; roofline = max(memory floor, arithmetic floor) measured in the same run}", algo_title, bpe)
+set xlabel sprintf("n, float32 elements per array (log scale; working set = %g B x n)", footprint)
 set ylabel "ns per element (log scale)"
 set logscale xy
 set format x "2^{%L}"
@@ -30,7 +30,8 @@ do for [i=1:ncache] {
     }
 }
 # the arithmetic floor only for the rules that have one (an empty column would warn)
-arith = has_arith ? sprintf(", f using 1:(column(%d)) with lines lc rgb '#999999' lw 2 dt 5 title 'arithmetic floor'", ns_nv+4) : ""
+if (!exists("arith_title")) { arith_title = "arithmetic floor" }
+arith = has_arith ? sprintf(", f using 1:(column(%d)) with lines lc rgb '#999999' lw 2 dt 5 title '%s'", ns_nv+4, arith_title) : ""
 plot for [i=1:ns_nv] f using 1:(column(i+1)) with linespoints lc rgb ns_lc[i] dt ns_dt[i] pt ns_pt[i] lw ns_lw[i] ps 0.7 title ns_title[i], \
      f using 1:(column(ns_nv+2)) with lines lc rgb "#000000" lw 5 title "roofline bound", \
      f using 1:(column(ns_nv+3)) with lines lc rgb "#999999" lw 2 dt 4 title "memory floor" @arith

@@ -2,6 +2,7 @@
 # bench.sh BUILD: everything `make bench` does, into a new results folder
 # BUILD/results/<UTC time>/ (BUILD/results/latest points at it):
 #   speed.json    the speed benchmark with its roofline (Google Benchmark JSON)
+#   mask.json     dropout's mask as bits against bytes (bench/mask_layout.c)
 #   verify.json   the correctness table (optbench verify)
 #   peers.json    PyTorch and NumPy on the same sizes, if python3-torch is installed
 #   convergence/  the book's figures 6-8 and 6-9 (scripts/convergence.sh)
@@ -30,8 +31,14 @@ say "[1/5] speed: $total benchmarks${quick:+ (quick)} -> $dir/speed.json"
 "$build/bench/optbench_bench" $quick ${BENCH_ARGS:-} \
   --benchmark_out="$dir/speed.json.tmp" --benchmark_out_format=json 2>&1 |
   tee "$dir/speed.log" |
-  awk -v total="$total" '/^(step|roofline)\// { n++; if (n % 100 == 0 || n == total) printf "bench:   %d/%d\n", n, total }'
+  awk -v total="$total" '/^(step|op|roofline)\// && !/_(mean|stddev|cv) / { n++; if (n % 100 == 0 || n == total) printf "bench:   %d/%d\n", n, total }'
 mv "$dir/speed.json.tmp" "$dir/speed.json"
+if [ -x "$build/bench/optbench_mask_layout" ]; then
+  say "      mask layout: bits against bytes -> $dir/mask.json"
+  # shellcheck disable=SC2046 # the quick flags are a list
+  "$build/bench/optbench_mask_layout" $([ -n "$quick" ] && echo --benchmark_repetitions=1 --benchmark_min_time=0.02) \
+    --benchmark_out="$dir/mask.json" --benchmark_out_format=json >"$dir/mask.log" 2>&1
+fi
 
 say "[2/5] correctness: optbench verify -> $dir/verify.json"
 "$build/optbench" verify --quiet --json "$dir/verify.json"
