@@ -473,11 +473,14 @@ def extract(results):
                     styles("av", av, [False] * len(av))
                 charts.append((a, "speedup"))
         # 4. thread scaling of +omp variants at the two largest sizes
+        # (a +omp variant on one thread calls its ISA's kernel directly: where the
+        # results have no 1-thread row for it, the ISA's own time stands in)
         ompv = [v for v in d.variants if v.endswith("+omp") and len({k[3] for k in d.step
-                                                                    if k[0] == a and k[1] == v}) > 1
+                                                                    if k[0] == a and k[1] in (v, base(v))}) > 1
                 and d.kind[a] != "decay"]
         if ompv:
-            big = [n for n in d.sizes(a) if all(any((a, v, n, t) in d.step for v in ompv) for t in d.threads)][-2:][::-1]
+            big = [n for n in d.sizes(a) if all(any((a, v, n, t) in d.step or (t == 1 and (a, base(v), n, 1) in d.step)
+                                                    for v in ompv) for t in d.threads)][-2:][::-1]
             th_names, th_st, th_rows = [], [], []
             for n in big:
                 for v in ompv:
@@ -491,7 +494,7 @@ def extract(results):
                 r = [t]
                 for n in big:
                     for v in ompv:
-                        ns = d.step.get((a, v, n, t))
+                        ns = d.step.get((a, v, n, t)) or (d.step.get((a, base(v), n, 1)) if t == 1 else None)
                         r.append(bpe / ns if ns else None)
                 for n in big:
                     roof = d.floors(a, n, t)[0]

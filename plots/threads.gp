@@ -12,7 +12,7 @@ set output out
 load datadir."/".algo."_meta.gp"
 f = datadir."/".algo."_threads.dat"
 set datafile missing "?"
-set title sprintf("%s: thread scaling of the +omp variants at the largest sizes (higher is better)\n{/*0.85 GB/s from the traffic model, %g B/element; thick black = roofline at that size and thread count}", algo_title, bpe)
+set title sprintf("%s: thread scaling of the +omp variants at the largest sizes (higher is better)\n{/*0.85 GB/s from the traffic model, %g B/element; thick black = roofline at that size and thread count; at 1 thread the ISA itself, which +omp calls directly}", algo_title, bpe)
 set xlabel "threads"
 set ylabel "GB/s (10^9 bytes per second)"
 set xrange [0.8:tmax+0.2]
