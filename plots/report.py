@@ -67,6 +67,14 @@ def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
 
 
+def op_thresholds(ctx):
+    try:
+        ops = json.loads(ctx.get("optbench_ops") or "{}")
+    except (TypeError, json.JSONDecodeError):
+        return "?"
+    return ", ".join(f"{k}:{v.get('omp_threshold', '?')}" for k, v in ops.items()) or "–"
+
+
 def machine(ctx):
     caches = ", ".join(f"L{c['level']}{'d' if c['type'] == 'Data' else ''} "
                        f"{c['size'] // 1024} KiB" for c in ctx.get("caches", [])
@@ -80,6 +88,8 @@ def machine(ctx):
             ("optbench", f"{ctx.get('optbench_version', '?')}, commit "
                          f"{ctx.get('optbench_commit', '?')[:12]}"),
             ("OpenMP threshold (elements)", ctx.get("optbench_omp_threshold", "?").replace(",", ", ")),
+            ("OpenMP threshold, layer kernels", op_thresholds(ctx)),
+            ("weight decay timed with", ctx.get("optbench_weight_decay", "–")),
             ("traffic model", ctx.get("optbench_traffic_model", "?")),
             ("run", ctx.get("date", "?"))]
     return table(["", ""], [(esc(k), esc(v)) for k, v in rows])
@@ -104,8 +114,40 @@ def summary(summ, peers):
                      esc(s["best"]), num(s["gbps"]), num(s["roof_pct"], "{:.0f} %"),
                      num(s["roof_pct_min"], "{:.0f} %"), num(s["speedup_scalar"], "{:.1f}×"),
                      num(vs_torch, "{:.1f}×") if s["threads"] == 1 else "–"))
-    return table(["algorithm", "band", "threads", "sizes", "best variant", "GB/s",
+    return table(["kernel", "band", "threads", "sizes", "best variant", "GB/s",
                   "% roofline (mean)", "% roofline (worst size)", "× scalar", "× PyTorch"], rows)
+
+
+def kernels(rows, summ):
+    """goals.py's per-kernel table: layer kernels and rules with weight decay, per
+    band, the best variant and scalar with their % of the roofline."""
+    opinfo = {}
+    try:
+        opinfo = json.loads(summ.get("context", {}).get("optbench_ops") or "{}")
+    except (TypeError, json.JSONDecodeError):
+        pass
+    out = []
+    for r in rows:
+        info = opinfo.get(r["kernel"], {})
+        shape = info.get("roofline", "") + (" + philox" if info.get("arith") else "")
+        out.append((esc(r["kernel"]), esc(r["band"]), r["threads"],
+                    f"{size(r['n_min'])}–{size(r['n_max'])}", esc(r["best"]),
+                    num(r["best_ns"], "{:.3f}"), num(r["best_pct"], "{:.0f} %"),
+                    num(r.get("best_mem_pct"), "{:.0f} %"),
+                    num(r["scalar_ns"], "{:.3f}") if r["threads"] == 1 else "–",
+                    num(r["scalar_pct"], "{:.0f} %") if r["threads"] == 1 else "–",
+                    esc(shape or "rule's stream")))
+    return table(["kernel", "band", "threads", "sizes", "best variant", "ns/element",
+                  "% roofline", "% memory roofline", "scalar ns/element", "scalar % roofline",
+                  "roofline"], out)
+
+
+def mask_table(rows):
+    """bench/mask_layout.c: the same AVX-512 dropout with a bit and a byte mask."""
+    out = [(esc(r["direction"]), size(r["n"]), num(r["bits"], "{:.4f}"), num(r["bytes"], "{:.4f}"),
+            num(r["bytes_over_bits"], "{:.2f}×")) for r in rows]
+    return table(["direction", "n", "bits: ns/element", "bytes: ns/element",
+                  "bytes time / bits time"], out)
 
 
 def goals(g):
@@ -138,9 +180,17 @@ def correctness(ver):
     rows = [(esc(r["algo"]), esc(r["variant"]), f"{r['passed']}/{r['cases']}",
              num(r["max_err"], "{:.2f}"), num(r["mean_err"], "{:.2f}"),
              num(r.get("own_max"), "{:.2f}"), num(r["bound"], "{:g}"),
+             num(r.get("max_err_decay"), "{:.2f}"),
              "PASS" if r["pass"] else "<b>FAIL</b>") for r in ver["results"]]
-    return table(["algorithm", "variant", "cases", "max err", "mean err", "own-state max / j",
-                  "bound", "result"], rows)
+    out = table(["algorithm", "variant", "cases", "max err", "mean err", "own-state max / j",
+                 "bound", "max err with weight decay (bound +1 per term)", "result"], rows)
+    ops = [(esc(r["op"]), esc(r["variant"]), f"{r['passed']}/{r['cases']}",
+            num(r["max_err"], "{:.2f}"), num(r["mean_err"], "{:.3f}"), num(r["bound"], "{:g}"),
+            "PASS" if r["pass"] else "<b>FAIL</b>") for r in ver.get("op_results", [])]
+    if ops:
+        out += table(["layer kernel", "variant", "cases", "max err", "mean err", "bound",
+                      "result"], ops)
+    return out
 
 
 def main():
@@ -192,6 +242,27 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
         parts += ["<h2>Goals</h2><p>The performance goals of the speed issue, checked by "
                   "<code>plots/goals.py</code> on this run's numbers (a goal is reported, "
                   "not enforced).</p>", goals(gl)]
+    if gl and gl.get("kernels"):
+        parts += ["<h2>Layer kernels and weight decay</h2><p>Per kernel and size band: the "
+                  "fastest variant and scalar, in ns per element (geometric mean over the band's "
+                  "sizes) and as a fraction of the roofline. A layer kernel's roofline is a "
+                  "streaming kernel with the same passes over the same arrays "
+                  "(<code>roofline/stream/&lt;shape&gt;</code>: inputs, outputs, passes, and "
+                  "dropout's packed mask, 1/8 byte per element, really read or written); a rule "
+                  "with weight decay has its rule's roofline (the same traffic). The kernels that "
+                  "draw random numbers are bound by Philox (and the normals by the Box-Muller "
+                  "transform), not by memory: their roofline is the higher of the memory floor "
+                  "and Philox4x32-10 alone on register data (<code>roofline/arith/philox</code>), "
+                  "a loose floor for the normals, whose log, sqrt, sin and cos come on top; the "
+                  "column \"% memory roofline\" shows how far from the memory ceiling they run. "
+                  "Batch norm runs on 256 features, "
+                  "batch = n/256.</p>", kernels(gl["kernels"], summ)]
+    if summ.get("mask"):
+        parts += ["<h2>Dropout's mask: bits or bytes</h2><p><code>bench/mask_layout.c</code>: "
+                  "one AVX-512 dropout with its mask packed in bits (the library's layout) and "
+                  "one with a byte per element, equal otherwise; keep decisions from a cheap "
+                  "counter hash so that the data movement is what is timed. One thread, median "
+                  "of 5.</p>", mask_table(summ["mask"])]
     if ver:
         parts += ["<h2>Correctness</h2><p>Every variant against the golden vectors (exact "
                   "arithmetic, MPFR 256 bits), error in scale-ULPs (<code>golden/FORMAT.md</code>); "
@@ -212,6 +283,14 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
         import convergence_report
         parts.append(convergence_report.section(conv, out_dir))
     # --- end of the convergence section ---
+    # --- chapter 6 figures section (issue 6): when `make figures` has data for this build ---
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    import figures_report
+    figs = figures_report.find_dir(res)  # RESULTS_DIR/figures, else BUILD/figures
+    if figs:
+        parts.append(figures_report.section(figs, out_dir))
+    # --- end of the chapter 6 figures section ---
     if peers:
         parts.append("<h2>Peers</h2><p>PyTorch's formulas differ from the book's in detail "
                      "(momentum form, Adam's eps placement, Nesterov); the comparison is of cost "
