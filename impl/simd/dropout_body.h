@@ -1,9 +1,11 @@
 /* The dropout kernels written once against the vector helpers of one
  * instruction set (vec.h, vecu.h) and the vector generator (philox.h).
  * Work goes in groups of 64 elements: 16 Philox blocks, one 64-bit word of
- * mask. As in optim_body.h each kernel's arithmetic has one compiled copy;
- * a partial group is staged through buffers (inputs padded with 1.0f, so it
- * raises no floating-point flag the data would not). */
+ * mask. A partial group is staged through buffers (inputs padded with 1.0f,
+ * so it raises no floating-point flag the data would not). The training
+ * forward has two compiled copies of its step (Philox interleaved and
+ * single): its one float operation, x*0 or x*keep, gives the same bits in
+ * either, since only x can be a NaN. */
 #include <string.h>
 
 #include "simd/philox.h"
@@ -13,23 +15,45 @@
 #define VEC_PER_GRP (GROUP / OB_VL)
 #define LANE_BITS   ((1u << OB_VL) - 1u)
 
-/* Groups from block b on; mask receives 8 bytes per group. */
+/* Vector v of a run of groups: its mask bits join the group's word, which
+ * is stored when its last vector is done. */
+static OB_INLINE void train_vector(vu w, vf ratio, vf keep, const float *x, float *y, uint8_t *mask,
+                                   size_t v, uint64_t *bits) {
+  const unsigned m = vgt_bits(ob_vuniform(w), ratio); /* the book's rand > ratio */
+  vstore(y + v * OB_VL, vmul(vload(x + v * OB_VL), vbits_select(m, keep)));
+  *bits |= (uint64_t)m << (v % VEC_PER_GRP * OB_VL);
+  if (v % VEC_PER_GRP == VEC_PER_GRP - 1) {
+    memcpy(mask + v / VEC_PER_GRP * 8, bits, 8); /* little-endian: bit i % 8 of byte i / 8 */
+    *bits = 0;
+  }
+}
+
+/* Groups from block b on; mask receives 8 bytes per group. Philox runs
+ * OB_PHILOX_INTERLEAVE vectors in lockstep, then one at a time. */
 static OB_VECTORS void train_groups(const ob_rand_coeffs *c, uint64_t b, const float *x, float *y,
                                     uint8_t *mask, size_t ngroups) {
   const vf ratio = vset1(c->ratio), keep = vset1(c->keep);
+  const size_t nvec = ngroups * VEC_PER_GRP;
   vu ctr = ob_counters(&c->rng, b);
-  for (size_t g = 0; g < ngroups; g++) {
-    uint64_t bits = 0;
-    for (int v = 0; v < VEC_PER_GRP; v++) {
-      const vf u = ob_vuniform(ob_philox10(&c->rng, ctr));
+  uint64_t bits = 0;
+  size_t v = 0;
+  for (; v + OB_PHILOX_INTERLEAVE <= nvec; v += OB_PHILOX_INTERLEAVE) {
+    vu w[OB_PHILOX_INTERLEAVE];
+    for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++) {
+      w[j] = ctr;
       b += OB_BLOCKS_PER_VEC;
       ctr = next_counters(&c->rng, ctr, b);
-      const unsigned m = vgt_bits(u, ratio); /* the book's rand > ratio */
-      const size_t i = g * GROUP + (size_t)v * OB_VL;
-      vstore(y + i, vmul(vload(x + i), vbits_select(m, keep)));
-      bits |= (uint64_t)m << (v * OB_VL);
     }
-    memcpy(mask + g * 8, &bits, 8); /* little-endian: bit i % 8 of byte i / 8 */
+    ob_philox10_k(&c->rng, w, OB_PHILOX_INTERLEAVE);
+    for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++)
+      train_vector(w[j], ratio, keep, x, y, mask, v + (size_t)j, &bits);
+  }
+  for (; v < nvec; v++) {
+    vu w = ctr;
+    ob_philox10_k(&c->rng, &w, 1);
+    train_vector(w, ratio, keep, x, y, mask, v, &bits);
+    b += OB_BLOCKS_PER_VEC;
+    ctr = next_counters(&c->rng, ctr, b);
   }
 }
 

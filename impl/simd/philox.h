@@ -30,17 +30,21 @@ static OB_INLINE vu ob_philox_round(vu ctr, vu key) {
   return vu_xor(vu_xor(swapped, odd), key);
 }
 
-/* The words of the OB_BLOCKS_PER_VEC blocks whose counters are ctr. The
- * key vector is (k0, 0, k1, 0) per block, bumped between rounds. */
-static OB_INLINE vu ob_philox10(const ob_philox *r, vu ctr) {
+/* The words of the blocks whose counters are ctr[0 .. k-1], k vectors in
+ * lockstep: the ten rounds of one vector are a chain of dependent
+ * multiplies, and k independent chains keep the multiplier busy (k is a
+ * constant at every call, so the arrays live in registers). The key vector
+ * is (k0, 0, k1, 0) per block, bumped between rounds. */
+#define OB_PHILOX_INTERLEAVE 8
+static OB_INLINE void ob_philox10_k(const ob_philox *r, vu *ctr, int k) {
   vu key = vu_set4(r->key[0], 0, r->key[1], 0);
   const vu bump = vu_set4(OB_PHILOX_W0, 0, OB_PHILOX_W1, 0);
   for (int round = 0; round < 10; round++) {
     if (round)
       key = vu_add(key, bump);
-    ctr = ob_philox_round(ctr, key);
+    for (int j = 0; j < k; j++)
+      ctr[j] = ob_philox_round(ctr[j], key);
   }
-  return ctr;
 }
 
 /* Counters of the next vector: add OB_BLOCKS_PER_VEC to each block's low

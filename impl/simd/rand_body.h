@@ -1,34 +1,47 @@
 /* The random-number kernels written once against the vector helpers of one
  * instruction set (vec.h, vecu.h) and the vector generator (philox.h).
- * As in optim_body.h, each transform has one compiled copy: the tail is
- * generated whole into a buffer and its first n % OB_VL elements copied. */
+ * The tail is generated whole into a buffer and its first n % OB_VL
+ * elements copied. The interleaved and the single-vector loops are two
+ * compiled copies of one transform; that costs no bits here (as it would
+ * in optim_body.h): integer steps are exact, and the float steps meet no
+ * NaN, the only operand whose order an IEEE operation can show. */
 #include <string.h>
 
 #include "simd/philox.h"
 
 #define OB_VECTORS __attribute__((noinline, noclone))
 
-/* nvec whole vectors of elements from block b on */
-static OB_VECTORS void uniform_vectors(const ob_rand_coeffs *c, uint64_t b, float *out,
-                                       size_t nvec) {
-  vu ctr = ob_counters(&c->rng, b);
-  for (size_t v = 0; v < nvec; v++) {
-    vstore(out + v * OB_VL, ob_vuniform(ob_philox10(&c->rng, ctr)));
-    b += OB_BLOCKS_PER_VEC;
-    ctr = next_counters(&c->rng, ctr, b);
+/* Runs the transform T on nvec whole vectors of elements from block b on,
+ * OB_PHILOX_INTERLEAVE vectors at a time, then one at a time. */
+#define FILL_VECTORS(name, T)                                                                      \
+  static OB_VECTORS void name(const ob_rand_coeffs *c, uint64_t b, float *out, size_t nvec) {      \
+    const vf stddev = vset1(c->stddev);                                                            \
+    (void)stddev;                                                                                  \
+    vu ctr = ob_counters(&c->rng, b);                                                              \
+    size_t v = 0;                                                                                  \
+    for (; v + OB_PHILOX_INTERLEAVE <= nvec; v += OB_PHILOX_INTERLEAVE) {                          \
+      vu w[OB_PHILOX_INTERLEAVE];                                                                  \
+      for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++) {                                             \
+        w[j] = ctr;                                                                                \
+        b += OB_BLOCKS_PER_VEC;                                                                    \
+        ctr = next_counters(&c->rng, ctr, b);                                                      \
+      }                                                                                            \
+      ob_philox10_k(&c->rng, w, OB_PHILOX_INTERLEAVE);                                             \
+      for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++)                                               \
+        vstore(out + (v + (size_t)j) * OB_VL, T(w[j]));                                            \
+    }                                                                                              \
+    for (; v < nvec; v++) {                                                                        \
+      vu w = ctr;                                                                                  \
+      ob_philox10_k(&c->rng, &w, 1);                                                               \
+      vstore(out + v * OB_VL, T(w));                                                               \
+      b += OB_BLOCKS_PER_VEC;                                                                      \
+      ctr = next_counters(&c->rng, ctr, b);                                                        \
+    }                                                                                              \
   }
-}
-
-static OB_VECTORS void normal_vectors(const ob_rand_coeffs *c, uint64_t b, float *out,
-                                      size_t nvec) {
-  const vf stddev = vset1(c->stddev);
-  vu ctr = ob_counters(&c->rng, b);
-  for (size_t v = 0; v < nvec; v++) {
-    vstore(out + v * OB_VL, ob_vnormal(ob_philox10(&c->rng, ctr), stddev));
-    b += OB_BLOCKS_PER_VEC;
-    ctr = next_counters(&c->rng, ctr, b);
-  }
-}
+#define UNIFORM(w) ob_vuniform(w)
+#define NORMAL(w)  ob_vnormal((w), stddev)
+FILL_VECTORS(uniform_vectors, UNIFORM)
+FILL_VECTORS(normal_vectors, NORMAL)
 
 typedef void (*fill_vectors_fn)(const ob_rand_coeffs *, uint64_t, float *, size_t);
 
