@@ -11,7 +11,7 @@
 #include "idx.h"
 #include "test_util.h"
 
-static char dir[] = "/tmp/test_conv_idx.XXXXXX";
+static char dir[128]; /* /tmp/test_conv_idx.<6 characters> */
 static char path_buf[32][512];
 static int npath;
 
@@ -76,7 +76,7 @@ static void expect(const char *what, idx_status got, idx_status want, const char
 }
 
 int main(void) {
-  CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+  CHECK(tu_temp_dir(dir, sizeof dir, "test_conv_idx") == 0, "scratch directory");
   static unsigned char b[1 << 16], z[1 << 16];
   char err[1024];
   idx_images im;

@@ -1,6 +1,7 @@
 /* Figure 6-8: every supported variant follows the golden book_quadratic
  * trajectory of every algorithm (golden_check's own-state rule: step j within
  * j x ob_error_bound scale-ULPs), with the book's learning rates. */
+#define _POSIX_C_SOURCE 200809L /* test_util.h: posix_spawn, mkdtemp */
 #include <math.h>
 
 #include "conv.h"

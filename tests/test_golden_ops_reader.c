@@ -6,7 +6,7 @@
  *
  * usage: test_golden_ops_reader [TMPDIR]   (default: a new directory in /tmp)
  */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+#define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +20,7 @@
 #include "golden_ops_check.h"
 #include "golden_ops_file.h"
 #include "optbench.h"
+#include "test_util.h"
 
 #define CHECK0(cond) CHECK(cond, "%s", "")
 
@@ -292,9 +293,8 @@ int main(int argc, char **argv) {
     snprintf(gt_dir, sizeof gt_dir, "%s", argv[1]);
     mkdir(gt_dir, 0777);
   } else {
-    snprintf(gt_dir, sizeof gt_dir, "/tmp/test_golden_ops_reader.XXXXXX");
-    if (!mkdtemp(gt_dir)) {
-      perror("mkdtemp");
+    if (tu_temp_dir(gt_dir, sizeof gt_dir, "test_golden_ops_reader") < 0) {
+      perror("scratch directory");
       return 1;
     }
   }

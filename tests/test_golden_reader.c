@@ -4,7 +4,7 @@
  *
  * usage: test_golden_reader [TMPDIR]   (default: a new directory under /tmp)
  */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+#define _POSIX_C_SOURCE 200809L
 
 #include <float.h>
 #include <math.h>
@@ -18,6 +18,7 @@
 #include "golden_check.h"
 #include "golden_file.h"
 #include "optbench.h"
+#include "test_util.h"
 
 /* ---- assertions: tests/check.h (CHECK0(cond, fmt, ...)) ------------------ */
 
@@ -572,9 +573,8 @@ int main(int argc, char **argv) {
     snprintf(tmpdir, sizeof tmpdir, "%s", argv[1]);
     mkdir(tmpdir, 0777); /* may exist */
   } else {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/test_golden_reader.XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-      perror("mkdtemp");
+    if (tu_temp_dir(tmpdir, sizeof tmpdir, "test_golden_reader") < 0) {
+      perror("scratch directory");
       return 1;
     }
   }

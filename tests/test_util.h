@@ -9,6 +9,7 @@
 #ifndef OB_TEST_UTIL_H
 #define OB_TEST_UTIL_H
 
+#include <errno.h>
 #include <float.h>
 #include <inttypes.h>
 #include <math.h>
@@ -165,6 +166,21 @@ static inline size_t tu_diff_class(const float *a, const float *b, size_t n) {
 /* "name" of a variant for messages; NULL is the default variant */
 static inline const char *tu_vname(const ob_variant *v) {
   return v ? ob_variant_name(v) : "(default)";
+}
+
+/* ---- Scratch directories ---------------------------------------------- */
+
+/* Creates a fresh directory /tmp/<name>.<six characters> with mkdtemp and
+ * writes its path to buf. 0, or -1 (errno says why; buf too small: ENAMETOOLONG). */
+static inline int tu_temp_dir(char *buf, size_t size, const char *name) {
+  const int k = snprintf(buf, size, "/tmp/%s.", name);
+  if (k < 0 || (size_t)k + 7 > size) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memset(buf + k, 'X', 6); /* the template mkdtemp fills in */
+  buf[k + 6] = '\0';
+  return mkdtemp(buf) ? 0 : -1;
 }
 
 /* ---- Child processes --------------------------------------------------- */
