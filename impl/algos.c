@@ -60,18 +60,18 @@ double ob_step_error_bound(ob_algo a, const ob_hparams *hp, const ob_variant *v)
   return b + (hp->weight_decay != 0.0f) + (hp->decoupled_decay != 0.0f);
 }
 
-static int nonneg(float x) { return isfinite(x) && x >= 0.0f; }           /* lr, eps */
+int ob_nonneg(float x) { return isfinite(x) && x >= 0.0f; }
 static int unit(float x) { return isfinite(x) && x >= 0.0f && x < 1.0f; } /* rates: [0, 1) */
 
 ob_status ob_hparams_check(ob_algo a, const ob_hparams *hp) {
   if (!ob_algo_valid(a) || !hp)
     return OB_EINVAL;
   const unsigned u = algos[a].uses;
-  if (((u & OB_HP_LR) && !nonneg(hp->lr)) || ((u & OB_HP_EPS) && !nonneg(hp->eps)) ||
+  if (((u & OB_HP_LR) && !ob_nonneg(hp->lr)) || ((u & OB_HP_EPS) && !ob_nonneg(hp->eps)) ||
       ((u & OB_HP_MOMENTUM) && !unit(hp->momentum)) ||
       ((u & OB_HP_DECAY) && !unit(hp->decay_rate)) || ((u & OB_HP_BETA1) && !unit(hp->beta1)) ||
-      ((u & OB_HP_BETA2) && !unit(hp->beta2)) || !nonneg(hp->weight_decay) ||
-      !nonneg(hp->decoupled_decay))
+      ((u & OB_HP_BETA2) && !unit(hp->beta2)) || !ob_nonneg(hp->weight_decay) ||
+      !ob_nonneg(hp->decoupled_decay))
     return OB_EHPARAM;
   return OB_OK;
 }

@@ -43,7 +43,6 @@ static ob_status check_shape(size_t batch, size_t features) {
   return batch > SIZE_MAX / sizeof(float) / features ? OB_EINVAL : OB_OK;
 }
 
-static int eps_ok(float eps) { return isfinite(eps) && eps >= 0.0f; }
 static int momentum_ok(float m) { return m >= 0.0f && m <= 1.0f; } /* false for NaN */
 
 ob_status ob_batchnorm_forward_train(const ob_variant *v, size_t batch, size_t features,
@@ -51,7 +50,7 @@ ob_status ob_batchnorm_forward_train(const ob_variant *v, size_t batch, size_t f
                                      float momentum, float eps, float *running_mean,
                                      float *running_var, float *y, float *mean, float *std) {
   ob_status st = ob_resolve_variant(&v);
-  if (st == OB_OK && !(eps_ok(eps) && momentum_ok(momentum)))
+  if (st == OB_OK && !(ob_nonneg(eps) && momentum_ok(momentum)))
     st = OB_EHPARAM;
   if (st == OB_OK)
     st = check_shape(batch, features);
@@ -87,7 +86,7 @@ ob_status ob_batchnorm_forward_test(const ob_variant *v, size_t batch, size_t fe
                                     float eps, const float *running_mean, const float *running_var,
                                     float *y) {
   ob_status st = ob_resolve_variant(&v);
-  if (st == OB_OK && !eps_ok(eps))
+  if (st == OB_OK && !ob_nonneg(eps))
     st = OB_EHPARAM;
   if (st == OB_OK)
     st = check_shape(batch, features);

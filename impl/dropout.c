@@ -1,6 +1,5 @@
 /* Dropout: argument checks, the factors, and the kernels over chunks of
  * whole 64-element groups (whole Philox blocks and mask bytes). */
-#include <math.h>
 #include <string.h>
 
 #include "internal.h"
@@ -72,14 +71,12 @@ ob_status ob_dropout_forward_train(const ob_variant *v, ob_dropout_kind kind, fl
   const ob_status st = check(&v, kind, ratio, 3, ptr, bytes, n);
   if (st != OB_OK || n == 0)
     return st;
-  const dropout_job j = {.v = v,
-                         .c = {.rng = {{(uint32_t)seed, (uint32_t)(seed >> 32)},
-                                       {(uint32_t)stream, (uint32_t)(stream >> 32)}},
-                               .ratio = ratio,
-                               .keep = keep_factor(kind, ratio)},
-                         .x = x,
-                         .y = y,
-                         .mask = mask};
+  const dropout_job j = {
+      .v = v,
+      .c = {.rng = ob_philox_of(seed, stream), .ratio = ratio, .keep = keep_factor(kind, ratio)},
+      .x = x,
+      .y = y,
+      .mask = mask};
   ob_run_chunks(v, n, ob_op_omp_threshold(OB_OP_DROPOUT_TRAIN), OB_RAND_ALIGN, train_chunk,
                 (void *)&j);
   return OB_OK;

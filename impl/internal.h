@@ -34,6 +34,16 @@ void ob_run_chunks(const ob_variant *, size_t n, size_t threshold, size_t align,
 
 size_t ob_omp_threshold_override(void); /* ob_set_omp_threshold's value, 0 if none */
 
+/* The Philox key and stream words of (seed, stream) (optbench.h). */
+static inline ob_philox ob_philox_of(uint64_t seed, uint64_t stream) {
+  const ob_philox r = {{(uint32_t)seed, (uint32_t)(seed >> 32)},
+                       {(uint32_t)stream, (uint32_t)(stream >> 32)}};
+  return r;
+}
+
+/* finite and >= 0: lr, eps, weight decay, a standard deviation */
+int ob_nonneg(float x);
+
 /* Argument checks shared by ob_step and the optimizer object. */
 int ob_algo_valid(ob_algo);
 size_t ob_omp_builtin_threshold(ob_algo); /* the list's omp_log2 column */

@@ -4,12 +4,6 @@
 
 #include "internal.h"
 
-static ob_philox philox_of(uint64_t seed, uint64_t stream) {
-  const ob_philox r = {{(uint32_t)seed, (uint32_t)(seed >> 32)},
-                       {(uint32_t)stream, (uint32_t)(stream >> 32)}};
-  return r;
-}
-
 typedef struct {
   ob_fill_fn f;
   const ob_rand_coeffs *c;
@@ -34,17 +28,15 @@ static ob_status fill(const ob_variant *v, ob_op op, int normal, const ob_rand_c
 }
 
 ob_status ob_rand_uniform(const ob_variant *v, uint64_t seed, uint64_t stream, float *u, size_t n) {
-  const ob_rand_coeffs c = {.rng = philox_of(seed, stream)};
+  const ob_rand_coeffs c = {.rng = ob_philox_of(seed, stream)};
   return fill(v, OB_OP_RAND_UNIFORM, 0, &c, u, n);
 }
 
-static int nonneg(float x) { return isfinite(x) && x >= 0.0f; }
-
 ob_status ob_rand_normal(const ob_variant *v, uint64_t seed, uint64_t stream, float stddev,
                          float *x, size_t n) {
-  if (!nonneg(stddev))
+  if (!ob_nonneg(stddev))
     return OB_EHPARAM;
-  const ob_rand_coeffs c = {.rng = philox_of(seed, stream), .stddev = stddev};
+  const ob_rand_coeffs c = {.rng = ob_philox_of(seed, stream), .stddev = stddev};
   return fill(v, OB_OP_RAND_NORMAL, 1, &c, x, n);
 }
 
@@ -60,7 +52,7 @@ ob_status ob_init_stddev(ob_init kind, float stddev, size_t fan_in, float *out) 
   float s;
   switch (kind) {
   case OB_INIT_STD:
-    if (!nonneg(stddev))
+    if (!ob_nonneg(stddev))
       return OB_EHPARAM;
     s = stddev;
     break;
@@ -85,6 +77,6 @@ ob_status ob_init_weights(const ob_variant *v, ob_init kind, float stddev, size_
   const ob_status st = ob_init_stddev(kind, stddev, fan_in, &s);
   if (st != OB_OK)
     return st;
-  const ob_rand_coeffs c = {.rng = philox_of(seed, stream), .stddev = s};
+  const ob_rand_coeffs c = {.rng = ob_philox_of(seed, stream), .stddev = s};
   return fill(v, OB_OP_INIT, 1, &c, w, n);
 }
