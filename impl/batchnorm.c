@@ -2,7 +2,6 @@
  * kernel's arguments, run the variant's kernel over the features. Checks run
  * in the order of ob_step's (variant, hyperparameters, shape, arrays) and
  * all of them before any memory is touched: a refused call changes nothing. */
-#include <math.h>
 #include <stdint.h>
 
 #include "internal.h"

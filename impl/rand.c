@@ -47,8 +47,10 @@ const char *ob_init_name(ob_init kind) {
 }
 
 ob_status ob_init_stddev(ob_init kind, float stddev, size_t fan_in, float *out) {
-  if (!out || (unsigned)kind >= OB_INIT_COUNT)
-    return (unsigned)kind >= OB_INIT_COUNT ? OB_ERANGE : OB_EINVAL;
+  if ((unsigned)kind >= OB_INIT_COUNT)
+    return OB_ERANGE;
+  if (!out)
+    return OB_EINVAL;
   float s;
   switch (kind) {
   case OB_INIT_STD:
