@@ -275,6 +275,36 @@ static void test_checker(void) {
     CHECK(r == 1 && st.other_failures >= 1 && strstr(st.worst, bad[k].why), "%zu: %s", k, st.worst);
     free(t);
   }
+  /* an output record longer than the array the op writes: the case fails
+   * and nothing is read past either (the sanitizer build would see it) */
+  char longer[64 + 20 * 24] = "in x 0\nout y 20\n";
+  for (int i = 0; i < 20; i++)
+    strcat(longer, "0x0p+0 0x0p+0 0x0p+0\n");
+  t = gt_replace(good, "in x 0\nout y 0\n", longer);
+  r = run_text("long_out.txt", t, &st);
+  CHECK(r == 1 && strstr(st.first, "'out y' has 20 elements, op dropout_test writes 0 here"), "%s",
+        st.first);
+  free(t);
+  /* an input record shorter than the op's other arrays */
+  t = gt_replace(good, "mask mask 10 2d02", "mask mask 9 2d00");
+  r = run_text("short_mask.txt", t, &st);
+  CHECK(r == 1 && strstr(st.first, "'mask mask' has 9 bits, op dropout_backward needs 10"), "%s",
+        st.first);
+  free(t);
+  /* a length no memory holds: the case fails with a reason, nothing crashes */
+  static const char huge[] = "optbench-golden-ops 1\n"
+                             "family rand\n"
+                             "cases 1\n"
+                             "case huge\n"
+                             "note n far beyond memory\n"
+                             "op rand_uniform\n"
+                             "int seed 1\n"
+                             "int stream 0\n"
+                             "int n 1152921504606846976\n"
+                             "out u 0\n"
+                             "end\n";
+  r = run_text("huge.txt", huge, &st);
+  CHECK(r == 1 && strstr(st.first, "cannot allocate"), "%s", st.first);
 }
 
 static void test_metric(void) {
