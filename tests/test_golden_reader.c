@@ -17,6 +17,7 @@
 #include "check.h"
 #include "golden_check.h"
 #include "golden_file.h"
+#include "golden_files.h"
 #include "optbench.h"
 #include "test_util.h"
 
@@ -26,49 +27,15 @@
 
 /* ---- files -------------------------------------------------------------- */
 
-static char tmpdir[512];
 static char written[128][600]; /* files to remove at the end */
 static int nwritten;
 
+/* gt_write, remembering the path for the cleanup at the end */
 static const char *write_file(const char *name, const char *text, size_t len) {
-  static char path[600];
-  snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-  FILE *fp = fopen(path, "wb");
-  if (!fp || fwrite(text, 1, len, fp) != len || fclose(fp) != 0) {
-    fprintf(stderr, "cannot write %s\n", path);
-    exit(1);
-  }
+  const char *path = gt_write(name, text, len);
   if (nwritten < 128)
     snprintf(written[nwritten++], sizeof written[0], "%s", path);
   return path;
-}
-
-/* text with the first occurrence of `from` replaced by `to` (malloc'd) */
-static char *replace(const char *text, const char *from, const char *to) {
-  const char *at = strstr(text, from);
-  if (!at) {
-    fprintf(stderr, "test bug: '%s' not in the good file\n", from);
-    exit(1);
-  }
-  size_t a = (size_t)(at - text), lf = strlen(from), lt = strlen(to), lt0 = strlen(text);
-  char *s = malloc(lt0 - lf + lt + 1);
-  memcpy(s, text, a);
-  memcpy(s + a, to, lt);
-  memcpy(s + a + lt, at + lf, lt0 - a - lf + 1);
-  return s;
-}
-
-/* 1-based line of the first occurrence of needle in text */
-static size_t line_of(const char *text, const char *needle) {
-  const char *at = strstr(text, needle);
-  if (!at) {
-    fprintf(stderr, "test bug: '%s' not in the file\n", needle);
-    exit(1);
-  }
-  size_t line = 1;
-  for (const char *q = text; q < at; q++)
-    line += *q == '\n';
-  return line;
 }
 
 static size_t count_lines(const char *text) {
@@ -265,8 +232,8 @@ static void test_good(void) {
 static void reject_replaced(const char *name, const char *good, const char *from, const char *to,
                             const char *at_line_of, const char *reason, int line_offset,
                             const char *file, int srcline) {
-  char *text = replace(good, from, to);
-  size_t line = line_of(text, at_line_of) + (size_t)line_offset;
+  char *text = gt_replace(good, from, to);
+  size_t line = gt_line_of(text, at_line_of) + (size_t)line_offset;
   expect_reject_(name, text, strlen(text), line, reason, file, srcline);
   free(text);
 }
@@ -293,7 +260,7 @@ static void test_bad(void) {
          "states 1 does not match algorithm 'sgd', which has 0");
   REJECT("states_m.txt", M, "states 1", "states 2", "states 2", 0, "does not match");
   {
-    char *t = replace(S, "cases 2", "cases 3");
+    char *t = gt_replace(S, "cases 2", "cases 3");
     expect_reject_("cases_more.txt", t, strlen(t), count_lines(t),
                    "file has 2 cases, but line 5 says 'cases 3'", __FILE__, __LINE__);
     free(t);
@@ -416,7 +383,7 @@ static void test_bad(void) {
   /* a file that is not there */
   {
     char path[600];
-    snprintf(path, sizeof path, "%s/none.txt", tmpdir);
+    snprintf(path, sizeof path, "%s/none.txt", gt_dir);
     gf_file f;
     char err[512];
     CHECK0(gf_load(path, &f, err, sizeof err) == -1);
@@ -535,10 +502,11 @@ static void test_checker(void) {
   gf_free(&f);
 
   /* a wrong exact value is found and described */
-  char *bad = replace(good_sgd, "-0x1.8p+1 -0x1.8p+1 0x1p+1", "-0x1.80001p+1 -0x1.80001p+1 0x1p+1");
+  char *bad =
+      gt_replace(good_sgd, "-0x1.8p+1 -0x1.8p+1 0x1p+1", "-0x1.80001p+1 -0x1.80001p+1 0x1p+1");
   path = write_file("sgd_wrong.txt", bad, strlen(bad));
-  size_t case_line = line_of(bad, "case basic"), step_line = line_of(bad, "step 1");
-  size_t elem_line = line_of(bad, "-0x1.80001p+1");
+  size_t case_line = gt_line_of(bad, "case basic"), step_line = gt_line_of(bad, "step 1");
+  size_t elem_line = gt_line_of(bad, "-0x1.80001p+1");
   free(bad);
   CHECK(gf_load(path, &f, err, sizeof err) == 0, "%s", err);
   {
@@ -570,10 +538,10 @@ static void test_checker(void) {
 
 int main(int argc, char **argv) {
   if (argc > 1) {
-    snprintf(tmpdir, sizeof tmpdir, "%s", argv[1]);
-    mkdir(tmpdir, 0777); /* may exist */
+    snprintf(gt_dir, sizeof gt_dir, "%s", argv[1]);
+    mkdir(gt_dir, 0777); /* may exist */
   } else {
-    if (tu_temp_dir(tmpdir, sizeof tmpdir, "test_golden_reader") < 0) {
+    if (tu_temp_dir(gt_dir, sizeof gt_dir, "test_golden_reader") < 0) {
       perror("scratch directory");
       return 1;
     }
@@ -585,9 +553,9 @@ int main(int argc, char **argv) {
   for (int i = 0; i < nwritten; i++)
     remove(written[i]);
   char prefix[600];
-  snprintf(prefix, sizeof prefix, "%s/prefix.txt", tmpdir);
+  snprintf(prefix, sizeof prefix, "%s/prefix.txt", gt_dir);
   remove(prefix);
   if (argc <= 1)
-    rmdir(tmpdir);
+    rmdir(gt_dir);
   return ob_test_done("test_golden_reader");
 }
