@@ -50,6 +50,9 @@ typedef struct {
 int conv_traj_run(const char *golden_dir, ob_algo algo, const ob_variant *path_variant,
                   conv_traj *res, char *err, size_t errlen);
 
+/* Seconds on a monotonic clock (for durations). */
+double conv_now(void);
+
 /* The book's f(x, y) = x^2/20 + y^2. */
 double conv_quadratic(double x, double y);
 

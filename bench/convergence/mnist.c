@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "conv.h"
@@ -42,12 +41,6 @@ typedef struct {
   double acc, ms_iter, ms_update, seconds;
 } run_result;
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int train(const idx_set *tr, const idx_set *te, ob_algo a, float lr, const ob_variant *v,
                  size_t iters, size_t batch, const char *tag, run_result *r) {
   memset(r, 0, sizeof *r);
@@ -76,7 +69,7 @@ static int train(const idx_set *tr, const idx_set *te, ob_algo a, float lr, cons
   mlp_rng br;
   mlp_rng_seed(&br, BATCH_SEED);
   double t_update = 0.0;
-  const double t0 = now();
+  const double t0 = conv_now();
   for (size_t it = 0; it < iters; it++) {
     for (size_t i = 0; i < batch; i++) {
       const size_t k = mlp_rng_below(&br, tr->x.n);
@@ -84,10 +77,10 @@ static int train(const idx_set *tr, const idx_set *te, ob_algo a, float lr, cons
       yb[i] = tr->y.labels[k];
     }
     mlp_loss_grad(&net, xb, yb, batch);
-    const double u0 = now();
+    const double u0 = conv_now();
     st =
         ob_optimizer_update(opt, net.count, net.params, (const float *const *)net.grads, net.sizes);
-    t_update += now() - u0;
+    t_update += conv_now() - u0;
     if (st != OB_OK) {
       fprintf(stderr, "mnist: %s: update %zu: %s\n", ob_algo_name(a), it + 1, ob_strerror(st));
       break;
@@ -96,11 +89,11 @@ static int train(const idx_set *tr, const idx_set *te, ob_algo a, float lr, cons
     if ((it + 1) % 100 == 0 || it + 1 == iters) {
       printf("mnist: %-9s %-10s iteration %5zu/%zu  loss %.4f  %.2f ms/iteration\n",
              ob_algo_name(a), tag, it + 1, iters, r->loss[it],
-             1e3 * (now() - t0) / (double)(it + 1));
+             1e3 * (conv_now() - t0) / (double)(it + 1));
       fflush(stdout);
     }
   }
-  r->seconds = now() - t0;
+  r->seconds = conv_now() - t0;
   r->ms_iter = 1e3 * r->seconds / (double)iters;
   r->ms_update = 1e3 * t_update / (double)iters;
   conv_smooth(r->loss, r->smooth, iters);
@@ -233,7 +226,7 @@ int conv_mnist_main(int argc, char **argv) {
   }
   idx_set tr, te;
   memset(&te, 0, sizeof te);
-  const double tl = now();
+  const double tl = conv_now();
   if (load(data, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", &tr) != 0 ||
       load(data, "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", &te) != 0) {
     idx_free_set(&tr);
@@ -246,7 +239,7 @@ int conv_mnist_main(int argc, char **argv) {
     return 1;
   }
   printf("mnist: %zu training and %zu test images from %s in %.1f s\n", tr.x.n, te.x.n, data,
-         now() - tl);
+         conv_now() - tl);
   printf("mnist: net 784-100-100-100-100-10 (ReLU, He init, softmax cross-entropy), batch %ld, "
          "%ld iterations\n",
          batch, iters);
@@ -259,7 +252,7 @@ int conv_mnist_main(int argc, char **argv) {
   double sum_max = 0, sum_smax = 0;
   char table[NBOOK][256];
   int rows = 0;
-  const double t_all = now();
+  const double t_all = conv_now();
   for (int k = 0; k < NBOOK && rc == 0; k++) {
     if (!use[k])
       continue;
@@ -329,7 +322,7 @@ int conv_mnist_main(int argc, char **argv) {
             sum_smax <= COMPARE_TOL ? "agree" : "DISAGREE");
   else
     fprintf(o.f, "\nvariant %s, %ld iterations, batch %ld, %.1f s in all\n", ob_variant_name(v),
-            iters, batch, now() - t_all);
+            iters, batch, conv_now() - t_all);
   rewind(o.f);
   char line[512];
   while (fgets(line, sizeof line, o.f))

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conv.h"
@@ -81,6 +82,12 @@ int conv_out_commit(conv_out *o, char *err, size_t errlen) {
     return -1;
   }
   return 0;
+}
+
+double conv_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 double conv_quadratic(double x, double y) { return x * x / 20.0 + y * y; }

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fig.h"
@@ -38,7 +37,7 @@ int fig_data_load(const fig_opts *o, fig_data *d, const char *who) {
             who, probe, strerror(errno), who, FIG_DATA_PACKAGE, FIG_DATA_PACKAGE);
     return 2;
   }
-  const double t0 = fig_now();
+  const double t0 = conv_now();
   if (load_set(o->data, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", &d->train,
                who) != 0 ||
       load_set(o->data, "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", &d->test, who) !=
@@ -53,7 +52,7 @@ int fig_data_load(const fig_opts *o, fig_data *d, const char *who) {
     return 1;
   }
   printf("%s: %zu training and %zu test images from %s in %.1f s\n", who, d->train.x.n, d->test.x.n,
-         o->data, fig_now() - t0);
+         o->data, conv_now() - t0);
   return 0;
 }
 
@@ -91,10 +90,4 @@ int fig_parallel(size_t n, int (*fn)(void *ctx, size_t i), void *ctx) {
     failed += fn(ctx, (size_t)i) != 0;
   openblas_set_num_threads(blas);
   return failed;
-}
-
-double fig_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

@@ -141,7 +141,7 @@ int fig_activations(const fig_opts *o) {
   printf(WHO ": figures 6-10..6-14: %zu inputs x %d standard normals, %d layers of %d, %d "
              "configurations\n" WHO ": seeds: input 0x%016" PRIx64 ", weights 0x%016" PRIx64 "\n",
          N, WIDTH, LAYERS, WIDTH, NCONFIG, s_in, s_w);
-  const double t0 = fig_now();
+  const double t0 = conv_now();
   float *x = malloc(N * WIDTH * sizeof *x), *y = malloc(N * WIDTH * sizeof *y),
         *w = malloc(WIDTH * WIDTH * sizeof *w);
   layer_stats(*all)[LAYERS] = calloc(NCONFIG, sizeof *all);
@@ -203,12 +203,12 @@ int fig_activations(const fig_opts *o) {
       }
       fprintf(f.f, "]}");
     }
-    fprintf(f.f, "\n ], \"seconds\": %.3f}\n", fig_now() - t0);
+    fprintf(f.f, "\n ], \"seconds\": %.3f}\n", conv_now() - t0);
     rc = fig_commit(&f, WHO) != 0;
   } else if (rc == 0) {
     rc = 1;
   }
-  printf(WHO ": %s in %.2f s\n", rc ? "FAILED" : "done", fig_now() - t0);
+  printf(WHO ": %s in %.2f s\n", rc ? "FAILED" : "done", conv_now() - t0);
   free(x);
   free(y);
   free(w);

@@ -98,7 +98,7 @@ int fig_batchnorm(const fig_opts *o) {
              "0x%016" PRIx64 "\n",
          n, x.epochs, x.iters, NSCALES, x.s_w, x.s_b);
   fflush(stdout);
-  const double t0 = fig_now();
+  const double t0 = conv_now();
   rc = fig_parallel(2 * NSCALES, run, &x) ? 1 : 0;
   int bn_better = 0, bn_ahead5 = 0;
   double sum_bn = 0, sum_plain = 0;
@@ -139,7 +139,7 @@ int fig_batchnorm(const fig_opts *o) {
       fprintf(f.f, "%s\n  {\"scale\": %.6g, \"final_bn\": %.6g, \"final_plain\": %.6g}",
               k ? "," : "", (double)x.scale[k], x.c[k][0].acc[0][x.epochs - 1],
               x.c[k][1].acc[0][x.epochs - 1]);
-    fprintf(f.f, "\n ], \"seconds\": %.3f}\n", fig_now() - t0);
+    fprintf(f.f, "\n ], \"seconds\": %.3f}\n", conv_now() - t0);
     rc = fig_commit(&f, WHO) != 0;
   } else if (rc == 0) {
     rc = 1;
@@ -148,7 +148,7 @@ int fig_batchnorm(const fig_opts *o) {
     printf(WHO ": batch norm ends higher at %d of %d scales; mean final training accuracy %.3f "
                "with, %.3f without\n",
            bn_better, NSCALES, sum_bn / NSCALES, sum_plain / NSCALES);
-  printf(WHO ": %s in %.1f s\n", rc ? "FAILED" : "done", fig_now() - t0);
+  printf(WHO ": %s in %.1f s\n", rc ? "FAILED" : "done", conv_now() - t0);
   for (int k = 0; k < NSCALES; k++) {
     fig_curves_free(&x.c[k][0]);
     fig_curves_free(&x.c[k][1]);

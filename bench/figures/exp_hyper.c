@@ -243,7 +243,7 @@ int fig_hyper(const fig_opts *o) {
          ntrain, nval, total, x.epochs, x.iters, x.trials, fig_seed(o, 24, FIG_SEED_SEARCH),
          fig_seed(o, 24, FIG_SEED_SHUFFLE), x.s_w, x.s_b);
   fflush(stdout);
-  const double t0 = fig_now();
+  const double t0 = conv_now();
   rc = fig_parallel(x.trials, run, &x) ? 1 : 0;
   if (rc == 0) {
     for (size_t t = 0; t < x.trials; t++)
@@ -256,10 +256,10 @@ int fig_hyper(const fig_opts *o) {
       printf(WHO ": Best-%zu (val acc: %.2f) | lr: %.4g, weight decay: %.4g\n", k + 1, final_val(t),
              x.lr[t], x.wd[t]);
     }
-    if (write_results(&x, order, fig_now() - t0) != 0)
+    if (write_results(&x, order, conv_now() - t0) != 0)
       rc = 1;
   }
-  printf(WHO ": %s in %.1f s\n", rc ? "FAILED" : "done", fig_now() - t0);
+  printf(WHO ": %s in %.1f s\n", rc ? "FAILED" : "done", conv_now() - t0);
 done:
   for (size_t t = 0; x.c && t < x.trials; t++)
     fig_curves_free(&x.c[t]);

@@ -109,7 +109,7 @@ int fig_init(const fig_opts *o) {
              " (stream = layer - 1), batches 0x%016" PRIx64 "\n",
          x.iters, x.s_w, x.s_b);
   fflush(stdout);
-  const double t0 = fig_now();
+  const double t0 = conv_now();
   rc = fig_parallel(NINIT, run, &x) ? 1 : 0;
   for (int k = 0; k < NINIT && rc == 0; k++) {
     char name[64];
@@ -145,7 +145,7 @@ int fig_init(const fig_opts *o) {
               first_below(s, x.iters, 1.0), first_below(s, x.iters, 0.5), x.test_acc[k],
               x.c[k].seconds);
     }
-    fprintf(f.f, "\n ], \"seconds\": %.3f}\n", fig_now() - t0);
+    fprintf(f.f, "\n ], \"seconds\": %.3f}\n", conv_now() - t0);
     rc = fig_commit(&f, WHO) != 0;
   } else if (rc == 0) {
     rc = 1;
@@ -153,7 +153,7 @@ int fig_init(const fig_opts *o) {
   for (int k = 0; k < NINIT && rc == 0; k++)
     printf(WHO ": %-8s final smoothed loss %.4f, test accuracy %.2f%%\n", INITS[k].name,
            x.smooth[k][x.iters - 1], 100 * x.test_acc[k]);
-  printf(WHO ": %s in %.1f s\n", rc ? "FAILED" : "done", fig_now() - t0);
+  printf(WHO ": %s in %.1f s\n", rc ? "FAILED" : "done", conv_now() - t0);
   for (int k = 0; k < NINIT; k++) {
     free(x.smooth[k]);
     fig_curves_free(&x.c[k]);

@@ -162,11 +162,11 @@ static int overfit(const fig_opts *o, overfit_ctx *x) {
          x->who, x->figures[0], x->figures[1], n, x->test.n, x->epochs, x->iters, x->what[0],
          x->what[1], x->who, x->s_w, x->s_b, x->s_d);
   fflush(stdout);
-  const double t0 = fig_now();
+  const double t0 = conv_now();
   rc = fig_parallel(2, run, x) ? 1 : 0;
   if (rc == 0 && write_results(x) != 0)
     rc = 1;
-  printf("%s: %s in %.1f s\n", x->who, rc ? "FAILED" : "done", fig_now() - t0);
+  printf("%s: %s in %.1f s\n", x->who, rc ? "FAILED" : "done", conv_now() - t0);
   fig_curves_free(&x->c[0]);
   fig_curves_free(&x->c[1]);
   fig_data_free(&d);

@@ -61,8 +61,6 @@ int fig_commit(conv_out *f, const char *who);
  * threads to pay). Returns the number of runs that returned non-zero. */
 int fig_parallel(size_t n, int (*fn)(void *ctx, size_t i), void *ctx);
 
-double fig_now(void);
-
 /* ---- The experiments: 0, 1 (a failure) or 2 (bad usage, no data) ------- */
 
 int fig_activations(const fig_opts *o);  /* figures 6-10 .. 6-14 */

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "conv.h"
 #include "mlp.h"
 
 int fig_opt_init(fig_opt *opt, const fig_net *net, ob_algo algo, float lr, char *err,
@@ -59,12 +59,6 @@ void fig_curves_free(fig_curves *c) {
   memset(c, 0, sizeof *c);
 }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static double accuracy(fig_net *net, const fig_set *s) {
   return s->n ? (double)fig_net_correct(net, s->x, s->y, s->n) / (double)s->n : 0.0;
 }
@@ -97,7 +91,7 @@ int fig_train(fig_net *net, fig_opt *opt, const fig_train_spec *sp, fig_curves *
   mlp_rng r;
   mlp_rng_seed(&r, sp->batch_seed);
   int rc = 0;
-  const double t0 = now();
+  const double t0 = conv_now();
   for (size_t it = 0; it < sp->iters; it++) {
     for (size_t i = 0; i < B; i++) {
       const size_t k = mlp_rng_below(&r, sp->train.n);
@@ -129,7 +123,7 @@ int fig_train(fig_net *net, fig_opt *opt, const fig_train_spec *sp, fig_curves *
       for (int k = 0; k < sp->n_eval && out->points; k++)
         len += snprintf(line + len, sizeof line - (size_t)len, "  acc%d %.4f", k + 1,
                         out->acc[k][out->points - 1]);
-      printf("%s  %.1f s\n", line, now() - t0);
+      printf("%s  %.1f s\n", line, conv_now() - t0);
       fflush(stdout);
     }
   }
@@ -137,7 +131,7 @@ int fig_train(fig_net *net, fig_opt *opt, const fig_train_spec *sp, fig_curves *
     snprintf(err, errlen, "train: %s: %s", net->failed_call, ob_strerror(net->status));
     rc = -1;
   }
-  out->seconds = now() - t0;
+  out->seconds = conv_now() - t0;
   free(xb);
   free(yb);
   return rc;
