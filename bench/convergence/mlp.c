@@ -215,19 +215,24 @@ double mlp_loss_grad(mlp *net, const float *X, const uint8_t *labels, size_t B) 
   return loss;
 }
 
+size_t mlp_count_correct(const float *S, const uint8_t *labels, size_t B, size_t k) {
+  size_t correct = 0;
+  for (size_t i = 0; i < B; i++) {
+    size_t best = 0;
+    for (size_t j = 1; j < k; j++)
+      if (S[i * k + j] > S[i * k + best])
+        best = j;
+    correct += best == labels[i];
+  }
+  return correct;
+}
+
 size_t mlp_correct(mlp *net, const float *X, const uint8_t *labels, size_t n) {
   const size_t in = net->dims[0], k = net->dims[net->layers];
   size_t correct = 0;
   for (size_t at = 0; at < n; at += net->cap) {
     const size_t B = n - at < net->cap ? n - at : net->cap;
-    const float *s = mlp_forward(net, X + at * in, B);
-    for (size_t i = 0; i < B; i++) {
-      size_t best = 0;
-      for (size_t j = 1; j < k; j++)
-        if (s[i * k + j] > s[i * k + best])
-          best = j;
-      correct += best == labels[at + i];
-    }
+    correct += mlp_count_correct(mlp_forward(net, X + at * in, B), labels + at, B, k);
   }
   return correct;
 }

@@ -78,6 +78,8 @@ const float *mlp_forward(mlp *net, const float *X, size_t B);
 double mlp_loss(mlp *net, const float *X, const uint8_t *labels, size_t B);
 /* Forward and backward: returns the loss and fills net->grads. */
 double mlp_loss_grad(mlp *net, const float *X, const uint8_t *labels, size_t B);
+/* Number of the B rows of scores S (B x k) whose argmax is the label. */
+size_t mlp_count_correct(const float *S, const uint8_t *labels, size_t B, size_t k);
 /* Number of the n rows (any n, run in batches of cap) whose argmax score
  * is the label. */
 size_t mlp_correct(mlp *net, const float *X, const uint8_t *labels, size_t n);

@@ -255,14 +255,7 @@ size_t fig_net_correct(fig_net *net, const float *X, const uint8_t *labels, size
   size_t correct = 0;
   for (size_t at = 0; at < n; at += net->cfg.cap) {
     const size_t B = n - at < net->cfg.cap ? n - at : net->cfg.cap;
-    const float *s = fig_net_forward(net, X + at * in, B, 0);
-    for (size_t i = 0; i < B; i++) {
-      size_t best = 0;
-      for (size_t j = 1; j < k; j++)
-        if (s[i * k + j] > s[i * k + best])
-          best = j;
-      correct += best == labels[at + i];
-    }
+    correct += mlp_count_correct(fig_net_forward(net, X + at * in, B, 0), labels + at, B, k);
   }
   return correct;
 }
