@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "idx.h"
 #include "optbench.h"
 
 /* ---- Data files, written atomically: DIR/NAME.tmp.PID, then rename ---- */
@@ -49,6 +50,17 @@ typedef struct {
  * Returns 0 when it could run (see passed/variants), -1 with a message. */
 int conv_traj_run(const char *golden_dir, ob_algo algo, const ob_variant *path_variant,
                   conv_traj *res, char *err, size_t errlen);
+
+/* ---- Fashion-MNIST ------------------------------------------------------ */
+
+#define CONV_FASHION_DATA    "/usr/share/datasets/fashion-mnist"
+#define CONV_FASHION_PACKAGE "dataset-fashion-mnist"
+
+/* Reads the training and test sets from dir (28 x 28 images), saying on
+ * stdout how many and how long, on stderr what failed, each line prefixed
+ * with `who`. 0; 2 when the data set is not installed (the message names the
+ * package); 1 on another failure (both sets left empty). */
+int conv_load_fashion(const char *dir, idx_set *train, idx_set *test, const char *who);
 
 /* Seconds on a monotonic clock (for durations). */
 double conv_now(void);

@@ -18,10 +18,8 @@
 #include "idx.h"
 #include "mlp.h"
 
-#define DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
-#define DATA_PACKAGE "dataset-fashion-mnist"
-#define INIT_SEED    UINT64_C(0x6f70746265e0c001) /* weights */
-#define BATCH_SEED   UINT64_C(0x6f70746265e0c002) /* batch indices */
+#define INIT_SEED  UINT64_C(0x6f70746265e0c001) /* weights */
+#define BATCH_SEED UINT64_C(0x6f70746265e0c002) /* batch indices */
 
 /* End-to-end agreement of --compare-variant: largest |loss_scalar -
  * loss_V| over the smoothed curves allowed. See README / the report for why. */
@@ -117,16 +115,6 @@ static int usage(void) {
   return 2;
 }
 
-static int load(const char *dir, const char *img, const char *lab, idx_set *s) {
-  char pi[4096], pl[4096], err[8192 + 256];
-  snprintf(pi, sizeof pi, "%s/%s", dir, img);
-  snprintf(pl, sizeof pl, "%s/%s", dir, lab);
-  const idx_status st = idx_read_set(pi, pl, s, err, sizeof err);
-  if (st != IDX_OK)
-    fprintf(stderr, "mnist: %s\n", err);
-  return st == IDX_OK ? 0 : -1;
-}
-
 static int write_loss(const char *out, const char *name, ob_algo a, const char *vname, size_t iters,
                       const run_result *r, const run_result *cmp, const char *cmpname) {
   char fname[128], err[4096];
@@ -160,7 +148,7 @@ static int write_loss(const char *out, const char *name, ob_algo a, const char *
 }
 
 int conv_mnist_main(int argc, char **argv) {
-  const char *data = DEFAULT_DATA, *out = "convergence", *vname = NULL, *cname = NULL,
+  const char *data = CONV_FASHION_DATA, *out = "convergence", *vname = NULL, *cname = NULL,
              *algos = NULL;
   long iters = 2000, batch = 128;
   for (int i = 1; i < argc; i++) {
@@ -210,36 +198,17 @@ int conv_mnist_main(int argc, char **argv) {
           use[k] = 1;
     }
   }
-  char probe[4096];
-  snprintf(probe, sizeof probe, "%s/train-images-idx3-ubyte.gz", data);
-  if (access(probe, F_OK) != 0) {
-    fprintf(stderr,
-            "mnist: the Fashion-MNIST data set is not installed: %s: %s\n"
-            "mnist: install the Debian package %s (apt-get install %s), or pass --data DIR\n",
-            probe, strerror(errno), DATA_PACKAGE, DATA_PACKAGE);
-    return 2;
-  }
+  idx_set tr, te;
+  const int loaded = conv_load_fashion(data, &tr, &te, "mnist");
+  if (loaded != 0)
+    return loaded;
   char err[4096];
   if (conv_mkdir_p(out, err, sizeof err) != 0) {
     fprintf(stderr, "mnist: %s\n", err);
-    return 1;
-  }
-  idx_set tr, te;
-  memset(&te, 0, sizeof te);
-  const double tl = conv_now();
-  if (load(data, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", &tr) != 0 ||
-      load(data, "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", &te) != 0) {
-    idx_free_set(&tr);
-    return 1;
-  }
-  if (tr.x.rows * tr.x.cols != DIMS[0] || te.x.rows * te.x.cols != DIMS[0]) {
-    fprintf(stderr, "mnist: %s: images of %zu x %zu, want 28 x 28\n", data, tr.x.rows, tr.x.cols);
     idx_free_set(&tr);
     idx_free_set(&te);
     return 1;
   }
-  printf("mnist: %zu training and %zu test images from %s in %.1f s\n", tr.x.n, te.x.n, data,
-         conv_now() - tl);
   printf("mnist: net 784-100-100-100-100-10 (ReLU, He init, softmax cross-entropy), batch %ld, "
          "%ld iterations\n",
          batch, iters);

@@ -11,8 +11,6 @@
 #include "idx.h"
 #include "optbench.h"
 
-#define FIG_DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
-#define FIG_DATA_PACKAGE "dataset-fashion-mnist"
 #define FIG_DEFAULT_SEED UINT64_C(0x6f70746265f16000)
 
 typedef struct {

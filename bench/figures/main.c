@@ -50,7 +50,7 @@ int main(int argc, char **argv) {
     execv("/proc/self/exe", argv); /* on failure: carry on, just slower */
   if (argc < 2)
     return usage();
-  fig_opts o = {.out = "figures", .data = FIG_DEFAULT_DATA, .seed = FIG_DEFAULT_SEED};
+  fig_opts o = {.out = "figures", .data = CONV_FASHION_DATA, .seed = FIG_DEFAULT_SEED};
   const char *vname = NULL;
   for (int i = 2; i < argc; i++) {
     char *end = NULL;
