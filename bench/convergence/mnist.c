@@ -6,13 +6,11 @@
  * after the update. Every optimizer starts from the same weights and sees
  * the same batches. */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "conv.h"
 #include "idx.h"

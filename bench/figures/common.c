@@ -1,10 +1,8 @@
 /* common.c - see fig.h. */
 #define _POSIX_C_SOURCE 200809L
 #include <cblas.h>
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fig.h"
 
