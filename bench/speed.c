@@ -858,17 +858,18 @@ static void add_context(int nproc) {
                        "ob_op_bytes_written (every pass counted, a mask bit 1/8 byte)");
   /* per layer kernel, as JSON: its traffic, working set, roofline shape and
    * OpenMP threshold, for plots/extract.py */
-  char *ops = malloc(16384);
+  enum { OPS_JSON_CAP = 16384 };
+  char *ops = malloc(OPS_JSON_CAP);
   if (!ops)
     return;
-  len = (size_t)snprintf(ops, 16384, "{");
-  for (int k = 0; k < OB_OP_COUNT && len < 16384; k++) {
+  len = (size_t)snprintf(ops, OPS_JSON_CAP, "{");
+  for (int k = 0; k < OB_OP_COUNT && len < OPS_JSON_CAP; k++) {
     ob_stream_shape sh;
     char shape[64] = "";
     if (op_shape((ob_op)k, &sh) == 0)
       ob_shape_name(&sh, shape, sizeof shape);
     len += (size_t)snprintf(
-        ops + len, 16384 - len,
+        ops + len, OPS_JSON_CAP - len,
         "%s\"%s\": {\"family\": \"%s\", \"bytes_read\": %g, \"bytes_written\": %g, "
         "\"footprint\": %g, \"roofline\": \"%s\", \"arith\": \"%s\", "
         "\"omp_threshold\": %zu, \"batch_features\": %d}",
@@ -877,9 +878,15 @@ static void add_context(int nproc) {
         op_defs[k]->draws ? "philox" : "", ob_op_omp_threshold((ob_op)k),
         op_defs[k]->batched ? BN_FEATURES : 0);
   }
-  if (len < 16384)
-    snprintf(ops + len, 16384 - len, "}");
-  ob_bench_add_context("optbench_ops", ops);
+  if (len < OPS_JSON_CAP)
+    len += (size_t)snprintf(ops + len, OPS_JSON_CAP - len, "}");
+  if (len < OPS_JSON_CAP) /* complete JSON only: a cut one would break the report */
+    ob_bench_add_context("optbench_ops", ops);
+  else
+    fprintf(stderr,
+            "optbench_bench: the layer-kernel context needs more than %d bytes; "
+            "left out of the results\n",
+            OPS_JSON_CAP);
   free(ops);
   snprintf(buf, sizeof buf, "weight_decay=%g (+l2), decoupled_decay=%g (+decoupled)",
            (double)L2_LAMBDA, (double)DECOUPLED_LAMBDA);
