@@ -212,6 +212,67 @@ int gl_parse_values(gl_parser *P, size_t skip, size_t n, const char *what, float
   return 0;
 }
 
+int gl_parse_cases(gl_parser *P, unsigned long long max, size_t elem, void **items, size_t *count,
+                   gl_case_fn parse_case, void *file) {
+  unsigned long long v = 0;
+  if (gl_expect(P, "cases", NULL, "") < 0)
+    return -1;
+  if (P->ntok != 2)
+    return gl_fail(P, P->lineno, "expected 1 value after 'cases', found %zu", P->ntok - 1);
+  if (gl_parse_count(P, P->tok[1], "cases", max, &v) < 0)
+    return -1;
+  const size_t declared = (size_t)v, cases_line = P->lineno;
+  size_t cap = 0;
+  for (size_t i = 0; i < declared; i++) {
+    if (*count == cap) {
+      size_t nc = cap ? 2 * cap : 16;
+      if (nc > declared)
+        nc = declared;
+      void *grown = realloc(*items, nc * elem);
+      if (!grown)
+        return gl_fail(P, P->lineno, "out of memory");
+      *items = grown;
+      cap = nc;
+    }
+    void *item = (char *)*items + i * elem;
+    memset(item, 0, elem);
+    (*count)++;
+    if (parse_case(P, file, *items, i, declared, cases_line) < 0)
+      return -1;
+  }
+  const int r = gl_next_line(P, 1);
+  if (r < 0)
+    return -1;
+  if (r > 0) {
+    if (strncmp(P->line, "case ", 5) == 0)
+      return gl_fail(P, P->lineno, "more cases than line %zu says ('cases %zu')", cases_line,
+                     declared);
+    return gl_fail(P, P->lineno, "trailing data after the last case: '%.40s'", P->line);
+  }
+  return 0;
+}
+
+int gl_load(const char *path, char **path_copy, gl_file_fn parse, void *file, char *err,
+            size_t errlen) {
+  if (err && errlen)
+    err[0] = '\0';
+  gl_parser P;
+  memset(&P, 0, sizeof P);
+  P.path = path ? path : "(null)";
+  P.err = err;
+  P.errlen = errlen;
+  if (!path)
+    return gl_fail(&P, 0, "no file name");
+  P.fp = fopen(path, "r");
+  if (!P.fp)
+    return gl_fail(&P, 0, "cannot open: %s", strerror(errno));
+  const int r = (*path_copy = gl_dupstr(path)) ? parse(&P, file) : gl_fail(&P, 0, "out of memory");
+  fclose(P.fp);
+  free(P.line);
+  free(P.tok);
+  return r;
+}
+
 int gl_id_ok(const char *id) {
   if (!*id)
     return 0;

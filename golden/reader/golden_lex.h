@@ -52,6 +52,21 @@ int gl_parse_values(gl_parser *P, size_t skip, size_t n, const char *what, float
 /* The current (tokenized) line as an element `<exact> <rounded> <scale>`,
  * with FORMAT.md's consistency rules; the caller checked 3 tokens. */
 int gl_parse_element(gl_parser *P, double *exact, float *rounded, double *scale);
+/* The `cases <count>` record (count <= max), then count case blocks into a
+ * growing array of elem-byte records (*items, *count; record i is zeroed,
+ * then parse_case fills it, given the array as it stands), then the end of
+ * the file: a case more than counted, or anything else after the last, is an
+ * error. *items holds the array on failure too, for the caller to free. */
+typedef int (*gl_case_fn)(gl_parser *P, void *file, void *items, size_t i, size_t declared,
+                          size_t cases_line);
+int gl_parse_cases(gl_parser *P, unsigned long long max, size_t elem, void **items, size_t *count,
+                   gl_case_fn parse_case, void *file);
+/* Opens path, runs parse(P, file) on it and closes it; *path_copy gets a
+ * copy of path. 0, or -1 with "PATH:LINE: reason" in err (the caller frees
+ * what parse built). */
+typedef int (*gl_file_fn)(gl_parser *P, void *file);
+int gl_load(const char *path, char **path_copy, gl_file_fn parse, void *file, char *err,
+            size_t errlen);
 int gl_id_ok(const char *id);   /* [a-z0-9_]+ */
 char *gl_dupstr(const char *s); /* NULL when out of memory */
 

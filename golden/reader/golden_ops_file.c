@@ -297,6 +297,14 @@ static int parse_case(gl_parser *P, gof_file *f, gof_case *c, size_t index, size
   return parse_records(P, c);
 }
 
+/* gl_parse_cases' callback: the file sees its cases array as it grows */
+static int parse_case_cb(gl_parser *P, void *file, void *items, size_t i, size_t declared,
+                         size_t cases_line) {
+  gof_file *f = file;
+  f->cases = items;
+  return parse_case(P, f, &f->cases[i], i, declared, cases_line);
+}
+
 static int parse_file(gl_parser *P, gof_file *f) {
   int r = gl_next_line(P, 0);
   if (r < 0)
@@ -323,60 +331,18 @@ static int parse_file(gl_parser *P, gof_file *f) {
     return gl_fail(P, P->lineno, "out of memory");
   f->family_line = P->lineno;
 
-  unsigned long long v = 0;
-  if (gl_expect(P, "cases", NULL, "") < 0)
-    return -1;
-  if (P->ntok != 2)
-    return gl_fail(P, P->lineno, "expected 1 value after 'cases', found %zu", P->ntok - 1);
-  if (gl_parse_count(P, P->tok[1], "cases", GF_MAX_CASES, &v) < 0)
-    return -1;
-  size_t declared = (size_t)v, cases_line = P->lineno, cap = 0;
-  for (size_t i = 0; i < declared; i++) {
-    if (f->ncases == cap) {
-      size_t nc = cap ? 2 * cap : 16;
-      if (nc > declared)
-        nc = declared;
-      gof_case *ncs = realloc(f->cases, nc * sizeof *ncs);
-      if (!ncs)
-        return gl_fail(P, P->lineno, "out of memory");
-      f->cases = ncs;
-      cap = nc;
-    }
-    memset(&f->cases[f->ncases], 0, sizeof f->cases[0]);
-    f->ncases++;
-    if (parse_case(P, f, &f->cases[i], i, declared, cases_line) < 0)
-      return -1;
-  }
-  r = gl_next_line(P, 1);
-  if (r < 0)
-    return -1;
-  if (r > 0) {
-    if (strncmp(P->line, "case ", 5) == 0)
-      return gl_fail(P, P->lineno, "more cases than line %zu says ('cases %zu')", cases_line,
-                     declared);
-    return gl_fail(P, P->lineno, "trailing data after the last case: '%.40s'", P->line);
-  }
-  return 0;
+  void *cases = NULL;
+  const int r2 =
+      gl_parse_cases(P, GF_MAX_CASES, sizeof(gof_case), &cases, &f->ncases, parse_case_cb, f);
+  f->cases = cases;
+  return r2;
 }
+
+static int parse_file_cb(gl_parser *P, void *file) { return parse_file(P, file); }
 
 int gof_load(const char *path, gof_file *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
-  if (err && errlen)
-    err[0] = '\0';
-  gl_parser P;
-  memset(&P, 0, sizeof P);
-  P.path = path ? path : "(null)";
-  P.err = err;
-  P.errlen = errlen;
-  if (!path)
-    return gl_fail(&P, 0, "no file name");
-  P.fp = fopen(path, "r");
-  if (!P.fp)
-    return gl_fail(&P, 0, "cannot open: %s", strerror(errno));
-  int r = (out->path = gl_dupstr(path)) ? parse_file(&P, out) : gl_fail(&P, 0, "out of memory");
-  fclose(P.fp);
-  free(P.line);
-  free(P.tok);
+  const int r = gl_load(path, &out->path, parse_file_cb, out, err, errlen);
   if (r < 0)
     gof_free(out);
   return r;
