@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum {
   GG_SGD,
@@ -69,5 +70,15 @@ gg_die(const char *fmt, ...);
 void gg_set_cleanup_path(const char *path);
 
 void *gg_alloc(size_t count, size_t size); /* zeroed; dies when out of memory */
+
+/* A vector file written atomically: gg_open_out creates DIR/NAME.txt.tmp
+ * (buffered; gg_die removes it), gg_commit closes it, renames it to
+ * DIR/NAME.txt and says so with the case count. Dies on any error. */
+typedef struct {
+  FILE *f;
+  char path[4096], tmp[4096 + 8];
+} gg_out;
+void gg_open_out(gg_out *o, const char *dir, const char *name);
+void gg_commit(gg_out *o, size_t cases);
 
 #endif

@@ -162,32 +162,15 @@ static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
 }
 
 static void write_file(const char *dir, gg_algo a, gg_stats *st) {
-  char path[4096], tmp[4096 + 8];
-  int len = snprintf(path, sizeof path, "%s/%s.txt", dir, gg_algos[a].name);
-  if (len < 0 || (size_t)len >= sizeof path)
-    gg_die("output path too long: %s", dir);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-
   gg_case_list cases = {0};
   gg_cases_build(a, &cases);
 
-  gg_set_cleanup_path(tmp);
-  FILE *f = fopen(tmp, "w");
-  if (!f)
-    gg_die("cannot create %s: %s", tmp, strerror(errno));
-  static char buf[1 << 20];
-  setvbuf(f, buf, _IOFBF, sizeof buf);
-  gg_emit_header(f, a, cases.count);
+  gg_out o;
+  gg_open_out(&o, dir, gg_algos[a].name);
+  gg_emit_header(o.f, a, cases.count);
   for (size_t i = 0; i < cases.count; i++)
-    run_case(f, a, &cases.v[i], st);
-  if (ferror(f))
-    gg_die("cannot write %s", tmp);
-  if (fclose(f) != 0)
-    gg_die("cannot write %s: %s", tmp, strerror(errno));
-  if (rename(tmp, path) != 0)
-    gg_die("cannot rename %s to %s: %s", tmp, path, strerror(errno));
-  gg_set_cleanup_path(NULL);
-  printf("golden_gen: wrote %s (%zu cases)\n", path, cases.count);
+    run_case(o.f, a, &cases.v[i], st);
+  gg_commit(&o, cases.count);
   gg_cases_free(&cases);
 }
 

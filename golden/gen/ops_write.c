@@ -119,12 +119,6 @@ static void emit_case(FILE *f, const go_case *c) {
 }
 
 static void write_family(const char *dir, const char *family) {
-  char path[4096], tmp[4096 + 8];
-  int len = snprintf(path, sizeof path, "%s/%s.txt", dir, family);
-  if (len < 0 || (size_t)len >= sizeof path)
-    gg_die("output path too long: %s", dir);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-
   go_case_list L = {0};
   go_cases_build(family, &L);
   for (size_t i = 0; i < L.count; i++) {
@@ -133,12 +127,9 @@ static void write_family(const char *dir, const char *family) {
     check_case(&L.v[i]);
   }
 
-  gg_set_cleanup_path(tmp);
-  FILE *f = fopen(tmp, "w");
-  if (!f)
-    gg_die("cannot create %s: %s", tmp, strerror(errno));
-  static char buf[1 << 20];
-  setvbuf(f, buf, _IOFBF, sizeof buf);
+  gg_out o;
+  gg_open_out(&o, dir, family);
+  FILE *f = o.f;
   fputs("optbench-golden-ops 1\n", f);
   fputs("# Written by golden/gen (golden_gen): the layer kernels evaluated in MPFR with\n"
         "# 256-bit significands, round to nearest, on the float32 inputs and parameters;\n"
@@ -151,14 +142,7 @@ static void write_family(const char *dir, const char *family) {
   fprintf(f, "family %s\ncases %zu\n", family, L.count);
   for (size_t i = 0; i < L.count; i++)
     emit_case(f, &L.v[i]);
-  if (ferror(f))
-    gg_die("cannot write %s", tmp);
-  if (fclose(f) != 0)
-    gg_die("cannot write %s: %s", tmp, strerror(errno));
-  if (rename(tmp, path) != 0)
-    gg_die("cannot rename %s to %s: %s", tmp, path, strerror(errno));
-  gg_set_cleanup_path(NULL);
-  printf("golden_gen: wrote %s (%zu cases)\n", path, L.count);
+  gg_commit(&o, L.count);
   go_cases_free(&L);
 }
 
