@@ -11,7 +11,6 @@
  * the generator instead of reaching the vectors. The largest errors of the
  * plain float32 evaluation are printed per algorithm.
  */
-#include <errno.h>
 #include <mpfr.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,6 @@
 /* golden_gen - writing the layer kernels' files (golden/FORMAT.md, "Layer
  * kernels") and checking each case against a plain float32 evaluation.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
