@@ -46,17 +46,6 @@ static int run(void *vctx, size_t i) {
                         .cap = 500,
                         .init_seed = x->s_w,
                         .variant = x->o->variant};
-  fig_net net;
-  fig_opt opt;
-  if (fig_net_init(&net, &cfg, err, sizeof err) != 0) {
-    fprintf(stderr, WHO ": scale %g: %s\n", (double)x->scale[k], err);
-    return -1;
-  }
-  if (fig_opt_init(&opt, &net, OB_SGD, 0.01f, err, sizeof err) != 0) {
-    fprintf(stderr, WHO ": scale %g: %s\n", (double)x->scale[k], err);
-    fig_net_free(&net);
-    return -1;
-  }
   const fig_train_spec sp = {.train = x->train,
                              .batch = 100,
                              .iters = x->iters,
@@ -64,7 +53,7 @@ static int run(void *vctx, size_t i) {
                              .n_eval = 1,
                              .eval = {x->train},
                              .batch_seed = x->s_b};
-  const int rc = fig_train(&net, &opt, &sp, &x->c[k][bn ? 0 : 1], err, sizeof err);
+  const int rc = fig_train_new(&cfg, 0.01f, &sp, &x->c[k][bn ? 0 : 1], err, sizeof err);
   if (rc != 0)
     fprintf(stderr, WHO ": scale %g, %s: %s\n", (double)x->scale[k], bn ? "batch norm" : "plain",
             err);
@@ -73,8 +62,6 @@ static int run(void *vctx, size_t i) {
            (double)x->scale[k], bn ? "batch norm" : "plain", x->epochs,
            x->c[k][bn ? 0 : 1].acc[0][x->epochs - 1], x->c[k][bn ? 0 : 1].seconds);
   fflush(stdout);
-  fig_opt_free(&opt);
-  fig_net_free(&net);
   return rc;
 }
 

@@ -49,17 +49,6 @@ static int run(void *vctx, size_t t) {
                         .init_seed = x->s_w,
                         .init_stream = 16 * (uint64_t)t,
                         .variant = x->o->variant};
-  fig_net net;
-  fig_opt opt;
-  if (fig_net_init(&net, &cfg, err, sizeof err) != 0) {
-    fprintf(stderr, WHO ": trial %zu: %s\n", t + 1, err);
-    return -1;
-  }
-  if (fig_opt_init(&opt, &net, OB_SGD, (float)x->lr[t], err, sizeof err) != 0) {
-    fprintf(stderr, WHO ": trial %zu: %s\n", t + 1, err);
-    fig_net_free(&net);
-    return -1;
-  }
   const fig_train_spec sp = {.train = x->train,
                              .batch = 100,
                              .iters = x->iters,
@@ -67,7 +56,7 @@ static int run(void *vctx, size_t t) {
                              .n_eval = 2,
                              .eval = {x->val, x->train},
                              .batch_seed = x->s_b + (uint64_t)t};
-  const int rc = fig_train(&net, &opt, &sp, &x->c[t], err, sizeof err);
+  const int rc = fig_train_new(&cfg, (float)x->lr[t], &sp, &x->c[t], err, sizeof err);
   size_t done;
 #pragma omp atomic capture
   done = ++x->done;
@@ -80,8 +69,6 @@ static int run(void *vctx, size_t t) {
            done, x->trials, t + 1, x->lr[t], x->wd[t], c->acc[0][c->points - 1]);
     fflush(stdout);
   }
-  fig_opt_free(&opt);
-  fig_net_free(&net);
   return rc;
 }
 

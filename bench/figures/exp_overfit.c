@@ -46,17 +46,6 @@ static int run(void *vctx, size_t k) {
                         .init_seed = x->s_w,
                         .dropout_seed = x->s_d,
                         .variant = x->o->variant};
-  fig_net net;
-  fig_opt opt;
-  if (fig_net_init(&net, &cfg, err, sizeof err) != 0) {
-    fprintf(stderr, "%s: %s\n", x->who, err);
-    return -1;
-  }
-  if (fig_opt_init(&opt, &net, OB_SGD, 0.01f, err, sizeof err) != 0) {
-    fprintf(stderr, "%s: %s\n", x->who, err);
-    fig_net_free(&net);
-    return -1;
-  }
   const size_t every = fig_epoch_iters(x->train.n, 100);
   snprintf(tag, sizeof tag, "%s: %-20s", x->who, x->what[k]);
   const fig_train_spec sp = {.train = x->train,
@@ -68,11 +57,9 @@ static int run(void *vctx, size_t k) {
                              .batch_seed = x->s_b,
                              .tag = tag,
                              .progress_every = every * (x->o->quick ? 5 : 50)};
-  const int rc = fig_train(&net, &opt, &sp, &x->c[k], err, sizeof err);
+  const int rc = fig_train_new(&cfg, 0.01f, &sp, &x->c[k], err, sizeof err);
   if (rc != 0)
     fprintf(stderr, "%s: %s: %s\n", x->who, x->what[k], err);
-  fig_opt_free(&opt);
-  fig_net_free(&net);
   return rc;
 }
 

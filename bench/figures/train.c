@@ -136,3 +136,19 @@ int fig_train(fig_net *net, fig_opt *opt, const fig_train_spec *sp, fig_curves *
   free(yb);
   return rc;
 }
+
+int fig_train_new(const fig_net_config *cfg, float lr, const fig_train_spec *spec, fig_curves *out,
+                  char *err, size_t errlen) {
+  fig_net net;
+  fig_opt opt;
+  if (fig_net_init(&net, cfg, err, errlen) != 0)
+    return -1;
+  if (fig_opt_init(&opt, &net, OB_SGD, lr, err, errlen) != 0) {
+    fig_net_free(&net);
+    return -1;
+  }
+  const int rc = fig_train(&net, &opt, spec, out, err, errlen);
+  fig_opt_free(&opt);
+  fig_net_free(&net);
+  return rc;
+}

@@ -67,6 +67,11 @@ size_t fig_epochs_to_iters(size_t epochs, size_t n, size_t batch);
  * memory); out holds what was measured until then. */
 int fig_train(fig_net *net, fig_opt *opt, const fig_train_spec *spec, fig_curves *out, char *err,
               size_t errlen);
+/* The whole run of one configuration: builds the net of cfg and its SGD
+ * optimizers at lr, trains per spec into out, frees both. 0, or -1 with
+ * the reason in err. */
+int fig_train_new(const fig_net_config *cfg, float lr, const fig_train_spec *spec, fig_curves *out,
+                  char *err, size_t errlen);
 void fig_curves_free(fig_curves *c);
 
 #endif /* OB_FIG_TRAIN_H */
