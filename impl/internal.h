@@ -21,6 +21,16 @@ unsigned ob_cpu_features(void);                     /* detected once, cached */
 int ob_variant_valid(const ob_variant *);           /* one of the registry's own entries */
 ob_status ob_resolve_variant(const ob_variant **v); /* NULL -> default; checks support */
 
+/* The team: every parallel call of the library goes through these two.
+ * ob_team_threads: how many threads `work` elements in `units` indivisible
+ * pieces get - 1 for a variant without +omp, below `threshold`, or with
+ * fewer than two units; never more than there are units.
+ * ob_team_run: f(ctx, k, parts) for k = 0 .. parts-1, one call per thread
+ * (parts may come out smaller than `threads`: f must split by `parts`). */
+typedef void (*ob_part_fn)(void *ctx, size_t k, size_t parts);
+int ob_team_threads(const ob_variant *, size_t work, size_t threshold, size_t units);
+void ob_team_run(int threads, ob_part_fn f, void *ctx);
+
 /* Runs the kernel on n elements, split over threads for +omp variants. */
 void ob_run(const ob_variant *, ob_algo, const ob_coeffs *, float *p, const float *g, float *s0,
             float *s1, size_t n);

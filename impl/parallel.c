@@ -1,8 +1,8 @@
-/* The +omp variants: one contiguous chunk per thread, chunk boundaries on
- * 64-byte lines of p, each chunk run by the ISA's own kernel. The kernels are
- * position-independent, so the result is the same bits for every thread
- * count. Below the threshold the call stays on the calling thread: waking a
- * team costs more than it saves. */
+/* The +omp variants. Every parallel call goes through one team primitive:
+ * ob_team_threads decides how many threads a piece of work gets, and
+ * ob_team_run runs one part per thread. The kernels are position-independent,
+ * so the result is the same bits for every thread count. Below a threshold a
+ * call stays on the calling thread: waking a team costs more than it saves. */
 #include <omp.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -28,6 +28,23 @@ void ob_set_omp_threshold(size_t elements) {
   atomic_store_explicit(&override, elements, memory_order_relaxed);
 }
 
+int ob_team_threads(const ob_variant *v, size_t work, size_t threshold, size_t units) {
+  /* the size first: a small call must not pay even the query of the team size */
+  if (!v->parallel || work < threshold || units < 2)
+    return 1;
+  const int max = omp_get_max_threads();
+  return (size_t)max < units ? max : (int)units;
+}
+
+void ob_team_run(int threads, ob_part_fn f, void *ctx) {
+  if (threads <= 1) {
+    f(ctx, 0, 1);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  f(ctx, (size_t)omp_get_thread_num(), (size_t)omp_get_num_threads());
+}
+
 /* Start of chunk k of `parts`: the even split point, moved up to the next
  * 64-byte line of p. Monotonic in k, 0 for k = 0 and n for k = parts. */
 static size_t chunk_start(size_t n, size_t k, size_t parts, size_t first_line) {
@@ -42,25 +59,34 @@ static size_t chunk_start(size_t n, size_t k, size_t parts, size_t first_line) {
   return up < n ? up : n;
 }
 
+typedef struct {
+  ob_kernel_fn f;
+  const ob_coeffs *c;
+  float *p;
+  const float *g;
+  float *s0, *s1;
+  size_t n, first_line;
+} rule_job;
+
+static void rule_part(void *ctx, size_t k, size_t parts) {
+  const rule_job *j = ctx;
+  const size_t lo = chunk_start(j->n, k, parts, j->first_line);
+  const size_t hi = chunk_start(j->n, k + 1, parts, j->first_line);
+  if (hi > lo)
+    j->f(j->c, j->p + lo, j->g + lo, j->s0 ? j->s0 + lo : NULL, j->s1 ? j->s1 + lo : NULL, hi - lo);
+}
+
 void ob_run(const ob_variant *v, ob_algo algo, const ob_coeffs *c, float *p, const float *g,
             float *s0, float *s1, size_t n) {
   const ob_kernel_fn f = v->kernels[algo];
-  /* the size first: a small call must not pay even the query of the team size */
-  const int threads = v->parallel && n >= ob_omp_threshold(algo) ? omp_get_max_threads() : 1;
+  const int threads = ob_team_threads(v, n, ob_omp_threshold(algo), n / LINE_FLOATS);
   if (threads <= 1) {
     f(c, p, g, s0, s1, n);
     return;
   }
   const size_t misalign = (size_t)((uintptr_t)p % 64) / sizeof(float);
-  const size_t first_line = misalign ? LINE_FLOATS - misalign : 0;
-#pragma omp parallel num_threads(threads)
-  {
-    const size_t parts = (size_t)omp_get_num_threads(), k = (size_t)omp_get_thread_num();
-    const size_t lo = chunk_start(n, k, parts, first_line);
-    const size_t hi = chunk_start(n, k + 1, parts, first_line);
-    if (hi > lo)
-      f(c, p + lo, g + lo, s0 ? s0 + lo : NULL, s1 ? s1 + lo : NULL, hi - lo);
-  }
+  rule_job j = {f, c, p, g, s0, s1, n, misalign ? LINE_FLOATS - misalign : 0};
+  ob_team_run(threads, rule_part, &j);
 }
 
 /* Start of chunk k of `parts` over [0, n): the even split point rounded up to
@@ -73,18 +99,27 @@ static size_t aligned_start(size_t n, size_t k, size_t parts, size_t align) {
   return up < n ? up : n;
 }
 
+typedef struct {
+  ob_chunk_fn f;
+  void *ctx;
+  size_t n, align;
+} chunk_job;
+
+static void chunk_part(void *ctx, size_t k, size_t parts) {
+  const chunk_job *j = ctx;
+  const size_t lo = aligned_start(j->n, k, parts, j->align);
+  const size_t hi = aligned_start(j->n, k + 1, parts, j->align);
+  if (hi > lo)
+    j->f(j->ctx, lo, hi);
+}
+
 void ob_run_chunks(const ob_variant *v, size_t n, size_t threshold, size_t align, ob_chunk_fn f,
                    void *ctx) {
-  const int threads = v->parallel && n >= threshold ? omp_get_max_threads() : 1;
+  const int threads = ob_team_threads(v, n, threshold, (n + align - 1) / align);
   if (threads <= 1) {
     f(ctx, 0, n);
     return;
   }
-#pragma omp parallel num_threads(threads)
-  {
-    const size_t parts = (size_t)omp_get_num_threads(), k = (size_t)omp_get_thread_num();
-    const size_t lo = aligned_start(n, k, parts, align), hi = aligned_start(n, k + 1, parts, align);
-    if (hi > lo)
-      f(ctx, lo, hi);
-  }
+  chunk_job j = {f, ctx, n, align};
+  ob_team_run(threads, chunk_part, &j);
 }
