@@ -4,7 +4,7 @@
 
 #include "kernel.h"
 
-ob_coeffs ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t) {
+ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeffs *out) {
   const double lr = hp->lr, mom = hp->momentum, d = hp->decay_rate;
   const double b1 = hp->beta1, b2 = hp->beta2;
   ob_coeffs c = {
@@ -27,5 +27,6 @@ ob_coeffs ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t) {
     const double tt = (double)t;
     c.lr_t = (float)(lr * sqrt(1.0 - pow(b2, tt)) / (1.0 - pow(b1, tt)));
   }
-  return c;
+  *out = c;
+  return OB_OK;
 }

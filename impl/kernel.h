@@ -39,7 +39,10 @@ enum { OB_WD_L2 = 1, OB_WD_DECOUPLED = 2, OB_WD_MODES = 4 };
 typedef void (*ob_kernel_fn)(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
                              size_t n);
 
-ob_coeffs ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t);
+/* The coefficients of step t (>= 1 where the rule reads it) from checked
+ * hyperparameters. OB_EHPARAM where a derived coefficient is outside what the
+ * kernels are verified for (*out is then unspecified). */
+ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeffs *out);
 
 /* Each instruction set's file defines its table, indexed by ob_algo:
  * ob_optim_<isa>[OB_ALGO_COUNT]. OB_KERNEL_TABLE(isa) writes it from the

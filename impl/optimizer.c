@@ -109,12 +109,14 @@ ob_status ob_optimizer_update(ob_optimizer *o, size_t count, float *const params
                               const float *const grads[], const size_t sizes[]) {
   if (!o)
     return OB_EINVAL;
+  ob_coeffs c;
   ob_status st = check_update(o, count, params, grads, sizes);
+  if (st == OB_OK) /* before the state exists: a refused update fixes no shape */
+    st = ob_coeffs_make(o->algo, &o->hp, o->steps + 1, &c);
   if (st == OB_OK && !o->sizes && count) /* an empty update fixes no shape */
     st = alloc_state(o, count, sizes);
   if (st != OB_OK)
     return st;
-  const ob_coeffs c = ob_coeffs_make(o->algo, &o->hp, o->steps + 1);
   for (size_t i = 0; i < count; i++) {
     float *s0 = o->state[0] ? o->state[0][i] : NULL, *s1 = o->state[1] ? o->state[1][i] : NULL;
     if (sizes[i])

@@ -52,9 +52,11 @@ ob_status ob_step(const ob_variant *v, ob_algo algo, const ob_hparams *hp, int64
     st = OB_ESTEP;
   if (st == OB_OK)
     st = ob_check_arrays(algo, p, g, s0, s1, n);
+  ob_coeffs c;
+  if (st == OB_OK)
+    st = ob_coeffs_make(algo, hp, t, &c);
   if (st != OB_OK || n == 0)
     return st;
-  const ob_coeffs c = ob_coeffs_make(algo, hp, t);
   const int states = ob_state_count(algo); /* unused state pointers are not ours to offset */
   ob_run(v, algo, &c, p, g, states > 0 ? s0 : NULL, states > 1 ? s1 : NULL, n);
   return OB_OK;
