@@ -92,12 +92,15 @@ OB_RULE adam_rule(const ob_coeffs *c, float *restrict p, const float *restrict g
                   float *restrict v, size_t n, const int mode) {
   WD_COEFFS;
   const float lr_t = c->lr_t, eps = c->eps;
-  const float b1 = c->one_minus_beta1, b2 = c->one_minus_beta2;
+  const float b1 = c->one_minus_beta1, beta2 = c->beta2, b2 = c->one_minus_beta2;
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
     const float gi = WD_G(i), pi = WD_P(i);
-    m[i] += b1 * (gi - m[i]);                      /* m += (1-beta1)*(g-m) */
-    v[i] += b2 * (gi * gi - v[i]);                 /* v += (1-beta2)*(g*g-v) */
+    m[i] += b1 * (gi - m[i]); /* m += (1-beta1)*(g-m) */
+    /* v += (1-beta2)*(g*g-v) in the equal form whose terms are >= 0 (the
+     * book's cancels when v' << v, and sqrt(v') divides); + 0*v keeps the
+     * book's NaN for an infinite v (inf - inf) */
+    v[i] = (beta2 * v[i] + b2 * gi * gi) + 0.0f * v[i];
     p[i] = pi - lr_t * m[i] / (sqrtf(v[i]) + eps); /* p -= lr_t*m / (sqrt(v) + eps) */
   }
 }

@@ -1,0 +1,162 @@
+/* The update rules at the edges of their domains (README.md, "Domains"):
+ *   - NaN payloads: scalar and sse2 give the same bits for every rule and
+ *     weight-decay mode, avx2 those of avx512, except the payload where two
+ *     NaNs of different payloads meet: x86 keeps the first operand's, and
+ *     GCC commutes the operands of an add, in C and in intrinsics alike
+ *     (scalar computes g + wd*p as wd*p + g, sse2 as g + wd*p), so no
+ *     source order pins it; NaN stays NaN;
+ *   - hyperparameters whose derived coefficients leave the verified range
+ *     are refused (OB_EHPARAM) by ob_step and the optimizer, nothing written;
+ *     their neighbours just inside are accepted.
+ * The values at the edges themselves are golden cases (golden/gen/cases.c,
+ * "domain"), run by test_golden. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "test_util.h"
+
+#define NV 10   /* values in the table below */
+#define N  1000 /* NV^3 combinations of p, g, s0 */
+
+/* NaNs of four payloads and signs, and the values that turn into NaN with
+ * them (inf - inf, 0 * inf) */
+static const uint32_t values[NV] = {0x7fc12345u, 0xffc54321u, 0x7fc00000u, 0xffc00000u,
+                                    0x7f800000u, 0xff800000u, 0x00000000u, 0x80000000u,
+                                    0x3f800000u, 0xbfc00000u};
+
+static const ob_variant *find(const char *name) {
+  const ob_variant *v = ob_variant_find(name);
+  return ob_variant_supported(v) ? v : NULL;
+}
+
+static void run_on(const ob_variant *v, ob_algo a, const ob_hparams *hp, const float *in, float *out) {
+  memcpy(out, in, 4 * N * sizeof *out);
+  CHECK(ob_step(v, a, hp, 3, out, out + N, out + 2 * N, out + 3 * N, N) == OB_OK, "%s %s",
+        ob_algo_name(a), tu_vname(v));
+}
+
+static void test_nan_payloads(void) {
+  static const char *const pairs[][2] = {{"sse2", "scalar"}, {"avx2", "avx512"}};
+  static const float decays[4][2] = {{0, 0}, {0.1f, 0}, {0, 0.01f}, {0.1f, 0.01f}};
+  float *in = malloc(4 * N * sizeof *in), *x = malloc(4 * N * sizeof *x),
+        *y = malloc(4 * N * sizeof *y);
+  for (size_t i = 0; i < N; i++) { /* every (p, g, s0) triple; s1 cycles with an offset */
+    in[i] = tu_f32(values[i % NV]);
+    in[N + i] = tu_f32(values[i / NV % NV]);
+    in[2 * N + i] = tu_f32(values[i / (NV * NV)]);
+    in[3 * N + i] = tu_f32(values[(i + 3) % NV]);
+  }
+  for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+    const ob_variant *vx = find(pairs[k][0]), *vy = find(pairs[k][1]);
+    if (!vx || !vy)
+      continue;
+    for (int a = 0; a < OB_ALGO_COUNT; a++)
+      for (int d = 0; d < 4; d++) {
+        ob_hparams hp = ob_defaults((ob_algo)a);
+        hp.weight_decay = decays[d][0], hp.decoupled_decay = decays[d][1];
+        run_on(vx, (ob_algo)a, &hp, in, x);
+        run_on(vy, (ob_algo)a, &hp, in, y);
+        for (int arr = 0; arr < 4; arr++) {
+          const size_t i = tu_diff_class(x + arr * N, y + arr * N, N);
+          CHECK(i == N,
+                "%s decay %g/%g: %s and %s differ in array %d at %zu (p %08x g %08x s0 %08x): "
+                "%08x vs %08x",
+                ob_algo_name((ob_algo)a), (double)decays[d][0], (double)decays[d][1],
+                pairs[k][0], pairs[k][1], arr, i, values[i % NV], values[i / NV % NV],
+                values[i / (NV * NV) % NV], i < N ? tu_u32(x[arr * N + i]) : 0,
+                i < N ? tu_u32(y[arr * N + i]) : 0);
+        }
+      }
+  }
+  free(in), free(x), free(y);
+}
+
+/* A step that must be refused: OB_EHPARAM from ob_step and the optimizer's
+ * setter, arrays unchanged; `ok` the neighbour just inside, accepted. */
+static void refused(ob_algo a, ob_hparams bad, ob_hparams ok, int64_t t, const char *why) {
+  float p[3] = {1.0f, 0.0f, -2.0f}, g[3] = {0.0f, 1.0f, 0.5f}, s0[3] = {0, 1, 2}, s1[3] = {1, 1, 1};
+  const float p0[3] = {1.0f, 0.0f, -2.0f};
+  CHECK(ob_hparams_check(a, &bad) == OB_OK, "%s: %s: the check of the values alone passes",
+        ob_algo_name(a), why);
+  CHECK(ob_step(NULL, a, &bad, t, p, g, s0, s1, 3) == OB_EHPARAM, "%s: %s", ob_algo_name(a), why);
+  CHECK(!memcmp(p, p0, sizeof p) && s0[1] == 1 && s1[0] == 1, "%s: %s: a refused step wrote",
+        ob_algo_name(a), why);
+  CHECK(ob_step(NULL, a, &ok, t, p, g, s0, s1, 3) == OB_OK, "%s: %s: the neighbour inside",
+        ob_algo_name(a), why);
+}
+
+static void test_refused(void) {
+  ob_hparams bad, ok;
+  /* Nesterov: (1+momentum)*lr overflows from lr = FLT_MAX/1.9 on (finding: lr 3e38 gave NaN) */
+  bad = ok = ob_defaults(OB_NESTEROV);
+  bad.momentum = ok.momentum = 0.9f;
+  bad.lr = 3e38f, ok.lr = 1.7e38f; /* 1.9*1.7e38 = 3.23e38 < FLT_MAX */
+  refused(OB_NESTEROV, bad, ok, 1, "(1+momentum)*lr overflows");
+  /* momentum^2 subnormal: momentum < 2^-63 */
+  bad = ok = ob_defaults(OB_NESTEROV);
+  bad.momentum = 0x1p-64f, ok.momentum = 0x1p-63f; /* squares 2^-128 (subnormal), 2^-126 */
+  refused(OB_NESTEROV, bad, ok, 1, "momentum^2 subnormal");
+  /* (1+momentum)*lr subnormal */
+  bad = ok = ob_defaults(OB_NESTEROV);
+  bad.momentum = ok.momentum = 0.0f;
+  bad.lr = 0x1p-127f, ok.lr = 0x1p-126f; /* below and at FLT_MIN */
+  refused(OB_NESTEROV, bad, ok, 1, "(1+momentum)*lr subnormal");
+  /* lr*decoupled_decay overflows (finding: 1e20 * 1e20) or is subnormal, every rule */
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    bad = ok = ob_defaults((ob_algo)a);
+    bad.lr = ok.lr = 1e20f;
+    bad.decoupled_decay = 1e20f, ok.decoupled_decay = 1e18f; /* products 1e40, 1e38 */
+    refused((ob_algo)a, bad, ok, 1, "lr*decoupled_decay overflows");
+    bad = ok = ob_defaults((ob_algo)a);
+    bad.lr = ok.lr = 0x1p-60f;
+    bad.decoupled_decay = 0x1p-67f, ok.decoupled_decay = 0x1p-66f; /* 2^-127, 2^-126 */
+    refused((ob_algo)a, bad, ok, 1, "lr*decoupled_decay subnormal");
+  }
+  /* Adam: lr_t = lr*sqrt(1-beta2)/(1-beta1) at t = 1 overflows (finding: lr 1e33,
+   * beta1 = 1 - 2^-24); with beta2 = 0 lr_t = lr*2^24 exactly */
+  bad = ok = ob_defaults(OB_ADAM);
+  bad.beta1 = ok.beta1 = 1.0f - 0x1p-24f;
+  bad.beta2 = ok.beta2 = 0.0f;
+  bad.lr = 0x1p104f, ok.lr = 0x1p103f; /* lr_t 2^128 (overflow), 2^127 */
+  refused(OB_ADAM, bad, ok, 1, "lr_t overflows");
+  /* Adam: lr_t subnormal (finding: lr 1e-44) */
+  bad = ok = ob_defaults(OB_ADAM);
+  bad.beta1 = ok.beta1 = 0.0f;
+  bad.beta2 = ok.beta2 = 0.0f;
+  bad.lr = 0x1p-127f, ok.lr = 0x1p-126f; /* lr_t = lr */
+  refused(OB_ADAM, bad, ok, 1, "lr_t subnormal");
+  /* lr = 0 stays allowed: every coefficient is an exact 0 */
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    ok = ob_defaults((ob_algo)a);
+    ok.lr = 0.0f;
+    ok.decoupled_decay = 0.1f;
+    float p[1] = {1}, g[1] = {1}, s0[1] = {0}, s1[1] = {0};
+    CHECK(ob_step(NULL, (ob_algo)a, &ok, 1, p, g, s0, s1, 1) == OB_OK && p[0] == 1.0f, "%s lr 0",
+          ob_algo_name((ob_algo)a));
+  }
+}
+
+/* The optimizer refuses the same hyperparameters when it derives them. */
+static void test_optimizer_refuses(void) {
+  ob_hparams bad = ob_defaults(OB_NESTEROV);
+  bad.lr = 3e38f; /* (1+0.9)*3e38 overflows */
+  float p[2] = {1, 2}, g[2] = {0, 0};
+  float *params[1] = {p};
+  const float *grads[1] = {g};
+  const size_t sizes[1] = {2};
+  ob_status st = OB_OK;
+  ob_optimizer *o = ob_optimizer_new(OB_NESTEROV, &bad, NULL, &st);
+  if (o) { /* created (the hyperparameters alone are valid): the update is refused */
+    const ob_status s = ob_optimizer_update(o, 1, params, grads, sizes);
+    CHECK(s == OB_EHPARAM && p[0] == 1 && p[1] == 2, "optimizer update: %d", (int)s);
+    ob_optimizer_free(o);
+  } else {
+    CHECK(st == OB_EHPARAM, "optimizer_new: %d", (int)st);
+  }
+}
+
+int main(void) {
+  test_nan_payloads();
+  test_refused();
+  test_optimizer_refuses();
+  return ob_test_done("test_domain");
+}
