@@ -637,6 +637,47 @@ static void weight_decay(ctx *x) {
   }
 }
 
+/* L2 decay that cancels: g = -weight_decay*p*(1 + r), |r| in [2^-16, 2^-4), so
+ * g' = g + weight_decay*p keeps few of its bits; states small (v, h in
+ * [2^-40, 2^-20)) so that sqrt(state') is of g''s size and carries its
+ * rounding to p. Random lr, rates, eps and weight_decay per case. */
+static void wd_cancel(ctx *x) {
+  for (int k = 0; k < 8; k++) {
+    char id[40];
+    snprintf(id, sizeof id, "wd_cancel_%d", k);
+    gg_case *c = new_case(x, id, 64, 1,
+                          "L2 weight decay cancelling: g = -weight_decay*p*(1 + r), |r| in "
+                          "[2^-16, 2^-4), p in [0.25, 4), small states (h, v in [2^-40, 2^-20)); "
+                          "random lr in [2^-12, 2^-6), weight_decay in [2^-10, 2^-4), momentum, "
+                          "decay_rate, beta1, beta2 in [0.5, 1), eps 1e-7%s",
+                          t_note(x->a));
+    gg_rng r = {c->seed};
+    const float u = (float)(gg_rng_below(&r, 1u << 20)) * 0x1p-20f; /* [0, 1) */
+    gg_hp hp = gg_algos[x->a].defaults;
+    hp.lr = gg_float_make(0, 127 - 12 + gg_rng_below(&r, 6), (uint32_t)(gg_rng_next(&r) >> 41));
+    hp.weight_decay =
+        gg_float_make(0, 127 - 10 + gg_rng_below(&r, 6), (uint32_t)(gg_rng_next(&r) >> 41));
+    hp.momentum = hp.decay_rate = 0.5f + 0.5f * u;
+    hp.beta1 = 0.5f + 0.5f * (float)(gg_rng_below(&r, 1u << 20)) * 0x1p-20f;
+    hp.beta2 = 0.5f + 0.5f * (float)(gg_rng_below(&r, 1u << 20)) * 0x1p-20f;
+    hp.eps = 1e-7f;
+    set_hp(x, c, hp);
+    for (size_t i = 0; i < c->n; i++) {
+      const uint32_t sign = (uint32_t)(gg_rng_next(&r) >> 63);
+      const float p = gg_float_make(sign, 125 + gg_rng_below(&r, 4), (uint32_t)(gg_rng_next(&r) >> 41));
+      const float rr = gg_float_make((uint32_t)(gg_rng_next(&r) >> 63), 127 - 16 + gg_rng_below(&r, 12),
+                                     (uint32_t)(gg_rng_next(&r) >> 41));
+      c->init[0][i] = p;
+      c->g[0][i] = -(hp.weight_decay * p) * (1.0f + rr);
+      c->init[1][i] = x->a == GG_ADAM ? -c->g[0][i] * 0.5f
+                                      : gg_float_make(0, 127 - 40 + gg_rng_below(&r, 20), 0);
+      c->init[2][i] = gg_float_make(0, 127 - 40 + gg_rng_below(&r, 20), (uint32_t)(gg_rng_next(&r) >> 41));
+      if (x->a == GG_MOMENTUM || x->a == GG_NESTEROV)
+        c->init[1][i] = c->g[0][i] * -hp.lr;
+    }
+  }
+}
+
 static void trajectories(ctx *x) {
   gg_algo a = x->a;
   const int steps = 12;
@@ -754,6 +795,17 @@ static void domain_edges(ctx *x) {
               "infinite or NaN");
   }
 
+  if (a == GG_SGD) {
+    /* lr*g overflows float32 where p - lr*g does not */
+    static const elem in[] = {{3.4e38f, 1.7e38f, 0, 0}, {-3.4e38f, -1.7e38f, 0, 0}};
+    static const elem out[] = {{3.4e38f, 2e38f, 0, 0}, {-3.4e38f, -2e38f, 0, 0}};
+    hp = def, hp.lr = 2.0f;
+    EDGE_PAIR("edge_lrg_in", hp, in, "edge_lrg_over", GG_UNBOUNDED, hp, out,
+              "lr = 2, p = +-3.4e38, g = +-1.7e38: lr*g = 3.4e38 is finite",
+              "outside: lr = 2, p = +-3.4e38, g = +-2e38: lr*g = 4e38 overflows float32 where "
+              "p' = -+6e37 does not; without FMA p is infinite");
+  }
+
   if (a == GG_MOMENTUM || a == GG_NESTEROV) {
     /* lr*g (Nesterov: (1+momentum)*lr*g) overflows float32 where v' does not */
     const float gin = a == GG_MOMENTUM ? 1.7e38f : 8e37f, gout = a == GG_MOMENTUM ? 2e38f : 1e38f;
@@ -858,6 +910,7 @@ static void domain_edges(ctx *x) {
            "step is refused (p became NaN)");
     }
 
+    /* the same at random: see wd_cancel */
     /* L2 decay cancelling in g + weight_decay*p, its rounding amplified through
      * sqrt(v'): the conditioning term of p's scale (FORMAT.md, version 3) */
     static const elem cond[] = {{0.7725f, -0.003223f, 0.002017f, 2.4e-12f}};
@@ -883,6 +936,7 @@ void gg_cases_build(gg_algo a, gg_case_list *out) {
     adam_steps(&x);
   trajectories(&x);
   domain_edges(&x);
+  wd_cancel(&x);
 
   for (size_t i = 0; i < out->count; i++) {
     const gg_case *c = &out->v[i];
