@@ -8,11 +8,22 @@
  *   - hyperparameters whose derived coefficients leave the verified range
  *     are refused (OB_EHPARAM) by ob_step and the optimizer, nothing written;
  *     their neighbours just inside are accepted.
- * The values at the edges themselves are golden cases (golden/gen/cases.c,
- * "domain"), run by test_golden. */
+ *   - outside the domain the documented behaviour (golden/FORMAT.md,
+ *     "Domains"), on the golden files' `outside unbounded` cases, whose
+ *     exact values come from the generator: a state that overflows is +inf
+ *     and p is left as it was; eps = 0 over an underflowed state gives an
+ *     infinite p; a product that overflows makes the outputs it feeds
+ *     infinite or NaN without FMA; an underflow is off by at most
+ *     2^-150/eps.
+ * The cases inside and `outside refused` run in test_golden. */
 #define _POSIX_C_SOURCE 200809L
 
+#include "golden_check.h"
 #include "test_util.h"
+
+#ifndef OB_GOLDEN_DIR
+#define OB_GOLDEN_DIR "golden"
+#endif
 
 #define NV 10   /* values in the table below */
 #define N  1000 /* NV^3 combinations of p, g, s0 */
@@ -154,7 +165,89 @@ static void test_optimizer_refuses(void) {
   }
 }
 
+/* The variants that round every product (no FMA): README.md, "Correctness". */
+static int unfused(const ob_variant *v) {
+  const char *isa = ob_variant_isa(v);
+  return !strcmp(isa, "scalar") || !strcmp(isa, "autovec") || !strcmp(isa, "sse2");
+}
+
+static int starts(const char *s, const char *prefix) { return !strncmp(s, prefix, strlen(prefix)); }
+
+/* One `outside unbounded` case of file f on variant v: the behaviour its
+ * edge documents, element by element. */
+static void outside_case(const gf_file *f, const gf_case *c, const ob_variant *v) {
+  const gf_step *s = &c->step[0];
+  const size_t n = c->n;
+  float *arr[4];
+  for (int k = 0; k < 4; k++)
+    arr[k] = calloc(n ? n : 1, sizeof(float));
+  memcpy(arr[0], c->init[GF_P], n * sizeof(float));
+  memcpy(arr[1], s->g, n * sizeof(float));
+  for (int k = 1; k <= f->states; k++)
+    memcpy(arr[k + 1], c->init[k], n * sizeof(float));
+  const char *an = ob_algo_name(f->algo), *vn = ob_variant_name(v);
+  CHECK(ob_step(v, f->algo, &s->hp, s->t, arr[0], arr[1], arr[2], arr[3], n) == OB_OK, "%s %s %s",
+        an, c->id, vn);
+  const double bound = ob_step_error_bound(f->algo, &s->hp, v);
+  for (size_t i = 0; i < n; i++) {
+    const float p0 = c->init[GF_P][i], g = s->g[i], got = arr[0][i];
+    const gf_out *op = &s->out[GF_P];
+    if (starts(c->id, "edge_state_over")) {
+      /* the new state is its rounded value, +inf, and x/inf = 0 leaves p */
+      const float *st = arr[f->states + 1];
+      CHECK(isinf(s->out[f->states].rounded[i]) && st[i] == INFINITY && tu_u32(got) == tu_u32(p0),
+            "%s %s %s [%zu]: state %a, p %a from %a", an, c->id, vn, i, (double)st[i],
+            (double)got, (double)p0);
+    } else if (starts(c->id, "edge_eps0_under")) {
+      /* lr*g/0: p moves to the infinity opposite g */
+      CHECK(isinf(got) && (got < 0) == (g > 0), "%s %s %s [%zu]: p %a", an, c->id, vn, i,
+            (double)got);
+    } else if (starts(c->id, "edge_lrg_over") || starts(c->id, "edge_wdp_over")) {
+      /* without FMA the overflowing product makes p infinite or NaN; with FMA it
+       * may be fused into its add and give the exact value */
+      const double err = gc_scale_ulps(got, op->exact[i], op->rounded[i], op->scale[i]);
+      CHECK(!isfinite(got) || (!unfused(v) && err <= bound), "%s %s %s [%zu]: p %a, exact %a", an,
+            c->id, vn, i, (double)got, op->exact[i]);
+    } else if (starts(c->id, "edge_sub_under")) {
+      /* a subnormal intermediate: absolutely 2^-150 off, divided by about eps */
+      const double slack = 0x1p-149 / (double)s->hp.eps + bound * gc_ulp(fmax(fabs(op->exact[i]),
+                                                                               op->scale[i]));
+      CHECK(isfinite(got) && fabs((double)got - op->exact[i]) <= slack,
+            "%s %s %s [%zu]: p %a, exact %a", an, c->id, vn, i, (double)got, op->exact[i]);
+    } else {
+      CHECK(0, "%s %s: an outside case with no documented behaviour", an, c->id);
+    }
+  }
+  for (int k = 0; k < 4; k++)
+    free(arr[k]);
+}
+
+static void test_outside_behaviour(void) {
+  size_t seen = 0;
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    char path[1024], err[512] = "";
+    snprintf(path, sizeof path, "%s/%s.txt", OB_GOLDEN_DIR, ob_algo_name((ob_algo)a));
+    gf_file f;
+    if (gf_load(path, &f, err, sizeof err) != 0) {
+      CHECK(0, "%s", err);
+      continue;
+    }
+    for (size_t i = 0; i < f.ncases; i++) {
+      const gf_case *c = &f.cases[i];
+      if (c->domain != GF_UNBOUNDED)
+        continue;
+      seen++;
+      for (size_t k = 0; k < ob_variant_count(); k++)
+        if (ob_variant_supported(ob_variant_at(k)))
+          outside_case(&f, c, ob_variant_at(k));
+    }
+    gf_free(&f);
+  }
+  CHECK(seen >= 10, "only %zu outside-unbounded cases in the golden files", seen);
+}
+
 int main(void) {
+  test_outside_behaviour();
   test_nan_payloads();
   test_refused();
   test_optimizer_refuses();
