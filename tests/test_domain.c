@@ -39,7 +39,8 @@ static const ob_variant *find(const char *name) {
   return ob_variant_supported(v) ? v : NULL;
 }
 
-static void run_on(const ob_variant *v, ob_algo a, const ob_hparams *hp, const float *in, float *out) {
+static void run_on(const ob_variant *v, ob_algo a, const ob_hparams *hp, const float *in,
+                   float *out) {
   memcpy(out, in, 4 * N * sizeof *out);
   CHECK(ob_step(v, a, hp, 3, out, out + N, out + 2 * N, out + 3 * N, N) == OB_OK, "%s %s",
         ob_algo_name(a), tu_vname(v));
@@ -71,8 +72,8 @@ static void test_nan_payloads(void) {
           CHECK(i == N,
                 "%s decay %g/%g: %s and %s differ in array %d at %zu (p %08x g %08x s0 %08x): "
                 "%08x vs %08x",
-                ob_algo_name((ob_algo)a), (double)decays[d][0], (double)decays[d][1],
-                pairs[k][0], pairs[k][1], arr, i, values[i % NV], values[i / NV % NV],
+                ob_algo_name((ob_algo)a), (double)decays[d][0], (double)decays[d][1], pairs[k][0],
+                pairs[k][1], arr, i, values[i % NV], values[i / NV % NV],
                 values[i / (NV * NV) % NV], i < N ? tu_u32(x[arr * N + i]) : 0,
                 i < N ? tu_u32(y[arr * N + i]) : 0);
         }
@@ -196,8 +197,8 @@ static void outside_case(const gf_file *f, const gf_case *c, const ob_variant *v
       /* the new state is its rounded value, +inf, and x/inf = 0 leaves p */
       const float *st = arr[f->states + 1];
       CHECK(isinf(s->out[f->states].rounded[i]) && st[i] == INFINITY && tu_u32(got) == tu_u32(p0),
-            "%s %s %s [%zu]: state %a, p %a from %a", an, c->id, vn, i, (double)st[i],
-            (double)got, (double)p0);
+            "%s %s %s [%zu]: state %a, p %a from %a", an, c->id, vn, i, (double)st[i], (double)got,
+            (double)p0);
     } else if (starts(c->id, "edge_eps0_under")) {
       /* lr*g/0: p moves to the infinity opposite g */
       CHECK(isinf(got) && (got < 0) == (g > 0), "%s %s %s [%zu]: p %a", an, c->id, vn, i,
@@ -210,8 +211,8 @@ static void outside_case(const gf_file *f, const gf_case *c, const ob_variant *v
             c->id, vn, i, (double)got, op->exact[i]);
     } else if (starts(c->id, "edge_sub_under")) {
       /* a subnormal intermediate: absolutely 2^-150 off, divided by about eps */
-      const double slack = 0x1p-149 / (double)s->hp.eps + bound * gc_ulp(fmax(fabs(op->exact[i]),
-                                                                               op->scale[i]));
+      const double slack =
+          0x1p-149 / (double)s->hp.eps + bound * gc_ulp(fmax(fabs(op->exact[i]), op->scale[i]));
       CHECK(isfinite(got) && fabs((double)got - op->exact[i]) <= slack,
             "%s %s %s [%zu]: p %a, exact %a", an, c->id, vn, i, (double)got, op->exact[i]);
     } else {

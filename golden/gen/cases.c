@@ -664,14 +664,17 @@ static void wd_cancel(ctx *x) {
     set_hp(x, c, hp);
     for (size_t i = 0; i < c->n; i++) {
       const uint32_t sign = (uint32_t)(gg_rng_next(&r) >> 63);
-      const float p = gg_float_make(sign, 125 + gg_rng_below(&r, 4), (uint32_t)(gg_rng_next(&r) >> 41));
-      const float rr = gg_float_make((uint32_t)(gg_rng_next(&r) >> 63), 127 - 16 + gg_rng_below(&r, 12),
-                                     (uint32_t)(gg_rng_next(&r) >> 41));
+      const float p =
+          gg_float_make(sign, 125 + gg_rng_below(&r, 4), (uint32_t)(gg_rng_next(&r) >> 41));
+      const float rr =
+          gg_float_make((uint32_t)(gg_rng_next(&r) >> 63), 127 - 16 + gg_rng_below(&r, 12),
+                        (uint32_t)(gg_rng_next(&r) >> 41));
       c->init[0][i] = p;
       c->g[0][i] = -(hp.weight_decay * p) * (1.0f + rr);
       c->init[1][i] = x->a == GG_ADAM ? -c->g[0][i] * 0.5f
                                       : gg_float_make(0, 127 - 40 + gg_rng_below(&r, 20), 0);
-      c->init[2][i] = gg_float_make(0, 127 - 40 + gg_rng_below(&r, 20), (uint32_t)(gg_rng_next(&r) >> 41));
+      c->init[2][i] =
+          gg_float_make(0, 127 - 40 + gg_rng_below(&r, 20), (uint32_t)(gg_rng_next(&r) >> 41));
       if (x->a == GG_MOMENTUM || x->a == GG_NESTEROV)
         c->init[1][i] = c->g[0][i] * -hp.lr;
     }

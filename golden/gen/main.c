@@ -151,7 +151,8 @@ static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
     for (int k = 0; k < 3; k++)
       memcpy(fl[k], in[k], n * sizeof(float));
     gg_plain_step(a, hp, t, n, fl[0], g, fl[1], fl[2]);
-    if (c->domain == GG_UNBOUNDED && !check_step(a, c, j, "fresh", GG_CHECK_LIMIT, 1.0, fl, out, NULL))
+    if (c->domain == GG_UNBOUNDED &&
+        !check_step(a, c, j, "fresh", GG_CHECK_LIMIT, 1.0, fl, out, NULL))
       gg_die("%s case %s step %d: declared outside the domain, but float32 meets the limit; "
              "move its data across the edge",
              gg_algos[a].name, c->id, j);
