@@ -498,6 +498,15 @@ static void test_metric(void) {
 
 /* ---- the checker, on the library's scalar variant -------------------------- */
 
+/* Runs every case of f on v; the worst failure, described, in buf. */
+static long run_file_described(const gf_file *f, const ob_variant *v, gc_stats *st, char *buf,
+                               size_t len) {
+  gc_stats_init(st);
+  const long r = gc_run_file(f, v, NULL, st);
+  gc_format_failure(&st->worst, f, v, "    ", buf, len);
+  return r;
+}
+
 static void test_checker(void) {
   const ob_variant *v = ob_variant_find("scalar");
   if (!v)
@@ -528,10 +537,8 @@ static void test_checker(void) {
   CHECK(gf_load(path, &f, err, sizeof err) == 0, "%s", err);
   {
     gc_stats st;
-    gc_stats_init(&st);
-    long r = gc_run_file(&f, v, NULL, &st);
     char buf[2048];
-    gc_format_failure(&st.worst, &f, v, "    ", buf, sizeof buf);
+    const long r = run_file_described(&f, v, &st, buf, sizeof buf);
     CHECK(r == 0 && st.cases_passed == 1 && st.max_err == 0, "%s", buf);
   }
   gf_free(&f);
@@ -561,10 +568,8 @@ static void test_checker(void) {
   if (f.ncases == 2) {
     CHECK0(f.cases[0].domain == GF_REFUSED && f.cases[1].domain == GF_UNBOUNDED);
     gc_stats st;
-    gc_stats_init(&st);
-    long r = gc_run_file(&f, v, NULL, &st);
     char buf[2048];
-    gc_format_failure(&st.worst, &f, v, "    ", buf, sizeof buf);
+    const long r = run_file_described(&f, v, &st, buf, sizeof buf);
     CHECK(r == 0 && st.cases_passed == 2 && st.failed_elements == 0, "%s", buf);
   }
   gf_free(&f);
@@ -574,10 +579,8 @@ static void test_checker(void) {
     free(t);
     CHECK(gf_load(path, &f, err, sizeof err) == 0, "%s", err);
     gc_stats st;
-    gc_stats_init(&st);
-    CHECK0(gc_run_file(&f, v, NULL, &st) == 1 && st.other_failures == 1);
     char buf[2048];
-    gc_format_failure(&st.worst, &f, v, "    ", buf, sizeof buf);
+    CHECK0(run_file_described(&f, v, &st, buf, sizeof buf) == 1 && st.other_failures == 1);
     CHECK(strstr(buf, "outside refused: ob_step returned 0") != NULL, "%s", buf);
     gf_free(&f);
   }

@@ -8,7 +8,9 @@
  * Magnitudes are chosen so that a correct float32 evaluation of the textbook
  * formula can meet the exact result (main.c checks every element): e.g. an
  * update computed in the subnormal range is only divided by numbers >= 1, and
- * the rules that square g keep |g| <= 2^63 so that g*g stays finite.
+ * the rules that square g keep |g| <= 2^63 so that g*g stays finite. The
+ * edges of that domain (FORMAT.md, "Domains") are cases of their own, one on
+ * each side (domain_edges), those outside marked as such.
  */
 #include "cases.h"
 
