@@ -856,6 +856,21 @@ static void domain_edges(ctx *x) {
               "outside: p = 1, g above the edge, state 0: the new state overflows float32 (its "
               "rounded value is inf) and p is left unchanged where the exact p moves");
 
+    /* the numerator lr*g (Adam: lr_t*m') overflows where the step does not:
+     * g = 1e10 against sqrt(state') of its size */
+    static const elem big[] = {{1.0f, 1e10f, 0.0f, 0.0f}, {1.0f, -1e10f, 0.0f, 0.0f}};
+    hp = def, hp.lr = 1e28f;
+    hp2 = def, hp2.lr = a == GG_ADAM ? 1e31f : 1e30f;
+    EDGE_PAIR("edge_lrg_in", hp, big, "edge_lrg_over", GG_UNBOUNDED, hp2, big,
+              a == GG_ADAM ? "lr = 1e28, p = 1, g = +-1e10, m = v = 0: lr_t*m' = 2e36 is finite"
+                           : "lr = 1e28, p = 1, g = +-1e10, zero state: lr*g = 1e38 is finite",
+              a == GG_ADAM ? "outside: lr = 1e31, p = 1, g = +-1e10, m = v = 0: lr_t*m' = 2e39 "
+                             "overflows float32 where the step lr_t*m'/(sqrt(v')+eps) does not; "
+                             "p is infinite or NaN"
+                           : "outside: lr = 1e30, p = 1, g = +-1e10, zero state: lr*g = 1e40 "
+                             "overflows float32 where the step lr*g/(sqrt(h')+eps) does not; p is "
+                             "infinite or NaN");
+
     /* eps = 0 and a zero state: g*g underflows to 0 for |g| = 1e-30 and p becomes
      * infinite; at |g| = 1e-17 the state is normal */
     static const elem in0[] = {{1.0f, 1e-17f, 0.0f, 0.0f}, {1.0f, -1e-17f, 0.0f, 0.0f}};
