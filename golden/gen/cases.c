@@ -856,21 +856,6 @@ static void domain_edges(ctx *x) {
               "outside: p = 1, g above the edge, state 0: the new state overflows float32 (its "
               "rounded value is inf) and p is left unchanged where the exact p moves");
 
-    /* the numerator lr*g (Adam: lr_t*m') overflows where the step does not:
-     * g = 1e10 against sqrt(state') of its size */
-    static const elem big[] = {{1.0f, 1e10f, 0.0f, 0.0f}, {1.0f, -1e10f, 0.0f, 0.0f}};
-    hp = def, hp.lr = 1e28f;
-    hp2 = def, hp2.lr = a == GG_ADAM ? 1e31f : 1e30f;
-    EDGE_PAIR("edge_lrg_in", hp, big, "edge_lrg_over", GG_UNBOUNDED, hp2, big,
-              a == GG_ADAM ? "lr = 1e28, p = 1, g = +-1e10, m = v = 0: lr_t*m' = 2e36 is finite"
-                           : "lr = 1e28, p = 1, g = +-1e10, zero state: lr*g = 1e38 is finite",
-              a == GG_ADAM ? "outside: lr = 1e31, p = 1, g = +-1e10, m = v = 0: lr_t*m' = 2e39 "
-                             "overflows float32 where the step lr_t*m'/(sqrt(v')+eps) does not; "
-                             "p is infinite or NaN"
-                           : "outside: lr = 1e30, p = 1, g = +-1e10, zero state: lr*g = 1e40 "
-                             "overflows float32 where the step lr*g/(sqrt(h')+eps) does not; p is "
-                             "infinite or NaN");
-
     /* eps = 0 and a zero state: g*g underflows to 0 for |g| = 1e-30 and p becomes
      * infinite; at |g| = 1e-17 the state is normal */
     static const elem in0[] = {{1.0f, 1e-17f, 0.0f, 0.0f}, {1.0f, -1e-17f, 0.0f, 0.0f}};
@@ -881,19 +866,47 @@ static void domain_edges(ctx *x) {
               "outside: eps = 0, zero state, p = 1, g = +-1e-30: the new state underflows to 0 "
               "and p becomes infinite where the exact p moves by about lr");
 
-    /* a subnormal intermediate (lr*g; Adam: (1-beta1)*g in m) divided by
-     * sqrt(state) + eps < 1: g = 1e-40 (Adam 1e-39) against 2e-36 (Adam 1e-30) */
-    const float sin_ = a == GG_ADAM ? 1e-30f : 2e-36f, sout = a == GG_ADAM ? 1e-39f : 1e-40f;
-    const elem ins[] = {{0.0f, sin_, 0.0f, 0.0f}, {0.0f, -sin_, 0.0f, 0.0f}};
-    const elem outs[] = {{0.0f, sout, 0.0f, 0.0f}, {0.0f, -sout, 0.0f, 0.0f}};
-    hp = def;
-    EDGE_PAIR("edge_sub_in", hp, ins, "edge_sub_under", GG_UNBOUNDED, hp, outs,
-              a == GG_ADAM ? "p = 0, m = v = 0, g = +-1e-30: m' and lr_t*m' are normal"
-                           : "p = 0, zero state, g = +-2e-36: lr*g is normal",
-              a == GG_ADAM ? "outside: p = 0, m = v = 0, g = +-1e-39: m' = (1-beta1)*g is "
-                             "subnormal, and the step divides it by sqrt(v') + eps = 1e-7"
-                           : "outside: p = 0, zero state, g = +-1e-40: lr*g is subnormal, and "
-                             "the step divides it by sqrt(h') + eps = 1e-7");
+    if (a == GG_ADAM) {
+      /* a subnormal intermediate of m' ((1-beta1)*g) divided by sqrt(v') + eps
+       * < 1: g = 1e-39 against 1e-30 */
+      static const elem ins[] = {{0.0f, 1e-30f, 0.0f, 0.0f}, {0.0f, -1e-30f, 0.0f, 0.0f}};
+      static const elem outs[] = {{0.0f, 1e-39f, 0.0f, 0.0f}, {0.0f, -1e-39f, 0.0f, 0.0f}};
+      hp = def;
+      EDGE_PAIR("edge_sub_in", hp, ins, "edge_sub_under", GG_UNBOUNDED, hp, outs,
+                "p = 0, m = v = 0, g = +-1e-30: m' and lr_t*m' are normal",
+                "outside: p = 0, m = v = 0, g = +-1e-39: m' = (1-beta1)*g is subnormal, and the "
+                "step divides it by sqrt(v') + eps = 1e-7");
+      /* the numerator lr_t*m' overflows where the step does not: g = 1e10 */
+      static const elem big[] = {{1.0f, 1e10f, 0.0f, 0.0f}, {1.0f, -1e10f, 0.0f, 0.0f}};
+      hp = def, hp.lr = 1e28f;
+      hp2 = def, hp2.lr = 1e31f;
+      EDGE_PAIR("edge_lrg_in", hp, big, "edge_lrg_over", GG_UNBOUNDED, hp2, big,
+                "lr = 1e28, p = 1, g = +-1e10, m = v = 0: lr_t*m' = 2e36 is finite",
+                "outside: lr = 1e31, p = 1, g = +-1e10, m = v = 0: lr_t*m' = 2e39 overflows "
+                "float32 where the step lr_t*m'/(sqrt(v')+eps) does not; p is infinite or NaN");
+    } else {
+      /* lr*(g/(sqrt(h')+eps)): the quotient is at most 1 (RMSProp 2^12), so lr*g
+       * neither turns subnormal nor overflows (both were outside with lr*g/...):
+       * g = 1e-40 over eps = 1e-7, and lr = 1e30 with g = 1e10 */
+      static const elem tiny[] = {{0.0f, 1e-40f, 0.0f, 0.0f}, {0.0f, -1e-40f, 0.0f, 0.0f}};
+      static const elem big[] = {{1.0f, 1e10f, 0.0f, 0.0f}, {1.0f, -1e10f, 0.0f, 0.0f}};
+      hp = def;
+      edge(x, "edge_sub_lrg", GG_INSIDE, hp, t, tiny, COUNT(tiny),
+           "p = 0, zero state, g = +-1e-40: lr*g is subnormal, g/(sqrt(h')+eps) is not");
+      hp.lr = 1e30f;
+      edge(x, "edge_lrg_big", GG_INSIDE, hp, t, big, COUNT(big),
+           "lr = 1e30, p = 1, g = +-1e10, zero state: lr*g = 1e40 overflows float32, "
+           "g/(sqrt(h')+eps) does not");
+      /* the quotient itself subnormal (h = 1e6, g = 1e-40), multiplied by lr = 1
+       * (its absolute error 2^-150 stays) or by lr = 2^20 (scaled up) */
+      static const elem q[] = {{0.0f, 1e-40f, 1e6f, 0.0f}, {0.0f, -1e-40f, 1e6f, 0.0f}};
+      hp = def, hp.lr = 1.0f;
+      hp2 = def, hp2.lr = 0x1p20f;
+      EDGE_PAIR("edge_sub_in", hp, q, "edge_sub_under", GG_UNBOUNDED, hp2, q,
+                "lr = 1, p = 0, h = 1e6, g = +-1e-40: g/(sqrt(h')+eps) is subnormal, lr <= 1",
+                "outside: lr = 2^20, p = 0, h = 1e6, g = +-1e-40: g/(sqrt(h')+eps) is "
+                "subnormal, and lr > 1 scales its absolute error 2^-150 up");
+    }
   }
 
   if (a == GG_ADAM) {

@@ -52,7 +52,7 @@ void gg_plain_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, float *p, co
   case GG_ADAGRAD:
     for (size_t i = 0; i < n; i++) {
       s0[i] += g[i] * g[i];
-      p[i] -= lr * g[i] / (sqrtf(s0[i]) + eps);
+      p[i] -= lr * (g[i] / (sqrtf(s0[i]) + eps)); /* the quotient <= 1 (FORMAT.md, "Domains") */
     }
     break;
   case GG_RMSPROP: {
@@ -61,7 +61,7 @@ void gg_plain_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, float *p, co
     for (size_t i = 0; i < n; i++) {
       s0[i] *= d;
       s0[i] += omd * g[i] * g[i];
-      p[i] -= lr * g[i] / (sqrtf(s0[i]) + eps);
+      p[i] -= lr * (g[i] / (sqrtf(s0[i]) + eps)); /* the quotient <= 2^12 */
     }
     break;
   }

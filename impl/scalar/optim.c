@@ -69,8 +69,11 @@ OB_RULE adagrad_rule(const ob_coeffs *c, float *restrict p, const float *restric
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
     const float gi = WD_G(i), pi = WD_P(i);
-    h[i] += gi * gi;                           /* h += g*g */
-    p[i] = pi - lr * gi / (sqrtf(h[i]) + eps); /* p -= lr*g / (sqrt(h) + eps) */
+    h[i] += gi * gi; /* h += g*g */
+    /* p -= lr*g / (sqrt(h) + eps), as lr*(g / (sqrt(h) + eps)): the quotient is
+     * at most 1, so lr*g can neither overflow nor turn subnormal and be
+     * divided up (README.md, "Domains"); the same two roundings */
+    p[i] = pi - lr * (gi / (sqrtf(h[i]) + eps));
   }
 }
 
@@ -82,9 +85,11 @@ OB_RULE rmsprop_rule(const ob_coeffs *c, float *restrict p, const float *restric
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
     const float gi = WD_G(i), pi = WD_P(i);
-    h[i] *= d;                                 /* h *= decay_rate */
-    h[i] += one_d * gi * gi;                   /* h += (1-decay_rate)*g*g */
-    p[i] = pi - lr * gi / (sqrtf(h[i]) + eps); /* p -= lr*g / (sqrt(h) + eps) */
+    h[i] *= d;               /* h *= decay_rate */
+    h[i] += one_d * gi * gi; /* h += (1-decay_rate)*g*g */
+    /* p -= lr*g / (sqrt(h) + eps) as AdaGrad's (the quotient is at most
+     * 1/sqrt(1-decay_rate) <= 2^12) */
+    p[i] = pi - lr * (gi / (sqrtf(h[i]) + eps));
   }
 }
 
