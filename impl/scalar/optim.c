@@ -1,5 +1,8 @@
 /* The reference: the textbook formulas of common/optimizer.py, one element
- * at a time, in the book's order of operations (left to right). Built twice:
+ * at a time, in the book's order of operations (left to right) except where
+ * an equal form keeps the bound on a wider domain (README.md, "Domains"):
+ * Adam's v as beta2*v + (1-beta2)*g*g, AdaGrad's and RMSProp's step as
+ * lr*(g/(sqrt(h)+eps)). Built twice:
  * as `scalar` with the vectoriser off and as `autovec` with it on for
  * AVX-512; both with -ffp-contract=off, so every operation rounds once and
  * the two are bitwise identical (only their speed differs).
