@@ -73,7 +73,9 @@ typedef struct {
 typedef enum {
   OB_OK = 0,
   OB_EINVAL,       /* a NULL array with n > 0, an unknown algorithm, n too large */
-  OB_EHPARAM,      /* a hyperparameter outside its domain (NaN, Inf, < 0, >= 1) */
+  OB_EHPARAM,      /* a hyperparameter outside its domain (NaN, Inf, < 0, >= 1), or (ob_step)
+                      a derived coefficient - lr_t, (1+momentum)*lr, momentum^2,
+                      lr*decoupled_decay - that overflows or is subnormal */
   OB_ESTEP,        /* step number t < 1 for an algorithm that uses it (Adam) */
   OB_EOVERLAP,     /* two arrays of one call share memory */
   OB_ESHAPE,       /* optimizer update with other array count or sizes than before */
@@ -123,7 +125,8 @@ OB_API double ob_error_bound(ob_algo, const ob_variant *);
 /* The bound of one ob_step with these hyperparameters: ob_error_bound plus
  * one scale-ULP for each weight-decay term in use (each adds a product and
  * a sum, half a unit each, on the path of g + weight_decay*p or of
- * p - lr*decoupled_decay*p). Negative if an argument is invalid. */
+ * p - lr*decoupled_decay*p). It holds on each rule's domain of inputs
+ * (golden/FORMAT.md, "Domains"). Negative if an argument is invalid. */
 OB_API double ob_step_error_bound(ob_algo, const ob_hparams *, const ob_variant *);
 
 /* The +omp variants run on one thread below this many elements: each rule's
