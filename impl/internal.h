@@ -62,8 +62,13 @@ ob_status ob_check_arrays(ob_algo, const float *p, const float *g, const float *
 int ob_ranges_overlap(const void *a, size_t abytes, const void *b, size_t bbytes);
 /* n elements of `size` bytes from p fit in the address space */
 int ob_fits(const void *p, size_t n, size_t size);
-/* Checks `count` arrays: none NULL (when its bytes > 0), each fits, no two
- * overlap. OB_EINVAL or OB_EOVERLAP. */
-ob_status ob_check_buffers(size_t count, const void *const ptr[], const size_t bytes[]);
+/* p is a multiple of align: a float array at another address is undefined
+ * behaviour to touch (optbench.h: alignof(float), not more) */
+static inline int ob_aligned(const void *p, size_t align) { return (uintptr_t)p % align == 0; }
+/* Checks `count` arrays: none NULL or misaligned for its element type
+ * (align[i] bytes) when its bytes > 0, each fits, no two overlap. OB_EINVAL
+ * or OB_EOVERLAP. */
+ob_status ob_check_buffers(size_t count, const void *const ptr[], const size_t bytes[],
+                           const size_t align[]);
 
 #endif
