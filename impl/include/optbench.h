@@ -258,7 +258,14 @@ OB_API ob_status ob_dropout_backward(const ob_variant *, ob_dropout_kind, float 
 /* The book's BatchNormalization layer (common/layers.py) on a row-major
  * batch x features array: statistics per feature (column) over the batch.
  * Reductions run in double, in row order, one feature at a time, so results
- * do not depend on the variant's thread count. */
+ * do not depend on the variant's thread count. std = sqrt(var + eps) and
+ * the running share (1-momentum)*var come from the double variance, rounded
+ * once: the statistics are within the bound for all finite inputs. The
+ * element-wise outputs are within it where their float intermediates stay
+ * finite: |x - mean| (test: |x - running_mean|) and |xn| at most FLT_MAX,
+ * and in the backward |gamma/std| and |dout - dbeta/N| too; outside, that
+ * intermediate is +-Inf and so the element is +-Inf or NaN (nothing else
+ * is affected). */
 #define OB_BATCHNORM_EPS      1e-6f /* the book's 10e-7 */
 #define OB_BATCHNORM_MOMENTUM 0.9f
 
