@@ -23,10 +23,13 @@ ob_status ob_resolve_variant(const ob_variant **v); /* NULL -> default; checks s
 
 /* The team: every parallel call of the library goes through these two.
  * ob_team_threads: how many threads `work` elements in `units` indivisible
- * pieces get - 1 for a variant without +omp, below `threshold`, or with
- * fewer than two units; never more than there are units.
+ * pieces get - 1 for a variant without +omp, below `threshold`, with fewer
+ * than two units, or in a forked child; never more than there are units
+ * nor than OB_OMP_THREADS_PER_PROC per processor.
  * ob_team_run: f(ctx, k, parts) for k = 0 .. parts-1, one call per thread
- * (parts may come out smaller than `threads`: f must split by `parts`). */
+ * (parts may come out smaller than `threads`: f must split by `parts`),
+ * each in the caller's floating-point environment; the exception flags the
+ * parts raise are raised in the caller's. On one thread in a forked child. */
 typedef void (*ob_part_fn)(void *ctx, size_t k, size_t parts);
 int ob_team_threads(const ob_variant *, size_t work, size_t threshold, size_t units);
 void ob_team_run(int threads, ob_part_fn f, void *ctx);

@@ -8,10 +8,10 @@
  * and at OB_OMP_THREADS_PER_PROC threads a processor; a forked child runs on one
  * thread; workers run in the caller's floating-point environment and hand
  * the exception flags they raise back to it. */
+#include <limits.h>
 #include <omp.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <limits.h>
 #include <stdint.h>
 #if defined(__SSE__) || defined(__x86_64__)
 #include <xmmintrin.h>

@@ -710,8 +710,7 @@ static void check_range_edges(void) {
      * (2e19) does not: y = x/2e19 */
     const float x[2] = {1e20f, -1e20f}, gamma = 1.0f, beta = 0.0f, rm = 0.0f, rv = 3e38f;
     float y[2];
-    const ob_status st =
-        ob_batchnorm_forward_test(v, 2, 1, x, &gamma, &beta, 1e38f, &rm, &rv, y);
+    const ob_status st = ob_batchnorm_forward_test(v, 2, 1, x, &gamma, &beta, 1e38f, &rm, &rv, y);
     CHECK(st == OB_OK, "%s test edge: %s", ob_variant_name(v), ob_strerror(st));
     for (size_t i = 0; st == OB_OK && i < 2; i++) {
       const real want = (real)x[i] / sqrtl((real)rv + (real)1e38f);

@@ -33,12 +33,12 @@
 #include "optbench.h"
 #include "test_util.h"
 
-#define SEED 0xed9e5u /* any fixed value: the data */
-#define T    64       /* threshold: every call below is many times above it */
-#define N    20011    /* prime: ragged chunks for every thread count, > 16 lines per thread */
-#define BN_B 50       /* batch: BN_F*BN_B elements, far above T */
-#define BN_F 257      /* features: 17 chunks of 16 and a tail of 1 */
-#define SPECIAL 16    /* about one input in 16 a NaN, Inf, zero or subnormal */
+#define SEED    0xed9e5u /* any fixed value: the data */
+#define T       64       /* threshold: every call below is many times above it */
+#define N       20011    /* prime: ragged chunks for every thread count, > 16 lines per thread */
+#define BN_B    50       /* batch: BN_F*BN_B elements, far above T */
+#define BN_F    257      /* features: 17 chunks of 16 and a tail of 1 */
+#define SPECIAL 16       /* about one input in 16 a NaN, Inf, zero or subnormal */
 
 /* ---- Every family, on fixed inputs ------------------------------------- */
 
@@ -101,8 +101,8 @@ static void run_all(const ob_variant *v, run_out *o) {
   begin(o, c, "init_weights");
   end(o, c, ob_init_weights(v, OB_INIT_HE, 0.0f, 100, 3, 4, o->f[c], N), N), c++;
   begin(o, c, "dropout_train");
-  end(o, c,
-      ob_dropout_forward_train(v, OB_DROPOUT_INVERTED, 0.3f, 5, 6, in_p, o->f[c], o->mask, N), N),
+  end(o, c, ob_dropout_forward_train(v, OB_DROPOUT_INVERTED, 0.3f, 5, 6, in_p, o->f[c], o->mask, N),
+      N),
       c++;
   begin(o, c, "dropout_test");
   end(o, c, ob_dropout_forward_test(v, OB_DROPOUT_BOOK, 0.3f, in_p, o->f[c], N), N), c++;
@@ -131,7 +131,9 @@ static void run_all(const ob_variant *v, run_out *o) {
     begin(o, c, "batchnorm_backward");
     end(o, c,
         ob_batchnorm_backward(v, BN_B, BN_F, bn_x, bn_gamma, mean, std, o->f[c - 3] /* dout: the
-            dropout backward's dx, N > e floats */, dx, dgamma, dbeta),
+            dropout backward's dx, N > e floats */
+                              ,
+                              dx, dgamma, dbeta),
         e + 2 * BN_F),
         c++;
   }
@@ -206,8 +208,8 @@ static void mode_cap(int set_threads) {
     same_runs(omp[k], &ref_run, &got_run, 0, set_threads ? "100000 threads" : "OMP_NUM_THREADS");
     const int now = process_threads();
     /* libgomp keeps the team's threads parked: the count is the largest team's */
-    CHECK(now >= 1 && now <= cap, "%s: %d threads in the process, cap %d",
-          ob_variant_name(omp[k]), now, cap);
+    CHECK(now >= 1 && now <= cap, "%s: %d threads in the process, cap %d", ob_variant_name(omp[k]),
+          now, cap);
   }
 }
 
@@ -258,7 +260,7 @@ static void mode_fork(void) {
           : st == -1          ? "hung: killed by the parent"
                               : "differences or a crash");
     if (st == 128 + SIGALRM || st == -1)
-      break; /* one hang says it all: the others would cost CHILD_ALARM each */
+      break;                   /* one hang says it all: the others would cost CHILD_ALARM each */
     run_all(omp[k], &got_run); /* the parent's team still works */
     same_runs(omp[k], &ref_run, &got_run, 0, "parent after fork");
   }
@@ -276,12 +278,9 @@ typedef struct {
 } fp_case;
 
 static const fp_case fp_cases[] = {
-    {"FE_UPWARD", FE_UPWARD, 0},
-    {"FE_DOWNWARD", FE_DOWNWARD, 0},
-    {"FE_TOWARDZERO", FE_TOWARDZERO, 0},
-    {"FTZ", FE_TONEAREST, MXCSR_FTZ},
-    {"DAZ", FE_TONEAREST, MXCSR_DAZ},
-    {"FTZ+DAZ upward", FE_UPWARD, MXCSR_FTZ | MXCSR_DAZ},
+    {"FE_UPWARD", FE_UPWARD, 0},         {"FE_DOWNWARD", FE_DOWNWARD, 0},
+    {"FE_TOWARDZERO", FE_TOWARDZERO, 0}, {"FTZ", FE_TONEAREST, MXCSR_FTZ},
+    {"DAZ", FE_TONEAREST, MXCSR_DAZ},    {"FTZ+DAZ upward", FE_UPWARD, MXCSR_FTZ | MXCSR_DAZ},
 };
 
 static void mode_fpenv(void) {

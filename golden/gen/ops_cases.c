@@ -375,8 +375,8 @@ static void bn_case(go_case_list *L, go_op op, const char *id, const bn_shape *s
   for (size_t j = 0; j < F; j++) {
     int pat = s->patterns ? (int)(j % 8) : COL_RANDOM;
     for (size_t i = 0; i < N; i++)
-      x[i * F + j] = s->patterns == 2 ? (i % 2 ? -edge[j % EDGES] : edge[j % EDGES])
-                                      : col_value(&r, pat, i);
+      x[i * F + j] =
+          s->patterns == 2 ? (i % 2 ? -edge[j % EDGES] : edge[j % EDGES]) : col_value(&r, pat, i);
   }
   float *gamma = go_add_in(c, "gamma", F);
   for (size_t j = 0; j < F; j++)

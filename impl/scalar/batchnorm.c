@@ -75,13 +75,13 @@ static void train_kernel(const ob_bn_args *a, size_t c0, size_t c1) {
       }
     }
     for (size_t k = 0; k < w; k++) {
-      const double v = sq[k] / n;            /* var = np.mean(xc**2, axis=0) */
+      const double v = sq[k] / n;           /* var = np.mean(xc**2, axis=0) */
       sd[k] = (float)sqrt(v + (double)eps); /* std = np.sqrt(var + eps) */
       g[k] = a->gamma[c + k], b[k] = a->beta[c + k];
       a->mean[c + k] = mu[k], a->std[c + k] = sd[k];
       float *rm = a->running_mean + c + k, *rv = a->running_var + c + k;
-      *rm = mom * *rm + omm * mu[k];                  /* momentum*rm + (1-momentum)*mu */
-      *rv = mom * *rv + (float)((double)omm * v);     /* momentum*rv + (1-momentum)*var */
+      *rm = mom * *rm + omm * mu[k];              /* momentum*rm + (1-momentum)*mu */
+      *rv = mom * *rv + (float)((double)omm * v); /* momentum*rv + (1-momentum)*var */
     }
     for (size_t r = 0; r < a->rows; r++) {
       const float *restrict x = a->x + r * cols + c;

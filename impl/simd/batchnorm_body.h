@@ -230,8 +230,7 @@ static OB_VECTORS void test_std(panel *p, size_t k, const ob_bn_args *a) {
   const size_t o = k * OB_VL; /* std holds running_var: sqrt(running_var + eps) in double */
   const vf rv = vload(p->std + o);
   const vd eps = vd_set1((double)a->eps);
-  vstore(p->std + o,
-         vf_from_vd(vd_sqrt(vd_add(vd_lo(rv), eps)), vd_sqrt(vd_add(vd_hi(rv), eps))));
+  vstore(p->std + o, vf_from_vd(vd_sqrt(vd_add(vd_lo(rv), eps)), vd_sqrt(vd_add(vd_hi(rv), eps))));
 }
 
 static OB_VECTORS void backward_coeffs(panel *p, size_t k, const ob_bn_args *a, float *dbeta,
