@@ -260,7 +260,9 @@ OB_API ob_status ob_dropout_backward(const ob_variant *, ob_dropout_kind, float 
  * Reductions run in double, in row order, one feature at a time, so results
  * do not depend on the variant's thread count. std = sqrt(var + eps) and
  * the running share (1-momentum)*var come from the double variance, rounded
- * once: the statistics are within the bound for all finite inputs. The
+ * once: mean, std, dbeta and dgamma are within the bound for all finite
+ * inputs, the running averages unless they come within a rounding of
+ * FLT_MAX (their two float products may round past it). The
  * element-wise outputs are within it where their float intermediates stay
  * finite: |x - mean| (test: |x - running_mean|) and |xn| at most FLT_MAX,
  * and in the backward |gamma/std| and |dout - dbeta/N| too; outside, that
