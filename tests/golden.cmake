@@ -12,9 +12,12 @@
 #   golden_cli_verify   `optbench verify` itself (every supported variant)
 #   golden_cli_info     `optbench info` runs
 #   golden_cli_usage    bad arguments exit with status 2
+#   test_cli_args       the argument parser and the numeric option parser
+#                       refuse overflow, signs, junk and empty values
 set(OB_GOLDEN_SRC_DIR ${PROJECT_SOURCE_DIR}/golden)
 
 ob_test(test_golden_reader obgolden)
+ob_test(test_cli_args obcli)
 ob_test(test_golden_ops_reader obgolden)
 
 ob_test(test_golden obgolden)
@@ -29,9 +32,10 @@ add_test(NAME golden_cli_verify
 add_test(NAME golden_cli_info COMMAND optbench_cli info)
 add_test(NAME golden_cli_usage
          COMMAND sh -c "for a in 'verify --bogus' 'verify --variant nosuch' 'verify --algo nosuch' \
-'verify --op nosuch' 'verify --offset 16' 'verify --json' 'info extra' 'frobnicate' ''; do \
+'verify --op nosuch' 'verify --offset 16' 'verify --json' 'verify --omp-threshold 99999999999999999999999' \
+'verify --offset -1' 'verify --omp-threshold=' 'info extra' 'frobnicate' ''; do \
 \"$0\" $a >/dev/null 2>&1; s=$?; \
 if [ $s -ne 2 ]; then echo \"optbench $a: exit $s, want 2\"; exit 1; fi; done; echo ok"
                  $<TARGET_FILE:optbench_cli>)
-set_tests_properties(test_golden_reader test_golden_ops_reader test_golden test_golden_omp golden_cli_verify golden_cli_info
+set_tests_properties(test_golden_reader test_cli_args test_golden_ops_reader test_golden test_golden_omp golden_cli_verify golden_cli_info
                      golden_cli_usage PROPERTIES LABELS golden)
