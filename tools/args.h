@@ -28,7 +28,7 @@ typedef struct {
 } cli_opts;
 
 /* Return values of cli_parse. */
-#define CLI_PARSE_OK 0
+#define CLI_PARSE_OK    0
 #define CLI_PARSE_USAGE (-1) /* bad usage: print err, then the usage (exit 2) */
 #define CLI_PARSE_ERROR (-2) /* a valid request this machine cannot do: print err (exit 2) */
 

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "golden_verify.h"
 #include "optbench.h"
+#include "outfile.h"
 
 #ifndef OB_GOLDEN_DIR
 #define OB_GOLDEN_DIR "golden"
@@ -103,8 +104,14 @@ int cli_verify(const cli_opts *o) {
     printf("\n");
   }
 
-  gv_result res;
   char err[1024];
+  if (json && ob_out_check(json, err, sizeof err) < 0) { /* before the work, not after */
+    fprintf(stderr, "optbench: %s\n", err);
+    free(chosen);
+    free(skipped);
+    return 2;
+  }
+  gv_result res;
   int r = gv_run(&cfg, &res, err, sizeof err);
   if (r < 0) {
     fprintf(stderr, "optbench: %s\n", err);
