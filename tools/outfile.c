@@ -55,7 +55,7 @@ int ob_out_check(const char *path, char *err, size_t errlen) {
     return -1;
   }
   const size_t len = strlen(path), dl = dir_len(path);
-  if (len >= sizeof ((ob_outfile *)0)->path) {
+  if (len >= sizeof((ob_outfile *)0)->path) {
     snprintf(err, errlen, "%.64s...: output path too long", path);
     return -1;
   }

@@ -1,0 +1,230 @@
+/* test_golden_hostile - the golden readers and checkers against hostile
+ * files (issue 10): many cases load in linear time (finding 13), a layer
+ * case's int parameters cannot make the checker allocate more than its
+ * arrays hold (finding 14), and numbers FORMAT.md forbids are rejected
+ * with the file, the line and the reason (finding 15).
+ *
+ * usage: test_golden_hostile [TMPDIR]   (default: a new directory in /tmp)
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "golden_file.h"
+#include "golden_files.h"
+#include "golden_ops_check.h"
+#include "golden_ops_file.h"
+#include "optbench.h"
+#include "test_util.h"
+
+static char written[64][600]; /* files to remove at the end */
+static int nwritten;
+
+static const char *write_file(const char *name, const char *text, size_t len) {
+  const char *path = gt_write(name, text, len);
+  if (nwritten < 64)
+    snprintf(written[nwritten++], sizeof written[0], "%s", path);
+  return path;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A growing text buffer. */
+typedef struct {
+  char *s;
+  size_t len, cap;
+} buf;
+
+static void put(buf *b, const char *text) {
+  const size_t n = strlen(text);
+  if (b->len + n + 1 > b->cap) {
+    b->cap = 2 * (b->len + n + 1);
+    if (!(b->s = realloc(b->s, b->cap)))
+      exit(1);
+  }
+  memcpy(b->s + b->len, text, n + 1);
+  b->len += n;
+}
+
+/* ---- finding 13: case ids checked in linear time ---------------------- */
+
+/* 2^17 cases: on the quadratic check this took about 5 minutes (40,000
+ * took 30 s); a linear one reads them in about a second on this machine. */
+#define MANY_CASES ((size_t)1 << 17)
+/* far above a linear load (also under the sanitizers, ~10x slower) and far
+ * below the quadratic one's minutes */
+#define MANY_CASES_SECONDS 60.0
+
+/* n = 0 cases of the update-rule format, the last a repeat of `dup` if
+ * given: the smallest case blocks there are. */
+static void many_rule_cases(buf *b, const char *dup) {
+  char line[64];
+  put(b, "optbench-golden 2\nalgo sgd\nstates 0\n");
+  snprintf(line, sizeof line, "cases %zu\n", MANY_CASES);
+  put(b, line);
+  for (size_t i = 0; i < MANY_CASES; i++) {
+    if (dup && i == MANY_CASES - 1)
+      snprintf(line, sizeof line, "case %s\n", dup);
+    else
+      snprintf(line, sizeof line, "case c%zu\n", i);
+    put(b, line);
+    put(b, "note empty\nn 0\nsteps 1\ngrad data\ninit p\nstep 1\n"
+           "hp 0x1p-2 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0\nt 1\ng\nout p\nend\n");
+  }
+}
+
+static void many_op_cases(buf *b, const char *dup) {
+  char line[64];
+  put(b, "optbench-golden-ops 1\nfamily dropout\n");
+  snprintf(line, sizeof line, "cases %zu\n", MANY_CASES);
+  put(b, line);
+  for (size_t i = 0; i < MANY_CASES; i++) {
+    if (dup && i == MANY_CASES - 1)
+      snprintf(line, sizeof line, "case %s\n", dup);
+    else
+      snprintf(line, sizeof line, "case c%zu\n", i);
+    put(b, line);
+    put(b, "note empty\nop dropout_test\nword kind book\nfloat ratio 0x0p+0\nin x 0\nout y 0\nend\n");
+  }
+}
+
+static void test_many_cases(void) {
+  for (int ops = 0; ops < 2; ops++) {
+    for (int dup = 0; dup < 2; dup++) {
+      buf b = {0};
+      /* the repeat is of case 12345, one in the middle */
+      (ops ? many_op_cases : many_rule_cases)(&b, dup ? "c12345" : NULL);
+      const char *path = write_file(ops ? "many_ops.txt" : "many.txt", b.s, b.len);
+      free(b.s);
+      char err[512] = "";
+      const double t0 = now();
+      gf_file f;
+      gof_file g;
+      const int r = ops ? gof_load(path, &g, err, sizeof err) : gf_load(path, &f, err, sizeof err);
+      const double dt = now() - t0;
+      const size_t n = ops ? g.ncases : f.ncases;
+      if (ops)
+        gof_free(&g);
+      else
+        gf_free(&f);
+      printf("test_golden_hostile: %zu %s cases%s read in %.2f s\n", MANY_CASES,
+             ops ? "layer" : "rule", dup ? " (last a repeat)" : "", dt);
+      CHECK(dt < MANY_CASES_SECONDS, "%zu cases took %.1f s: quadratic id check?", MANY_CASES, dt);
+      if (!dup) {
+        CHECK(r == 0 && n == MANY_CASES, "load: %s", err);
+      } else {
+        char first[32];
+        /* its line: after the header (3 lines, 4 for the rules), 12345 cases
+         * of 8 lines (12 for the rules) */
+        snprintf(first, sizeof first, "first at line %d)", ops ? 4 + 8 * 12345 : 5 + 12 * 12345);
+        CHECK(r == -1 && strstr(err, "duplicate case id 'c12345'") && strstr(err, first) &&
+                  strstr(err, path),
+              "want the duplicate named with both lines, got: %s", err);
+      }
+    }
+  }
+}
+
+/* ---- finding 15: numbers FORMAT.md forbids -------------------------- */
+
+/* SGD, lr = 1/4, exact in float32: 1 - 0.5/4 = 0.875; inf stays inf, its
+ * scale |lr*g| = 1/4. */
+static const char good_sgd[] = "optbench-golden 2\n"
+                               "algo sgd\n"
+                               "states 0\n"
+                               "cases 1\n"
+                               "case basic\n"
+                               "note one exact, one infinite\n"
+                               "n 2\n"
+                               "steps 1\n"
+                               "grad data\n"
+                               "init p 0x1p+0 inf\n"
+                               "step 1\n"
+                               "hp 0x1p-2 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0\n"
+                               "t 1\n"
+                               "g 0x1p-1 0x1p+0\n"
+                               "out p\n"
+                               "0x1.cp-1 0x1.cp-1 0x1p+0\n"
+                               "inf inf 0x1p-2\n"
+                               "end\n";
+
+/* good_sgd with `from` replaced by `to` must fail to load with
+ * "PATH:LINE: " (LINE that of `to`) and reason in the message. */
+static void reject(const char *from, const char *to, const char *reason) {
+  char *text = gt_replace(good_sgd, from, to);
+  const char *path = write_file("bad_number.txt", text, strlen(text));
+  char want[700], err[512] = "";
+  snprintf(want, sizeof want, "%s:%zu: ", path, gt_line_of(text, to));
+  gf_file f;
+  const int r = gf_load(path, &f, err, sizeof err);
+  CHECK(r == -1 && !strncmp(err, want, strlen(want)) && strstr(err, reason),
+        "'%s' must be rejected with\n    %s...%s\n    got: %s", to, want, reason,
+        r == 0 ? "(loaded)" : err);
+  if (r == 0)
+    gf_free(&f);
+  free(text);
+}
+
+static void test_numbers(void) {
+  char err[512] = "";
+  gf_file f;
+  const int r = gf_load(write_file("good.txt", good_sgd, strlen(good_sgd)), &f, err, sizeof err);
+  CHECK(r == 0, "the good file must load: %s", err);
+  if (r == 0)
+    gf_free(&f);
+  /* 1 + 2^-80: strtod rounds it to 1 (a float32 field) */
+  reject("hp 0x1p-2", "hp 0x1.00000000000000000001p-2", "not exactly a double");
+  /* 0.875 + 2^-100 in a double field */
+  reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.c0000000000000000000000001p-1 0x1.cp-1 0x1p+0",
+         "not exactly a double");
+  /* 2^-1100 is below the smallest subnormal double, 2^-1074: read as 0 */
+  reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 0x1p-1100", "underflows to zero");
+  /* a double that is not a float32, in a float32 field */
+  reject("g 0x1p-1", "g 0x1.0000000001p-1", "not exactly representable as float32");
+  /* the scale is a finite double >= 0, also where rounded is infinite */
+  reject("inf inf 0x1p-2", "inf inf nan", "must be finite and >= 0");
+  reject("inf inf 0x1p-2", "inf inf -0x1p-2", "must be finite and >= 0");
+  reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 -0x0p+0", "not -0");
+  /* spellings %a never prints */
+  reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 0x1p+00", "leading zero");
+  reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 0x1p-0", "-0");
+  reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.c0p-1 0x1.cp-1 0x1p+0", "would read as 0x1.cp-1");
+  reject("g 0x1p-1", "g 0x2p-2", "not a hex float");
+  /* a subnormal double as %a writes it loads; written normalised it does not */
+  reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 0x1p-1074",
+         "would read as 0x0.0000000000001p-1022");
+  char *sub = gt_replace(good_sgd, "inf inf 0x1p-2", "inf inf 0x0.0000000000001p-1022");
+  CHECK(gf_load(write_file("subnormal.txt", sub, strlen(sub)), &f, err, sizeof err) == 0 &&
+            f.cases[0].step[0].out[0].scale[1] == 0x1p-1074,
+        "the smallest subnormal double as %%a prints it: %s", err);
+  gf_free(&f);
+  free(sub);
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1) {
+    snprintf(gt_dir, sizeof gt_dir, "%s", argv[1]);
+    mkdir(gt_dir, 0777);
+  } else if (tu_temp_dir(gt_dir, sizeof gt_dir, "test_golden_hostile") < 0) {
+    perror("scratch directory");
+    return 1;
+  }
+  test_numbers();
+  test_many_cases();
+  for (int i = 0; i < nwritten; i++)
+    remove(written[i]);
+  if (argc <= 1)
+    rmdir(gt_dir);
+  return ob_test_done("test_golden_hostile");
+}
