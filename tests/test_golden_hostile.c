@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,7 +62,7 @@ static void put(buf *b, const char *text) {
 
 /* 2^17 cases: on the quadratic check this took about 5 minutes (40,000
  * took 30 s); a linear one reads them in about a second on this machine. */
-#define MANY_CASES ((size_t)1 << 17)
+#define MANY_CASES         ((size_t)1 << 17)
 /* far above a linear load (also under the sanitizers, ~10x slower) and far
  * below the quadratic one's minutes */
 #define MANY_CASES_SECONDS 60.0
@@ -95,7 +96,8 @@ static void many_op_cases(buf *b, const char *dup) {
     else
       snprintf(line, sizeof line, "case c%zu\n", i);
     put(b, line);
-    put(b, "note empty\nop dropout_test\nword kind book\nfloat ratio 0x0p+0\nin x 0\nout y 0\nend\n");
+    put(b,
+        "note empty\nop dropout_test\nword kind book\nfloat ratio 0x0p+0\nin x 0\nout y 0\nend\n");
   }
 }
 
@@ -134,6 +136,78 @@ static void test_many_cases(void) {
       }
     }
   }
+}
+
+/* ---- finding 14: parameters beyond the arrays ------------------------ */
+
+/* batchnorm_test declaring 2^28 rows of one feature with one element given
+ * (the fuzzer's 502-byte file: 12 s and 2.6 GB of guard buffers a variant),
+ * and 2^62 x 4, whose product wraps to 0 in 64 bits and matched the empty x. */
+static const char huge_bn[] = "optbench-golden-ops 1\n"
+                              "family batchnorm\n"
+                              "cases 2\n"
+                              "case huge\n"
+                              "note batch 2^28 declared, one element given\n"
+                              "op batchnorm_test\n"
+                              "int batch 268435456\n"
+                              "int features 1\n"
+                              "float eps 0x1p-20\n"
+                              "in x 1 0x1p+0\n"
+                              "in gamma 1 0x1p+0\n"
+                              "in beta 1 0x0p+0\n"
+                              "in running_mean 1 0x0p+0\n"
+                              "in running_var 1 0x1p+0\n"
+                              "out y 1\n"
+                              "0x1p+0 0x1p+0 0x1p+0\n"
+                              "end\n"
+                              "case wrap\n"
+                              "note batch x features wraps to 0\n"
+                              "op batchnorm_test\n"
+                              "int batch 4611686018427387904\n"
+                              "int features 4\n"
+                              "float eps 0x1p-20\n"
+                              "in x 0\n"
+                              "in gamma 4 0x1p+0 0x1p+0 0x1p+0 0x1p+0\n"
+                              "in beta 4 0x0p+0 0x0p+0 0x0p+0 0x0p+0\n"
+                              "in running_mean 4 0x0p+0 0x0p+0 0x0p+0 0x0p+0\n"
+                              "in running_var 4 0x1p+0 0x1p+0 0x1p+0 0x1p+0\n"
+                              "out y 0\n"
+                              "end\n";
+
+/* peak resident memory of the process, KiB */
+static long peak_kib(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+static void test_huge_params(void) {
+  char err[512] = "";
+  gof_file f;
+  const char *path = write_file("batchnorm.txt", huge_bn, strlen(huge_bn));
+  CHECK(gof_load(path, &f, err, sizeof err) == 0 && f.ncases == 2, "load: %s", err);
+  if (f.ncases != 2)
+    return;
+  const ob_variant *v = ob_variant_find("scalar");
+  const long before = peak_kib();
+  const double t0 = now();
+  goc_stats st[2];
+  for (int k = 0; k < 2; k++) {
+    goc_stats_init(&st[k]);
+    CHECK(goc_run_case(&f, &f.cases[k], v, NULL, &st[k]) == 0, "case %d must fail", k);
+  }
+  const double dt = now() - t0;
+  const long grown = peak_kib() - before;
+  printf("test_golden_hostile: the two cases took %.3f s, %ld KiB more peak memory\n", dt, grown);
+  /* the arrays hold a few floats: anything near the 1 GiB the declared
+   * shape would need means a buffer was sized from the parameters */
+  CHECK(grown < 64 * 1024, "peak memory grew by %ld KiB", grown);
+  CHECK(strstr(st[0].first, "'in x' has 1 elements, op batchnorm_test needs 268435456") &&
+            strstr(st[0].first, path),
+        "%s", st[0].first);
+  CHECK(strstr(st[1].first, "batch x features: 4611686018427387904 x 4 elements overflow"), "%s",
+        st[1].first);
+  gof_free(&f);
 }
 
 /* ---- finding 15: numbers FORMAT.md forbids -------------------------- */
@@ -220,6 +294,7 @@ int main(int argc, char **argv) {
     perror("scratch directory");
     return 1;
   }
+  test_huge_params();
   test_numbers();
   test_many_cases();
   for (int i = 0; i < nwritten; i++)
