@@ -1,10 +1,14 @@
 /* The IDX reader (bench/convergence/idx.c) on crafted files in a temporary
  * directory: a good set reads back; a missing file, wrong magic, truncated
  * header or data, a gzip stream cut short, corrupt deflate data, a bad CRC,
- * bytes after the data, a zero dimension, a label over 9 and image/label
- * counts that differ each give their status and a message naming the file. */
+ * bytes after the data or after the gzip stream, a zero dimension, a label
+ * over 9, image/label counts that differ and a header declaring far more
+ * than the file holds each give their status and a message naming the
+ * file. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -75,6 +79,45 @@ static void expect(const char *what, idx_status got, idx_status want, const char
   printf("test_conv_idx: %-22s -> %s\n", what, err);
 }
 
+/* Appends n bytes to the file at p. */
+static void append(const char *p, const void *b, size_t n) {
+  FILE *f = fopen(p, "ab");
+  CHECK(f && fwrite(b, 1, n, f) == n && fclose(f) == 0, "appending to %s", p);
+}
+
+/* idx_read_images(p) in a child process whose address space may grow by at
+ * most 1 GiB: an allocation sized from the header (6.7 GB for 1.3 GB
+ * declared) fails there, one sized from the data does not. Returns the
+ * status, or -1 if the child did not exit normally. Without the limit under
+ * AddressSanitizer, which reserves terabytes of address space. */
+static int read_images_limited(const char *p) {
+  fflush(stdout);
+  const pid_t pid = fork();
+  if (pid == 0) {
+#if !defined(__SANITIZE_ADDRESS__)
+    long pages = 0;
+    FILE *st = fopen("/proc/self/statm", "r");
+    if (st && fscanf(st, "%ld", &pages) == 1) {
+      const rlim_t lim = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + ((rlim_t)1 << 30);
+      const struct rlimit rl = {lim, lim};
+      setrlimit(RLIMIT_AS, &rl);
+    }
+    if (st)
+      fclose(st);
+#endif
+    char err[1024];
+    idx_images im;
+    const idx_status s = idx_read_images(p, &im, err, sizeof err);
+    printf("test_conv_idx: %-22s -> %s\n", "1.3 GB declared", err);
+    fflush(stdout);
+    _exit((int)s);
+  }
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+    return -1;
+  return WEXITSTATUS(status);
+}
+
 int main(void) {
   CHECK(tu_temp_dir(dir, sizeof dir, "test_conv_idx") == 0, "scratch directory");
   static unsigned char b[1 << 16], z[1 << 16];
@@ -131,6 +174,31 @@ int main(void) {
   CHECK(strstr(err, gi) != NULL, "count mismatch names the images file too: %s", err);
   CHECK(set.x.pixels == NULL && set.y.labels == NULL, "set empty on failure");
 
+  /* bytes after the gzip stream: junk, or a second (valid) stream */
+  const char *junk = write_gz("junk-after.gz", b, images(b, IDX_MAGIC_IMAGES, 3, 4, 5, 60));
+  append(junk, "junk", 4);
+  expect("junk after the stream", idx_read_images(junk, &im, err, sizeof err), IDX_EGZIP, err, junk,
+         "4 bytes after the end of the gzip stream");
+  const char *twice = write_gz("two-streams.gz", b, images(b, IDX_MAGIC_IMAGES, 3, 4, 5, 60));
+  {
+    unsigned char member[256];
+    const size_t mn = gz_bytes((const unsigned char *)"x", 1, member, sizeof member);
+    append(twice, member, mn);
+  }
+  expect("a second gzip stream", idx_read_images(twice, &im, err, sizeof err), IDX_EGZIP, err,
+         twice, "after the end of the gzip stream");
+  CHECK(im.pixels == NULL, "nothing returned with trailing bytes");
+
+  /* a 20-byte file (header and 4 pixels) declaring 1658163 images of 28 x 28,
+   * 1.3 GB: it must fail as truncated, having allocated for what is there */
+  const char *big = write_gz("big-header.gz", b, images(b, IDX_MAGIC_IMAGES, 1658163, 28, 28, 4));
+  const int sbig = read_images_limited(big);
+  CHECK(sbig == IDX_ETRUNC, "1.3 GB declared, 4 bytes given: status %d (%s), want %d (%s)", sbig,
+        sbig >= 0 ? idx_strerror((idx_status)sbig) : "crashed", IDX_ETRUNC,
+        idx_strerror(IDX_ETRUNC));
+  expect("1.3 GB declared", idx_read_images(big, &im, err, sizeof err), IDX_ETRUNC, err, big,
+         "4 of 1299999792");
+
   /* gzip damage, on 3 x 28 x 28 images of varied bytes (a real deflate stream) */
   const size_t len = images(b, IDX_MAGIC_IMAGES, 3, 28, 28, 3 * 784);
   const size_t zn = gz_bytes(b, len, z, sizeof z);
@@ -157,7 +225,8 @@ int main(void) {
   const char *names[] = {"good-images.gz",  "good-labels.gz", "plain-images",   "empty.gz",
                          "short-header.gz", "short-data.gz",  "extra.gz",       "zero-dim.gz",
                          "huge.gz",         "bad-label.gz",   "four-labels.gz", "tmp.gz",
-                         "cut.gz",          "no-trailer.gz",  "bad-crc.gz",     "corrupt.gz"};
+                         "cut.gz",          "no-trailer.gz",  "bad-crc.gz",     "corrupt.gz",
+                         "junk-after.gz",   "two-streams.gz", "big-header.gz"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     remove(path_of(names[i]));
   rmdir(dir);
