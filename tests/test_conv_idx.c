@@ -108,7 +108,7 @@ static int read_images_limited(const char *p) {
     char err[1024];
     idx_images im;
     const idx_status s = idx_read_images(p, &im, err, sizeof err);
-    printf("test_conv_idx: %-22s -> %s\n", "1.3 GB declared", err);
+    printf("test_conv_idx: %-22s -> %s (address space limited)\n", p, err);
     fflush(stdout);
     _exit((int)s);
   }
@@ -199,6 +199,18 @@ int main(void) {
   expect("1.3 GB declared", idx_read_images(big, &im, err, sizeof err), IDX_ETRUNC, err, big,
          "4 of 1299999792");
 
+  /* the fuzzer's reproducer (fuzz/regressions/idx/oom-header-declares-6gb
+   * on h-fuzz): plain IDX, 268435458 images of 2 x 3 declared, 12 bytes */
+  static const unsigned char oom[28] = {0x00, 0x00, 0x08, 0x03, 0x10, 0x00, 0x00, 0x02, 0x00, 0x00,
+                                        0x00, 0x02, 0x00, 0x00, 0x00, 0x03, 0x00, 0x10, 0x80, 0xff,
+                                        0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0xfe};
+  const char *fz = write_raw("fuzz-oom", oom, sizeof oom);
+  const int sfz = read_images_limited(fz);
+  CHECK(sfz == IDX_ETRUNC, "fuzz reproducer: status %d, want %d (%s)", sfz, IDX_ETRUNC,
+        idx_strerror(IDX_ETRUNC));
+  expect("fuzz: 6.4 GB declared", idx_read_images(fz, &im, err, sizeof err), IDX_ETRUNC, err, fz,
+         "12 of 1610612748");
+
   /* gzip damage, on 3 x 28 x 28 images of varied bytes (a real deflate stream) */
   const size_t len = images(b, IDX_MAGIC_IMAGES, 3, 28, 28, 3 * 784);
   const size_t zn = gz_bytes(b, len, z, sizeof z);
@@ -226,7 +238,7 @@ int main(void) {
                          "short-header.gz", "short-data.gz",  "extra.gz",       "zero-dim.gz",
                          "huge.gz",         "bad-label.gz",   "four-labels.gz", "tmp.gz",
                          "cut.gz",          "no-trailer.gz",  "bad-crc.gz",     "corrupt.gz",
-                         "junk-after.gz",   "two-streams.gz", "big-header.gz"};
+                         "junk-after.gz",   "two-streams.gz", "big-header.gz",  "fuzz-oom"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     remove(path_of(names[i]));
   rmdir(dir);
