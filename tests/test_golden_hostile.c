@@ -25,16 +25,6 @@
 #include "optbench.h"
 #include "test_util.h"
 
-static char written[64][600]; /* files to remove at the end */
-static int nwritten;
-
-static const char *write_file(const char *name, const char *text, size_t len) {
-  const char *path = gt_write(name, text, len);
-  if (nwritten < 64)
-    snprintf(written[nwritten++], sizeof written[0], "%s", path);
-  return path;
-}
-
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -67,11 +57,11 @@ static void put(buf *b, const char *text) {
  * below the quadratic one's minutes */
 #define MANY_CASES_SECONDS 60.0
 
-/* n = 0 cases of the update-rule format, the last a repeat of `dup` if
- * given: the smallest case blocks there are. */
-static void many_rule_cases(buf *b, const char *dup) {
+/* MANY_CASES copies of `body` after `header` and their `case` line, the
+ * last a repeat of `dup` if given. */
+static void many_cases(buf *b, const char *header, const char *body, const char *dup) {
   char line[64];
-  put(b, "optbench-golden 2\nalgo sgd\nstates 0\n");
+  put(b, header);
   snprintf(line, sizeof line, "cases %zu\n", MANY_CASES);
   put(b, line);
   for (size_t i = 0; i < MANY_CASES; i++) {
@@ -80,24 +70,7 @@ static void many_rule_cases(buf *b, const char *dup) {
     else
       snprintf(line, sizeof line, "case c%zu\n", i);
     put(b, line);
-    put(b, "note empty\nn 0\nsteps 1\ngrad data\ninit p\nstep 1\n"
-           "hp 0x1p-2 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0\nt 1\ng\nout p\nend\n");
-  }
-}
-
-static void many_op_cases(buf *b, const char *dup) {
-  char line[64];
-  put(b, "optbench-golden-ops 1\nfamily dropout\n");
-  snprintf(line, sizeof line, "cases %zu\n", MANY_CASES);
-  put(b, line);
-  for (size_t i = 0; i < MANY_CASES; i++) {
-    if (dup && i == MANY_CASES - 1)
-      snprintf(line, sizeof line, "case %s\n", dup);
-    else
-      snprintf(line, sizeof line, "case c%zu\n", i);
-    put(b, line);
-    put(b,
-        "note empty\nop dropout_test\nword kind book\nfloat ratio 0x0p+0\nin x 0\nout y 0\nend\n");
+    put(b, body);
   }
 }
 
@@ -106,8 +79,18 @@ static void test_many_cases(void) {
     for (int dup = 0; dup < 2; dup++) {
       buf b = {0};
       /* the repeat is of case 12345, one in the middle */
-      (ops ? many_op_cases : many_rule_cases)(&b, dup ? "c12345" : NULL);
-      const char *path = write_file(ops ? "many_ops.txt" : "many.txt", b.s, b.len);
+      /* the smallest case blocks of each format: n = 0 */
+      if (ops)
+        many_cases(&b, "optbench-golden-ops 1\nfamily dropout\n",
+                   "note empty\nop dropout_test\nword kind book\nfloat ratio 0x0p+0\nin x 0\n"
+                   "out y 0\nend\n",
+                   dup ? "c12345" : NULL);
+      else
+        many_cases(&b, "optbench-golden 2\nalgo sgd\nstates 0\n",
+                   "note empty\nn 0\nsteps 1\ngrad data\ninit p\nstep 1\nhp 0x1p-2 0x0p+0 "
+                   "0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0\nt 1\ng\nout p\nend\n",
+                   dup ? "c12345" : NULL);
+      const char *path = gt_write_kept(ops ? "many_ops.txt" : "many.txt", b.s, b.len);
       free(b.s);
       char err[512] = "";
       const double t0 = now();
@@ -184,7 +167,7 @@ static long peak_kib(void) {
 static void test_huge_params(void) {
   char err[512] = "";
   gof_file f;
-  const char *path = write_file("batchnorm.txt", huge_bn, strlen(huge_bn));
+  const char *path = gt_write_kept("batchnorm.txt", huge_bn, strlen(huge_bn));
   CHECK(gof_load(path, &f, err, sizeof err) == 0 && f.ncases == 2, "load: %s", err);
   if (f.ncases != 2)
     return;
@@ -237,7 +220,7 @@ static const char good_sgd[] = "optbench-golden 2\n"
  * "PATH:LINE: " (LINE that of `to`) and reason in the message. */
 static void reject(const char *from, const char *to, const char *reason) {
   char *text = gt_replace(good_sgd, from, to);
-  const char *path = write_file("bad_number.txt", text, strlen(text));
+  const char *path = gt_write_kept("bad_number.txt", text, strlen(text));
   char want[700], err[512] = "";
   snprintf(want, sizeof want, "%s:%zu: ", path, gt_line_of(text, to));
   gf_file f;
@@ -253,7 +236,7 @@ static void reject(const char *from, const char *to, const char *reason) {
 static void test_numbers(void) {
   char err[512] = "";
   gf_file f;
-  const int r = gf_load(write_file("good.txt", good_sgd, strlen(good_sgd)), &f, err, sizeof err);
+  const int r = gf_load(gt_write_kept("good.txt", good_sgd, strlen(good_sgd)), &f, err, sizeof err);
   CHECK(r == 0, "the good file must load: %s", err);
   if (r == 0)
     gf_free(&f);
@@ -279,7 +262,7 @@ static void test_numbers(void) {
   reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 0x1p-1074",
          "would read as 0x0.0000000000001p-1022");
   char *sub = gt_replace(good_sgd, "inf inf 0x1p-2", "inf inf 0x0.0000000000001p-1022");
-  CHECK(gf_load(write_file("subnormal.txt", sub, strlen(sub)), &f, err, sizeof err) == 0 &&
+  CHECK(gf_load(gt_write_kept("subnormal.txt", sub, strlen(sub)), &f, err, sizeof err) == 0 &&
             f.cases[0].step[0].out[0].scale[1] == 0x1p-1074,
         "the smallest subnormal double as %%a prints it: %s", err);
   gf_free(&f);
@@ -297,8 +280,7 @@ int main(int argc, char **argv) {
   test_huge_params();
   test_numbers();
   test_many_cases();
-  for (int i = 0; i < nwritten; i++)
-    remove(written[i]);
+  gt_remove_written();
   if (argc <= 1)
     rmdir(gt_dir);
   return ob_test_done("test_golden_hostile");

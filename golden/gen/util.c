@@ -1,7 +1,6 @@
 /* golden_gen - the algorithm table, error exit and allocation. */
 #include "gen.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
