@@ -258,6 +258,7 @@ static void test_numbers(void) {
   reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 0x1p-0", "-0");
   reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.c0p-1 0x1.cp-1 0x1p+0", "would read as 0x1.cp-1");
   reject("g 0x1p-1", "g 0x2p-2", "not a hex float");
+  reject("n 2\nsteps", "n 02\nsteps", "leading zero"); /* counts too: one spelling per number */
   /* a subnormal double as %a writes it loads; written normalised it does not */
   reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 0x1p-1074",
          "would read as 0x0.0000000000001p-1022");

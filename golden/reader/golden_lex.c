@@ -125,6 +125,8 @@ int gl_parse_count(gl_parser *P, const char *s, const char *what, unsigned long 
   for (const char *q = s; *q; q++)
     if (*q < '0' || *q > '9')
       return gl_fail(P, P->lineno, "%s '%.40s' is not a non-negative decimal integer", what, s);
+  if (s[0] == '0' && s[1] != '\0') /* one spelling per number, as for the floats */
+    return gl_fail(P, P->lineno, "%s '%.40s' has a leading zero", what, s);
   errno = 0;
   unsigned long long v = strtoull(s, NULL, 10);
   if (errno == ERANGE || v > max)
