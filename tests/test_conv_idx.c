@@ -7,11 +7,10 @@
  * file. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include "as_limit.h"
 #include "idx.h"
 #include "test_util.h"
 
@@ -85,38 +84,27 @@ static void append(const char *p, const void *b, size_t n) {
   CHECK(f && fwrite(b, 1, n, f) == n && fclose(f) == 0, "appending to %s", p);
 }
 
-/* idx_read_images(p) in a child process whose address space may grow by at
- * most 1 GiB: an allocation sized from the header (6.7 GB for 1.3 GB
- * declared) fails there, one sized from the data does not. Returns the
- * status, or -1 if the child did not exit normally. Without the limit under
- * AddressSanitizer, which reserves terabytes of address space. */
-static int read_images_limited(const char *p) {
-  fflush(stdout);
-  const pid_t pid = fork();
-  if (pid == 0) {
-#if !defined(__SANITIZE_ADDRESS__)
-    long pages = 0;
-    FILE *st = fopen("/proc/self/statm", "r");
-    if (st && fscanf(st, "%ld", &pages) == 1) {
-      const rlim_t lim = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + ((rlim_t)1 << 30);
-      const struct rlimit rl = {lim, lim};
-      setrlimit(RLIMIT_AS, &rl);
-    }
-    if (st)
-      fclose(st);
-#endif
-    char err[1024];
-    idx_images im;
-    const idx_status s = idx_read_images(p, &im, err, sizeof err);
-    printf("test_conv_idx: %-22s -> %s (address space limited)\n", p, err);
-    fflush(stdout);
-    _exit((int)s);
-  }
-  int status = 0;
-  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-    return -1;
-  return WEXITSTATUS(status);
+/* idx_read_images or idx_read_labels of a path, for tu_limited: the status */
+static int read_images_status(void *p) {
+  char err[1024];
+  idx_images im;
+  const idx_status s = idx_read_images(p, &im, err, sizeof err);
+  printf("test_conv_idx: %s (address space limited)\n", err);
+  idx_free_images(&im);
+  return (int)s;
 }
+
+static int read_labels_status(void *p) {
+  char err[1024];
+  idx_labels lb;
+  const idx_status s = idx_read_labels(p, &lb, err, sizeof err);
+  printf("test_conv_idx: %s (address space limited)\n", err);
+  idx_free_labels(&lb);
+  return (int)s;
+}
+
+/* 1 GiB: far below the 6.7 GB an allocation from the header would take */
+#define READ_LIMIT ((size_t)1 << 30)
 
 int main(void) {
   CHECK(tu_temp_dir(dir, sizeof dir, "test_conv_idx") == 0, "scratch directory");
@@ -192,7 +180,7 @@ int main(void) {
   /* a 20-byte file (header and 4 pixels) declaring 1658163 images of 28 x 28,
    * 1.3 GB: it must fail as truncated, having allocated for what is there */
   const char *big = write_gz("big-header.gz", b, images(b, IDX_MAGIC_IMAGES, 1658163, 28, 28, 4));
-  const int sbig = read_images_limited(big);
+  const int sbig = tu_limited(READ_LIMIT, read_images_status, (void *)big);
   CHECK(sbig == IDX_ETRUNC, "1.3 GB declared, 4 bytes given: status %d (%s), want %d (%s)", sbig,
         sbig >= 0 ? idx_strerror((idx_status)sbig) : "crashed", IDX_ETRUNC,
         idx_strerror(IDX_ETRUNC));
@@ -205,11 +193,21 @@ int main(void) {
                                         0x00, 0x02, 0x00, 0x00, 0x00, 0x03, 0x00, 0x10, 0x80, 0xff,
                                         0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0xfe};
   const char *fz = write_raw("fuzz-oom", oom, sizeof oom);
-  const int sfz = read_images_limited(fz);
+  const int sfz = tu_limited(READ_LIMIT, read_images_status, (void *)fz);
   CHECK(sfz == IDX_ETRUNC, "fuzz reproducer: status %d, want %d (%s)", sfz, IDX_ETRUNC,
         idx_strerror(IDX_ETRUNC));
   expect("fuzz: 6.4 GB declared", idx_read_images(fz, &im, err, sizeof err), IDX_ETRUNC, err, fz,
          "12 of 1610612748");
+
+  /* the fuzzer's labels reproducer (oom-labels-header-declares-2gb): 9
+   * bytes declaring 2^31 - 1 labels, one given */
+  static const unsigned char oom_labels[9] = {0x00, 0x00, 0x08, 0x01, 0x7f, 0xff, 0xff, 0xff, 0x03};
+  const char *fzl = write_raw("fuzz-oom-labels", oom_labels, sizeof oom_labels);
+  const int sfzl = tu_limited(READ_LIMIT, read_labels_status, (void *)fzl);
+  CHECK(sfzl == IDX_ETRUNC, "fuzz labels reproducer: status %d, want %d (%s)", sfzl, IDX_ETRUNC,
+        idx_strerror(IDX_ETRUNC));
+  expect("fuzz: 2 GB of labels", idx_read_labels(fzl, &lb, err, sizeof err), IDX_ETRUNC, err, fzl,
+         "1 of 2147483647");
 
   /* gzip damage, on 3 x 28 x 28 images of varied bytes (a real deflate stream) */
   const size_t len = images(b, IDX_MAGIC_IMAGES, 3, 28, 28, 3 * 784);
@@ -238,7 +236,8 @@ int main(void) {
                          "short-header.gz", "short-data.gz",  "extra.gz",       "zero-dim.gz",
                          "huge.gz",         "bad-label.gz",   "four-labels.gz", "tmp.gz",
                          "cut.gz",          "no-trailer.gz",  "bad-crc.gz",     "corrupt.gz",
-                         "junk-after.gz",   "two-streams.gz", "big-header.gz",  "fuzz-oom"};
+                         "junk-after.gz",   "two-streams.gz", "big-header.gz",  "fuzz-oom",
+                         "fuzz-oom-labels"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     remove(path_of(names[i]));
   rmdir(dir);

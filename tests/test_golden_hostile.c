@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "as_limit.h"
 #include "check.h"
 #include "golden_file.h"
 #include "golden_files.h"
@@ -193,6 +194,84 @@ static void test_huge_params(void) {
   gof_free(&f);
 }
 
+/* The fuzzer's reproducers (h-fuzz, fuzz/regressions/golden_ops/): a real
+ * batchnorm_train case with `int batch 10000000` and two elements of x
+ * (alloc-batchnorm-batch-1e7, shortened to the records that matter), and an
+ * `out u 16777216` with one element line (alloc-out-count-declared). */
+static const char fuzz_bn[] = "optbench-golden-ops 1\n"
+                              "family batchnorm\n"
+                              "cases 1\n"
+                              "case train_2x1\n"
+                              "note batch 10000000 declared, x has 2 elements\n"
+                              "op batchnorm_train\n"
+                              "int batch 10000000\n"
+                              "int features 1\n"
+                              "float eps 0x1.0c6f7ap-20\n"
+                              "float momentum 0x1.ccccccp-1\n"
+                              "in x 2 0x1.7b9b3ap-4 -0x1.dd9faep-2\n"
+                              "in gamma 1 0x1.97dcep+0\n"
+                              "in beta 1 0x1.beb042p-3\n"
+                              "in running_mean 1 -0x1.457acap-3\n"
+                              "in running_var 1 0x1.2b2156p+1\n"
+                              "out y 2\n"
+                              "0x1.cfb23d3c8cc57p+0 0x1.cfb23ep+0 0x1.97dc34fc8cc57p+1\n"
+                              "-0x1.60062cbc8cc57p+0 -0x1.60062cp+0 0x1.10177da52a232p+2\n"
+                              "end\n";
+static const char fuzz_out[] = "optbench-golden-ops 1\n"
+                               "family rand\n"
+                               "cases 1\n"
+                               "case a\n"
+                               "note x\n"
+                               "op rand_uniform\n"
+                               "int seed 1\n"
+                               "int stream 0\n"
+                               "int n 1\n"
+                               "out u 16777216\n"
+                               "0x1p-1 0x1p-1 0x1p-1\n"
+                               "end\n";
+
+/* 16 MiB: less than the 40 MB of one array of 10^7 floats, or the 320 MiB
+ * of 2^24 elements of an out record */
+#define FUZZ_LIMIT ((size_t)16 << 20)
+
+/* For tu_limited: loads the file at p and runs its case on scalar; 0 if the
+ * first failure is the mismatch of x (not an allocation), else 1. */
+static int run_fuzz_bn(void *p) {
+  char err[512] = "";
+  gof_file f;
+  if (gof_load(p, &f, err, sizeof err) < 0 || f.ncases != 1) {
+    printf("test_golden_hostile: %s\n", err);
+    return 1;
+  }
+  goc_stats st;
+  goc_stats_init(&st);
+  const int r = goc_run_case(&f, &f.cases[0], ob_variant_find("scalar"), NULL, &st);
+  printf("test_golden_hostile: fuzz batchnorm (address space limited): %s\n", st.first);
+  const int ok =
+      r == 0 && strstr(st.first, "'in x' has 2 elements, op batchnorm_train needs 10000000");
+  gof_free(&f);
+  return ok ? 0 : 1;
+}
+
+/* For tu_limited: loads the file at p; 0 if it fails at the second element
+ * line, the "end" (not for want of memory), else 1. */
+static int load_fuzz_out(void *p) {
+  char err[512] = "";
+  gof_file f;
+  const int r = gof_load(p, &f, err, sizeof err);
+  printf("test_golden_hostile: fuzz out count (address space limited): %s\n", err);
+  if (r == 0)
+    gof_free(&f);
+  return r < 0 && strstr(err, "for element 2 of 16777216 of 'out u'") ? 0 : 1;
+}
+
+static void test_fuzz_reproducers(void) {
+  const char *bn = gt_write_kept("fuzz_batchnorm.txt", fuzz_bn, strlen(fuzz_bn));
+  CHECK(tu_limited(FUZZ_LIMIT, run_fuzz_bn, (void *)bn) == 0, "fuzz finding 5: see above");
+  const char *out = gt_write_kept("fuzz_rand.txt", fuzz_out, strlen(fuzz_out));
+  CHECK(tu_limited(FUZZ_LIMIT, load_fuzz_out, (void *)out) == 0, "fuzz finding 6: see above");
+}
+
 /* ---- finding 15: numbers FORMAT.md forbids -------------------------- */
 
 /* SGD, lr = 1/4, exact in float32: 1 - 0.5/4 = 0.875; inf stays inf, its
@@ -279,6 +358,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   test_huge_params();
+  test_fuzz_reproducers();
   test_numbers();
   test_many_cases();
   gt_remove_written();

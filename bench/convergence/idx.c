@@ -281,7 +281,7 @@ idx_status idx_read_labels(const char *path, idx_labels *out, char *err, size_t 
   if (n > IDX_MAX_BYTES)
     s = fail(err, errlen, IDX_ESHAPE, path, "%zu labels is more than %zu bytes", n, IDX_MAX_BYTES);
   if (s == IDX_OK)
-    s = read_data(&S, n, &lab, "labels", err, errlen);
+    s = read_data(&S, n, &lab, "label data", err, errlen);
   src_close(&S);
   for (size_t i = 0; s == IDX_OK && i < n; i++)
     if (lab[i] > 9)

@@ -90,12 +90,24 @@ static int parse_out(gl_parser *P, const gof_case *c, gof_out *o) {
   o->dense = 1;
   if (!o->n)
     return 0;
-  o->exact = malloc(o->n * sizeof *o->exact);
-  o->rounded = malloc(o->n * sizeof *o->rounded);
-  o->scale = malloc(o->n * sizeof *o->scale);
-  if (!o->exact || !o->rounded || !o->scale)
-    return gl_fail(P, P->lineno, "out of memory (%zu elements)", o->n);
+  /* the arrays grow with the element lines read, not to the count the
+   * record declares: a 150-byte file may declare 2^24 elements */
+  size_t cap = 0;
   for (size_t i = 0; i < o->n; i++) {
+    if (i == cap) {
+      cap = cap ? (cap > o->n / 2 ? o->n : 2 * cap) : (o->n < 1024 ? o->n : 1024);
+      double *e = realloc(o->exact, cap * sizeof *e);
+      if (e)
+        o->exact = e;
+      float *r32 = realloc(o->rounded, cap * sizeof *r32);
+      if (r32)
+        o->rounded = r32;
+      double *sc = realloc(o->scale, cap * sizeof *sc);
+      if (sc)
+        o->scale = sc;
+      if (!e || !r32 || !sc)
+        return gl_fail(P, P->lineno, "out of memory (%zu elements)", cap);
+    }
     int r = gl_next_line(P, 1);
     if (r < 0)
       return -1;
