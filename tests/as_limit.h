@@ -19,7 +19,9 @@ static inline int tu_limited(size_t extra, int (*fn)(void *), void *arg) {
   fflush(stderr);
   const pid_t pid = fork();
   if (pid == 0) {
-#if !defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__)
+    (void)extra;
+#else
     long pages = 0;
     FILE *st = fopen("/proc/self/statm", "r");
     if (st && fscanf(st, "%ld", &pages) == 1) {
