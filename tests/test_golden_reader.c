@@ -550,7 +550,7 @@ static void test_checker(void) {
   /* version 3: a refused case passes when ob_step refuses it with nothing
    * changed, an unbounded one whatever its values; marking a case that the
    * library accepts as refused fails */
-  path = write_file("v3.txt", good_v3, strlen(good_v3));
+  path = gt_write_kept("v3.txt", good_v3, strlen(good_v3));
   CHECK(gf_load(path, &f, err, sizeof err) == 0, "%s", err);
   CHECK0(f.version == 3 && f.ncases == 2);
   if (f.ncases == 2) {
@@ -563,7 +563,7 @@ static void test_checker(void) {
   gf_free(&f);
   {
     char *t = gt_replace(good_v3, "outside unbounded", "outside refused");
-    path = write_file("v3_accepted.txt", t, strlen(t));
+    path = gt_write_kept("v3_accepted.txt", t, strlen(t));
     free(t);
     CHECK(gf_load(path, &f, err, sizeof err) == 0, "%s", err);
     gc_stats st;
