@@ -96,6 +96,69 @@ static int overlap_across(const range *w, size_t nw, const range *r, size_t nr) 
   return 0;
 }
 
+/* ---- Few sorted runs: merged on the fly, nothing allocated ------------- */
+
+/* A model's arrays of one kind (all p, all g, ...) are usually allocated in
+ * order, so each kind is one or a few runs of rising addresses. Walking the
+ * runs in address order, as a merge would, checks them in O(N * runs). */
+#define MAX_RUNS 8
+
+typedef struct {
+  const float *const *x; /* one kind's list */
+  size_t i, end;         /* the run's next tensor and its end */
+} run;
+
+static size_t next_nonempty(const ob_list *l, size_t i, size_t end) {
+  while (i < end && !l->n[i])
+    i++;
+  return i;
+}
+
+/* Splits each kind's list into runs of rising addresses; 0 if more than MAX_RUNS. */
+static size_t find_runs(const ob_list *l, const float *const *const kinds[], int nk,
+                        run out[MAX_RUNS]) {
+  size_t m = 0;
+  for (int k = 0; k < nk; k++) {
+    const float *const *x = kinds[k];
+    size_t start = next_nonempty(l, 0, l->count), prev = start;
+    for (size_t i = next_nonempty(l, start + 1, l->count); i <= l->count;
+         i = next_nonempty(l, i + 1, l->count)) {
+      if (i < l->count && (uintptr_t)x[i] >= (uintptr_t)x[prev]) {
+        prev = i;
+        continue;
+      }
+      if (start < l->count) {
+        if (m == MAX_RUNS)
+          return 0;
+        out[m++] = (run){x, start, i};
+      }
+      start = prev = i;
+      if (i == l->count)
+        break;
+    }
+  }
+  return m;
+}
+
+static int overlap_runs(const ob_list *l, run r[], size_t m) {
+  uintptr_t end = 0;
+  for (int first = 1;; first = 0) {
+    size_t best = m;
+    for (size_t k = 0; k < m; k++)
+      if (r[k].i < r[k].end && (best == m || (uintptr_t)r[k].x[r[k].i] < (uintptr_t)r[best].x[r[best].i]))
+        best = k;
+    if (best == m)
+      return 0;
+    const size_t i = r[best].i;
+    const uintptr_t lo = (uintptr_t)r[best].x[i], hi = lo + l->n[i] * sizeof(float);
+    if (!first && lo < end)
+      return 1;
+    if (hi > end)
+      end = hi;
+    r[best].i = next_nonempty(l, i + 1, r[best].end);
+  }
+}
+
 static const float *state_of(const ob_list *l, int k, size_t i) {
   return l->s[k] ? l->s[k][i] : NULL;
 }
@@ -136,6 +199,15 @@ ob_status ob_list_check(ob_algo algo, const ob_list *l, int shared_grads) {
   if (st != OB_OK || m < 2)
     return st; /* one tensor's arrays are checked against each other already */
   const int states = shared_grads ? 0 : ob_state_count(algo);
+  if (!shared_grads) {
+    const float *const *const kinds[4] = {(const float *const *)l->p, l->g,
+                                          (const float *const *)l->s[0],
+                                          (const float *const *)l->s[1]};
+    run runs[MAX_RUNS];
+    const size_t nruns = find_runs(l, kinds, 2 + states, runs);
+    if (nruns)
+      return overlap_runs(l, runs, nruns) ? OB_EOVERLAP : OB_OK;
+  }
   const size_t nw = m * (size_t)(shared_grads ? 1 : 2 + states), nr = shared_grads ? m : 0;
   range stack[2 * STACK_RANGES], *buf = stack;
   if (nw + nr > STACK_RANGES && !(buf = malloc(2 * (nw + nr) * sizeof *buf)))
