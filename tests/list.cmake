@@ -4,3 +4,4 @@ ob_test(test_list)
 # Idle OpenMP threads sleep instead of spinning: with 7 and 8 threads on two
 # cores, spinning workers starve the thread that checks the results.
 set_tests_properties(test_list PROPERTIES ENVIRONMENT OMP_WAIT_POLICY=passive)
+ob_test(test_list_refuse)

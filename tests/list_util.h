@@ -28,6 +28,7 @@ typedef struct {
   size_t *n;
   float **a[4];    /* a[k][i]: array k (p, g, s0, s1) of tensor i; NULL where n[i] = 0 */
   float *block[4]; /* the storage */
+  size_t floats;   /* of each block */
 } tl_model;
 
 /* The sizes of model m: GPT-2 small with 768 -> 77, the vocabulary 50257 ->
@@ -35,7 +36,7 @@ typedef struct {
  * 20000 x 256 with a tenth and a twentieth of the counts and sizes (13: below
  * an AVX-512 vector, above an AVX2 one); 20000 mixed sizes as 1000 drawn from
  * 0 .. 409 (a tenth of 4093; 0 makes empty tensors). */
-static size_t tl_sizes(int m, size_t *n, tu_rng *rng) {
+static inline size_t tl_sizes(int m, size_t *n, tu_rng *rng) {
   size_t c = 0;
   if (m == TL_GPT2) {
     const size_t d = 77;
@@ -54,7 +55,7 @@ static size_t tl_sizes(int m, size_t *n, tu_rng *rng) {
   return c;
 }
 
-static void *tl_alloc(size_t bytes) {
+static inline void *tl_alloc(size_t bytes) {
   void *x = calloc(bytes ? bytes : 1, 1);
   if (!x) {
     fprintf(stderr, "out of memory\n");
@@ -63,7 +64,7 @@ static void *tl_alloc(size_t bytes) {
   return x;
 }
 
-static void tl_build(tl_model *md, int m, int layout, tu_rng *rng) {
+static inline void tl_build(tl_model *md, int m, int layout, tu_rng *rng) {
   memset(md, 0, sizeof *md);
   md->n = tl_alloc(TL_MAX_N * sizeof *md->n);
   md->count = tl_sizes(m, md->n, rng);
@@ -80,9 +81,10 @@ static void tl_build(tl_model *md, int m, int layout, tu_rng *rng) {
       order[i - 1] = order[j];
       order[j] = x;
     }
+  md->floats = (layout == TL_INTERLEAVED ? 4 : 1) * room;
   for (int k = 0; k < 4; k++) {
     md->a[k] = tl_alloc(md->count * sizeof *md->a[k]);
-    md->block[k] = tl_alloc((layout == TL_INTERLEAVED ? 4 : 1) * room * sizeof(float));
+    md->block[k] = tl_alloc(md->floats * sizeof(float));
   }
   size_t at[4] = {0, 0, 0, 0};
   for (size_t j = 0; j < md->count; j++) {
@@ -97,7 +99,7 @@ static void tl_build(tl_model *md, int m, int layout, tu_rng *rng) {
   free(order);
 }
 
-static void tl_free(tl_model *md) {
+static inline void tl_free(tl_model *md) {
   for (int k = 0; k < 4; k++) {
     free(md->a[k]);
     free(md->block[k]);
@@ -106,7 +108,7 @@ static void tl_free(tl_model *md) {
 }
 
 /* Copies every array of src into dst (same model, any layout). */
-static void tl_copy(tl_model *dst, const tl_model *src) {
+static inline void tl_copy(tl_model *dst, const tl_model *src) {
   for (int k = 0; k < 4; k++)
     for (size_t i = 0; i < src->count; i++)
       if (src->n[i])
@@ -114,7 +116,7 @@ static void tl_copy(tl_model *dst, const tl_model *src) {
 }
 
 /* The first tensor and kind whose bits differ, as "s0[12][7]"; NULL if none. */
-static const char *tl_diff(const tl_model *x, const tl_model *y, int kinds, char *buf,
+static inline const char *tl_diff(const tl_model *x, const tl_model *y, int kinds, char *buf,
                            size_t size) {
   static const char *const names[4] = {"p", "g", "s0", "s1"};
   for (int k = 0; k < kinds; k++)
