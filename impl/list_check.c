@@ -145,7 +145,8 @@ static int overlap_runs(const ob_list *l, run r[], size_t m) {
   for (int first = 1;; first = 0) {
     size_t best = m;
     for (size_t k = 0; k < m; k++)
-      if (r[k].i < r[k].end && (best == m || (uintptr_t)r[k].x[r[k].i] < (uintptr_t)r[best].x[r[best].i]))
+      if (r[k].i < r[k].end &&
+          (best == m || (uintptr_t)r[k].x[r[k].i] < (uintptr_t)r[best].x[r[best].i]))
         best = k;
     if (best == m)
       return 0;
@@ -172,10 +173,10 @@ static ob_status check_each(ob_algo algo, const ob_list *l, int shared_grads, si
     if (!l->n[i])
       continue;
     m++;
-    const ob_status st =
-        shared_grads ? ob_check_arrays(OB_SGD, l->p[i], l->g[i], NULL, NULL, l->n[i])
-                     : ob_check_arrays(algo, l->p[i], l->g[i], state_of(l, 0, i),
-                                       state_of(l, 1, i), l->n[i]);
+    const ob_status st = shared_grads
+                             ? ob_check_arrays(OB_SGD, l->p[i], l->g[i], NULL, NULL, l->n[i])
+                             : ob_check_arrays(algo, l->p[i], l->g[i], state_of(l, 0, i),
+                                               state_of(l, 1, i), l->n[i]);
     if (st == OB_EINVAL)
       return st;
     if (first == OB_OK)

@@ -40,7 +40,8 @@ static inline size_t tl_sizes(int m, size_t *n, tu_rng *rng) {
   size_t c = 0;
   if (m == TL_GPT2) {
     const size_t d = 77;
-    const size_t layer[12] = {d, d, d * 3 * d, 3 * d, d * d, d, d, d, d * 4 * d, 4 * d, 4 * d * d, d};
+    const size_t layer[12] = {d, d, d * 3 * d, 3 * d, d * d,     d,
+                              d, d, d * 4 * d, 4 * d, 4 * d * d, d};
     n[c++] = 503 * d;
     n[c++] = 103 * d;
     for (int k = 0; k < 12; k++)
@@ -117,7 +118,7 @@ static inline void tl_copy(tl_model *dst, const tl_model *src) {
 
 /* The first tensor and kind whose bits differ, as "s0[12][7]"; NULL if none. */
 static inline const char *tl_diff(const tl_model *x, const tl_model *y, int kinds, char *buf,
-                           size_t size) {
+                                  size_t size) {
   static const char *const names[4] = {"p", "g", "s0", "s1"};
   for (int k = 0; k < kinds; k++)
     for (size_t i = 0; i < x->count; i++) {

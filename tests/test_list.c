@@ -43,8 +43,8 @@ typedef struct {
 static void step_each(const config *c, tl_model *x, int64_t t) {
   omp_set_num_threads(1);
   for (size_t i = 0; i < x->count; i++) {
-    const ob_status st = ob_step(c->v, c->a, &c->hp, t, x->a[0][i], x->a[1][i], x->a[2][i],
-                                 x->a[3][i], x->n[i]);
+    const ob_status st =
+        ob_step(c->v, c->a, &c->hp, t, x->a[0][i], x->a[1][i], x->a[2][i], x->a[3][i], x->n[i]);
     CHECK(st == OB_OK, "%s %s %s: ob_step on tensor %zu: %s", tu_vname(c->v), ob_algo_name(c->a),
           c->what, i, ob_strerror(st));
   }
@@ -62,9 +62,9 @@ static void expect_same(const config *c, const tl_model *got, const tl_model *wa
 static void check_list(const config *c, const tl_model *in, const tl_model *ref, tl_model *work,
                        int th) {
   tl_copy(work, in);
-  const ob_status st = ob_step_list(c->v, c->a, &c->hp, ADAM_T, work->count, work->a[0],
-                                    (const float *const *)work->a[1], work->a[2], work->a[3],
-                                    work->n);
+  const ob_status st =
+      ob_step_list(c->v, c->a, &c->hp, ADAM_T, work->count, work->a[0],
+                   (const float *const *)work->a[1], work->a[2], work->a[3], work->n);
   CHECK(st == OB_OK, "%s %s %s: ob_step_list: %s", tu_vname(c->v), ob_algo_name(c->a), c->what,
         ob_strerror(st));
   expect_same(c, work, ref, 4, "ob_step_list", th);
@@ -80,8 +80,8 @@ static void check_object(const config *c, const tl_model *in, const tl_model *re
   if (!o)
     return;
   for (int t = 0; t < 2; t++) {
-    const ob_status st = ob_optimizer_update(o, work->count, work->a[0],
-                                             (const float *const *)work->a[1], work->n);
+    const ob_status st =
+        ob_optimizer_update(o, work->count, work->a[0], (const float *const *)work->a[1], work->n);
     CHECK(st == OB_OK, "%s %s %s: update: %s", tu_vname(c->v), ob_algo_name(c->a), c->what,
           ob_strerror(st));
   }

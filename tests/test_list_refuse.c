@@ -18,8 +18,8 @@
 #include "optbench.h"
 #include "test_util.h"
 
-#define SEED 0x72656675u /* any fixed value: the data */
-#define HUGE 50000       /* the largest model, in tensors */
+#define SEED         0x72656675u /* any fixed value: the data */
+#define HUGE         50000       /* the largest model, in tensors */
 /* A quadratic check of HUGE tensors compares ~2e10 pairs (tens of seconds);
  * a linear one takes milliseconds, sanitizers included: 1 s tells them apart. */
 #define HUGE_SECONDS 1.0
@@ -51,7 +51,10 @@ static void lists_init(lists *l, int m, int layout, tu_rng *rng) {
   for (size_t i = 0; i < l->md.count; i++)
     for (int k = 0; k < 4; k++)
       if (l->md.n[i])
-        tu_fill(rng, l->md.a[k][i], l->md.n[i], k == 0 ? TU_PARAM : k == 1 ? TU_GRAD : TU_STATE,
+        tu_fill(rng, l->md.a[k][i], l->md.n[i],
+                k == 0   ? TU_PARAM
+                : k == 1 ? TU_GRAD
+                         : TU_STATE,
                 0, 0);
   lists_reset(l);
 }
@@ -246,8 +249,8 @@ static void check_object(lists *l) {
       l->n[j]--;
     snapshot(l);
     const ob_status st = ob_optimizer_update(o, count, l->p, g, l->n);
-    CHECK(st == cases[c].want, "%s: object after an update: %s: %s, want %s", l->what,
-          cases[c].why, ob_strerror(st), ob_strerror(cases[c].want));
+    CHECK(st == cases[c].want, "%s: object after an update: %s: %s, want %s", l->what, cases[c].why,
+          ob_strerror(st), ob_strerror(cases[c].want));
     CHECK(untouched(l), "%s: object: %s: refused but wrote", l->what, cases[c].why);
     lists_reset(l);
   }
@@ -290,8 +293,8 @@ static void check_huge(int scrambled, tu_rng *rng) {
   a[0][HUGE - 1] = a[3][0]; /* the last p on the first s1: refused as fast */
   const ob_status st2 = ob_step_list(ob_variant_best(), OB_ADAM, &hp, 1, HUGE, a[0],
                                      (const float *const *)a[1], a[2], a[3], n);
-  CHECK(st2 == OB_EOVERLAP && seconds() - t1 < HUGE_SECONDS, "%d tensors, one overlap: %s",
-        HUGE, ob_strerror(st2));
+  CHECK(st2 == OB_EOVERLAP && seconds() - t1 < HUGE_SECONDS, "%d tensors, one overlap: %s", HUGE,
+        ob_strerror(st2));
   a[0][HUGE - 1] = block + 2 * slot[HUGE - 1];
   ob_optimizer *o = ob_optimizer_new(OB_ADAM, &hp, ob_variant_best(), NULL);
   const double t2 = seconds();
