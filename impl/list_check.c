@@ -96,16 +96,19 @@ static int overlap_across(const range *w, size_t nw, const range *r, size_t nr) 
   return 0;
 }
 
-/* ---- Few sorted runs: merged on the fly, nothing allocated ------------- */
+/* ---- Few sorted runs: nothing sorted, nothing allocated ---------------- */
 
 /* A model's arrays of one kind (all p, all g, ...) are usually allocated in
- * order, so each kind is one or a few runs of rising addresses. Walking the
- * runs in address order, as a merge would, checks them in O(N * runs). */
+ * order, so each kind is one or a few runs, each array starting at or after
+ * the end of the one before: no overlap inside a run. Runs whose spans do not
+ * meet cannot overlap either; where spans meet, a merge walk in address order
+ * checks them in O(N * runs). */
 #define MAX_RUNS 8
 
 typedef struct {
   const float *const *x; /* one kind's list */
   size_t i, end;         /* the run's next tensor and its end */
+  uintptr_t lo, hi;      /* the run's span: its first start, its last end */
 } run;
 
 static size_t next_nonempty(const ob_list *l, size_t i, size_t end) {
@@ -114,49 +117,62 @@ static size_t next_nonempty(const ob_list *l, size_t i, size_t end) {
   return i;
 }
 
-/* Splits each kind's list into runs of rising addresses; 0 if more than MAX_RUNS. */
+static uintptr_t end_of(const ob_list *l, const float *const *x, size_t i) {
+  return (uintptr_t)x[i] + l->n[i] * sizeof(float);
+}
+
+/* Splits each kind's list into runs; 0 if there are more than MAX_RUNS. */
 static size_t find_runs(const ob_list *l, const float *const *const kinds[], int nk,
                         run out[MAX_RUNS]) {
   size_t m = 0;
   for (int k = 0; k < nk; k++) {
     const float *const *x = kinds[k];
-    size_t start = next_nonempty(l, 0, l->count), prev = start;
-    for (size_t i = next_nonempty(l, start + 1, l->count); i <= l->count;
-         i = next_nonempty(l, i + 1, l->count)) {
-      if (i < l->count && (uintptr_t)x[i] >= (uintptr_t)x[prev]) {
-        prev = i;
-        continue;
-      }
-      if (start < l->count) {
-        if (m == MAX_RUNS)
-          return 0;
-        out[m++] = (run){x, start, i};
-      }
-      start = prev = i;
-      if (i == l->count)
-        break;
+    size_t i = next_nonempty(l, 0, l->count);
+    while (i < l->count) {
+      if (m == MAX_RUNS)
+        return 0;
+      run *r = &out[m++];
+      r->x = x;
+      r->i = i;
+      r->lo = (uintptr_t)x[i];
+      r->hi = end_of(l, x, i);
+      for (i = next_nonempty(l, i + 1, l->count); i < l->count && (uintptr_t)x[i] >= r->hi;
+           i = next_nonempty(l, i + 1, l->count))
+        r->hi = end_of(l, x, i);
+      r->end = i;
     }
   }
   return m;
 }
 
+static int spans_disjoint(const run r[], size_t m) {
+  range s[MAX_RUNS];
+  for (size_t k = 0; k < m; k++)
+    s[k] = (range){r[k].lo, r[k].hi};
+  insertion_sort(s, m);
+  return !overlap_within(s, m);
+}
+
+/* The runs' arrays in address order (the least head first): does any start
+ * before an earlier one ends? */
 static int overlap_runs(const ob_list *l, run r[], size_t m) {
-  uintptr_t end = 0;
-  for (int first = 1;; first = 0) {
-    size_t best = m;
-    for (size_t k = 0; k < m; k++)
-      if (r[k].i < r[k].end &&
-          (best == m || (uintptr_t)r[k].x[r[k].i] < (uintptr_t)r[best].x[r[best].i]))
-        best = k;
-    if (best == m)
+  uintptr_t head[MAX_RUNS], end = 0; /* UINTPTR_MAX: run done (no array starts there) */
+  for (size_t k = 0; k < m; k++)
+    head[k] = (uintptr_t)r[k].x[r[k].i];
+  for (;;) {
+    size_t best = 0;
+    for (size_t k = 1; k < m; k++)
+      best = head[k] < head[best] ? k : best;
+    const uintptr_t lo = head[best];
+    if (lo == UINTPTR_MAX)
       return 0;
-    const size_t i = r[best].i;
-    const uintptr_t lo = (uintptr_t)r[best].x[i], hi = lo + l->n[i] * sizeof(float);
-    if (!first && lo < end)
+    if (lo < end)
       return 1;
-    if (hi > end)
-      end = hi;
+    const size_t i = r[best].i;
+    const uintptr_t hi = lo + l->n[i] * sizeof(float);
+    end = hi > end ? hi : end;
     r[best].i = next_nonempty(l, i + 1, r[best].end);
+    head[best] = r[best].i < r[best].end ? (uintptr_t)r[best].x[r[best].i] : UINTPTR_MAX;
   }
 }
 
@@ -207,7 +223,7 @@ ob_status ob_list_check(ob_algo algo, const ob_list *l, int shared_grads) {
     run runs[MAX_RUNS];
     const size_t nruns = find_runs(l, kinds, 2 + states, runs);
     if (nruns)
-      return overlap_runs(l, runs, nruns) ? OB_EOVERLAP : OB_OK;
+      return spans_disjoint(runs, nruns) || !overlap_runs(l, runs, nruns) ? OB_OK : OB_EOVERLAP;
   }
   const size_t nw = m * (size_t)(shared_grads ? 1 : 2 + states), nr = shared_grads ? m : 0;
   range stack[2 * STACK_RANGES], *buf = stack;
