@@ -88,6 +88,11 @@ typedef struct {
  * list overlapping - except, with shared_grads (the optimizer object, whose
  * states are its own), gradients with gradients, which are only read. */
 ob_status ob_list_check(ob_algo, const ob_list *, int shared_grads);
+/* The last list this thread passed through ob_list_check for algo (list_seen.c):
+ * ob_list_seen says whether l is that list (its addresses and sizes, so it
+ * passes again); ob_list_remember keeps l (or, short of memory, nothing). */
+int ob_list_seen(ob_algo, const ob_list *);
+void ob_list_remember(ob_algo, const ob_list *);
 /* The sum of the sizes; prefix (count + 1 entries, optional) gets the running sums. */
 size_t ob_list_total(const ob_list *, size_t *prefix);
 /* One step of every tensor of a checked list, one parallel region for all;

@@ -133,6 +133,17 @@ static void check_overlaps(lists *l) {
   l->s1[i] = l->spare;
   l->p[j] = l->spare + ni;
   expect_list(l, OB_ADAM, OB_OK, "p[j] starts where s1[i] ends", count);
+  /* the same addresses, one size grown by one: a list that passed is checked again */
+  l->n[i] = ni;
+  l->n[j] = nj;
+  l->s1[i] = l->spare;
+  l->p[j] = l->spare + ni;
+  expect_list(l, OB_ADAM, OB_OK, "p[j] starts where s1[i] ends, again", count);
+  l->n[i] = ni + 1;
+  l->n[j] = nj;
+  l->s1[i] = l->spare;
+  l->p[j] = l->spare + ni;
+  expect_list(l, OB_ADAM, OB_EOVERLAP, "s1[i] grown onto p[j]", count);
   l->n[i] = ni;
   l->n[j] = nj;
   l->s1[i] = l->spare;
@@ -178,6 +189,16 @@ static void check_nulls(lists *l) {
   CHECK(ob_step_list(v, OB_SGD, &sgd, 1, 1, l->p, (const float *const *)l->g, junk, junk, l->n) ==
             OB_OK,
         "SGD with junk state lists");
+  /* a list that passed for SGD (no state lists) is refused for Adam, which needs them */
+  const ob_hparams sgd_hp = ob_defaults(OB_SGD);
+  CHECK(ob_step_list(v, OB_SGD, &sgd_hp, 1, count, l->p, (const float *const *)l->g, NULL, NULL,
+                     l->n) == OB_OK,
+        "SGD without state lists");
+  snapshot(l);
+  CHECK(ob_step_list(v, OB_ADAM, &hp, 1, count, l->p, (const float *const *)l->g, NULL, NULL,
+                     l->n) == OB_EINVAL,
+        "Adam without state lists, after SGD passed");
+  CHECK(untouched(l), "%s: Adam without state lists: refused but wrote", l->what);
   /* count 0, and empty tensors with NULL arrays among real ones */
   CHECK(ob_step_list(v, OB_ADAM, &hp, 1, 0, NULL, NULL, NULL, NULL, NULL) == OB_OK, "count 0");
   for (int k = 0; k < 4; k++)
