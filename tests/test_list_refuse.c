@@ -102,6 +102,16 @@ static void two_tensors(const lists *l, size_t min, size_t *i, size_t *j) {
     }
 }
 
+/* s1[i] (ni elements) at the start of the spare room, p[j] (nj) `at` floats after it. */
+static void neighbours(lists *l, size_t i, size_t ni, size_t j, size_t nj, size_t at,
+                       ob_status want, const char *why) {
+  l->n[i] = ni;
+  l->n[j] = nj;
+  l->s1[i] = l->spare;
+  l->p[j] = l->spare + at;
+  expect_list(l, OB_ADAM, want, why, l->md.count);
+}
+
 static void check_overlaps(lists *l) {
   const size_t count = l->md.count;
   size_t i, j;
@@ -126,29 +136,13 @@ static void check_overlaps(lists *l) {
   /* within one tensor: p and its own s1 one element apart */
   l->s1[j] = l->p[j] + 1;
   expect_list(l, OB_ADAM, OB_EOVERLAP, "s1[j] = p[j] + 1", count);
-  /* neighbours in memory: touching is allowed, one shared element is not */
+  /* neighbours in memory: touching is allowed, one shared element is not; a
+   * list that passed is checked again when only a size grows */
   const size_t ni = l->n[i] < 128 ? l->n[i] : 128, nj = l->n[j] < 128 ? l->n[j] : 128;
-  l->n[i] = ni;
-  l->n[j] = nj;
-  l->s1[i] = l->spare;
-  l->p[j] = l->spare + ni;
-  expect_list(l, OB_ADAM, OB_OK, "p[j] starts where s1[i] ends", count);
-  /* the same addresses, one size grown by one: a list that passed is checked again */
-  l->n[i] = ni;
-  l->n[j] = nj;
-  l->s1[i] = l->spare;
-  l->p[j] = l->spare + ni;
-  expect_list(l, OB_ADAM, OB_OK, "p[j] starts where s1[i] ends, again", count);
-  l->n[i] = ni + 1;
-  l->n[j] = nj;
-  l->s1[i] = l->spare;
-  l->p[j] = l->spare + ni;
-  expect_list(l, OB_ADAM, OB_EOVERLAP, "s1[i] grown onto p[j]", count);
-  l->n[i] = ni;
-  l->n[j] = nj;
-  l->s1[i] = l->spare;
-  l->p[j] = l->spare + ni - 1;
-  expect_list(l, OB_ADAM, OB_EOVERLAP, "p[j] starts on s1[i]'s last element", count);
+  neighbours(l, i, ni, j, nj, ni, OB_OK, "p[j] starts where s1[i] ends");
+  neighbours(l, i, ni, j, nj, ni, OB_OK, "p[j] starts where s1[i] ends, again");
+  neighbours(l, i, ni + 1, j, nj, ni, OB_EOVERLAP, "s1[i] grown onto p[j]");
+  neighbours(l, i, ni, j, nj, ni - 1, OB_EOVERLAP, "p[j] starts on s1[i]'s last element");
 }
 
 static void check_nulls(lists *l) {
