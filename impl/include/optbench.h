@@ -152,10 +152,14 @@ OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_
  * OB_EINVAL; any two arrays of the list sharing memory - within one tensor or
  * across two, gradients included - give OB_EOVERLAP; nothing is written on a
  * refusal. A size of 0 is allowed (its arrays may be NULL), as is count 0.
- * The checks cost O(N log N) for N arrays, the step runs in one parallel
- * region split by elements over the whole list, so many small tensors use
- * every thread and many large ones start the team once. OB_ENOMEM if the
- * scratch space for the checks (16 bytes per array) cannot be allocated. */
+ * The checks cost O(N log N) for N arrays at worst (O(N) when each kind of
+ * array lies in a few runs of rising addresses, as allocation in order
+ * gives); each thread keeps a copy of the last list it passed (40 bytes per
+ * tensor, freed with the thread), and the same list again is compared, not
+ * checked. The step runs in one parallel region split by elements over the
+ * whole list, so many small tensors use every thread and many large ones
+ * start the team once. OB_ENOMEM if the checks' scratch space (32 bytes per
+ * array) cannot be allocated. */
 OB_API ob_status ob_step_list(const ob_variant *, ob_algo, const ob_hparams *, int64_t t,
                               size_t count, float *const params[], const float *const grads[],
                               float *const s0[], float *const s1[], const size_t sizes[]);
