@@ -159,6 +159,10 @@ static void check_nulls(lists *l) {
   }
   l->n[j] = SIZE_MAX / 2; /* cannot fit in memory */
   expect_list(l, OB_ADAM, OB_EINVAL, "a size past the address space", count);
+  for (int k = 0; k < 4; k++) { /* one byte off: not a float's alignment, as ob_step refuses */
+    kinds[k][j] = (float *)(void *)((char *)kinds[k][j] + 1);
+    expect_list(l, OB_ADAM, OB_EINVAL, "an array off float alignment", count);
+  }
   const ob_hparams hp = ob_defaults(OB_ADAM);
   const ob_variant *v = ob_variant_best();
   float *const *none = NULL;
