@@ -166,13 +166,41 @@ OB_API void ob_set_omp_threshold(size_t elements); /* 0 restores the per-rule va
 OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_t t, float *p,
                          const float *g, float *s0, float *s1, size_t n);
 
+/* ---- One update of a list of tensors (a whole model) ------------------ */
+
+/* One step of `algo` on `count` tensors, as if ob_step ran on each (the same
+ * bits, for every variant and thread count), in one call: tensor i is
+ * params[i], grads[i], s0[i], s1[i] with sizes[i] elements. s0 and s1 are
+ * lists of state arrays, as many lists as ob_state_count says; pass NULL for
+ * the others. The checks and statuses are ob_step's, over the whole list: a
+ * NULL array where its size is > 0 (or a NULL list with count > 0) gives
+ * OB_EINVAL; any two arrays of the list sharing memory - within one tensor or
+ * across two, gradients included - give OB_EOVERLAP; nothing is written on a
+ * refusal. A size of 0 is allowed (its arrays may be NULL), as is count 0.
+ * The checks cost O(N log N) for N arrays at worst (O(N) when each kind of
+ * array lies in a few runs of rising addresses, as allocation in order
+ * gives); each thread keeps a copy of the last list it passed (40 bytes per
+ * tensor, freed with the thread), and the same list again is compared, not
+ * checked. The step runs in one parallel region split by elements over the
+ * whole list, so many small tensors use every thread and many large ones
+ * start the team once. OB_ENOMEM if the checks' scratch space (32 bytes per
+ * array) cannot be allocated. */
+OB_API ob_status ob_step_list(const ob_variant *, ob_algo, const ob_hparams *, int64_t t,
+                              size_t count, float *const params[], const float *const grads[],
+                              float *const s0[], float *const s1[], const size_t sizes[]);
+
 /* ---- The book's optimizer object -------------------------------------- */
 
 /* Holds the hyperparameters, the step counter and the state of every
  * parameter array, allocated (zeroed) on the first update - as the book's
  * classes do. Every later update must pass the same number of arrays with
  * the same sizes. An update with no arrays counts as a step
- * but fixes no shape. */
+ * but fixes no shape. An update runs as ob_step_list does (the same bits as
+ * ob_step on each array, one parallel region for all of them); gradients may
+ * share memory with each other, since they are only read, but no parameter
+ * array may share memory with any other array of the update (OB_EOVERLAP).
+ * An update with the same arrays as the last one that ran is not checked
+ * again (whether arrays overlap depends on their addresses and sizes alone). */
 typedef struct ob_optimizer ob_optimizer;
 
 /* NULL on failure; *status (if not NULL) says why. */
