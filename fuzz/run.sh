@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# run.sh BUILD SECONDS [TARGET...]: for each fuzz target (default: all), run
+# every file of fuzz/regressions/<target>/ once, then fuzz it for SECONDS
+# from its seeds (seeds.sh) and dictionary (<target>.dict). libFuzzer's
+# output goes to BUILD/fuzz-out/<target>/*.log; a crash, leak, timeout or
+# out-of-memory fails the target. Exits 1 naming each failure and its
+# reproducer.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$1 secs=$2
+shift 2
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(golden golden_ops idx)
+
+# Limits: an input of at most 16 KB justifies neither seconds nor a 512 MB block.
+limits=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512)
+failures=()
+
+fail() { # target, what, reproducer, log
+  failures+=("$1: $2: $3 (log $4; rerun: $build/fuzz/fuzz_$1 $3)")
+}
+
+for t in "${targets[@]}"; do
+  bin=$build/fuzz/fuzz_$t out=$build/fuzz-out/$t
+  if [ ! -x "$bin" ]; then
+    failures+=("$t: no binary $bin")
+    continue
+  fi
+  rm -rf "$out/seeds" "$out/regressions.log"
+  mkdir -p "$out/corpus" "$out/artifacts"
+
+  # Fixed bugs stay fixed: each reproducer alone (libFuzzer runs a file once).
+  nreg=0
+  for r in "$root"/fuzz/regressions/"$t"/*; do
+    [ -f "$r" ] || continue
+    nreg=$((nreg + 1))
+    if ! "$bin" "${limits[@]}" "$r" >>"$out/regressions.log" 2>&1; then
+      fail "$t" "regression" "$r" "$out/regressions.log"
+    fi
+  done
+
+  "$root"/fuzz/seeds.sh "$t" "$out/seeds"
+  "$bin" "${limits[@]}" -max_total_time="$secs" -max_len=16384 -dict="$root/fuzz/$t.dict" \
+    -artifact_prefix="$out/artifacts/" -print_final_stats=1 \
+    "$out/corpus" "$out/seeds" >"$out/fuzz.log" 2>&1
+  rc=$?
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/fuzz.log")
+  if [ $rc -ne 0 ]; then
+    what=$(grep -m 1 -o -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer): [a-z-]+|runtime error: .*|ERROR: .*' "$out/fuzz.log")
+    repro=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$out/fuzz.log" | tail -n 1)
+    fail "$t" "${what:-exit $rc}" "${repro:-none}" "$out/fuzz.log"
+  fi
+  echo "fuzz $t: $nreg regression inputs, ${runs:-?} runs in ${secs} s, exit $rc"
+done
+
+if [ ${#failures[@]} -ne 0 ]; then
+  printf 'FUZZ FAILED: %s\n' "${failures[@]}" >&2
+  exit 1
+fi
+echo "fuzz: ${#targets[@]} targets passed"
