@@ -12,9 +12,17 @@
 #   golden_cli_verify   `optbench verify` itself (every supported variant)
 #   golden_cli_info     `optbench info` runs
 #   golden_cli_usage    bad arguments exit with status 2
+#   test_outfile        output files: only over regular files or nothing,
+#                       through a unique temporary file
+#   golden_cli_json_fifo  `verify --json FIFO` refuses before the work and
+#                       leaves the FIFO and the user's FIFO.tmp alone
+#   test_cli_args       the argument parser and the numeric option parser
+#                       refuse overflow, signs, junk and empty values
 set(OB_GOLDEN_SRC_DIR ${PROJECT_SOURCE_DIR}/golden)
 
 ob_test(test_golden_reader obgolden)
+ob_test(test_cli_args obcli)
+ob_test(test_outfile obutil)
 ob_test(test_golden_ops_reader obgolden)
 
 ob_test(test_golden obgolden)
@@ -29,9 +37,18 @@ add_test(NAME golden_cli_verify
 add_test(NAME golden_cli_info COMMAND optbench_cli info)
 add_test(NAME golden_cli_usage
          COMMAND sh -c "for a in 'verify --bogus' 'verify --variant nosuch' 'verify --algo nosuch' \
-'verify --op nosuch' 'verify --offset 16' 'verify --json' 'info extra' 'frobnicate' ''; do \
+'verify --op nosuch' 'verify --offset 16' 'verify --json' 'verify --omp-threshold 99999999999999999999999' \
+'verify --offset -1' 'verify --omp-threshold=' 'info extra' 'frobnicate' ''; do \
 \"$0\" $a >/dev/null 2>&1; s=$?; \
 if [ $s -ne 2 ]; then echo \"optbench $a: exit $s, want 2\"; exit 1; fi; done; echo ok"
                  $<TARGET_FILE:optbench_cli>)
-set_tests_properties(test_golden_reader test_golden_ops_reader test_golden test_golden_omp golden_cli_verify golden_cli_info
+add_test(NAME golden_cli_json_fifo
+         COMMAND sh -c "d=\"$1\"; rm -rf \"$d\"; mkdir -p \"$d\" && mkfifo \"$d/f\" && \
+echo mine >\"$d/f.tmp\" || exit 1; \
+\"$0\" verify --algo sgd --variant scalar --golden-dir \"$2\" --json \"$d/f\" >/dev/null 2>\"$d/err\"; \
+s=$?; cat \"$d/err\"; [ $s -eq 2 ] && [ -p \"$d/f\" ] && grep -q FIFO \"$d/err\" && \
+[ \"$(cat \"$d/f.tmp\")\" = mine ] && [ $(ls -A \"$d\" | wc -l) -eq 3 ]"
+                 $<TARGET_FILE:optbench_cli> ${CMAKE_CURRENT_BINARY_DIR}/json_fifo
+                 ${OB_GOLDEN_SRC_DIR})
+set_tests_properties(test_golden_reader test_cli_args test_outfile golden_cli_json_fifo test_golden_ops_reader test_golden test_golden_omp golden_cli_verify golden_cli_info
                      golden_cli_usage PROPERTIES LABELS golden)

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "args.h"
+
 /* The machine's CPU name (cpuinfo's package name), or "unknown". */
 const char *cli_cpu_name(void);
 
@@ -11,8 +13,8 @@ const char *cli_cpu_name(void);
  * exit status. */
 int cli_info(void);
 
-/* `optbench verify ...` (argv[0] is "verify"). Returns the exit status. */
-int cli_verify(int argc, char **argv);
+/* `optbench verify` with the parsed options. Returns the exit status. */
+int cli_verify(const cli_opts *o);
 
 /* Prints the usage message to stderr (or stdout if to_stdout). */
 void cli_usage(int to_stdout);

@@ -1,13 +1,14 @@
 /* optbench - the command-line tool: `optbench info`, `optbench verify`. */
 #include <omp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "cli.h"
 #include "golden_verify.h"
 #include "optbench.h"
+#include "outfile.h"
 
 #ifndef OB_GOLDEN_DIR
 #define OB_GOLDEN_DIR "golden"
@@ -51,40 +52,7 @@ void cli_usage(int to_stdout) {
   fprintf(o, "\n");
 }
 
-#if defined(__GNUC__)
-static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-#endif
-static int bad_usage(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fprintf(stderr, "optbench: ");
-  vfprintf(stderr, fmt, ap);
-  fprintf(stderr, "\n");
-  va_end(ap);
-  cli_usage(0);
-  return 2;
-}
-
-/* The value of option `name` at argv[*i]: "--name=value" or "--name value".
- * Returns NULL if argv[*i] is not this option; sets *missing if the value is
- * absent. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing) {
-  size_t len = strlen(name);
-  const char *a = argv[*i];
-  if (strncmp(a, name, len) != 0)
-    return NULL;
-  if (a[len] == '=')
-    return a + len + 1;
-  if (a[len] != '\0')
-    return NULL;
-  if (*i + 1 >= argc) {
-    *missing = 1;
-    return NULL;
-  }
-  return argv[++*i];
-}
-
-int cli_verify(int argc, char **argv) {
+int cli_verify(const cli_opts *o) {
   size_t nv = ob_variant_count();
   const ob_variant **chosen = calloc(nv + 1, sizeof *chosen);
   const ob_variant **skipped = calloc(nv + 1, sizeof *skipped);
@@ -95,81 +63,11 @@ int cli_verify(int argc, char **argv) {
     return 1;
   }
   size_t nchosen = 0, nskipped = 0;
-  int algo_given = 0, quiet = 0, own_state = 1;
-  int algo[OB_ALGO_COUNT] = {0}, op[OB_OP_COUNT] = {0}, op_given = 0;
-  const char *golden_dir = OB_GOLDEN_DIR, *json = NULL;
-  size_t offsets[GC_MAX_OFFSET + 1];
-  size_t noffsets = 0;
-  int rc = 0;
-
-  for (int i = 1; i < argc && rc == 0; i++) {
-    int missing = 0;
-    const char *val;
-    if ((val = opt_value(argc, argv, &i, "--variant", &missing))) {
-      const ob_variant *v = ob_variant_find(val);
-      if (!v) {
-        rc = bad_usage("unknown variant '%s'", val);
-      } else if (!ob_variant_supported(v)) {
-        fprintf(stderr, "optbench: variant '%s' is not supported on this CPU (%s)\n", val,
-                cli_cpu_name());
-        rc = 2;
-      } else {
-        size_t k = 0;
-        while (k < nchosen && chosen[k] != v)
-          k++;
-        if (k == nchosen)
-          chosen[nchosen++] = v;
-      }
-    } else if ((val = opt_value(argc, argv, &i, "--algo", &missing))) {
-      int a = ob_algo_from_name(val);
-      if (a < 0)
-        rc = bad_usage("unknown algorithm '%s'", val);
-      else
-        algo[a] = algo_given = 1;
-    } else if ((val = opt_value(argc, argv, &i, "--op", &missing))) {
-      int o = ob_op_from_name(val);
-      if (o < 0)
-        rc = bad_usage("unknown op '%s'", val);
-      else
-        op[o] = op_given = 1;
-    } else if ((val = opt_value(argc, argv, &i, "--golden-dir", &missing))) {
-      golden_dir = val;
-    } else if ((val = opt_value(argc, argv, &i, "--json", &missing))) {
-      json = val;
-    } else if ((val = opt_value(argc, argv, &i, "--offset", &missing))) {
-      char *end;
-      long o = strtol(val, &end, 10);
-      if (*val < '0' || *val > '9' || *end || o < 0 || o > GC_MAX_OFFSET)
-        rc = bad_usage("--offset takes an integer 0..15, not '%s'", val);
-      else if (noffsets <= GC_MAX_OFFSET)
-        offsets[noffsets++] = (size_t)o;
-    } else if ((val = opt_value(argc, argv, &i, "--omp-threshold", &missing))) {
-      char *end;
-      unsigned long long t = strtoull(val, &end, 10);
-      if (*val < '0' || *val > '9' || *end || t == 0)
-        rc = bad_usage("--omp-threshold takes a positive integer, not '%s'", val);
-      else
-        ob_set_omp_threshold((size_t)t);
-    } else if (missing) {
-      rc = bad_usage("option %s needs a value", argv[i]);
-    } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
-      quiet = 1;
-    } else if (strcmp(argv[i], "--no-own-state") == 0) {
-      own_state = 0;
-    } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      cli_usage(1);
-      free(chosen);
-      free(skipped);
-      return 0;
-    } else {
-      rc = bad_usage("unknown argument '%s'", argv[i]);
-    }
-  }
-  if (rc) {
-    free(chosen);
-    free(skipped);
-    return rc;
-  }
+  const char *golden_dir = o->golden_dir ? o->golden_dir : OB_GOLDEN_DIR, *json = o->json;
+  for (size_t i = 0; i < o->nvariants && i < nv; i++)
+    chosen[nchosen++] = o->variants[i];
+  if (o->omp_threshold)
+    ob_set_omp_threshold(o->omp_threshold);
 
   for (size_t i = 0; i < nv; i++)
     if (!ob_variant_supported(ob_variant_at(i)))
@@ -181,19 +79,19 @@ int cli_verify(int argc, char **argv) {
 
   gv_config cfg;
   gv_config_init(&cfg, golden_dir);
-  if (algo_given || op_given) { /* a filter of one kind selects none of the other */
-    memcpy(cfg.algo, algo, sizeof algo);
-    memcpy(cfg.op, op, sizeof op);
+  if (o->algo_given || o->op_given) { /* a filter of one kind selects none of the other */
+    memcpy(cfg.algo, o->algo, sizeof o->algo);
+    memcpy(cfg.op, o->op, sizeof o->op);
   }
   cfg.variants = chosen;
   cfg.nvariants = nchosen;
-  cfg.own_state = own_state;
-  if (noffsets) {
-    memcpy(cfg.offsets, offsets, noffsets * sizeof offsets[0]);
-    cfg.noffsets = noffsets;
+  cfg.own_state = o->own_state;
+  if (o->noffsets) {
+    memcpy(cfg.offsets, o->offsets, o->noffsets * sizeof o->offsets[0]);
+    cfg.noffsets = o->noffsets;
   }
 
-  if (!quiet) {
+  if (!o->quiet) {
     printf("optbench verify: %s, golden vectors from %s\n", cli_cpu_name(), golden_dir);
     printf("+omp variants: up to %d threads, from each rule's threshold (optbench info)\n",
            omp_get_max_threads());
@@ -206,8 +104,14 @@ int cli_verify(int argc, char **argv) {
     printf("\n");
   }
 
-  gv_result res;
   char err[1024];
+  if (json && ob_out_check(json, err, sizeof err) < 0) { /* before the work, not after */
+    fprintf(stderr, "optbench: %s\n", err);
+    free(chosen);
+    free(skipped);
+    return 2;
+  }
+  gv_result res;
   int r = gv_run(&cfg, &res, err, sizeof err);
   if (r < 0) {
     fprintf(stderr, "optbench: %s\n", err);
@@ -216,7 +120,7 @@ int cli_verify(int argc, char **argv) {
     free(skipped);
     return 1;
   }
-  if (!quiet) {
+  if (!o->quiet) {
     gv_print_table(stdout, &res, 1);
   } else if (!res.pass) {
     /* failing rows only, with their details */
@@ -266,21 +170,23 @@ int cli_verify(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    cli_usage(0);
+  cli_opts o;
+  char err[512];
+  const int r = cli_parse(argc, argv, &o, err, sizeof err);
+  if (r != CLI_PARSE_OK) {
+    if (r == CLI_PARSE_ERROR)
+      fprintf(stderr, "optbench: %s (%s)\n", err, cli_cpu_name());
+    else
+      fprintf(stderr, "optbench: %s\n", err);
+    if (r == CLI_PARSE_USAGE)
+      cli_usage(0);
     return 2;
   }
-  const char *cmd = argv[1];
-  if (strcmp(cmd, "info") == 0) {
-    if (argc > 2)
-      return bad_usage("info takes no arguments, found '%s'", argv[2]);
-    return cli_info();
+  switch (o.cmd) {
+  case CLI_CMD_INFO: return cli_info();
+  case CLI_CMD_VERIFY: return cli_verify(&o);
+  case CLI_CMD_HELP: break;
   }
-  if (strcmp(cmd, "verify") == 0)
-    return cli_verify(argc - 1, argv + 1);
-  if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-    cli_usage(1);
-    return 0;
-  }
-  return bad_usage("unknown command '%s'", cmd);
+  cli_usage(1);
+  return 0;
 }

@@ -8,14 +8,13 @@
 
 #include "idx.h"
 #include "optbench.h"
+#include "outfile.h"
 
-/* ---- Data files, written atomically: DIR/NAME.tmp.PID, then rename ---- */
+/* ---- Data files, written atomically through tools/outfile.h: a unique
+ * temporary file beside DIR/NAME, renamed over it only if it is a regular
+ * file or absent ---- */
 
-typedef struct {
-  FILE *f;
-  char path[4096];
-  char tmp[4160];
-} conv_out;
+typedef ob_outfile conv_out;
 
 /* Creates dir (and its parents) if needed. 0, or -1 with a message. */
 int conv_mkdir_p(const char *dir, char *err, size_t errlen);

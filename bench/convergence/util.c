@@ -39,50 +39,19 @@ int conv_mkdir_p(const char *dir, char *err, size_t errlen) {
 }
 
 int conv_out_open(conv_out *o, const char *dir, const char *name, char *err, size_t errlen) {
-  memset(o, 0, sizeof *o);
-  const int k = snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
-  if (k < 0 || (size_t)k >= sizeof o->path) {
+  char path[sizeof o->path];
+  const int k = snprintf(path, sizeof path, "%s/%s", dir, name);
+  if (k < 0 || (size_t)k >= sizeof path) {
+    memset(o, 0, sizeof *o);
     snprintf(err, errlen, "%s/%s: path too long", dir, name);
     return -1;
   }
-  snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid());
-  o->f = fopen(o->tmp, "w+");
-  if (!o->f) {
-    snprintf(err, errlen, "%s: cannot create: %s", o->tmp, strerror(errno));
-    return -1;
-  }
-  return 0;
+  return ob_out_open(o, path, err, errlen);
 }
 
-void conv_out_abort(conv_out *o) {
-  if (o->f) {
-    fclose(o->f);
-    o->f = NULL;
-    remove(o->tmp);
-  }
-}
+void conv_out_abort(conv_out *o) { ob_out_abort(o); }
 
-int conv_out_commit(conv_out *o, char *err, size_t errlen) {
-  if (!o->f) {
-    snprintf(err, errlen, "%s: not open", o->path);
-    return -1;
-  }
-  const int bad = ferror(o->f) || fflush(o->f) != 0;
-  const int saved = errno;
-  const int closed = fclose(o->f);
-  o->f = NULL;
-  if (bad || closed != 0) {
-    snprintf(err, errlen, "%s: write failed: %s", o->tmp, strerror(bad ? saved : errno));
-    remove(o->tmp);
-    return -1;
-  }
-  if (rename(o->tmp, o->path) != 0) {
-    snprintf(err, errlen, "%s: cannot rename into place: %s", o->path, strerror(errno));
-    remove(o->tmp);
-    return -1;
-  }
-  return 0;
-}
+int conv_out_commit(conv_out *o, char *err, size_t errlen) { return ob_out_commit(o, err, errlen); }
 
 double conv_now(void) {
   struct timespec ts;

@@ -1,6 +1,8 @@
 /* golden_verify - load, run and report the golden vectors of every algorithm. */
 #include "golden_verify.h"
 
+#include "outfile.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -256,20 +258,10 @@ static void json_num(FILE *fp, double x) {
 
 int gv_write_json(const char *path, const gv_result *res, const char *cpu,
                   const ob_variant *const *skipped, size_t nskipped, char *err, size_t errlen) {
-  size_t plen = strlen(path);
-  char *tmp = malloc(plen + 5);
-  if (!tmp) {
-    snprintf(err, errlen, "%s: out of memory", path);
+  ob_outfile out;
+  if (ob_out_open(&out, path, err, errlen) < 0)
     return -1;
-  }
-  memcpy(tmp, path, plen);
-  memcpy(tmp + plen, ".tmp", 5);
-  FILE *fp = fopen(tmp, "w");
-  if (!fp) {
-    snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-    free(tmp);
-    return -1;
-  }
+  FILE *fp = out.f;
   fputs("{\n  \"cpu\": ", fp);
   json_str(fp, cpu);
   fputs(",\n  \"golden_dir\": ", fp);
@@ -337,15 +329,5 @@ int gv_write_json(const char *path, const gv_result *res, const char *cpu,
     fputc('}', fp);
   }
   fputs("\n  ]\n}\n", fp);
-  int bad = ferror(fp);
-  if (fclose(fp) != 0)
-    bad = 1;
-  if (bad || rename(tmp, path) != 0) {
-    snprintf(err, errlen, "%s: cannot write: %s", bad ? tmp : path, strerror(errno));
-    remove(tmp);
-    free(tmp);
-    return -1;
-  }
-  free(tmp);
-  return 0;
+  return ob_out_commit(&out, err, errlen);
 }

@@ -73,7 +73,8 @@ const gof_file *gv_ops_file(const gv_result *res, ob_op op);
  * failing row below it. */
 void gv_print_table(FILE *out, const gv_result *res, int details);
 
-/* Writes the table as JSON to path (through path.tmp and rename). `cpu` is
+/* Writes the table as JSON to path (tools/outfile.h: through a unique
+ * temporary file, only over a regular file or nothing). `cpu` is
  * the machine's name; `skipped` lists unsupported variants (may be NULL).
  * Returns 0, or -1 with a message in err. */
 int gv_write_json(const char *path, const gv_result *res, const char *cpu,
