@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=$1 secs=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(golden golden_ops idx)
+[ ${#targets[@]} -eq 0 ] && targets=(golden golden_ops idx cli)
 
 # Limits: an input of at most 16 KB justifies neither seconds nor a 512 MB block.
 limits=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512)
