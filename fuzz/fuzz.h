@@ -18,4 +18,12 @@ const char *fz_as_file(const uint8_t *data, size_t size);
  * (a finding) otherwise. */
 void fz_check_err(int rc, const char *err, size_t errlen);
 
+/* While max > 0, a single allocation of more than max bytes aborts (a
+ * finding); 0 disarms. */
+void fz_alloc_limit(size_t max);
+
+/* The limit for code whose every allocation is backed by the input's data:
+ * 64 bytes per input byte, plus 64 KB for fixed-size records. */
+#define FZ_DATA_LIMIT(size) (64 * (size_t)(size) + ((size_t)64 << 10))
+
 #endif /* OB_FUZZ_H */

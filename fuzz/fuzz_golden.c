@@ -17,7 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     gc_options opt = gc_default_options();
     gc_stats st;
     gc_stats_init(&st);
+    fz_alloc_limit(FZ_DATA_LIMIT(size)); /* the checker sizes its buffers from the data */
     gc_run_file(&f, v, &opt, &st);
+    fz_alloc_limit(0);
     if (st.worst.set) { /* the failure report reads the file too */
       char buf[2048];
       gc_format_failure(&st.worst, &f, v, "  ", buf, sizeof buf);

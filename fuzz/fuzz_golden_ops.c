@@ -16,7 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (int op = 0; op < OB_OP_COUNT; op++) {
       goc_stats st;
       goc_stats_init(&st);
+      fz_alloc_limit(FZ_DATA_LIMIT(size)); /* the checker sizes its buffers from the data */
       goc_run_op(&f, (ob_op)op, v, &opt, &st);
+      fz_alloc_limit(0);
     }
   }
   gof_free(&f);

@@ -12,14 +12,14 @@ shift 2
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(golden golden_ops idx cli)
 
-# Limits: an input of at most 16 KB justifies neither seconds nor a 512 MB block.
-limits=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512)
+# Limits: no input of 16 KB (~16 MB gunzipped) needs seconds or a 128 MB block.
+limits=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=128)
 failures=()
 
 # fail TARGET LOG REPRODUCER: records what LOG says went wrong.
 fail() {
   local what
-  what=$(grep -m 1 -o -E 'ERROR: libFuzzer: [a-z-]+( \(malloc\([0-9]+\)\))?|ERROR: [A-Za-z]+Sanitizer: [a-z-]+|runtime error: .*' "$2")
+  what=$(grep -m 1 -o -E 'fuzz: one allocation of [0-9]+ bytes|ERROR: libFuzzer: [a-z-]+( \(malloc\([0-9]+\)\))?|ERROR: [A-Za-z]+Sanitizer: [a-z-]+|runtime error: .*' "$2")
   failures+=("$1: ${what:-failed}: $3 (log $2; rerun: $build/fuzz/fuzz_$1 ${limits[*]} $3)")
 }
 
