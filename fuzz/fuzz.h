@@ -9,6 +9,10 @@
 /* libFuzzer calls this once per input; 0 means the input was handled. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* libFuzzer's own mutator, and the hook that replaces it (fuzz_mutate.c). */
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
+
 /* Writes data to this process's temporary file (created on the first call,
  * removed at exit) and returns its path; aborts if it cannot. */
 const char *fz_as_file(const uint8_t *data, size_t size);
@@ -25,5 +29,9 @@ void fz_alloc_limit(size_t max);
 /* The limit for code whose every allocation is backed by the input's data:
  * 64 bytes per input byte, plus 64 KB for fixed-size records. */
 #define FZ_DATA_LIMIT(size) (64 * (size_t)(size) + ((size_t)64 << 10))
+
+/* The limit for a reader, whose case records are a few KB each even where
+ * the text of a case is a few dozen bytes: 1024 bytes per input byte + 1 MB. */
+#define FZ_READER_LIMIT(size) (1024 * (size_t)(size) + ((size_t)1 << 20))
 
 #endif /* OB_FUZZ_H */

@@ -8,7 +8,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char err[512] = "";
   gof_file f;
-  int rc = gof_load(fz_as_file(data, size), &f, err, sizeof err);
+  const char *path = fz_as_file(data, size);
+  fz_alloc_limit(FZ_READER_LIMIT(size)); /* the reader sizes its records from the data */
+  int rc = gof_load(path, &f, err, sizeof err);
+  fz_alloc_limit(0);
   fz_check_err(rc, err, sizeof err);
   if (rc == 0) {
     const ob_variant *v = ob_variant_find("scalar");
