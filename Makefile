@@ -44,12 +44,14 @@ sanitize: deps
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-# The fuzz targets of fuzz/ (golden readers + checkers, IDX reader, CLI
-# arguments), built with clang-14 under libFuzzer, ASan and UBSan in
-# $(BUILD)-fuzz: each replays fuzz/regressions/<target>/, then fuzzes for
-# FUZZ_SECONDS (default 60) from seeds cut from the real files. A crash, leak,
-# timeout (10 s) or out-of-memory (2 GB) fails it, naming the reproducer;
-# logs and findings in $(BUILD)-fuzz/fuzz-out/<target>/. FUZZ_TARGETS picks some.
+# The fuzz targets of fuzz/ (golden, golden_ops: the two golden readers and
+# their checkers; idx: the IDX reader; cli: optbench's argument parsing), built
+# with clang-14 under libFuzzer, ASan and UBSan in $(BUILD)-fuzz. Each replays
+# fuzz/regressions/<target>/ and the large files of fuzz/scale.sh, then fuzzes
+# for FUZZ_SECONDS (default 60) from seeds cut from the real files. A crash,
+# leak, timeout (10 s) or out-of-memory (2 GB, one block of 128 MB, or more
+# than the input's size justifies) fails it, naming the reproducer; logs and
+# findings go to $(BUILD)-fuzz/fuzz-out/<target>/. FUZZ_TARGETS="idx cli" picks some.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 fuzz:
