@@ -17,14 +17,15 @@ split() {
     !started && /^cases / { started = 1; next }
     !started && !/^#/ { hdr = hdr $0 "\n" }
     !started { next }
-    { block = block $0 "\n" }
+    !big { block = block $0 "\n"; big = length(block) > max } # stop growing: 4099-element blocks
     /^end$/ {
-      if (length(block) <= max && seeds < limit) {
+      if (!big && seeds < limit) {
         emit(out "_" ++seeds, 1, block)
         if (seeds <= 2) pair = pair block
         if (seeds == 2) emit(out "_pair", 2, pair)
       }
       block = ""
+      big = 0
     }' "$1"
 }
 
