@@ -8,7 +8,7 @@
 
 #include "fuzz.h"
 
-static char path[64];
+static char path[4096]; /* TMPDIR + "/obfuzz-XXXXXX" */
 static int fd = -1;
 
 static void remove_file(void) { unlink(path); }
