@@ -34,4 +34,8 @@ void fz_alloc_limit(size_t max);
  * the text of a case is a few dozen bytes: 1024 bytes per input byte + 1 MB. */
 #define FZ_READER_LIMIT(size) (1024 * (size_t)(size) + ((size_t)1 << 20))
 
+/* The limit for a gzip reader: deflate expands at most ~1032 times, and a
+ * pixel becomes 1 + 4 bytes (raw and float): 8 KB per input byte + 1 MB. */
+#define FZ_GZIP_LIMIT(size) (8192 * (size_t)(size) + ((size_t)1 << 20))
+
 #endif /* OB_FUZZ_H */

@@ -6,6 +6,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *path = fz_as_file(data, size);
+  fz_alloc_limit(FZ_GZIP_LIMIT(size)); /* sizes come from the data read, not the header */
   char err[512] = "";
   idx_images x;
   idx_status rc = idx_read_images(path, &x, err, sizeof err);
@@ -16,5 +17,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rc = idx_read_labels(path, &y, err, sizeof err);
   fz_check_err(rc != IDX_OK, err, sizeof err);
   idx_free_labels(&y);
+  fz_alloc_limit(0);
   return 0;
 }
