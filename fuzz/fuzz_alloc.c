@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "fuzz.h"
+#include "fuzz_alloc.h"
 
 static size_t limit; /* 0: disarmed */
 

@@ -1,9 +1,8 @@
 /* fuzz_golden - the update rules' golden reader (gf_load) on the fuzz input,
  * then the checker (gc_run_file) on the scalar variant against whatever
  * loaded: both must fail cleanly, never crash, hang or allocate absurdly. */
-#include <string.h>
-
 #include "fuzz.h"
+#include "fuzz_alloc.h"
 #include "golden_check.h"
 #include "golden_file.h"
 

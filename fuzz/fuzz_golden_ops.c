@@ -2,6 +2,7 @@
  * input, then the checker (goc_run_op) on the scalar variant for every op:
  * both must fail cleanly, never crash, hang or allocate absurdly. */
 #include "fuzz.h"
+#include "fuzz_alloc.h"
 #include "golden_ops_check.h"
 #include "golden_ops_file.h"
 

@@ -2,6 +2,7 @@
  * both), as images and as labels: it must fail cleanly, never crash, hang or
  * allocate more than the data it read justifies. */
 #include "fuzz.h"
+#include "fuzz_alloc.h"
 #include "idx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

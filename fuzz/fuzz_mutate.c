@@ -3,10 +3,14 @@
  * size (2^k, 2^k +- 1, 10^k), the rest are libFuzzer's own. Coverage does
  * not change as a count grows, so byte mutations alone never carry `n 4` to
  * `n 100000000`, where the size bugs are. */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "fuzz.h"
+/* libFuzzer's own mutator, and the hook that replaces it. */
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
 
 static int is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
 

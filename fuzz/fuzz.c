@@ -1,5 +1,6 @@
-/* fuzz_file - the fuzz input as a file: one temporary file per process,
- * rewritten in place for each input (the readers open a path). */
+/* fuzz - what every target shares (fuzz.h): the input as a file, one
+ * temporary file per process rewritten in place for each input, and the
+ * check of the readers' error contract. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
