@@ -19,7 +19,7 @@ failures=()
 # fail TARGET LOG REPRODUCER: records what LOG says went wrong.
 fail() {
   local what
-  what=$(grep -m 1 -o -E 'fuzz: one allocation of [0-9]+ bytes|ERROR: libFuzzer: [a-z-]+( \(malloc\([0-9]+\)\))?|ERROR: [A-Za-z]+Sanitizer: [a-z-]+|runtime error: .*' "$2")
+  what=$(grep -m 1 -o -E 'fuzz: one allocation of [0-9]+ bytes|ERROR: libFuzzer: [a-z-]+( \(malloc\([0-9]+\)\))?|ERROR: LeakSanitizer: detected memory leaks|ERROR: [A-Za-z]+Sanitizer: [a-z-]+|runtime error: .*' "$2")
   failures+=("$1: ${what:-failed}: $3 (log $2; rerun: $build/fuzz/fuzz_$1 ${limits[*]} $3)")
 }
 
