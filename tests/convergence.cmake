@@ -21,7 +21,8 @@ add_test(NAME conv_cli_nodata
 s=$?; cat \"$1.err\"; [ $s -eq 2 ] && grep -q dataset-fashion-mnist \"$1.err\""
                  $<TARGET_FILE:optbench_convergence> ${CMAKE_CURRENT_BINARY_DIR}/conv_nodata)
 add_test(NAME conv_cli_usage
-         COMMAND sh -c "for a in '' 'frobnicate' 'mnist --iters 0' 'mnist --bogus' \
+         COMMAND sh -c "for a in '' 'frobnicate' 'mnist --iters 0' 'mnist --iters 99999999999999999999999' \
+'mnist --iters +5' 'mnist --batch -1' 'mnist --batch 8x' 'mnist --bogus' \
 'mnist --variant nosuch' 'trajectory --bogus'; do \"$0\" $a >/dev/null 2>&1; s=$?; \
 if [ $s -ne 2 ]; then echo \"$a: exit $s, want 2\"; exit 1; fi; done; echo ok"
                  $<TARGET_FILE:optbench_convergence>)

@@ -22,6 +22,7 @@ foreach(e activations init batchnorm weight_decay dropout hyper)
 endforeach()
 add_test(NAME fig_cli_usage
          COMMAND sh -c "for a in '' 'frobnicate' 'init --bogus' 'init --seed' 'init --seed x' \
+'init --seed 99999999999999999999999' 'init --seed 0x10000000000000000' 'init --seed -1' \
 'hyper --variant nosuch'; do \"$0\" $a >/dev/null 2>&1; s=$?; \
 if [ $s -ne 2 ]; then echo \"$a: exit $s, want 2\"; exit 1; fi; done; echo ok"
                  $<TARGET_FILE:optbench_figures>)

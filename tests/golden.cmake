@@ -4,6 +4,8 @@
 #                       loads a good one; the metric and the checker behave
 #                       as golden/FORMAT.md says (update rules, versions 1, 2)
 #   test_golden_ops_reader  the same for the layer kernels' files and checker
+#   test_golden_hostile hostile files: 2^17 cases in linear time, layer
+#                       parameters beyond the arrays, inexact numbers
 #   test_golden         every supported variant x every golden file x every
 #                       case (every algorithm and every op of the lists), fresh
 #                       and on its own state, at offsets 0..15 floats
@@ -24,6 +26,7 @@ ob_test(test_golden_reader obgolden)
 ob_test(test_cli_args obcli)
 ob_test(test_outfile obutil)
 ob_test(test_golden_ops_reader obgolden)
+ob_test(test_golden_hostile obgolden)
 
 ob_test(test_golden obgolden)
 target_compile_definitions(test_golden PRIVATE OB_GOLDEN_DIR="${OB_GOLDEN_SRC_DIR}")
@@ -50,5 +53,6 @@ s=$?; cat \"$d/err\"; [ $s -eq 2 ] && [ -p \"$d/f\" ] && grep -q FIFO \"$d/err\"
 [ \"$(cat \"$d/f.tmp\")\" = mine ] && [ $(ls -A \"$d\" | wc -l) -eq 3 ]"
                  $<TARGET_FILE:optbench_cli> ${CMAKE_CURRENT_BINARY_DIR}/json_fifo
                  ${OB_GOLDEN_SRC_DIR})
-set_tests_properties(test_golden_reader test_cli_args test_outfile golden_cli_json_fifo test_golden_ops_reader test_golden test_golden_omp golden_cli_verify golden_cli_info
+set_tests_properties(test_golden_hostile PROPERTIES TIMEOUT 300)
+set_tests_properties(test_golden_reader test_golden_hostile test_cli_args test_outfile golden_cli_json_fifo test_golden_ops_reader test_golden test_golden_omp golden_cli_verify golden_cli_info
                      golden_cli_usage PROPERTIES LABELS golden)

@@ -21,6 +21,26 @@ static const char *gt_write(const char *name, const char *text, size_t len) {
   return path;
 }
 
+static char gt_written[128][600]; /* files to remove at the end, once each */
+static int gt_nwritten;
+
+/* gt_write, remembering the path for gt_remove_written() */
+static inline const char *gt_write_kept(const char *name, const char *text, size_t len) {
+  const char *path = gt_write(name, text, len);
+  int k = 0;
+  while (k < gt_nwritten && strcmp(gt_written[k], path) != 0)
+    k++;
+  if (k == gt_nwritten && gt_nwritten < 128)
+    snprintf(gt_written[gt_nwritten++], sizeof gt_written[0], "%s", path);
+  return path;
+}
+
+static inline void gt_remove_written(void) {
+  for (int i = 0; i < gt_nwritten; i++)
+    remove(gt_written[i]);
+  gt_nwritten = 0;
+}
+
 /* text with the first occurrence of `from` replaced by `to` (malloc'd) */
 static char *gt_replace(const char *text, const char *from, const char *to) {
   const char *at = strstr(text, from);

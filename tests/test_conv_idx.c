@@ -1,13 +1,16 @@
 /* The IDX reader (bench/convergence/idx.c) on crafted files in a temporary
  * directory: a good set reads back; a missing file, wrong magic, truncated
  * header or data, a gzip stream cut short, corrupt deflate data, a bad CRC,
- * bytes after the data, a zero dimension, a label over 9 and image/label
- * counts that differ each give their status and a message naming the file. */
+ * bytes after the data or after the gzip stream, a zero dimension, a label
+ * over 9, image/label counts that differ and a header declaring far more
+ * than the file holds each give their status and a message naming the
+ * file. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include "as_limit.h"
 #include "idx.h"
 #include "test_util.h"
 
@@ -75,6 +78,34 @@ static void expect(const char *what, idx_status got, idx_status want, const char
   printf("test_conv_idx: %-22s -> %s\n", what, err);
 }
 
+/* Appends n bytes to the file at p. */
+static void append(const char *p, const void *b, size_t n) {
+  FILE *f = fopen(p, "ab");
+  CHECK(f && fwrite(b, 1, n, f) == n && fclose(f) == 0, "appending to %s", p);
+}
+
+/* idx_read_images or idx_read_labels of a path, for tu_limited: the status */
+static int read_images_status(void *p) {
+  char err[1024];
+  idx_images im;
+  const idx_status s = idx_read_images(p, &im, err, sizeof err);
+  printf("test_conv_idx: %s (address space limited)\n", err);
+  idx_free_images(&im);
+  return (int)s;
+}
+
+static int read_labels_status(void *p) {
+  char err[1024];
+  idx_labels lb;
+  const idx_status s = idx_read_labels(p, &lb, err, sizeof err);
+  printf("test_conv_idx: %s (address space limited)\n", err);
+  idx_free_labels(&lb);
+  return (int)s;
+}
+
+/* 1 GiB: far below the 6.7 GB an allocation from the header would take */
+#define READ_LIMIT ((size_t)1 << 30)
+
 int main(void) {
   CHECK(tu_temp_dir(dir, sizeof dir, "test_conv_idx") == 0, "scratch directory");
   static unsigned char b[1 << 16], z[1 << 16];
@@ -131,6 +162,53 @@ int main(void) {
   CHECK(strstr(err, gi) != NULL, "count mismatch names the images file too: %s", err);
   CHECK(set.x.pixels == NULL && set.y.labels == NULL, "set empty on failure");
 
+  /* bytes after the gzip stream: junk, or a second (valid) stream */
+  const char *junk = write_gz("junk-after.gz", b, images(b, IDX_MAGIC_IMAGES, 3, 4, 5, 60));
+  append(junk, "junk", 4);
+  expect("junk after the stream", idx_read_images(junk, &im, err, sizeof err), IDX_EGZIP, err, junk,
+         "4 bytes after the end of the gzip stream");
+  const char *twice = write_gz("two-streams.gz", b, images(b, IDX_MAGIC_IMAGES, 3, 4, 5, 60));
+  {
+    unsigned char member[256];
+    const size_t mn = gz_bytes((const unsigned char *)"x", 1, member, sizeof member);
+    append(twice, member, mn);
+  }
+  expect("a second gzip stream", idx_read_images(twice, &im, err, sizeof err), IDX_EGZIP, err,
+         twice, "after the end of the gzip stream");
+  CHECK(im.pixels == NULL, "nothing returned with trailing bytes");
+
+  /* a 20-byte file (header and 4 pixels) declaring 1658163 images of 28 x 28,
+   * 1.3 GB: it must fail as truncated, having allocated for what is there */
+  const char *big = write_gz("big-header.gz", b, images(b, IDX_MAGIC_IMAGES, 1658163, 28, 28, 4));
+  const int sbig = tu_limited(READ_LIMIT, read_images_status, (void *)big);
+  CHECK(sbig == IDX_ETRUNC, "1.3 GB declared, 4 bytes given: status %d (%s), want %d (%s)", sbig,
+        sbig >= 0 ? idx_strerror((idx_status)sbig) : "crashed", IDX_ETRUNC,
+        idx_strerror(IDX_ETRUNC));
+  expect("1.3 GB declared", idx_read_images(big, &im, err, sizeof err), IDX_ETRUNC, err, big,
+         "4 of 1299999792");
+
+  /* the fuzzer's reproducer (fuzz/regressions/idx/oom-header-declares-6gb
+   * on h-fuzz): plain IDX, 268435458 images of 2 x 3 declared, 12 bytes */
+  static const unsigned char oom[28] = {0x00, 0x00, 0x08, 0x03, 0x10, 0x00, 0x00, 0x02, 0x00, 0x00,
+                                        0x00, 0x02, 0x00, 0x00, 0x00, 0x03, 0x00, 0x10, 0x80, 0xff,
+                                        0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0xfe};
+  const char *fz = write_raw("fuzz-oom", oom, sizeof oom);
+  const int sfz = tu_limited(READ_LIMIT, read_images_status, (void *)fz);
+  CHECK(sfz == IDX_ETRUNC, "fuzz reproducer: status %d, want %d (%s)", sfz, IDX_ETRUNC,
+        idx_strerror(IDX_ETRUNC));
+  expect("fuzz: 6.4 GB declared", idx_read_images(fz, &im, err, sizeof err), IDX_ETRUNC, err, fz,
+         "12 of 1610612748");
+
+  /* the fuzzer's labels reproducer (oom-labels-header-declares-2gb): 9
+   * bytes declaring 2^31 - 1 labels, one given */
+  static const unsigned char oom_labels[9] = {0x00, 0x00, 0x08, 0x01, 0x7f, 0xff, 0xff, 0xff, 0x03};
+  const char *fzl = write_raw("fuzz-oom-labels", oom_labels, sizeof oom_labels);
+  const int sfzl = tu_limited(READ_LIMIT, read_labels_status, (void *)fzl);
+  CHECK(sfzl == IDX_ETRUNC, "fuzz labels reproducer: status %d, want %d (%s)", sfzl, IDX_ETRUNC,
+        idx_strerror(IDX_ETRUNC));
+  expect("fuzz: 2 GB of labels", idx_read_labels(fzl, &lb, err, sizeof err), IDX_ETRUNC, err, fzl,
+         "1 of 2147483647");
+
   /* gzip damage, on 3 x 28 x 28 images of varied bytes (a real deflate stream) */
   const size_t len = images(b, IDX_MAGIC_IMAGES, 3, 28, 28, 3 * 784);
   const size_t zn = gz_bytes(b, len, z, sizeof z);
@@ -157,7 +235,9 @@ int main(void) {
   const char *names[] = {"good-images.gz",  "good-labels.gz", "plain-images",   "empty.gz",
                          "short-header.gz", "short-data.gz",  "extra.gz",       "zero-dim.gz",
                          "huge.gz",         "bad-label.gz",   "four-labels.gz", "tmp.gz",
-                         "cut.gz",          "no-trailer.gz",  "bad-crc.gz",     "corrupt.gz"};
+                         "cut.gz",          "no-trailer.gz",  "bad-crc.gz",     "corrupt.gz",
+                         "junk-after.gz",   "two-streams.gz", "big-header.gz",  "fuzz-oom",
+                         "fuzz-oom-labels"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     remove(path_of(names[i]));
   rmdir(dir);

@@ -95,7 +95,8 @@ int main(void) {
   CHECK(write_file(at("real"), "real\n") == 0, "setup");
   CHECK(symlink("real", at("link")) == 0, "symlink: %s", strerror(errno));
   CHECK(put(at("link"), "x", err, sizeof err) < 0 && strstr(err, "symbolic link"), "%s", err);
-  CHECK(lstat(at("link"), &st) == 0 && S_ISLNK(st.st_mode) && !strcmp(read_file(at("real")), "real\n"),
+  CHECK(lstat(at("link"), &st) == 0 && S_ISLNK(st.st_mode) &&
+            !strcmp(read_file(at("real")), "real\n"),
         "the link or its target changed");
   CHECK(put(at("nosuch/out.json"), "x", err, sizeof err) < 0 && strstr(err, "does not exist"), "%s",
         err);

@@ -55,7 +55,7 @@ int ob_out_check(const char *path, char *err, size_t errlen) {
     return -1;
   }
   const size_t len = strlen(path), dl = dir_len(path);
-  if (len >= sizeof ((ob_outfile *)0)->path) {
+  if (len >= sizeof((ob_outfile *)0)->path) {
     snprintf(err, errlen, "%.64s...: output path too long", path);
     return -1;
   }
@@ -68,9 +68,10 @@ int ob_out_check(const char *path, char *err, size_t errlen) {
   char dir[4096];
   snprintf(dir, sizeof dir, "%.*s", dl ? (int)dl : 1, dl ? path : ".");
   struct stat st;
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+  const int found = stat(dir, &st) == 0;
+  if (!found || !S_ISDIR(st.st_mode)) {
     snprintf(err, errlen, "%s: its directory %s %s", path, dir,
-             errno == ENOENT ? "does not exist" : "is not a usable directory");
+             !found && errno == ENOENT ? "does not exist" : "is not a directory");
     return -1;
   }
   if (access(dir, W_OK | X_OK) != 0) {

@@ -2,10 +2,15 @@
  * format, http://yann.lecun.com/exdb/mnist/): images (magic 0x00000803,
  * uint8, n x rows x cols) and labels (magic 0x00000801, uint8, n).
  *
- * Read through zlib's gzopen/gzread, so an uncompressed IDX file is read
- * too. Nothing prints and nothing aborts: every failure returns a status
- * and writes one message "FILE: problem" into the caller's buffer. The
- * whole stream is read, so a bad gzip CRC or trailing bytes are errors.
+ * A file starting with the gzip magic is inflated with zlib as one gzip
+ * stream; any other file is read as an uncompressed IDX file. Nothing
+ * prints and nothing aborts: every failure returns a status and writes one
+ * message "FILE: problem" into the caller's buffer. The whole file is read,
+ * so a bad gzip CRC, data beyond what the header declares and any byte
+ * after the gzip stream (junk, or a second stream) are errors. Memory grows
+ * with the data actually read (from 1 MiB, doubling), never to the size a
+ * header declares before the data is there; a data block over
+ * IDX_MAX_BYTES is refused from the header.
  */
 #ifndef OB_CONV_IDX_H
 #define OB_CONV_IDX_H
@@ -16,7 +21,7 @@
 typedef enum {
   IDX_OK = 0,
   IDX_EOPEN,  /* the file cannot be opened */
-  IDX_EGZIP,  /* corrupt compressed data (bad deflate stream, CRC, ...) */
+  IDX_EGZIP,  /* corrupt compressed data (bad deflate stream, CRC, bytes after it) */
   IDX_ETRUNC, /* the file ends before the header or the data do */
   IDX_EMAGIC, /* not the magic number asked for */
   IDX_ESHAPE, /* a dimension of 0, too large, or bytes after the data */

@@ -15,6 +15,7 @@
 #include "conv.h"
 #include "idx.h"
 #include "mlp.h"
+#include "numarg.h"
 
 #define INIT_SEED  UINT64_C(0x6f70746265e0c001) /* weights */
 #define BATCH_SEED UINT64_C(0x6f70746265e0c002) /* batch indices */
@@ -113,6 +114,12 @@ static int usage(void) {
   return 2;
 }
 
+/* A bad option value: what was wrong, then the usage. */
+static int bad_option(const char *err) {
+  fprintf(stderr, "mnist: %s\n", err);
+  return usage();
+}
+
 static int write_loss(const char *out, const char *name, ob_algo a, const char *vname, size_t iters,
                       const run_result *r, const run_result *cmp, const char *cmpname) {
   char fname[128], err[4096];
@@ -150,7 +157,8 @@ int conv_mnist_main(int argc, char **argv) {
              *algos = NULL;
   long iters = 2000, batch = 128;
   for (int i = 1; i < argc; i++) {
-    char *end = NULL;
+    unsigned long long num = 0;
+    char err[256];
     if (!strcmp(argv[i], "--data") && i + 1 < argc)
       data = argv[++i];
     else if (!strcmp(argv[i], "--out") && i + 1 < argc)
@@ -162,13 +170,15 @@ int conv_mnist_main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--algos") && i + 1 < argc)
       algos = argv[++i];
     else if (!strcmp(argv[i], "--iters") && i + 1 < argc) {
-      iters = strtol(argv[++i], &end, 10);
-      if (!end || *end || iters < 1 || iters > 10000000)
-        return usage();
+      /* the limits as before: 10^7 iterations is hours here, past any experiment */
+      if (ob_parse_u64("--iters", argv[++i], 1, 10000000, 0, &num, err, sizeof err) < 0)
+        return bad_option(err);
+      iters = (long)num;
     } else if (!strcmp(argv[i], "--batch") && i + 1 < argc) {
-      batch = strtol(argv[++i], &end, 10);
-      if (!end || *end || batch < 1 || batch > 65536)
-        return usage();
+      /* 2^16: above the 60000 training images, so no real batch is refused */
+      if (ob_parse_u64("--batch", argv[++i], 1, 65536, 0, &num, err, sizeof err) < 0)
+        return bad_option(err);
+      batch = (long)num;
     } else
       return usage();
   }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fig.h"
+#include "numarg.h"
 
 static const struct {
   const char *name, *figures;
@@ -53,7 +54,6 @@ int main(int argc, char **argv) {
   fig_opts o = {.out = "figures", .data = CONV_FASHION_DATA, .seed = FIG_DEFAULT_SEED};
   const char *vname = NULL;
   for (int i = 2; i < argc; i++) {
-    char *end = NULL;
     if (!strcmp(argv[i], "--quick"))
       o.quick = 1;
     else if (!strcmp(argv[i], "--out") && i + 1 < argc)
@@ -63,9 +63,13 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--variant") && i + 1 < argc)
       vname = argv[++i];
     else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-      o.seed = strtoull(argv[++i], &end, 0);
-      if (!end || *end || argv[i][0] == '-' || argv[i][0] == '\0')
+      unsigned long long seed = 0;
+      char err[256];
+      if (ob_parse_u64("--seed", argv[++i], 0, UINT64_MAX, OB_NUMARG_HEX, &seed, err, sizeof err)) {
+        fprintf(stderr, "optbench_figures: %s\n", err);
         return usage();
+      }
+      o.seed = seed;
     } else
       return usage();
   }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "outfile.h"
+
 typedef enum {
   GG_SGD,
   GG_MOMENTUM,
@@ -71,13 +73,11 @@ void gg_set_cleanup_path(const char *path);
 
 void *gg_alloc(size_t count, size_t size); /* zeroed; dies when out of memory */
 
-/* A vector file written atomically: gg_open_out creates DIR/NAME.txt.tmp
- * (buffered; gg_die removes it), gg_commit closes it, renames it to
- * DIR/NAME.txt and says so with the case count. Dies on any error. */
-typedef struct {
-  FILE *f;
-  char path[4096], tmp[4096 + 8];
-} gg_out;
+/* A vector file written atomically (tools/outfile.h): gg_open_out creates a
+ * unique temporary file beside DIR/NAME.txt (buffered; gg_die removes it),
+ * gg_commit closes it, renames it over DIR/NAME.txt (only a regular file or
+ * nothing) and says so with the case count. Dies on any error. */
+typedef ob_outfile gg_out;
 void gg_open_out(gg_out *o, const char *dir, const char *name);
 void gg_commit(gg_out *o, size_t cases);
 

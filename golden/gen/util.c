@@ -1,7 +1,6 @@
 /* golden_gen - the algorithm table, error exit and allocation. */
 #include "gen.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,24 +73,22 @@ void *gg_alloc(size_t count, size_t size) {
 }
 
 void gg_open_out(gg_out *o, const char *dir, const char *name) {
-  const int len = snprintf(o->path, sizeof o->path, "%s/%s.txt", dir, name);
-  if (len < 0 || (size_t)len >= sizeof o->path)
+  char path[sizeof o->path], err[4096 + 256];
+  const int len = snprintf(path, sizeof path, "%s/%s.txt", dir, name);
+  if (len < 0 || (size_t)len >= sizeof path)
     gg_die("output path too long: %s", dir);
-  snprintf(o->tmp, sizeof o->tmp, "%s.tmp", o->path);
+  /* tools/outfile: only over a regular file, through a unique temporary */
+  if (ob_out_open(o, path, err, sizeof err) < 0)
+    gg_die("%s", err);
   gg_set_cleanup_path(o->tmp);
-  if (!(o->f = fopen(o->tmp, "w")))
-    gg_die("cannot create %s: %s", o->tmp, strerror(errno));
   static char buf[1 << 20]; /* one file is written at a time */
   setvbuf(o->f, buf, _IOFBF, sizeof buf);
 }
 
 void gg_commit(gg_out *o, size_t cases) {
-  if (ferror(o->f))
-    gg_die("cannot write %s", o->tmp);
-  if (fclose(o->f) != 0)
-    gg_die("cannot write %s: %s", o->tmp, strerror(errno));
-  if (rename(o->tmp, o->path) != 0)
-    gg_die("cannot rename %s to %s: %s", o->tmp, o->path, strerror(errno));
+  char err[4096 + 256];
+  if (ob_out_commit(o, err, sizeof err) < 0) /* removes the temporary file itself */
+    gg_die("%s", err);
   gg_set_cleanup_path(NULL);
   printf("golden_gen: wrote %s (%zu cases)\n", o->path, cases);
 }

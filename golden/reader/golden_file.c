@@ -162,10 +162,8 @@ static int parse_case(gl_parser *P, gf_file *f, gf_case *c, size_t index, size_t
   c->line = P->lineno;
   if (P->ntok != 2 || !gl_id_ok(P->tok[1]))
     return gl_fail(P, P->lineno, "'case' takes one id of [a-z0-9_]+");
-  for (size_t k = 0; k < index; k++)
-    if (strcmp(f->cases[k].id, P->tok[1]) == 0)
-      return gl_fail(P, P->lineno, "duplicate case id '%s' (first at line %zu)", P->tok[1],
-                     f->cases[k].line);
+  if (gl_case_id(P, P->tok[1], P->lineno) < 0)
+    return -1;
   if (!(c->id = gl_dupstr(P->tok[1])))
     return gl_fail(P, P->lineno, "out of memory");
 

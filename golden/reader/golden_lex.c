@@ -17,6 +17,11 @@
 
 #define MAX_TOKS_SHOWN 40 /* characters of an offending line quoted in a message */
 
+struct gl_id {
+  char *id; /* NULL: a free slot */
+  size_t line;
+};
+
 /* Writes "PATH:LINE: reason" into the caller's buffer; returns -1. */
 int gl_fail(gl_parser *P, size_t line, const char *fmt, ...) {
   if (P->err && P->errlen > 0) {
@@ -120,6 +125,8 @@ int gl_parse_count(gl_parser *P, const char *s, const char *what, unsigned long 
   for (const char *q = s; *q; q++)
     if (*q < '0' || *q > '9')
       return gl_fail(P, P->lineno, "%s '%.40s' is not a non-negative decimal integer", what, s);
+  if (s[0] == '0' && s[1] != '\0') /* one spelling per number, as for the floats */
+    return gl_fail(P, P->lineno, "%s '%.40s' has a leading zero", what, s);
   errno = 0;
   unsigned long long v = strtoull(s, NULL, 10);
   if (errno == ERANGE || v > max)
@@ -141,7 +148,7 @@ int gl_parse_double(gl_parser *P, const char *s, const char *what, double *out) 
     return 0;
   }
   /* the shape %a prints: 0x1.<hex>p<sign><dec>, 0x1p..., 0x0p+0, or a
-   * subnormal double 0x0.<hex>p-1022; the fraction may have any length */
+   * subnormal double 0x0.<hex>p-1022; exactness is checked below */
   const char *r = q + 3;
   int ok = q[0] == '0' && q[1] == 'x' && (q[2] == '0' || q[2] == '1');
   if (ok && *r == '.') {
@@ -162,6 +169,9 @@ int gl_parse_double(gl_parser *P, const char *s, const char *what, double *out) 
   if (!ok)
     return gl_fail(P, P->lineno, "%s '%.40s' is not a hex float (as %%a prints), inf, -inf or nan",
                    what, s);
+  const char *pexp = strchr(q, 'p'), *ex = pexp + 2;
+  if (ex[0] == '0' && (ex[1] != '\0' || ex[-1] == '-'))
+    return gl_fail(P, P->lineno, "%s '%.40s': the exponent has a leading zero or is -0", what, s);
   char *end;
   errno = 0;
   double d = strtod(s, &end);
@@ -169,8 +179,20 @@ int gl_parse_double(gl_parser *P, const char *s, const char *what, double *out) 
     return gl_fail(P, P->lineno, "%s '%.40s' is not a number (unparsed '%.20s')", what, s, end);
   if (isinf(d))
     return gl_fail(P, P->lineno, "%s '%.40s' is beyond the range of double", what, s);
-  if (q[2] == '0' && fabs(d) >= DBL_MIN)
-    return gl_fail(P, P->lineno, "%s '%.40s' is not normalised (0x1.<hex>p<exp>)", what, s);
+  /* exactness: strtod rounds silently (0x1.000000000000000000001p+0 is 1,
+   * 0x1p-1100 is 0), so the text must be exactly what %a prints for the
+   * value it reads as - the one canonical spelling of a double */
+  char canon[48];
+  snprintf(canon, sizeof canon, "%a", d);
+  if (strcmp(canon, s) != 0) {
+    const char *nonzero = strpbrk(q + 2, "123456789abcdef");
+    if (d == 0 && nonzero && nonzero < pexp)
+      return gl_fail(P, P->lineno, "%s '%.40s' underflows to zero: not representable as a double",
+                     what, s);
+    return gl_fail(P, P->lineno,
+                   "%s '%.40s' is not exactly a double as %%a prints it (it would read as %s)",
+                   what, s, canon);
+  }
   *out = d;
   return 0;
 }
@@ -270,7 +292,50 @@ int gl_load(const char *path, char **path_copy, gl_file_fn parse, void *file, ch
   fclose(P.fp);
   free(P.line);
   free(P.tok);
+  for (size_t i = 0; i < P.idcap; i++)
+    free(P.ids[i].id);
+  free(P.ids);
   return r;
+}
+
+/* FNV-1a: the ids are short ASCII words */
+static size_t id_hash(const char *s) {
+  unsigned long long h = 14695981039346656037ull;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return (size_t)h;
+}
+
+/* The slot of id in a table of cap (a power of two) slots: its own or the
+ * free one where it belongs. */
+static struct gl_id *id_slot(struct gl_id *t, size_t cap, const char *id) {
+  size_t i = id_hash(id) & (cap - 1);
+  while (t[i].id && strcmp(t[i].id, id) != 0)
+    i = (i + 1) & (cap - 1);
+  return &t[i];
+}
+
+int gl_case_id(gl_parser *P, const char *id, size_t line) {
+  if (2 * (P->nids + 1) > P->idcap) { /* at most half full: short probes */
+    const size_t nc = P->idcap ? 2 * P->idcap : 64;
+    struct gl_id *t = calloc(nc, sizeof *t);
+    if (!t)
+      return gl_fail(P, line, "out of memory (%zu case ids)", P->nids + 1);
+    for (size_t i = 0; i < P->idcap; i++)
+      if (P->ids[i].id)
+        *id_slot(t, nc, P->ids[i].id) = P->ids[i];
+    free(P->ids);
+    P->ids = t;
+    P->idcap = nc;
+  }
+  struct gl_id *e = id_slot(P->ids, P->idcap, id);
+  if (e->id)
+    return gl_fail(P, line, "duplicate case id '%.64s' (first at line %zu)", id, e->line);
+  if (!(e->id = gl_dupstr(id)))
+    return gl_fail(P, line, "out of memory");
+  e->line = line;
+  P->nids++;
+  return 0;
 }
 
 int gl_id_ok(const char *id) {
@@ -312,9 +377,9 @@ int gl_parse_element(gl_parser *P, double *exact, float *rounded, double *scale)
     if (e == 0 && r32 != 0)
       return gl_fail(P, P->lineno, "exact is zero but rounded %s is not", P->tok[1]);
   }
-  if (isfinite(r32) && !(isfinite(sc) && sc >= 0))
-    return gl_fail(P, P->lineno, "scale %s must be finite and >= 0 where rounded is finite",
-                   P->tok[2]);
+  /* FORMAT.md: "a double, always finite" - also where rounded is not */
+  if (!isfinite(sc) || signbit(sc))
+    return gl_fail(P, P->lineno, "scale %s must be finite and >= 0 (and not -0)", P->tok[2]);
   *exact = e;
   *rounded = r32;
   *scale = sc;

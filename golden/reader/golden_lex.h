@@ -24,6 +24,9 @@ typedef struct {
   size_t tokcap;
   char *err;
   size_t errlen;
+  /* the case ids seen so far: an open-addressing hash set (gl_case_id) */
+  struct gl_id *ids;
+  size_t nids, idcap;
 } gl_parser;
 
 #if defined(__GNUC__)
@@ -67,7 +70,11 @@ int gl_parse_cases(gl_parser *P, unsigned long long max, size_t elem, void **ite
 typedef int (*gl_file_fn)(gl_parser *P, void *file);
 int gl_load(const char *path, char **path_copy, gl_file_fn parse, void *file, char *err,
             size_t errlen);
-int gl_id_ok(const char *id);   /* [a-z0-9_]+ */
+int gl_id_ok(const char *id); /* [a-z0-9_]+ */
+/* Records the current case's id (seen on `line`); a repeat of an earlier
+ * one is an error naming both lines. Constant time per case: a file may
+ * hold 2^20 cases, and a scan of the earlier ids made that quadratic. */
+int gl_case_id(gl_parser *P, const char *id, size_t line);
 char *gl_dupstr(const char *s); /* NULL when out of memory */
 
 #endif /* GOLDEN_LEX_H */

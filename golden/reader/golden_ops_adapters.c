@@ -71,31 +71,31 @@ static ob_status adapt_dropout_backward(goc_run *R) {
 
 static ob_status adapt_batchnorm_train(goc_run *R) {
   size_t N = (size_t)goc_int(R, "batch"), F = (size_t)goc_int(R, "features");
+  const size_t NF = goc_mul(R, N, F, "batch x features");
   float eps = goc_float(R, "eps"), momentum = goc_float(R, "momentum");
-  const float *x = goc_in(R, "x", N * F), *gamma = goc_in(R, "gamma", F),
-              *beta = goc_in(R, "beta", F);
+  const float *x = goc_in(R, "x", NF), *gamma = goc_in(R, "gamma", F), *beta = goc_in(R, "beta", F);
   float *rm = goc_inout(R, "running_mean", F), *rv = goc_inout(R, "running_var", F);
-  float *y = goc_out(R, "y", N * F), *mean = goc_out(R, "mean", F), *sd = goc_out(R, "std", F);
+  float *y = goc_out(R, "y", NF), *mean = goc_out(R, "mean", F), *sd = goc_out(R, "std", F);
   return ob_batchnorm_forward_train(goc_variant(R), N, F, x, gamma, beta, momentum, eps, rm, rv, y,
                                     mean, sd);
 }
 
 static ob_status adapt_batchnorm_test(goc_run *R) {
   size_t N = (size_t)goc_int(R, "batch"), F = (size_t)goc_int(R, "features");
+  const size_t NF = goc_mul(R, N, F, "batch x features");
   float eps = goc_float(R, "eps");
-  const float *x = goc_in(R, "x", N * F), *gamma = goc_in(R, "gamma", F),
-              *beta = goc_in(R, "beta", F), *rm = goc_in(R, "running_mean", F),
-              *rv = goc_in(R, "running_var", F);
-  float *y = goc_out(R, "y", N * F);
+  const float *x = goc_in(R, "x", NF), *gamma = goc_in(R, "gamma", F), *beta = goc_in(R, "beta", F),
+              *rm = goc_in(R, "running_mean", F), *rv = goc_in(R, "running_var", F);
+  float *y = goc_out(R, "y", NF);
   return ob_batchnorm_forward_test(goc_variant(R), N, F, x, gamma, beta, eps, rm, rv, y);
 }
 
 static ob_status adapt_batchnorm_backward(goc_run *R) {
   size_t N = (size_t)goc_int(R, "batch"), F = (size_t)goc_int(R, "features");
-  const float *x = goc_in(R, "x", N * F), *gamma = goc_in(R, "gamma", F),
-              *mean = goc_in(R, "mean", F), *sd = goc_in(R, "std", F),
-              *dout = goc_in(R, "dout", N * F);
-  float *dx = goc_out(R, "dx", N * F), *dgamma = goc_out(R, "dgamma", F),
+  const size_t NF = goc_mul(R, N, F, "batch x features");
+  const float *x = goc_in(R, "x", NF), *gamma = goc_in(R, "gamma", F), *mean = goc_in(R, "mean", F),
+              *sd = goc_in(R, "std", F), *dout = goc_in(R, "dout", NF);
+  float *dx = goc_out(R, "dx", NF), *dgamma = goc_out(R, "dgamma", F),
         *dbeta = goc_out(R, "dbeta", F);
   return ob_batchnorm_backward(goc_variant(R), N, F, x, gamma, mean, sd, dout, dx, dgamma, dbeta);
 }

@@ -116,14 +116,6 @@ static unsigned char *buffer_new(goc_run *R, bkind kind, size_t bytes, size_t el
   return b->data;
 }
 
-/* The buffer holding d is not compared against its record, nor checked
- * unmodified (the record is missing or of another size: the case has
- * already failed, and reading the record's values would run past them). */
-static void skip_compare(goc_run *R, const unsigned char *d) {
-  if (d && R->nbuf > 0 && R->buf[R->nbuf - 1].data == d)
-    R->buf[R->nbuf - 1].rec = -1;
-}
-
 /* ---- failures ------------------------------------------------------------- */
 
 static void record(goc_run *R, double severity, const char *what) {
@@ -219,21 +211,26 @@ size_t goc_in_count(goc_run *R, const char *name) {
   return R->c->in[k].n;
 }
 
+/* Every accessor checks the record before allocating: the length asked for
+ * comes from the case's own int parameters, which a hostile file may set to
+ * anything, while a record's length is bounded by the file's size. On a
+ * missing or mismatched record the case fails and the adapter gets NULL,
+ * which the library refuses without touching memory. */
+
 const float *goc_in(goc_run *R, const char *name, size_t n) {
   int k = find_in(R, name);
-  unsigned char *d = buffer_new(R, B_IN, n * sizeof(float), sizeof(float), k, -1);
   if (k < 0) {
     goc_fail(R, "the case has no 'in %s', which op %s needs", name, ob_op_name(R->c->op));
-    return (const float *)d;
+    return NULL;
   }
   R->used_in[k] = 1;
   const gof_in *a = &R->c->in[k];
   if (a->n != n) {
     goc_fail(R, "line %zu: 'in %s' has %zu elements, op %s needs %zu here", a->line, name, a->n,
              ob_op_name(R->c->op), n);
-    skip_compare(R, d);
-    return (const float *)d;
+    return NULL;
   }
+  unsigned char *d = buffer_new(R, B_IN, n * sizeof(float), sizeof(float), k, -1);
   if (n && d)
     memcpy(d, a->v, n * sizeof(float));
   return (const float *)d;
@@ -241,36 +238,33 @@ const float *goc_in(goc_run *R, const char *name, size_t n) {
 
 float *goc_out(goc_run *R, const char *name, size_t n) {
   int k = find_out(R, name);
-  unsigned char *d = buffer_new(R, B_OUT, n * sizeof(float), sizeof(float), k, -1);
   if (k < 0) {
     goc_fail(R, "the case has no 'out %s', which op %s writes", name, ob_op_name(R->c->op));
-    return (float *)d;
+    return NULL;
   }
   R->used_out[k] = 1;
   if (R->c->out[k].n != n) {
     goc_fail(R, "line %zu: 'out %s' has %zu elements, op %s writes %zu here", R->c->out[k].line,
              name, R->c->out[k].n, ob_op_name(R->c->op), n);
-    skip_compare(R, d);
+    return NULL;
   }
-  return (float *)d;
+  return (float *)buffer_new(R, B_OUT, n * sizeof(float), sizeof(float), k, -1);
 }
 
 float *goc_inout(goc_run *R, const char *name, size_t n) {
   int ki = find_in(R, name), ko = find_out(R, name);
-  unsigned char *d = buffer_new(R, B_INOUT, n * sizeof(float), sizeof(float), ko, ki);
   if (ki < 0 || ko < 0) {
     goc_fail(R, "the case needs both 'in %s' and 'out %s' (op %s updates it in place)", name, name,
              ob_op_name(R->c->op));
-    skip_compare(R, d);
-    return (float *)d;
+    return NULL;
   }
   R->used_in[ki] = R->used_out[ko] = 1;
   if (R->c->in[ki].n != n || R->c->out[ko].n != n) {
     goc_fail(R, "line %zu: 'in %s' and 'out %s' must have %zu elements for op %s",
              R->c->in[ki].line, name, name, n, ob_op_name(R->c->op));
-    skip_compare(R, d);
-    return (float *)d;
+    return NULL;
   }
+  unsigned char *d = buffer_new(R, B_INOUT, n * sizeof(float), sizeof(float), ko, ki);
   if (n && d)
     memcpy(d, R->c->in[ki].v, n * sizeof(float));
   return (float *)d;
@@ -285,19 +279,18 @@ static int find_mask(const gof_mask *m, size_t count, const char *name) {
 
 const uint8_t *goc_mask_in(goc_run *R, const char *name, size_t bits) {
   int k = find_mask(R->c->mask, R->c->nmask, name);
-  size_t bytes = (bits + 7) / 8;
-  unsigned char *d = buffer_new(R, B_MASK_IN, bytes, 1, k, -1);
   if (k < 0) {
     goc_fail(R, "the case has no 'mask %s', which op %s needs", name, ob_op_name(R->c->op));
-    return d;
+    return NULL;
   }
   R->used_mask[k] = 1;
   if (R->c->mask[k].bits != bits) {
     goc_fail(R, "line %zu: 'mask %s' has %zu bits, op %s needs %zu here", R->c->mask[k].line, name,
              R->c->mask[k].bits, ob_op_name(R->c->op), bits);
-    skip_compare(R, d);
-    return d;
+    return NULL;
   }
+  size_t bytes = (bits + 7) / 8;
+  unsigned char *d = buffer_new(R, B_MASK_IN, bytes, 1, k, -1);
   if (bytes && d)
     memcpy(d, R->c->mask[k].b, bytes);
   return d;
@@ -305,18 +298,25 @@ const uint8_t *goc_mask_in(goc_run *R, const char *name, size_t bits) {
 
 uint8_t *goc_mask_out(goc_run *R, const char *name, size_t bits) {
   int k = find_mask(R->c->outmask, R->c->noutmask, name);
-  unsigned char *d = buffer_new(R, B_MASK_OUT, (bits + 7) / 8, 1, k, -1);
   if (k < 0) {
     goc_fail(R, "the case has no 'outmask %s', which op %s writes", name, ob_op_name(R->c->op));
-    return d;
+    return NULL;
   }
   R->used_outmask[k] = 1;
   if (R->c->outmask[k].bits != bits) {
     goc_fail(R, "line %zu: 'outmask %s' has %zu bits, op %s writes %zu here", R->c->outmask[k].line,
              name, R->c->outmask[k].bits, ob_op_name(R->c->op), bits);
-    skip_compare(R, d);
+    return NULL;
   }
-  return d;
+  return buffer_new(R, B_MASK_OUT, (bits + 7) / 8, 1, k, -1);
+}
+
+size_t goc_mul(goc_run *R, size_t a, size_t b, const char *what) {
+  if (b && a > SIZE_MAX / sizeof(float) / b) {
+    goc_fail(R, "%s: %zu x %zu elements overflow the address space", what, a, b);
+    return SIZE_MAX; /* no record has that many elements */
+  }
+  return a * b;
 }
 
 /* ---- after the call ------------------------------------------------------- */

@@ -70,7 +70,9 @@ int goc_word_index(goc_run *R, const char *name, const char *(*names)(int k), in
 
 /* The length of input `name` (0 and a failure if missing). */
 size_t goc_in_count(goc_run *R, const char *name);
-/* Input `name`, which must have n elements, in a guarded copy. */
+/* Input `name`, which must have n elements, in a guarded copy. This and
+ * the accessors below check the record first and allocate nothing for a
+ * missing or mismatched one (the case fails; they return NULL). */
 const float *goc_in(goc_run *R, const char *name, size_t n);
 /* Output `name`, which must have n elements: a guarded buffer of n floats
  * the library is to fill. */
@@ -82,6 +84,10 @@ float *goc_inout(goc_run *R, const char *name, size_t n);
  * in its last byte must come back 0). */
 const uint8_t *goc_mask_in(goc_run *R, const char *name, size_t bits);
 uint8_t *goc_mask_out(goc_run *R, const char *name, size_t bits);
+
+/* a * b for an array length from the case's int parameters; an overflow
+ * (of a * b floats) fails the case and gives SIZE_MAX, a length no record has. */
+size_t goc_mul(goc_run *R, size_t a, size_t b, const char *what);
 
 const ob_variant *goc_variant(goc_run *R);
 /* A failure the adapter found itself (e.g. a derived value that disagrees

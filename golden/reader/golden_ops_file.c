@@ -90,12 +90,24 @@ static int parse_out(gl_parser *P, const gof_case *c, gof_out *o) {
   o->dense = 1;
   if (!o->n)
     return 0;
-  o->exact = malloc(o->n * sizeof *o->exact);
-  o->rounded = malloc(o->n * sizeof *o->rounded);
-  o->scale = malloc(o->n * sizeof *o->scale);
-  if (!o->exact || !o->rounded || !o->scale)
-    return gl_fail(P, P->lineno, "out of memory (%zu elements)", o->n);
+  /* the arrays grow with the element lines read, not to the count the
+   * record declares: a 150-byte file may declare 2^24 elements */
+  size_t cap = 0;
   for (size_t i = 0; i < o->n; i++) {
+    if (i == cap) {
+      cap = cap ? (cap > o->n / 2 ? o->n : 2 * cap) : (o->n < 1024 ? o->n : 1024);
+      double *e = realloc(o->exact, cap * sizeof *e);
+      if (e)
+        o->exact = e;
+      float *r32 = realloc(o->rounded, cap * sizeof *r32);
+      if (r32)
+        o->rounded = r32;
+      double *sc = realloc(o->scale, cap * sizeof *sc);
+      if (sc)
+        o->scale = sc;
+      if (!e || !r32 || !sc)
+        return gl_fail(P, P->lineno, "out of memory (%zu elements)", cap);
+    }
     int r = gl_next_line(P, 1);
     if (r < 0)
       return -1;
@@ -266,10 +278,8 @@ static int parse_case(gl_parser *P, gof_file *f, gof_case *c, size_t index, size
   c->line = P->lineno;
   if (P->ntok != 2 || !gl_id_ok(P->tok[1]))
     return gl_fail(P, P->lineno, "'case' takes one id of [a-z0-9_]+");
-  for (size_t k = 0; k < index; k++)
-    if (strcmp(f->cases[k].id, P->tok[1]) == 0)
-      return gl_fail(P, P->lineno, "duplicate case id '%s' (first at line %zu)", P->tok[1],
-                     f->cases[k].line);
+  if (gl_case_id(P, P->tok[1], P->lineno) < 0)
+    return -1;
   if (!(c->id = gl_dupstr(P->tok[1])))
     return gl_fail(P, P->lineno, "out of memory");
   char context[80];

@@ -3,7 +3,6 @@
 
 #include "outfile.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
