@@ -13,8 +13,9 @@ BUILD_PKGS := cmake make gcc g++ libc6-dev pkg-config libcpuinfo-dev libmpfr-dev
               zlib1g-dev libopenblas-dev dataset-fashion-mnist python3 gnuplot-nox chromium
 BENCH_PKGS := $(BUILD_PKGS)
 PEER_PKGS  := python3-numpy python3-torch
+FUZZ_PKGS  := clang-14 libclang-rt-14-dev libomp-14-dev
 
-.PHONY: all build deps test golden bench bench-peers report convergence sanitize install clean format format-check figures
+.PHONY: all build deps test golden bench bench-peers report convergence sanitize install clean format format-check figures fuzz
 
 all: build
 
@@ -42,6 +43,23 @@ sanitize: deps
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+# The fuzz targets of fuzz/ (golden, golden_ops: the two golden readers and
+# their checkers; idx: the IDX reader; cli: optbench's argument parsing), built
+# with clang-14 under libFuzzer, ASan and UBSan in $(BUILD)-fuzz. Each replays
+# fuzz/regressions/<target>/ and the large files of fuzz/scale.sh, then fuzzes
+# for FUZZ_SECONDS (default 60) from seeds cut from the real files. A crash,
+# leak, timeout (10 s) or out-of-memory (2 GB, one block of 128 MB, or more
+# than the input's size justifies) fails it, naming the reproducer; logs and
+# findings go to $(BUILD)-fuzz/fuzz-out/<target>/. FUZZ_TARGETS="idx cli" picks some.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz:
+	@scripts/deps.sh $(BUILD_PKGS) $(FUZZ_PKGS)
+	@cmake -S . -B $(BUILD)-fuzz -DCMAKE_C_COMPILER=clang-14 -DCMAKE_BUILD_TYPE=Debug \
+	  -DOB_FUZZ=ON -DOB_BENCH=OFF $(CMAKE_ARGS) >/dev/null
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_all
+	fuzz/run.sh $(BUILD)-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # The speed benchmark (every algorithm x variant x size x threads, with its
 # roofline), the correctness table, PyTorch and NumPy if installed, charts and
@@ -88,4 +106,4 @@ install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz
