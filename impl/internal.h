@@ -92,6 +92,12 @@ typedef struct {
   const size_t *n;
 } ob_list;
 
+/* Every list the checks read is there: p, g, the sizes and the first
+ * `states` state lists (count 0 reads none). */
+static inline int ob_list_lists(const ob_list *l, int states) {
+  return !l->count || (l->p && l->g && l->n && (states < 1 || l->s[0]) && (states < 2 || l->s[1]));
+}
+
 /* Each tensor as ob_check_arrays checks it, then no two arrays of the whole
  * list overlapping - except, with shared_grads (the optimizer object, whose
  * states are its own), gradients with gradients, which are only read. */

@@ -48,6 +48,11 @@ int ob_list_seen(ob_algo algo, const ob_list *l) {
   const size_t c = l->count;
   if (!e->buf || e->algo != algo || e->count != c || !c)
     return 0;
+  /* a list the checks refuse (a NULL p, g or sizes list, or a NULL state
+   * list the rule reads) was never remembered: let them refuse it, and do
+   * not read through it */
+  if (!ob_list_lists(l, ob_state_count(algo)))
+    return 0;
   const void *lists[4] = {l->p, l->g, l->s[0], l->s[1]};
   for (int k = 0; k < 4; k++)
     if (!same_list(e->buf + k * c, lists[k], c))
