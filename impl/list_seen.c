@@ -22,7 +22,13 @@ static pthread_key_t key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static int have_key;
 
-static void release(void *buf) { free(buf); }
+/* Runs in the ending thread, among other keys' destructors, which may step
+ * a list again: forget the copy with it (no use of freed memory). */
+static void release(void *buf) {
+  if (last.buf == buf)
+    last = (seen){0};
+  free(buf);
+}
 
 static void make_key(void) { have_key = pthread_key_create(&key, release) == 0; }
 
