@@ -4,6 +4,19 @@
 
 #include "kernel.h"
 
+/* The floating-point control state a computation's bits depend on: on x86
+ * MXCSR without its exception flags (rounding mode, FTZ, DAZ, masks), else
+ * the rounding mode (<fenv.h>). */
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#define OB_HAVE_MXCSR 1
+#define OB_FP_FLAGS   0x3fu /* MXCSR's exception flags: IE DE ZE OE UE PE */
+static inline unsigned ob_fp_control(void) { return _mm_getcsr() & ~OB_FP_FLAGS; }
+#else
+#include <fenv.h>
+static inline unsigned ob_fp_control(void) { return (unsigned)fegetround(); }
+#endif
+
 struct ob_variant {
   const char *name;  /* "avx2+omp" */
   const char *isa;   /* "avx2" */
