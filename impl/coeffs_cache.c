@@ -9,13 +9,16 @@
 
 /* Both answers depend only on their key: a variant's support is read once
  * (ob_cpu_features), the default variant once, and ob_coeffs_make is a pure
- * function of (algo, hparams, t). So a hit returns what a miss would. */
+ * function of (algo, hparams, t) and the caller's floating-point control
+ * state (its double arithmetic rounds as the caller's mode says). So a hit
+ * returns what a miss would. */
 typedef struct {
   const ob_variant *in, *out; /* out: what `in` resolved to; NULL: nothing yet */
   int have_coeffs;
   ob_algo algo;
   int uses_t; /* algo reads t: t is part of the key */
   int64_t t;
+  unsigned fp; /* ob_fp_control() when the coefficients were made */
   ob_hparams hp;
   ob_coeffs c;
 } prepared;
@@ -39,8 +42,8 @@ static ob_status resolve(prepared *e, const ob_variant **v) {
 }
 
 /* the bits, not ==: -0.0 and 0.0 may give different coefficients */
-static int hit(const prepared *e, ob_algo algo, const ob_hparams *hp, int64_t t) {
-  return e->have_coeffs && e->algo == algo && (!e->uses_t || e->t == t) &&
+static int hit(const prepared *e, ob_algo algo, const ob_hparams *hp, int64_t t, unsigned fp) {
+  return e->have_coeffs && e->algo == algo && (!e->uses_t || e->t == t) && e->fp == fp &&
          memcmp(&e->hp, hp, sizeof *hp) == 0;
 }
 
@@ -52,7 +55,8 @@ ob_status ob_prepare(const ob_variant **v, ob_algo algo, const ob_hparams *hp, i
   ob_status st = resolve(e, v);
   if (st != OB_OK)
     return st;
-  if (hit(e, algo, hp, t)) {
+  const unsigned fp = ob_fp_control();
+  if (hit(e, algo, hp, t, fp)) {
     *c = e->c;
     return OB_OK;
   }
@@ -68,6 +72,7 @@ ob_status ob_prepare(const ob_variant **v, ob_algo algo, const ob_hparams *hp, i
   e->algo = algo;
   e->uses_t = uses_t;
   e->t = t;
+  e->fp = fp;
   e->hp = *hp;
   e->c = *c;
   return OB_OK;

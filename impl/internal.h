@@ -4,6 +4,19 @@
 
 #include "kernel.h"
 
+/* The floating-point control state a computation's bits depend on: on x86
+ * MXCSR without its exception flags (rounding mode, FTZ, DAZ, masks), else
+ * the rounding mode (<fenv.h>). */
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#define OB_HAVE_MXCSR 1
+#define OB_FP_FLAGS   0x3fu /* MXCSR's exception flags: IE DE ZE OE UE PE */
+static inline unsigned ob_fp_control(void) { return _mm_getcsr() & ~OB_FP_FLAGS; }
+#else
+#include <fenv.h>
+static inline unsigned ob_fp_control(void) { return (unsigned)fegetround(); }
+#endif
+
 struct ob_variant {
   const char *name;  /* "avx2+omp" */
   const char *isa;   /* "avx2" */
@@ -91,6 +104,12 @@ typedef struct {
   float *const *s[2];
   const size_t *n;
 } ob_list;
+
+/* Every list the checks read is there: p, g, the sizes and the first
+ * `states` state lists (count 0 reads none). */
+static inline int ob_list_lists(const ob_list *l, int states) {
+  return !l->count || (l->p && l->g && l->n && (states < 1 || l->s[0]) && (states < 2 || l->s[1]));
+}
 
 /* Each tensor as ob_check_arrays checks it, then no two arrays of the whole
  * list overlapping - except, with shared_grads (the optimizer object, whose

@@ -209,13 +209,15 @@ static void fill(range *out, size_t *at, const float *x, size_t n) {
 }
 
 ob_status ob_list_check(ob_algo algo, const ob_list *l, int shared_grads) {
-  if (l->count && (!l->p || !l->g || !l->n))
+  const int states = shared_grads ? 0 : ob_state_count(algo);
+  /* a NULL list with count > 0 is refused even where every size is 0
+   * (optbench.h), state lists included */
+  if (!ob_list_lists(l, states))
     return OB_EINVAL;
   size_t m;
   ob_status st = check_each(algo, l, shared_grads, &m);
   if (st != OB_OK || m < 2)
     return st; /* one tensor's arrays are checked against each other already */
-  const int states = shared_grads ? 0 : ob_state_count(algo);
   if (!shared_grads) {
     const float *const *const kinds[4] = {(const float *const *)l->p, l->g,
                                           (const float *const *)l->s[0],

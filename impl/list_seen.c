@@ -22,7 +22,13 @@ static pthread_key_t key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static int have_key;
 
-static void release(void *buf) { free(buf); }
+/* Runs in the ending thread, among other keys' destructors, which may step
+ * a list again: forget the copy with it (no use of freed memory). */
+static void release(void *buf) {
+  if (last.buf == buf)
+    last = (seen){0};
+  free(buf);
+}
 
 static void make_key(void) { have_key = pthread_key_create(&key, release) == 0; }
 
@@ -47,6 +53,11 @@ int ob_list_seen(ob_algo algo, const ob_list *l) {
   const seen *e = &last;
   const size_t c = l->count;
   if (!e->buf || e->algo != algo || e->count != c || !c)
+    return 0;
+  /* a list the checks refuse (a NULL p, g or sizes list, or a NULL state
+   * list the rule reads) was never remembered: let them refuse it, and do
+   * not read through it */
+  if (!ob_list_lists(l, ob_state_count(algo)))
     return 0;
   const void *lists[4] = {l->p, l->g, l->s[0], l->s[1]};
   for (int k = 0; k < 4; k++)

@@ -13,14 +13,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#if defined(__SSE__) || defined(__x86_64__)
-#include <xmmintrin.h>
-#define OB_HAVE_MXCSR 1
-#else
-#include <fenv.h>
-#endif
 
-#include "internal.h"
+#include "internal.h" /* OB_HAVE_MXCSR, OB_OB_FP_FLAGS */
 
 #define LINE_FLOATS (64 / sizeof(float))
 
@@ -82,22 +76,21 @@ int ob_team_threads(const ob_variant *v, size_t work, size_t threshold, size_t u
  * its part: rounding mode and, on x86, flush-to-zero and denormals-are-zero
  * (MXCSR), which threads created earlier do not share. */
 #ifdef OB_HAVE_MXCSR
-#define FP_FLAGS 0x3fu /* MXCSR's exception flags: IE DE ZE OE UE PE */
 typedef unsigned fp_env;
 static fp_env fp_get(void) { return _mm_getcsr(); }
 /* Takes on env with no flags raised (to collect only the part's); returns
  * the thread's own. ldmxcsr costs ~15 ns, stmxcsr ~1: load only on change. */
 static fp_env fp_enter(fp_env env) {
   const fp_env own = _mm_getcsr();
-  if (own != (env & ~FP_FLAGS))
-    _mm_setcsr(env & ~FP_FLAGS);
+  if (own != (env & ~OB_FP_FLAGS))
+    _mm_setcsr(env & ~OB_FP_FLAGS);
   return own;
 }
 static unsigned fp_leave(fp_env own) {
   const fp_env now = _mm_getcsr();
   if (now != own)
     _mm_setcsr(own);
-  return now & FP_FLAGS;
+  return now & OB_FP_FLAGS;
 }
 static void fp_raise(unsigned flags) { _mm_setcsr(_mm_getcsr() | flags); }
 #else

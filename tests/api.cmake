@@ -1,6 +1,8 @@
 # The API contract: bad input, the optimizer object, and the shared library.
 ob_test(test_api)
 ob_test(test_optimizer)
+# The per-thread coefficient cache follows the caller's rounding mode.
+ob_test(test_prepare_env)
 
 # Linked against liboptbench.so (not the static library that ob_test uses):
 # the exported symbols, the visibility and the run-time loading are the point.

@@ -5,3 +5,4 @@ ob_test(test_list)
 # cores, spinning workers starve the thread that checks the results.
 set_tests_properties(test_list PROPERTIES ENVIRONMENT OMP_WAIT_POLICY=passive)
 ob_test(test_list_refuse)
+ob_test(test_list_thread_exit)

@@ -205,6 +205,33 @@ static void check_nulls(lists *l) {
   expect_list(l, OB_ADAM, OB_OK, "an empty tensor with NULL arrays", count);
 }
 
+/* The same list as the one this thread last passed, but with a NULL list:
+ * the 'seen' shortcut must not read through it nor let it pass (a NULL
+ * sizes list crashed, a NULL params list of empty tensors passed). */
+static void check_nulls_after_seen(lists *l) {
+  const size_t count = l->md.count;
+  const ob_variant *v = ob_variant_best();
+  const ob_hparams hp = ob_defaults(OB_ADAM);
+  const float *const *g = (const float *const *)l->g;
+  lists_reset(l);
+  CHECK(ob_step_list(v, OB_ADAM, &hp, 1, count, l->p, g, l->s0, l->s1, l->n) == OB_OK,
+        "%s: the list passes", l->what);
+  snapshot(l);
+  CHECK(ob_step_list(v, OB_ADAM, &hp, 1, count, l->p, g, l->s0, l->s1, NULL) == OB_EINVAL,
+        "%s: NULL sizes list after the same list passed", l->what);
+  CHECK(untouched(l), "%s: NULL sizes after a pass: refused but wrote", l->what);
+  /* every tensor empty: the lists are still read, so a NULL one is refused */
+  size_t zero[TL_MAX_N] = {0};
+  CHECK(ob_step_list(v, OB_ADAM, &hp, 1, count, l->p, g, l->s0, l->s1, zero) == OB_OK,
+        "%s: all tensors empty", l->what);
+  CHECK(ob_step_list(v, OB_ADAM, &hp, 1, count, NULL, g, l->s0, l->s1, zero) == OB_EINVAL,
+        "%s: NULL params list of empty tensors", l->what);
+  CHECK(ob_step_list(v, OB_ADAM, &hp, 1, count, l->p, g, NULL, l->s1, zero) == OB_EINVAL,
+        "%s: NULL s0 list of empty tensors for Adam", l->what);
+  CHECK(ob_step_list(v, OB_ADAM, &hp, 1, count, l->p, g, l->s0, NULL, zero) == OB_EINVAL,
+        "%s: NULL s1 list of empty tensors for Adam", l->what);
+}
+
 static void check_hparams(lists *l) {
   const size_t count = l->md.count;
   const ob_variant *v = ob_variant_best();
@@ -340,6 +367,7 @@ int main(void) {
       l.what = what;
       check_overlaps(&l);
       check_nulls(&l);
+      check_nulls_after_seen(&l);
       check_hparams(&l);
       check_object(&l);
       lists_free(&l);
