@@ -66,4 +66,33 @@ int ob_fits(const void *p, size_t n, size_t size);
  * overlap. OB_EINVAL or OB_EOVERLAP. */
 ob_status ob_check_buffers(size_t count, const void *const ptr[], const size_t bytes[]);
 
+/* ---- Whole-model steps (coeffs_cache.c, list*.c) ---------------------- */
+
+/* The checks and the coefficients of one step: the variant resolved (NULL ->
+ * default), algo, hparams and t checked, ob_coeffs_make's refusals passed on.
+ * The last answer is kept per thread, so a step's second tensor costs a
+ * comparison. */
+ob_status ob_prepare(const ob_variant **v, ob_algo, const ob_hparams *, int64_t t, ob_coeffs *);
+
+/* A list of tensors: tensor i is p[i], g[i], s[k][i] (s[k] NULL where the
+ * rule has fewer states), n[i] elements. */
+typedef struct {
+  size_t count;
+  float *const *p;
+  const float *const *g;
+  float *const *s[2];
+  const size_t *n;
+} ob_list;
+
+/* Each tensor as ob_check_arrays checks it, then no two arrays of the whole
+ * list overlapping - except, with shared_grads (the optimizer object, whose
+ * states are its own), gradients with gradients, which are only read. */
+ob_status ob_list_check(ob_algo, const ob_list *, int shared_grads);
+/* The sum of the sizes; prefix (count + 1 entries, optional) gets the running sums. */
+size_t ob_list_total(const ob_list *, size_t *prefix);
+/* One step of every tensor of a checked list, one parallel region for all;
+ * prefix: ob_list_total's, or NULL to have it computed when threads need it. */
+void ob_list_run(const ob_variant *, ob_algo, const ob_coeffs *, const ob_list *,
+                 const size_t *prefix);
+
 #endif

@@ -13,7 +13,12 @@ struct ob_optimizer {
   int64_t steps;
   size_t count; /* parameter arrays; fixed by the first update */
   size_t *sizes;
+  size_t *prefix;   /* count + 1 running sums of sizes: the parallel split */
   float **state[2]; /* state[k][i]: state array k of parameter array i */
+  /* the arrays of the last update that passed the checks: the same again
+   * passes them again (overlap is a matter of addresses and sizes alone) */
+  float **checked_p;
+  const float **checked_g;
 };
 
 ob_optimizer *ob_optimizer_new(ob_algo algo, const ob_hparams *hp, const ob_variant *v,
@@ -44,7 +49,12 @@ static void free_state(ob_optimizer *o) {
     o->state[k] = NULL;
   }
   free(o->sizes);
-  o->sizes = NULL;
+  free(o->prefix);
+  free(o->checked_p);
+  free(o->checked_g);
+  o->sizes = o->prefix = NULL;
+  o->checked_p = NULL;
+  o->checked_g = NULL;
   o->count = 0;
 }
 
@@ -60,10 +70,15 @@ static ob_status alloc_state(ob_optimizer *o, size_t count, const size_t sizes[]
   const int states = ob_state_count(o->algo);
   o->count = count;
   o->sizes = malloc((count ? count : 1) * sizeof *o->sizes);
-  if (!o->sizes)
+  o->prefix = malloc((count + 1) * sizeof *o->prefix);
+  o->checked_p = malloc((count ? count : 1) * sizeof *o->checked_p);
+  o->checked_g = malloc((count ? count : 1) * sizeof *o->checked_g);
+  if (!o->sizes || !o->prefix || !o->checked_p || !o->checked_g)
     goto fail;
   if (count)
     memcpy(o->sizes, sizes, count * sizeof *sizes);
+  const ob_list l = {count, NULL, NULL, {NULL, NULL}, sizes};
+  ob_list_total(&l, o->prefix);
   for (int k = 0; k < states; k++) {
     if (!(o->state[k] = calloc(count ? count : 1, sizeof *o->state[k])))
       goto fail;
@@ -81,6 +96,13 @@ fail:
   return OB_ENOMEM;
 }
 
+/* The same arrays as the last update that ran: nothing to check again. */
+static int checked_before(const ob_optimizer *o, size_t count, float *const params[],
+                          const float *const grads[]) {
+  return o->sizes && count && memcmp(o->checked_p, params, count * sizeof *params) == 0 &&
+         memcmp(o->checked_g, grads, count * sizeof *grads) == 0;
+}
+
 static ob_status check_update(const ob_optimizer *o, size_t count, float *const params[],
                               const float *const grads[], const size_t sizes[]) {
   if (count && (!params || !grads || !sizes))
@@ -88,21 +110,11 @@ static ob_status check_update(const ob_optimizer *o, size_t count, float *const 
   if (o->sizes &&
       (count != o->count || (count && memcmp(sizes, o->sizes, count * sizeof *sizes) != 0)))
     return OB_ESHAPE;
-  for (size_t i = 0; i < count; i++) {
-    /* state arrays are the optimizer's own: check p and g, standing in for them */
-    const ob_status st = ob_check_arrays(OB_SGD, params[i], grads[i], NULL, NULL, sizes[i]);
-    if (st != OB_OK)
-      return st;
-  }
-  /* a parameter array written before another array is read must not share it */
-  for (size_t i = 0; i < count; i++)
-    for (size_t j = 0; j < count; j++) {
-      const size_t bi = sizes[i] * sizeof(float), bj = sizes[j] * sizeof(float);
-      if ((i < j && ob_ranges_overlap(params[i], bi, params[j], bj)) ||
-          (i != j && ob_ranges_overlap(params[i], bi, grads[j], bj)))
-        return OB_EOVERLAP;
-    }
-  return OB_OK;
+  if (checked_before(o, count, params, grads))
+    return OB_OK;
+  /* state arrays are the optimizer's own: params and grads are what to check */
+  const ob_list l = {count, params, grads, {NULL, NULL}, sizes};
+  return ob_list_check(o->algo, &l, 1);
 }
 
 ob_status ob_optimizer_update(ob_optimizer *o, size_t count, float *const params[],
@@ -110,17 +122,19 @@ ob_status ob_optimizer_update(ob_optimizer *o, size_t count, float *const params
   if (!o)
     return OB_EINVAL;
   ob_coeffs c;
+  const ob_variant *v = o->variant;
   ob_status st = check_update(o, count, params, grads, sizes);
   if (st == OB_OK) /* before the state exists: a refused update fixes no shape */
-    st = ob_coeffs_make(o->algo, &o->hp, o->steps + 1, &c);
+    st = ob_prepare(&v, o->algo, &o->hp, o->steps + 1, &c);
   if (st == OB_OK && !o->sizes && count) /* an empty update fixes no shape */
     st = alloc_state(o, count, sizes);
   if (st != OB_OK)
     return st;
-  for (size_t i = 0; i < count; i++) {
-    float *s0 = o->state[0] ? o->state[0][i] : NULL, *s1 = o->state[1] ? o->state[1][i] : NULL;
-    if (sizes[i])
-      ob_run(o->variant, o->algo, &c, params[i], grads[i], s0, s1, sizes[i]);
+  if (count) {
+    memcpy(o->checked_p, params, count * sizeof *params);
+    memcpy(o->checked_g, grads, count * sizeof *grads);
+    const ob_list l = {count, params, grads, {o->state[0], o->state[1]}, sizes};
+    ob_list_run(v, o->algo, &c, &l, o->prefix);
   }
   o->steps++;
   return OB_OK;

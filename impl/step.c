@@ -43,18 +43,10 @@ ob_status ob_check_arrays(ob_algo algo, const float *p, const float *g, const fl
 
 ob_status ob_step(const ob_variant *v, ob_algo algo, const ob_hparams *hp, int64_t t, float *p,
                   const float *g, float *s0, float *s1, size_t n) {
-  if (!ob_algo_valid(algo) || !hp)
-    return OB_EINVAL;
-  ob_status st = ob_resolve_variant(&v);
-  if (st == OB_OK)
-    st = ob_hparams_check(algo, hp);
-  if (st == OB_OK && (ob_hparams_used(algo) & OB_HP_STEP) && t < 1)
-    st = OB_ESTEP;
+  ob_coeffs c;
+  ob_status st = ob_prepare(&v, algo, hp, t, &c); /* cached per thread: coeffs_cache.c */
   if (st == OB_OK)
     st = ob_check_arrays(algo, p, g, s0, s1, n);
-  ob_coeffs c;
-  if (st == OB_OK)
-    st = ob_coeffs_make(algo, hp, t, &c);
   if (st != OB_OK || n == 0)
     return st;
   const int states = ob_state_count(algo); /* unused state pointers are not ours to offset */

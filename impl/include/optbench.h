@@ -141,6 +141,25 @@ OB_API void ob_set_omp_threshold(size_t elements); /* 0 restores the per-rule va
 OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_t t, float *p,
                          const float *g, float *s0, float *s1, size_t n);
 
+/* ---- One update of a list of tensors (a whole model) ------------------ */
+
+/* One step of `algo` on `count` tensors, as if ob_step ran on each (the same
+ * bits, for every variant and thread count), in one call: tensor i is
+ * params[i], grads[i], s0[i], s1[i] with sizes[i] elements. s0 and s1 are
+ * lists of state arrays, as many lists as ob_state_count says; pass NULL for
+ * the others. The checks and statuses are ob_step's, over the whole list: a
+ * NULL array where its size is > 0 (or a NULL list with count > 0) gives
+ * OB_EINVAL; any two arrays of the list sharing memory - within one tensor or
+ * across two, gradients included - give OB_EOVERLAP; nothing is written on a
+ * refusal. A size of 0 is allowed (its arrays may be NULL), as is count 0.
+ * The checks cost O(N log N) for N arrays, the step runs in one parallel
+ * region split by elements over the whole list, so many small tensors use
+ * every thread and many large ones start the team once. OB_ENOMEM if the
+ * scratch space for the checks (16 bytes per array) cannot be allocated. */
+OB_API ob_status ob_step_list(const ob_variant *, ob_algo, const ob_hparams *, int64_t t,
+                              size_t count, float *const params[], const float *const grads[],
+                              float *const s0[], float *const s1[], const size_t sizes[]);
+
 /* ---- The book's optimizer object -------------------------------------- */
 
 /* Holds the hyperparameters, the step counter and the state of every

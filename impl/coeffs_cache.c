@@ -1,0 +1,70 @@
+/* ob_prepare: everything a step needs before it touches an array - the
+ * variant resolved, the hyperparameters and t checked, the coefficients
+ * derived - with the last answer of each kept per thread. A model's step
+ * calls this once per tensor with the same (variant, hparams, t): Adam's two
+ * pow calls then run once per step, not once per tensor. */
+#include <string.h>
+
+#include "internal.h"
+
+/* Both answers depend only on their key: a variant's support is read once
+ * (ob_cpu_features), the default variant once, and ob_coeffs_make is a pure
+ * function of (algo, hparams, t). So a hit returns what a miss would. */
+typedef struct {
+  const ob_variant *in, *out; /* out: what `in` resolved to; in == out == NULL: empty */
+  int have_coeffs;
+  ob_algo algo;
+  int64_t t; /* 0 for a rule that ignores t, so every t hits */
+  ob_hparams hp;
+  ob_coeffs c;
+} prepared;
+
+static _Thread_local prepared last;
+
+static ob_status resolve(prepared *e, const ob_variant **v) {
+  if (e->out && *v == e->in) {
+    *v = e->out;
+    return OB_OK;
+  }
+  const ob_variant *in = *v;
+  const ob_status st = ob_resolve_variant(v);
+  if (st == OB_OK) {
+    e->in = in;
+    e->out = *v;
+  }
+  return st;
+}
+
+/* the bits, not ==: -0.0 and 0.0 may give different coefficients */
+static int same_key(const prepared *e, ob_algo algo, const ob_hparams *hp, int64_t t) {
+  return e->have_coeffs && e->algo == algo && e->t == t && memcmp(&e->hp, hp, sizeof *hp) == 0;
+}
+
+ob_status ob_prepare(const ob_variant **v, ob_algo algo, const ob_hparams *hp, int64_t t,
+                     ob_coeffs *c) {
+  if (!ob_algo_valid(algo) || !hp)
+    return OB_EINVAL;
+  prepared *e = &last;
+  ob_status st = resolve(e, v);
+  if (st != OB_OK)
+    return st;
+  const int uses_t = (ob_hparams_used(algo) & OB_HP_STEP) != 0;
+  const int64_t key_t = uses_t ? t : 0;
+  if (same_key(e, algo, hp, key_t)) {
+    *c = e->c;
+    return OB_OK;
+  }
+  st = ob_hparams_check(algo, hp);
+  if (st == OB_OK && uses_t && t < 1)
+    st = OB_ESTEP;
+  if (st == OB_OK)
+    st = ob_coeffs_make(algo, hp, t, c);
+  if (st != OB_OK)
+    return st; /* refusals are not kept: the entry still holds the last good key */
+  e->have_coeffs = 1;
+  e->algo = algo;
+  e->t = key_t;
+  e->hp = *hp;
+  e->c = *c;
+  return OB_OK;
+}

@@ -1,0 +1,163 @@
+/* The checks of a list of tensors in O(N log N) at worst, N the number of
+ * arrays: each tensor's own arrays by ob_check_arrays (as ob_step checks
+ * them), then every pair of the whole list at once - the address ranges
+ * sorted by start, so two ranges overlap only if one starts before an
+ * earlier one ends. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+typedef struct {
+  uintptr_t lo, hi; /* [lo, hi), never empty */
+} range;
+
+/* ranges a list of this many can be checked in on the stack (a few tensors) */
+#define STACK_RANGES 32
+#define DIGIT_BITS   11 /* 2048 buckets: 6 passes cover 64 bits, 16 KiB of counts */
+#define INSERTION    48 /* below this many ranges insertion sort beats the radix passes */
+
+static void insertion_sort(range *a, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    const range x = a[i];
+    size_t j = i;
+    for (; j > 0 && a[j - 1].lo > x.lo; j--)
+      a[j] = a[j - 1];
+    a[j] = x;
+  }
+}
+
+/* LSD radix sort by lo, skipping the digits in which no two starts differ
+ * (most of a heap address is the same for every array). Returns the sorted
+ * copy: a or tmp. */
+static range *radix_sort(range *a, range *tmp, size_t n) {
+  uintptr_t diff = 0;
+  for (size_t i = 1; i < n; i++)
+    diff |= a[i].lo ^ a[0].lo;
+  static const size_t buckets = (size_t)1 << DIGIT_BITS;
+  size_t count[(size_t)1 << DIGIT_BITS];
+  for (unsigned shift = 0; shift < sizeof(uintptr_t) * 8; shift += DIGIT_BITS) {
+    if (((diff >> shift) & (buckets - 1)) == 0)
+      continue;
+    for (size_t b = 0; b < buckets; b++)
+      count[b] = 0;
+    for (size_t i = 0; i < n; i++)
+      count[(a[i].lo >> shift) & (buckets - 1)]++;
+    size_t sum = 0;
+    for (size_t b = 0; b < buckets; b++) {
+      const size_t c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    for (size_t i = 0; i < n; i++)
+      tmp[count[(a[i].lo >> shift) & (buckets - 1)]++] = a[i];
+    range *const t = a;
+    a = tmp;
+    tmp = t;
+  }
+  return a;
+}
+
+static range *sort_ranges(range *a, range *tmp, size_t n) {
+  size_t i = 1;
+  while (i < n && a[i - 1].lo <= a[i].lo)
+    i++; /* already in order: a model's arrays are often allocated in order */
+  if (i >= n)
+    return a;
+  if (n < INSERTION) {
+    insertion_sort(a, n);
+    return a;
+  }
+  return radix_sort(a, tmp, n);
+}
+
+/* Sorted by lo: does any range start before an earlier one ends? */
+static int overlap_within(const range *a, size_t n) {
+  uintptr_t end = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (i && a[i].lo < end)
+      return 1;
+    if (a[i].hi > end)
+      end = a[i].hi;
+  }
+  return 0;
+}
+
+/* w sorted and disjoint (so sorted by end too), r sorted by lo: does any r
+ * meet any w? The first w ending after r's start is the only candidate. */
+static int overlap_across(const range *w, size_t nw, const range *r, size_t nr) {
+  size_t k = 0;
+  for (size_t i = 0; i < nr; i++) {
+    while (k < nw && w[k].hi <= r[i].lo)
+      k++;
+    if (k < nw && w[k].lo < r[i].hi)
+      return 1;
+  }
+  return 0;
+}
+
+static const float *state_of(const ob_list *l, int k, size_t i) {
+  return l->s[k] ? l->s[k][i] : NULL;
+}
+
+/* Every tensor alone, as ob_step checks it; a NULL anywhere wins over an
+ * overlap elsewhere. Counts the tensors with elements. */
+static ob_status check_each(ob_algo algo, const ob_list *l, int shared_grads, size_t *nonempty) {
+  ob_status first = OB_OK;
+  size_t m = 0;
+  for (size_t i = 0; i < l->count; i++) {
+    if (!l->n[i])
+      continue;
+    m++;
+    const ob_status st =
+        shared_grads ? ob_check_arrays(OB_SGD, l->p[i], l->g[i], NULL, NULL, l->n[i])
+                     : ob_check_arrays(algo, l->p[i], l->g[i], state_of(l, 0, i),
+                                       state_of(l, 1, i), l->n[i]);
+    if (st == OB_EINVAL)
+      return st;
+    if (first == OB_OK)
+      first = st;
+  }
+  *nonempty = m;
+  return first;
+}
+
+static void fill(range *out, size_t *at, const float *x, size_t n) {
+  out[*at].lo = (uintptr_t)x;
+  out[*at].hi = (uintptr_t)x + n * sizeof(float);
+  (*at)++;
+}
+
+ob_status ob_list_check(ob_algo algo, const ob_list *l, int shared_grads) {
+  if (l->count && (!l->p || !l->g || !l->n))
+    return OB_EINVAL;
+  size_t m;
+  ob_status st = check_each(algo, l, shared_grads, &m);
+  if (st != OB_OK || m < 2)
+    return st; /* one tensor's arrays are checked against each other already */
+  const int states = shared_grads ? 0 : ob_state_count(algo);
+  const size_t nw = m * (size_t)(shared_grads ? 1 : 2 + states), nr = shared_grads ? m : 0;
+  range stack[2 * STACK_RANGES], *buf = stack;
+  if (nw + nr > STACK_RANGES && !(buf = malloc(2 * (nw + nr) * sizeof *buf)))
+    return OB_ENOMEM;
+  range *w = buf, *r = buf + nw, *tmp = buf + nw + nr;
+  size_t iw = 0, ir = 0;
+  for (size_t i = 0; i < l->count; i++) {
+    const size_t n = l->n[i];
+    if (!n)
+      continue;
+    fill(w, &iw, l->p[i], n);
+    fill(shared_grads ? r : w, shared_grads ? &ir : &iw, l->g[i], n);
+    for (int k = 0; k < states; k++)
+      fill(w, &iw, state_of(l, k, i), n);
+  }
+  w = sort_ranges(w, tmp, nw);
+  int bad = overlap_within(w, nw);
+  if (!bad && nr) {
+    r = sort_ranges(r, tmp + nw, nr);
+    bad = overlap_across(w, nw, r, nr);
+  }
+  if (buf != stack)
+    free(buf);
+  return bad ? OB_EOVERLAP : OB_OK;
+}
