@@ -19,7 +19,7 @@
  * iteration): read the counters, not the time.
  *
  * Lists larger than the machine's memory are cut to a run of whole tensors
- * (the table below says which, and the JSON context repeats it).
+ * (each list's header says which, and the JSON context repeats it).
  *
  * Options (the rest goes to Google Benchmark): --list=NAME, --algo=A,
  * --variant=V (repeatable), --threads=T (repeatable), --quick, --rounds=N,
@@ -50,30 +50,9 @@
 #define MAX_SEL   16
 #define DECOUPLED 1e-2f /* AdamW's default weight decay, as speed.c's +decoupled */
 
-/* The lists: file, the first tensor and the cap of the run that is timed,
- * and whether it is small enough for --quick and the every-variant sweep. */
-typedef struct {
-  const char *name;
-  size_t first;
-  int64_t cap;
-  int small;
-  const char *cut; /* what the cut keeps, for the context; NULL: the whole list */
-} list_def;
-
-static const list_def lists[] = {
-    {"synthetic-20000x256", 0, 0, 1, NULL},
-    {"mixed-20000", 0, 0, 1, NULL},
-    {"resnet50", 0, 0, 1, NULL},
-    {"gpt2-small", 0, 0, 0, NULL},
-    {"bert-base", 0, 0, 0, NULL},
-    /* from tensor 1 (after the embedding): decoder layers 0-2, 27 tensors */
-    {"tinyllama-1.1b", 1, CAP_ELEMS, 0,
-     "decoder layers 0-2 (the first 27 tensors after the embedding)"},
-    /* layer 0: attention, norms, router and the first experts */
-    {"olmoe-1b-7b", 1, CAP_ELEMS, 0,
-     "layer 0's attention, QK-norms, router and its first expert tensors up to 2^27 elements"},
-};
-#define NLISTS (sizeof lists / sizeof *lists)
+/* Every bench/models list, smallest timed run first (model_lists.h). */
+static ob_model_list *lists;
+static size_t nlists;
 
 /* A rule as timed: the library's algorithm, optionally with AdamW's decay. */
 typedef struct {
@@ -103,7 +82,6 @@ typedef struct {
 } arena;
 
 static arena cur = {.li = (size_t)-1};
-static const char *models_dir = OB_MODELS_DIR;
 
 static void arena_free(void) {
   for (int a = 0; a < OB_BENCH_ARRAYS; a++) {
@@ -128,24 +106,18 @@ static float *new_array(size_t n, float value) {
   return x;
 }
 
-/* Loads list li and allocates its arrays (one allocation per tensor and
- * array, 64-byte aligned like a framework's allocator) and the flat ones. */
+/* Allocates the arrays of list li's timed run (one allocation per tensor
+ * and array, 64-byte aligned like a framework's allocator) and the flat ones. */
 static int arena_get(size_t li, char *err, size_t errsize) {
   if (cur.li == li)
     return 0;
   arena_free();
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s.txt", models_dir, lists[li].name);
-  ob_model_list l;
-  if (ob_model_list_load(path, &l, err, errsize))
-    return -1;
   size_t b, e;
-  cur.total = ob_model_list_slice(&l, lists[li].first, lists[li].cap, &b, &e);
+  cur.total = ob_model_list_timed(&lists[li], &b, &e);
   cur.count = e - b;
   cur.sizes = malloc(cur.count * sizeof *cur.sizes);
   if (cur.sizes)
-    memcpy(cur.sizes, l.sizes + b, cur.count * sizeof *cur.sizes);
-  ob_model_list_free(&l);
+    memcpy(cur.sizes, lists[li].sizes + b, cur.count * sizeof *cur.sizes);
   int ok = cur.sizes != NULL;
   for (int a = 0; ok && a < OB_BENCH_ARRAYS; a++) {
     cur.arr[a] = calloc(cur.count, sizeof *cur.arr[a]);
@@ -302,7 +274,8 @@ typedef struct {
   const char *list[MAX_SEL], *algo[MAX_SEL], *variant[MAX_SEL];
   int nlist, nalgo, nvariant;
   int threads[MAX_SEL], nthreads;
-  int quick, rounds, all_variants;
+  int quick, rounds, all_variants, check;
+  const char *models;
 } options;
 
 static int selected(const char *const *sel, int n, const char *name) {
@@ -330,7 +303,9 @@ static int parse_options(int *argc, char **argv, options *o) {
     else if (IS("--rounds") && atoi(v) > 0)
       o->rounds = atoi(v);
     else if (IS("--models"))
-      models_dir = v;
+      o->models = v;
+    else if (strcmp(a, "--check-lists") == 0)
+      o->check = 1;
     else if (strcmp(a, "--quick") == 0)
       o->quick = 1;
     else if (strcmp(a, "--all-variants") == 0)
@@ -355,11 +330,16 @@ static int variant_wanted(const options *o, size_t li, const ob_variant *v) {
     return 0;
   if (o->nvariant)
     return selected(o->variant, o->nvariant, ob_variant_name(v));
-  return lists[li].small || o->all_variants || strcmp(ob_variant_isa(v), best_isa()) == 0;
+  return lists[li].quick || o->all_variants || strcmp(ob_variant_isa(v), best_isa()) == 0;
 }
 
+static model_case *cases_owned; /* the contexts of the registered benchmarks */
+
 static long register_all(const options *o, int nproc) {
-  static model_case cases[NLISTS * NRULES * 64];
+  model_case *cases = calloc(nlists * NRULES * 64, sizeof *cases);
+  if (!cases)
+    return -1;
+  cases_owned = cases;
   int threads[MAX_SEL], nthreads = 0;
   if (o->nthreads)
     for (int i = 0; i < o->nthreads; i++)
@@ -369,8 +349,8 @@ static long register_all(const options *o, int nproc) {
       threads[nthreads++] = t;
   long n = 0;
   char name[256];
-  for (size_t li = 0; li < NLISTS; li++) {
-    if (!selected(o->list, o->nlist, lists[li].name) || (o->quick && !o->nlist && !lists[li].small))
+  for (size_t li = 0; li < nlists; li++) {
+    if (!selected(o->list, o->nlist, lists[li].name) || (o->quick && !o->nlist && !lists[li].quick))
       continue;
     for (int ri = 0; ri < NRULES; ri++) {
       if (!selected(o->algo, o->nalgo, rules[ri].name))
@@ -380,7 +360,7 @@ static long register_all(const options *o, int nproc) {
           const ob_variant *v = ob_variant_at(vi);
           /* as optbench_bench: +omp from 2 threads on, its ISA's code on one */
           if (!variant_wanted(o, li, v) || ob_variant_is_parallel(v) != (threads[ti] > 1) ||
-              (size_t)n >= sizeof cases / sizeof *cases)
+              (size_t)n >= nlists * NRULES * 64)
             continue;
           model_case *c = &cases[n];
           *c = (model_case){li, &rules[ri], v, threads[ti],
@@ -397,18 +377,35 @@ static long register_all(const options *o, int nproc) {
   return n;
 }
 
-/* The lists as timed, for the report: "name:tensors:elements:cut;..." is
- * awkward to parse, so one context key per list: its file's citation is in
- * bench/models, the cut here. */
+/* The lists as timed, for the report: per list, what its timed run is. */
 static void add_context(void) {
   char key[128], val[512];
-  for (size_t li = 0; li < NLISTS; li++) {
-    snprintf(key, sizeof key, "model_cut_%s", lists[li].name);
-    snprintf(val, sizeof val, "%s", lists[li].cut ? lists[li].cut : "whole list");
+  for (size_t li = 0; li < nlists; li++) {
+    size_t b, e;
+    const int64_t n = ob_model_list_timed(&lists[li], &b, &e);
+    snprintf(key, sizeof key, "model_list_%s", lists[li].name);
+    snprintf(val, sizeof val, "%zu of %zu tensors, %" PRId64 " of %" PRId64 " elements: %s", e - b,
+             lists[li].count, n, lists[li].total, lists[li].cut);
     ob_bench_add_context(key, val);
   }
   ob_bench_add_context("model_traffic_model",
                        "bytes/element = 4 * ((2 + states) reads + (1 + states) writes)");
+}
+
+/* --check-lists: every list loads and adds up (the loader checks the
+ * published counts); one line each. */
+static int check_lists(void) {
+  for (size_t li = 0; li < nlists; li++) {
+    size_t b, e;
+    const int64_t n = ob_model_list_timed(&lists[li], &b, &e);
+    printf("%-22s %6zu tensors %11" PRId64 " elements; timed: %zu tensors, %" PRId64
+           " elements%s\n",
+           lists[li].name, lists[li].count, lists[li].total, e - b, n,
+           lists[li].quick ? " (quick)" : "");
+    if (n <= 0)
+      return 1;
+  }
+  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -422,10 +419,23 @@ int main(int argc, char **argv) {
   if (parse_options(&nargs, args, &o)) {
     fprintf(stderr,
             "usage: %s [--list=NAME]... [--algo=A]... [--variant=V]... [--threads=T]...\n"
-            "          [--quick] [--rounds=N] [--all-variants] [--models=DIR] [--benchmark_*]\n",
+            "          [--quick] [--rounds=N] [--all-variants] [--models=DIR] [--check-lists]\n"
+            "          [--benchmark_*]\n",
             argv[0]);
     free(args);
     return 2;
+  }
+  char err[512];
+  if (ob_model_lists_load(o.models ? o.models : OB_MODELS_DIR, &lists, &nlists, err, sizeof err)) {
+    fprintf(stderr, "%s: %s\n", argv[0], err);
+    free(args);
+    return 1;
+  }
+  if (o.check) {
+    const int bad = check_lists();
+    ob_model_lists_free(lists, nlists);
+    free(args);
+    return bad;
   }
   /* one Google Benchmark iteration: the rounds are inside it */
   static char min_time[] = "--benchmark_min_time=1e-9";
@@ -440,6 +450,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "%s: %s\n", argv[0], n < 0 ? "out of memory" : "the filters select nothing");
   }
   arena_free();
+  free(cases_owned);
+  ob_model_lists_free(lists, nlists);
   free(args);
   return rc;
 }

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "model_lists.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,6 +22,21 @@ static int header_value(const char *line, const char *key, int64_t *v) {
   if (errno || x < 0 || (*end != '\n' && *end != '\0'))
     return 0;
   *v = x;
+  return 1;
+}
+
+/* "# key: text" in the header: copies text (no newline) into out. */
+static int header_text(const char *line, const char *key, char *out, size_t size) {
+  const size_t k = strlen(key);
+  while (*line == '#' || *line == ' ')
+    line++;
+  if (strncmp(line, key, k) != 0 || line[k] != ':')
+    return 0;
+  line += k + 1;
+  while (*line == ' ')
+    line++;
+  snprintf(out, size, "%s", line);
+  out[strcspn(out, "\n")] = '\0';
   return 1;
 }
 
@@ -48,6 +64,11 @@ static int64_t shape_elements(const char *line) {
 
 int ob_model_list_load(const char *path, ob_model_list *out, char *err, size_t errsize) {
   *out = (ob_model_list){0};
+  const char *base = strrchr(path, '/');
+  snprintf(out->name, sizeof out->name, "%s", base ? base + 1 : path);
+  const size_t len = strlen(out->name);
+  if (len > 4 && strcmp(out->name + len - 4, ".txt") == 0)
+    out->name[len - 4] = '\0';
   FILE *f = fopen(path, "r");
   if (!f) {
     snprintf(err, errsize, "%s: %s", path, strerror(errno));
@@ -67,6 +88,14 @@ int ob_model_list_load(const char *path, ob_model_list *out, char *err, size_t e
         want_count = v;
       else if (header_value(line, "total", &v))
         want_total = v;
+      else if (header_value(line, "timed-first", &v))
+        out->first = (size_t)v;
+      else if (header_value(line, "timed-cap", &v))
+        out->cap = v;
+      else if (header_value(line, "quick", &v))
+        out->quick = v != 0;
+      else
+        header_text(line, "timed-cut", out->cut, sizeof out->cut);
       continue;
     }
     const int64_t n = shape_elements(line);
@@ -110,16 +139,74 @@ void ob_model_list_free(ob_model_list *l) {
   *l = (ob_model_list){0};
 }
 
-int64_t ob_model_list_slice(const ob_model_list *l, size_t first, int64_t cap, size_t *begin,
-                            size_t *end) {
+int64_t ob_model_list_timed(const ob_model_list *l, size_t *begin, size_t *end) {
   int64_t total = 0;
-  size_t i = first < l->count ? first : l->count;
+  size_t i = l->first < l->count ? l->first : l->count;
   *begin = i;
   for (; i < l->count; i++) {
-    if (cap > 0 && total + (int64_t)l->sizes[i] > cap)
+    if (l->cap > 0 && total + (int64_t)l->sizes[i] > l->cap)
       break;
     total += (int64_t)l->sizes[i];
   }
   *end = i;
   return total;
+}
+
+static int64_t timed_total(const ob_model_list *l) {
+  size_t b, e;
+  return ob_model_list_timed(l, &b, &e);
+}
+
+static int cmp_list(const void *x, const void *y) {
+  const ob_model_list *a = x, *b = y;
+  const int64_t ta = timed_total(a), tb = timed_total(b);
+  return ta != tb ? (ta > tb) - (ta < tb) : strcmp(a->name, b->name);
+}
+
+int ob_model_lists_load(const char *dir, ob_model_list **out, size_t *n, char *err,
+                        size_t errsize) {
+  *out = NULL;
+  *n = 0;
+  DIR *d = opendir(dir);
+  if (!d) {
+    snprintf(err, errsize, "%s: %s", dir, strerror(errno));
+    return -1;
+  }
+  int rc = 0;
+  const struct dirent *de;
+  while (rc == 0 && (de = readdir(d)) != NULL) {
+    const size_t len = strlen(de->d_name);
+    if (len < 5 || strcmp(de->d_name + len - 4, ".txt") != 0)
+      continue;
+    ob_model_list *grown = realloc(*out, (*n + 1) * sizeof *grown);
+    if (!grown) {
+      snprintf(err, errsize, "%s: out of memory", dir);
+      rc = -1;
+      break;
+    }
+    *out = grown;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+    rc = ob_model_list_load(path, &(*out)[*n], err, errsize);
+    *n += rc == 0;
+  }
+  closedir(d);
+  if (rc == 0 && *n == 0) {
+    snprintf(err, errsize, "%s: no <name>.txt list", dir);
+    rc = -1;
+  }
+  if (rc) {
+    ob_model_lists_free(*out, *n);
+    *out = NULL;
+    *n = 0;
+    return -1;
+  }
+  qsort(*out, *n, sizeof **out, cmp_list);
+  return 0;
+}
+
+void ob_model_lists_free(ob_model_list *l, size_t n) {
+  for (size_t i = 0; l && i < n; i++)
+    ob_model_list_free(&l[i]);
+  free(l);
 }

@@ -8,7 +8,12 @@ order the reference implementation registers its parameters, after a header of
 '#' comments that cites the configuration and states the totals:
     # tensors: <count>
     # total: <elements>
-The loaders (bench/model_lists.c, bench/peers/model_peers.py) check both. The
+and which run of it the benchmarks time (the same for optbench and its peers):
+    # timed-first: <index of the first tensor timed>
+    # timed-cap: <at most this many elements, whole tensors; 0: no cap>
+    # timed-cut: <what that run is, in words>
+    # quick: <1 if `make bench QUICK=1` times it>
+The loaders (bench/model_lists.c, bench/peers/model_peers.py) check the counts. The
 total is the count the model's authors publish; this script asserts that its
 derivation from the configuration gives exactly that number, so a file cannot
 silently drift from its citation. The files are committed; run this only to
@@ -144,6 +149,18 @@ def mixed():
     return "mixed-20000", head, s, sum(x[0] for x in s)
 
 
+# What is timed: everything, except the two lists whose Adam arrays (16 bytes
+# an element, twice: the list and one flat copy) would not fit in a few GB: a
+# run of whole tensors of at most 2^27 elements (0.5 GB an array).
+CAP = 1 << 27
+TIMED = {
+    "tinyllama-1.1b": (1, CAP, "decoder layers 0-2: the 27 tensors after the embedding"),
+    "olmoe-1b-7b": (1, CAP, "layer 0: attention, QK-norms, router and the first expert "
+                    "tensors, whole tensors up to 2^27 elements"),
+}
+QUICK = {"synthetic-20000x256", "mixed-20000", "resnet50"}
+
+
 def numel(shape):
     n = 1
     for x in shape:
@@ -161,6 +178,9 @@ def main():
         lines = [f"# {h}" for h in head]
         lines += ["# Written by bench/models/gen_models.py.",
                   f"# tensors: {len(shapes)}", f"# total: {total}"]
+        first, cap, cut = TIMED.get(name, (0, 0, "the whole list"))
+        lines += [f"# timed-first: {first}", f"# timed-cap: {cap}", f"# timed-cut: {cut}",
+                  f"# quick: {int(name in QUICK)}"]
         lines += [" ".join(str(x) for x in sh) for sh in shapes]
         path = os.path.join(out, name + ".txt")
         with open(path + ".tmp", "w", encoding="utf-8") as f:
