@@ -23,7 +23,8 @@
  *
  * Options (the rest goes to Google Benchmark): --list=NAME, --algo=A,
  * --variant=V (repeatable), --threads=T (repeatable), --quick, --rounds=N,
- * --all-variants (every variant on the big lists too), --models=DIR. */
+ * --all (every rule x variant on every list; see rule_wanted for the default),
+ * --models=DIR, --check-lists. */
 #define _POSIX_C_SOURCE 200809L
 #include "model_lists.h"
 #include "roofline.h"
@@ -274,7 +275,7 @@ typedef struct {
   const char *list[MAX_SEL], *algo[MAX_SEL], *variant[MAX_SEL];
   int nlist, nalgo, nvariant;
   int threads[MAX_SEL], nthreads;
-  int quick, rounds, all_variants, check;
+  int quick, rounds, all, check;
   const char *models;
 } options;
 
@@ -308,8 +309,8 @@ static int parse_options(int *argc, char **argv, options *o) {
       o->check = 1;
     else if (strcmp(a, "--quick") == 0)
       o->quick = 1;
-    else if (strcmp(a, "--all-variants") == 0)
-      o->all_variants = 1;
+    else if (strcmp(a, "--all") == 0)
+      o->all = 1;
     else if (strncmp(a, "--benchmark_", 12) == 0)
       argv[out++] = argv[i];
     else
@@ -323,14 +324,25 @@ static int parse_options(int *argc, char **argv, options *o) {
 /* The widest supported ISA (ob_variant_best is its +omp form). */
 static const char *best_isa(void) { return ob_variant_isa(ob_variant_best()); }
 
-/* Variants timed on list li: every supported one on the small lists (or
- * with --all-variants), else the best ISA and its +omp form. */
+/* What is timed unless --all, to keep `make bench` within its budget: every
+ * rule x variant on the smallest list; every rule with the best ISA (and its
+ * +omp form) on the other quick lists; the rules of each state count that
+ * the peers and the goals need (sgd, momentum, adam, adam+decoupled) with
+ * the best ISA on the big lists. --quick: the quick lists, sgd, adam and
+ * adam+decoupled, best ISA. --algo and --variant override these choices. */
+static int rule_wanted(const options *o, size_t li, const rule_def *r) {
+  if (o->nalgo)
+    return selected(o->algo, o->nalgo, r->name);
+  const int core = r->algo == OB_SGD || r->algo == OB_ADAM || (!o->quick && r->algo == OB_MOMENTUM);
+  return o->all || (lists[li].quick && !o->quick) || core;
+}
+
 static int variant_wanted(const options *o, size_t li, const ob_variant *v) {
   if (!ob_variant_supported(v))
     return 0;
   if (o->nvariant)
     return selected(o->variant, o->nvariant, ob_variant_name(v));
-  return lists[li].quick || o->all_variants || strcmp(ob_variant_isa(v), best_isa()) == 0;
+  return o->all || (li == 0 && !o->quick) || strcmp(ob_variant_isa(v), best_isa()) == 0;
 }
 
 static model_case *cases_owned; /* the contexts of the registered benchmarks */
@@ -353,7 +365,7 @@ static long register_all(const options *o, int nproc) {
     if (!selected(o->list, o->nlist, lists[li].name) || (o->quick && !o->nlist && !lists[li].quick))
       continue;
     for (int ri = 0; ri < NRULES; ri++) {
-      if (!selected(o->algo, o->nalgo, rules[ri].name))
+      if (!rule_wanted(o, li, &rules[ri]))
         continue;
       for (int ti = 0; ti < nthreads; ti++)
         for (size_t vi = 0; vi < ob_variant_count(); vi++) {
@@ -419,7 +431,7 @@ int main(int argc, char **argv) {
   if (parse_options(&nargs, args, &o)) {
     fprintf(stderr,
             "usage: %s [--list=NAME]... [--algo=A]... [--variant=V]... [--threads=T]...\n"
-            "          [--quick] [--rounds=N] [--all-variants] [--models=DIR] [--check-lists]\n"
+            "          [--quick] [--rounds=N] [--all] [--models=DIR] [--check-lists]\n"
             "          [--benchmark_*]\n",
             argv[0]);
     free(args);

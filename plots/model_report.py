@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""The whole-model step (issue 11): data for the charts and the report section,
+from RESULTS_DIR/model.json (bench/optbench_model) and, if present,
+RESULTS_DIR/model_peers.t<T>.json (bench/peers/model_peers.py).
+
+Usage: model_report.py RESULTS_DIR     writes RESULTS_DIR/data/model_*.dat and
+                                       data/model.json (the rows and goals)
+As a module: section(res, out_dir) gives the report's HTML section.
+
+"best" is, per list, rule and thread count, the variant whose ob_step_list is
+fastest among those timed at that thread count (+omp ones from 2 threads).
+"""
+import glob
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from report import esc, table  # noqa: E402  (the report's own HTML helpers)
+
+PROG = "model_report.py"
+PEERS = ["torch-loop", "torch-foreach", "torch-fused", "deepspeed"]
+PEER_TITLES = {"torch-loop": "PyTorch for-loop", "torch-foreach": "PyTorch foreach",
+               "torch-fused": "PyTorch fused", "deepspeed": "DeepSpeedCPUAdam"}
+SMALL = ("synthetic-20000x256", "mixed-20000")  # the lists of many small tensors
+GOAL_RATIO, GOAL_ROOF, GOAL_PEER, GOAL_PEER_SMALL = 1.10, 0.90, 1.0, 3.0
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def model_rows(res):
+    """{(list, rule, threads): [row, ...]} from model.json, with the counters."""
+    d = load(os.path.join(res, "model.json"))
+    out = {}
+    for b in d.get("benchmarks", []):
+        if b.get("error_occurred") or not b["name"].startswith("model/"):
+            continue
+        _, lst, rule, variant, th = b["name"].split("/")
+        r = dict(b, list=lst, rule=rule, variant=variant, threads=int(th.split(":")[1]))
+        out.setdefault((lst, rule, r["threads"]), []).append(r)
+    return d.get("context", {}), out
+
+
+def peer_rows(res):
+    """({(peer, list, rule, threads): ms}, versions, context) from model_peers.t*.json."""
+    ms, ver, ctx = {}, {}, {}
+    for path in sorted(glob.glob(os.path.join(res, "model_peers.t*.json"))):
+        d = load(path)
+        ctx = d.get("context", ctx)
+        ver.update(json.loads(ctx.get("peer_versions", "{}")))
+        for b in d.get("benchmarks", []):
+            _, peer, lst, rule, th = b["name"].split("/")
+            ms[(peer, lst, rule, int(th.split(":")[1]))] = b["ms_step"]
+    return ms, ver, ctx
+
+
+def best(rows):
+    return min(rows, key=lambda r: r["ms_list"])
+
+
+def summarize(res):
+    ctx, rows = model_rows(res)
+    pms, ver, pctx = peer_rows(res)
+    lists = []  # in the run's order (smallest first)
+    for (lst, _, _) in rows:
+        if lst not in lists:
+            lists.append(lst)
+    threads = sorted({t for (_, _, t) in rows})
+    rules = []
+    for (_, rule, _) in rows:
+        if rule not in rules:
+            rules.append(rule)
+    table = []
+    for lst in lists:
+        for t in threads:
+            for rule in rules:
+                if (lst, rule, t) not in rows:
+                    continue
+                b = best(rows[(lst, rule, t)])
+                e = {"list": lst, "rule": rule, "threads": t, "variant": b["variant"],
+                     "tensors": int(b["tensors"]), "elements": int(b["elements"]),
+                     "ms_list": b["ms_list"], "ms_object": b["ms_object"],
+                     "ms_flat": b["ms_flat"], "ms_stream": b["ms_stream"],
+                     "ratio_list": b["ratio_list"], "ratio_object": b["ratio_object"],
+                     "roofline": b["roofline_list"], "gbps": b["gbps_list"], "peers": {}}
+                for p in PEERS:
+                    if (p, lst, rule, t) in pms:
+                        e["peers"][p] = pms[(p, lst, rule, t)]
+                table.append(e)
+    return {"context": ctx, "lists": lists, "threads": threads, "rules": rules, "rows": table,
+            "peer_versions": ver, "peer_context": pctx, "goals": goals(table)}
+
+
+def goals(table):
+    out = []
+    for e in table:
+        fast = [e["peers"][p] for p in ("torch-fused", "deepspeed") if p in e["peers"]]
+        if e["rule"] not in ("adam", "adam+decoupled") or not fast:
+            speedup = None
+        else:
+            speedup = min(fast) / e["ms_list"]
+        out.append({"list": e["list"], "rule": e["rule"], "threads": e["threads"],
+                    "ratio_ok": e["ratio_list"] <= GOAL_RATIO,
+                    "roof_ok": None if e["list"] != "gpt2-small" else e["roofline"] >= GOAL_ROOF,
+                    "speedup": speedup,
+                    "speedup_ok": None if speedup is None else speedup >= (
+                        GOAL_PEER_SMALL if e["list"] in SMALL else GOAL_PEER)})
+    return out
+
+
+def write_dat(res, s):
+    """model_ms_t<T>.dat (Adam: optbench list, object, each peer, by list),
+    model_frac_t<T>.dat and model_ratio_t<T>.dat (by list, a column per rule)."""
+    d = os.path.join(res, "data")
+    os.makedirs(d, exist_ok=True)
+    by = {(e["list"], e["rule"], e["threads"]): e for e in s["rows"]}
+    ran = [p for p in PEERS if any(p in e["peers"] for e in s["rows"])]
+
+    def val(x, fmt="{:.4g}"):
+        return "?" if x is None else fmt.format(x)
+    for t in s["threads"]:
+        with open(os.path.join(d, f"model_ms_t{t}.dat"), "w", encoding="utf-8") as f:
+            f.write("# list optbench-list optbench-object " + " ".join(ran) + "\n")
+            for lst in s["lists"]:
+                e = by.get((lst, "adam", t))
+                if not e:
+                    continue
+                f.write(f"{lst} {val(e['ms_list'])} {val(e['ms_object'])} " +
+                        " ".join(val(e["peers"].get(p)) for p in ran) + "\n")
+        for kind, key, scale in (("frac", "roofline", 100.0), ("ratio", "ratio_list", 1.0)):
+            with open(os.path.join(d, f"model_{kind}_t{t}.dat"), "w", encoding="utf-8") as f:
+                f.write("# list " + " ".join(s["rules"]) + "\n")
+                for lst in s["lists"]:
+                    cells = [by.get((lst, r, t)) for r in s["rules"]]
+                    f.write(lst + " " + " ".join(val(c[key] * scale if c else None)
+                                                 for c in cells) + "\n")
+    with open(os.path.join(d, "model_rules.gp"), "w", encoding="utf-8") as f:
+        f.write(f"nrules = {len(s['rules'])}\n")
+        f.write("rule_title(i) = word(\"" + " ".join(s["rules"]) + "\", i)\n")
+        f.write("threads = \"" + " ".join(str(t) for t in s["threads"]) + "\"\n")
+        cols = ["optbench-list", "optbench-object"] + ran
+        f.write(f"ncols = {len(cols)}\ncol_title(i) = word(\"{' '.join(cols)}\", i)\n")
+    with open(os.path.join(d, "model.json"), "w", encoding="utf-8") as f:
+        json.dump(s, f, indent=1)
+
+
+def fmt(x, f="{:.2f}"):
+    return "–" if x is None else f.format(x)
+
+
+def section(res, out_dir):
+    """The report's HTML for the model benchmark (empty if this run has none)."""
+    path = os.path.join(res, "data", "model.json")
+    if not os.path.exists(path):
+        return ""
+    s = load(path)
+    ver = s.get("peer_versions", {})
+    peers_ran = sorted({p for e in s["rows"] for p in e["peers"]})
+    ctx = s.get("context", {})
+    cuts = "".join(f"<li><code>{esc(k[len('model_list_'):])}</code>: {esc(v)}</li>"
+                   for k, v in sorted(ctx.items()) if k.startswith("model_list_"))
+    parts = ["<h2 id='model'>The whole-model step</h2>",
+             "<p>One optimizer step over a real model's parameter list "
+             "(<code>bench/models/&lt;name&gt;.txt</code>, shapes from the cited published "
+             "configuration, every tensor its own allocation), timed by "
+             "<code>optbench_model</code> through <code>ob_step_list</code> and the optimizer "
+             "object, back to back in the same process with one flat array of the same total "
+             "(<code>ob_step</code>) and the stream ceiling of that traffic (28 bytes an element "
+             "for Adam), rounds interleaved in a rotating order, medians. "
+             "<b>list/flat</b> is the median of the per-round ratios; <b>% roofline</b> is the "
+             "stream ceiling's time over the list's. \"best\" is the variant with the fastest "
+             "list step at that thread count. What was timed of each list:</p><ul>" + cuts +
+             "</ul>"]
+    if peers_ran:
+        parts.append("<p>Peers on the same lists in the same run: " +
+                     ", ".join(esc(PEER_TITLES[p]) for p in peers_ran) + " (" +
+                     ", ".join(f"{esc(k)} {esc(v)}" for k, v in sorted(ver.items())) +
+                     "), Adam and AdamW (<code>adam+decoupled</code>). Their formulas differ in "
+                     "detail: PyTorch and DeepSpeed add eps after the bias correction, optbench "
+                     "(the book) to sqrt(v); the comparison is time per step on identical "
+                     "shapes, not bits. " + esc(s.get("peer_context", {}).get("peer_timing", "")) +
+                     ".</p>")
+    else:
+        parts.append("<p>No peers ran (<code>make bench-peers</code> installs PyTorch and "
+                     "DeepSpeed into <code>build/venv</code>).</p>")
+    for t in s["threads"]:
+        png = f"model_ms_t{t}.png"
+        if os.path.exists(os.path.join(out_dir, png)):
+            parts.append(f"<img src='{png}' alt='model step, Adam, {t} threads'>")
+    head = (["list", "tensors", "elements", "threads", "best variant", "ms list", "ms object",
+             "ms flat", "list/flat", "object/flat", "% roofline", "GB/s"] +
+            [PEER_TITLES[p] + " ms" for p in peers_ran] + ["vs fastest of fused/DeepSpeed"])
+    for rule in ("adam", "adam+decoupled"):
+        rows = [e for e in s["rows"] if e["rule"] == rule]
+        if not rows:
+            continue
+        parts.append(f"<h3>{esc(rule)}{' (AdamW)' if rule != 'adam' else ''}</h3>")
+        body = []
+        for e in rows:
+            fast = [e["peers"][p] for p in ("torch-fused", "deepspeed") if p in e["peers"]]
+            body.append([esc(e["list"]), str(e["tensors"]), f"{e['elements']:,}",
+                         str(e["threads"]), esc(e["variant"]), fmt(e["ms_list"]),
+                         fmt(e["ms_object"]), fmt(e["ms_flat"]), fmt(e["ratio_list"]),
+                         fmt(e["ratio_object"]), fmt(100 * e["roofline"], "{:.0f}"),
+                         fmt(e["gbps"], "{:.1f}")] +
+                        [fmt(e["peers"].get(p)) for p in peers_ran] +
+                        [fmt(min(fast) / e["ms_list"], "{:.2f}x") if fast else "–"])
+        parts.append(table(head, body))
+    parts.append("<h3>Every rule: list/flat and % of the roofline, best variant</h3>")
+    for kind in ("ratio", "frac"):
+        for t in s["threads"]:
+            png = f"model_{kind}_t{t}.png"
+            if os.path.exists(os.path.join(out_dir, png)):
+                parts.append(f"<img src='{png}' alt='model {kind}, {t} threads'>")
+    by = {(e["list"], e["rule"], e["threads"]): e for e in s["rows"]}
+    head = ["list", "threads"] + s["rules"]
+    body = []
+    for lst in s["lists"]:
+        for t in s["threads"]:
+            cells = []
+            for r in s["rules"]:
+                e = by.get((lst, r, t))
+                cells.append("–" if not e else
+                             f"{e['ms_list']:.2f} ms, {e['ratio_list']:.2f}, "
+                             f"{100 * e['roofline']:.0f} %")
+            body.append([esc(lst), str(t)] + cells)
+    parts.append("<p>Each cell: ms per step of the best variant's list step, list/flat, % of "
+                 "the stream roofline.</p>" + table(head, body))
+    parts.append(goals_html(s["goals"]))
+    return "\n".join(parts)
+
+
+def goals_html(g):
+    def verdict(ok):
+        return "–" if ok is None else ("met" if ok else "<b>not met</b>")
+    ratio_bad = [x for x in g if not x["ratio_ok"]]
+    roof = [x for x in g if x["roof_ok"] is not None]
+    sp = [x for x in g if x["speedup"] is not None]
+    rows = [["every list within 1.10x of one flat array (best variant, every rule, 1 and 2 "
+             "threads)", verdict(not ratio_bad),
+             esc(", ".join(f"{x['list']} {x['rule']} t{x['threads']}" for x in ratio_bad[:12]) +
+                 (" ..." if len(ratio_bad) > 12 else ""))],
+            ["GPT-2 small >= 90 % of the stream roofline (every rule)",
+             verdict(all(x["roof_ok"] for x in roof)) if roof else "–",
+             esc(", ".join(f"{x['rule']} t{x['threads']}" for x in roof if not x["roof_ok"]))],
+            ["ahead of PyTorch fused and DeepSpeed on every list and thread count (Adam, AdamW), "
+             ">= 3x on the lists of many small tensors",
+             verdict(all(x["speedup_ok"] for x in sp)) if sp else "–",
+             esc(", ".join(f"{x['list']} {x['rule']} t{x['threads']}: {x['speedup']:.2f}x"
+                           for x in sp if not x["speedup_ok"]))]]
+    return ("<h3>Goals of the whole-model step</h3><p>Reported, not enforced.</p>" +
+            table(["goal", "verdict", "where not"], rows))
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: model_report.py RESULTS_DIR", file=sys.stderr)
+        return 2
+    res = sys.argv[1]
+    if not os.path.exists(os.path.join(res, "model.json")):
+        print(f"{PROG}: {res}/model.json: none in this run; nothing to do")
+        return 0
+    s = summarize(res)
+    write_dat(res, s)
+    print(f"{PROG}: {len(s['rows'])} rows, {len(s['lists'])} lists -> {res}/data/model_*.dat")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
