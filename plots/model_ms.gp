@@ -23,5 +23,5 @@ set boxwidth 0.9
 set xtics rotate by -20 nomirror
 set grid ytics mytics lc rgb "#dddddd"
 set key outside right top box opaque
-load datadir."/model_rules.gp"
+load sprintf("%s/model_ms_t%d.gp", datadir, threads)
 plot for [i=1:ncols] f using (column(i+1)):xtic(1) title col_title(i)

@@ -113,16 +113,20 @@ def goals(table):
 
 
 def write_dat(res, s):
-    """model_ms_t<T>.dat (Adam: optbench list, object, each peer, by list),
+    """model_ms_t<T>.dat (Adam: optbench list, object, each peer that ran at T
+    threads, by list; its columns' titles in model_ms_t<T>.gp),
     model_frac_t<T>.dat and model_ratio_t<T>.dat (by list, a column per rule)."""
     d = os.path.join(res, "data")
     os.makedirs(d, exist_ok=True)
     by = {(e["list"], e["rule"], e["threads"]): e for e in s["rows"]}
-    ran = [p for p in PEERS if any(p in e["peers"] for e in s["rows"])]
 
     def val(x, fmt="{:.4g}"):
         return "?" if x is None else fmt.format(x)
     for t in s["threads"]:
+        ran = [p for p in PEERS if any(p in e["peers"] for e in s["rows"] if e["threads"] == t)]
+        cols = ["optbench-list", "optbench-object"] + ran
+        with open(os.path.join(d, f"model_ms_t{t}.gp"), "w", encoding="utf-8") as f:
+            f.write(f"ncols = {len(cols)}\ncol_title(i) = word(\"{' '.join(cols)}\", i)\n")
         with open(os.path.join(d, f"model_ms_t{t}.dat"), "w", encoding="utf-8") as f:
             f.write("# list optbench-list optbench-object " + " ".join(ran) + "\n")
             for lst in s["lists"]:
@@ -141,9 +145,7 @@ def write_dat(res, s):
     with open(os.path.join(d, "model_rules.gp"), "w", encoding="utf-8") as f:
         f.write(f"nrules = {len(s['rules'])}\n")
         f.write("rule_title(i) = word(\"" + " ".join(s["rules"]) + "\", i)\n")
-        f.write("threads = \"" + " ".join(str(t) for t in s["threads"]) + "\"\n")
-        cols = ["optbench-list", "optbench-object"] + ran
-        f.write(f"ncols = {len(cols)}\ncol_title(i) = word(\"{' '.join(cols)}\", i)\n")
+        f.write("thread_list = \"" + " ".join(str(t) for t in s["threads"]) + "\"\n")
     with open(os.path.join(d, "model.json"), "w", encoding="utf-8") as f:
         json.dump(s, f, indent=1)
 
