@@ -10,7 +10,8 @@
 #                 BUILD/venv (make bench-peers) or else Debian's python3-torch
 #   convergence/  the book's figures 6-8 and 6-9 (scripts/convergence.sh)
 #   data/, *.png, report/index.html   charts and the report, from the files above
-# QUICK=1 runs the short sweep; BENCH_ARGS passes filters to optbench_bench;
+# QUICK=1 runs the short sweep; BENCH_ARGS passes filters to optbench_bench,
+# MODEL_ARGS to optbench_model (--list=, --algo=, --rounds=, --all);
 # RESULTS=DIR writes there instead; PEERS=0 skips the peers even if installed;
 # ITERS=N sets the convergence runs' length (QUICK=1: 100).
 set -euo pipefail
@@ -57,7 +58,7 @@ fi
 
 say "      model step: bench/models lists${quick:+ (quick)} -> $dir/model.json"
 # shellcheck disable=SC2086 # the quick flag, if any
-"$build/bench/optbench_model" $quick --benchmark_out="$dir/model.json.tmp" \
+"$build/bench/optbench_model" $quick ${MODEL_ARGS:-} --benchmark_out="$dir/model.json.tmp" \
   --benchmark_out_format=json >"$dir/model.log" 2>&1
 mv "$dir/model.json.tmp" "$dir/model.json"
 if [ "${PEERS:-1}" != 0 ] && { [ -x "$build/venv/bin/python" ] ||
