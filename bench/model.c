@@ -164,8 +164,8 @@ static double now(void) {
 
 static ob_status run_way(runner *r, int way) {
   const model_case *c = r->c;
-  float *const *s0 = r->states > 0 ? cur.arr[2] : NULL, *const *s1 =
-                                                            r->states > 1 ? cur.arr[3] : NULL;
+  float *const *s0 = r->states > 0 ? cur.arr[2] : NULL;
+  float *const *s1 = r->states > 1 ? cur.arr[3] : NULL;
   switch (way) {
   case W_LIST:
     return ob_step_list(c->v, c->rule->algo, &r->hp, r->t, cur.count, cur.arr[0],

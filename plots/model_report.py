@@ -5,6 +5,7 @@ RESULTS_DIR/model_peers.t<T>.json (bench/peers/model_peers.py).
 
 Usage: model_report.py RESULTS_DIR     writes RESULTS_DIR/data/model_*.dat and
                                        data/model.json (the rows and goals)
+       model_report.py --markdown RESULTS_DIR   prints README's model table (Adam)
 As a module: section(res, out_dir) gives the report's HTML section.
 
 "best" is, per list, rule and thread count, the variant whose ob_step_list is
@@ -258,11 +259,46 @@ def goals_html(g):
             table(["goal", "verdict", "where not"], rows))
 
 
+def markdown(s):
+    """README's table: per list, Adam's best variant at each thread count and
+    the peers' times, one row per list."""
+    ts = s["threads"]
+    peers = [p for p in PEERS if any(p in e["peers"] for e in s["rows"])]
+    head = ["list", "tensors", "elements"]
+    for t in ts:
+        head += [f"optbench {t}t ms", f"list/flat {t}t", f"% roofline {t}t"]
+    for t in ts:
+        head += [f"{PEER_TITLES[p]} {t}t ms" for p in peers]
+    by = {(e["list"], e["threads"]): e for e in s["rows"] if e["rule"] == "adam"}
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for lst in s["lists"]:
+        es = [by.get((lst, t)) for t in ts]
+        e0 = next((e for e in es if e), None)
+        if not e0:
+            continue
+        row = [lst, str(e0["tensors"]), f"{e0['elements'] / 1e6:.1f} M"]
+        for e in es:
+            row += (["–"] * 3 if not e else
+                    [f"{e['ms_list']:.1f} ({e['variant']})", f"{e['ratio_list']:.2f}",
+                     f"{100 * e['roofline']:.0f}"])
+        for e in es:
+            row += [fmt((e or {}).get("peers", {}).get(p), "{:.1f}") for p in peers]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def main():
-    if len(sys.argv) != 2:
-        print("usage: model_report.py RESULTS_DIR", file=sys.stderr)
+    args = sys.argv[1:]
+    md = args[:1] == ["--markdown"]
+    if md:
+        args = args[1:]
+    if len(args) != 1:
+        print("usage: model_report.py [--markdown] RESULTS_DIR", file=sys.stderr)
         return 2
-    res = sys.argv[1]
+    res = args[0]
+    if md:
+        print(markdown(load(os.path.join(res, "data", "model.json"))))
+        return 0
     if not os.path.exists(os.path.join(res, "model.json")):
         print(f"{PROG}: {res}/model.json: none in this run; nothing to do")
         return 0
