@@ -27,7 +27,7 @@ py=$venv/bin/python
 say() { echo "make_venv: $*"; }
 ready() {
   "$py" -c 'import torch, deepspeed; from deepspeed.ops.op_builder import CPUAdamBuilder as B; import sys; sys.exit(0 if B().is_compatible() else 1)' \
-    >/dev/null 2>&1 && ls "$TORCH_EXTENSIONS_DIR"/*/cpu_adam/cpu_adam.so >/dev/null 2>&1
+    >/dev/null 2>&1 && ls "$TORCH_EXTENSIONS_DIR"/cpu_adam/cpu_adam.so >/dev/null 2>&1
 }
 if [ -x "$py" ] && ready; then
   say "$venv is ready ($("$py" -c 'import torch, deepspeed; print("torch", torch.__version__, "deepspeed", deepspeed.__version__)' 2>/dev/null))"
