@@ -65,7 +65,8 @@ if [ "${PEERS:-1}" != 0 ] && { [ -x "$build/venv/bin/python" ] ||
   /usr/bin/python3 -c 'import torch' 2>/dev/null; }; then
   say "      model peers: PyTorch / DeepSpeed on the same lists -> $dir/model_peers.t*.json"
   # shellcheck disable=SC2086
-  "$root/bench/peers/run_model_peers.sh" "$dir" "$build/venv" $quick >"$dir/model_peers.log" 2>&1 ||
+  OPTBENCH_LIB=$build/impl/liboptbench.so \
+    "$root/bench/peers/run_model_peers.sh" "$dir" "$build/venv" $quick >"$dir/model_peers.log" 2>&1 ||
     say "      model peers failed (see $dir/model_peers.log); the report goes on without them"
 fi
 

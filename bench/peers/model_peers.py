@@ -5,23 +5,29 @@ as optbench_model (bench/models/<name>.txt, read here, with the same timed run),
 written as Google Benchmark JSON.
 
 Usage: model_peers.py --out FILE [--threads T] [--list NAME]... [--peer P]...
-                      [--quick] [--rounds N] [--models DIR] [--check]
+                      [--quick] [--rounds N] [--models DIR] [--lib LIBOPTBENCH] [--check]
 
 Benchmark names: model-peer/<peer>/<list>/<algo>/threads:<t>, with
   peer  torch-loop (foreach=False), torch-foreach (foreach=True),
         torch-fused (fused=True), deepspeed (DeepSpeedCPUAdam, its AVX C++ kernel)
   algo  adam (weight_decay 0) or adam+decoupled (AdamW, weight_decay 0.01 /
         DeepSpeedCPUAdam(adamw_mode=True)), optbench's names for the same rules.
+  optbench (with --lib): the library's ob_step_list through ctypes on the same
+        tensors, best ISA on 1 thread, its +omp form on more, timed in the same
+        rounds as the peers, so the ratios come from the same seconds of a busy
+        machine
 Counters: ms_step (median over the rounds), gbps (optbench's traffic model:
-28 bytes an element for Adam), tensors, elements; "label" names the form and
-versions.
+28 bytes an element for Adam), tensors, elements, and with --lib x_optbench:
+the median over the rounds of this form's time over optbench's in that round;
+"label" names the form and versions.
 
 Timing: the list's timed run as separately allocated float32 tensors (p = 1,
-grad = 0.01, like optbench_model's), one optimizer at a time (state: two more
-arrays); a warm-up step (it creates the state), a timed step, then up to
---rounds samples of k steps (k so a sample takes >= 4 ms; the timed step is the
-first sample when k = 1; fewer samples where they would take over 2 s); the
-median sample's time per step.
+grad = 0.01, like optbench_model's), every form's optimizer alive at once on
+the same tensors (each with its own state), a warm-up step each (it creates
+the state), then --rounds rounds, each one sample of k steps of every form in
+a rotating order (k per form so a sample takes >= 4 ms); the median sample's
+time per step. The slow forms take seconds a step on the big lists: a round is
+then one step of each.
 
 The formulas differ in detail (both put eps after the bias correction:
 p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps); the book and optbench add
@@ -47,7 +53,6 @@ PEERS = ["torch-loop", "torch-foreach", "torch-fused", "deepspeed"]
 ALGOS = ["adam", "adam+decoupled"]
 LR, BETAS, EPS, DECAY = 1e-3, (0.9, 0.999), 1e-7, 1e-2  # optbench's defaults and +decoupled
 SAMPLE_S = 0.004
-BUDGET_S = 2.0  # per optimizer, beyond its two first steps
 ADAM_BYTES = 28  # 4 * ((2 + 2) reads + (1 + 2) writes)
 
 
@@ -119,24 +124,89 @@ def make_optimizer(peer, algo, params):
     return cls(params, lr=LR, betas=BETAS, eps=EPS, weight_decay=decay, **form)
 
 
-def measure(step, rounds):
-    """Median seconds per step over at most `rounds` samples of k steps, fewer
-    where a step is so slow that they would pass BUDGET_S (the slow forms
-    take seconds a step on the big lists: one sample then)."""
-    step()  # creates the state
-    t0 = time.perf_counter()
-    step()
-    t1 = time.perf_counter() - t0
-    k = max(1, min(1000, int(SAMPLE_S / max(t1, 1e-9)) + 1))
-    xs = [t1] if k == 1 else []
-    for _ in range(min(rounds, max(1, int(BUDGET_S / max(t1, 1e-9)))) - len(xs)):
-        t0 = time.perf_counter()
-        for _ in range(k):
-            step()
-        xs.append((time.perf_counter() - t0) / k)
-    xs.sort()
+def median(xs):
+    xs = sorted(xs)
     n = len(xs)
-    return (xs[n // 2] if n % 2 else 0.5 * (xs[n // 2 - 1] + xs[n // 2])), k
+    return xs[n // 2] if n % 2 else 0.5 * (xs[n // 2 - 1] + xs[n // 2])
+
+
+def measure(steps, rounds):
+    """{form: [seconds per step, one per round]} for {form: step function}:
+    a warm-up step of each (it creates the state), k from a timed step, then
+    the rounds, every form once a round in a rotating order."""
+    ks = {}
+    for name, step in steps.items():
+        step()
+        t0 = time.perf_counter()
+        step()
+        ks[name] = max(1, min(1000, int(SAMPLE_S / max(time.perf_counter() - t0, 1e-9)) + 1))
+    names = list(steps)
+    out = {name: [] for name in names}
+    for r in range(rounds):
+        for j in range(len(names)):
+            name = names[(r + j) % len(names)]
+            t0 = time.perf_counter()
+            for _ in range(ks[name]):
+                steps[name]()
+            out[name].append((time.perf_counter() - t0) / ks[name])
+    return out, ks
+
+
+class Optbench:
+    """ob_step_list from liboptbench through ctypes, on torch tensors."""
+
+    def __init__(self, path, threads):
+        import ctypes as C
+        self.C = C
+        lib = C.CDLL(path)
+
+        class Hparams(C.Structure):
+            _fields_ = [(f, C.c_float) for f in ("lr", "momentum", "decay_rate", "beta1",
+                                                 "beta2", "eps", "weight_decay",
+                                                 "decoupled_decay")]
+        lib.ob_defaults.restype = Hparams
+        lib.ob_defaults.argtypes = [C.c_int]
+        lib.ob_algo_from_name.argtypes = [C.c_char_p]
+        lib.ob_variant_best.restype = C.c_void_p
+        lib.ob_variant_isa.restype = C.c_char_p
+        lib.ob_variant_isa.argtypes = [C.c_void_p]
+        lib.ob_variant_find.restype = C.c_void_p
+        lib.ob_variant_find.argtypes = [C.c_char_p]
+        lib.ob_variant_name.restype = C.c_char_p
+        lib.ob_variant_name.argtypes = [C.c_void_p]
+        lib.ob_strerror.restype = C.c_char_p
+        P = C.POINTER(C.c_void_p)
+        lib.ob_step_list.argtypes = [C.c_void_p, C.c_int, C.POINTER(Hparams), C.c_int64,
+                                     C.c_size_t, P, P, P, P, C.POINTER(C.c_size_t)]
+        self.lib, self.Hparams = lib, Hparams
+        best = lib.ob_variant_best()
+        self.variant = best if threads > 1 else lib.ob_variant_find(lib.ob_variant_isa(best))
+        self.name = lib.ob_variant_name(self.variant).decode()
+
+    def stepper(self, algo, params):
+        """A step function of `algo` (adam, adam+decoupled) over params (with .grad)."""
+        import torch
+        C = self.C
+        a = self.lib.ob_algo_from_name(b"adam")
+        hp = self.lib.ob_defaults(a)
+        if algo == "adam+decoupled":
+            hp.decoupled_decay = DECAY
+        n = len(params)
+        s0 = [torch.zeros_like(p) for p in params]
+        s1 = [torch.zeros_like(p) for p in params]
+
+        def ptrs(ts):
+            return (C.c_void_p * n)(*[t.data_ptr() for t in ts])
+        arrays = (ptrs([p.data for p in params]), ptrs([p.grad for p in params]),
+                  ptrs(s0), ptrs(s1), (C.c_size_t * n)(*[p.numel() for p in params]))
+        state = {"t": 0, "keep": (s0, s1, arrays)}
+
+        def step():
+            state["t"] += 1
+            st = self.lib.ob_step_list(self.variant, a, C.byref(hp), state["t"], n, *arrays)
+            if st:
+                raise RuntimeError("ob_step_list: " + self.lib.ob_strerror(st).decode())
+        return step
 
 
 def versions(peers):
@@ -158,6 +228,7 @@ def options(argv):
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--models", default=MODELS)
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--lib", help="liboptbench.so: time optbench in the same rounds")
     o = ap.parse_args(argv)
     if not o.check and not o.out:
         ap.error("--out is required")
@@ -194,33 +265,45 @@ def main(argv):
     rounds = o.rounds or (2 if o.quick else 3)
     err(f"torch {ver['torch']}, deepspeed {ver.get('deepspeed', '-')}, {len(lists)} lists, "
         f"threads {o.threads}, {rounds} rounds")
+    ob = Optbench(o.lib, o.threads) if o.lib else None
     rows, start = [], time.monotonic()
     for name, _, _, run in lists:
         total = sum(run)
         params = [torch.nn.Parameter(torch.ones(n)) for n in run]
         for p in params:
             p.grad = torch.full_like(p, 0.01)
-        for peer in peers:
-            for algo in ALGOS:
-                bench = f"model-peer/{peer}/{name}/{algo}/threads:{o.threads}"
+        for algo in ALGOS:
+            steps = {}
+            for peer in peers:
                 try:
-                    opt = make_optimizer(peer, algo, params)
-                    secs, k = measure(opt.step, rounds)
+                    steps[peer] = make_optimizer(peer, algo, params).step
                 except (RuntimeError, MemoryError) as e:
-                    err(f"{bench}: skipped: {e}")
-                    continue
-                finally:
-                    opt = None
-                label = (f"{peer} {algo}: torch {ver['torch']}" +
-                         (f", deepspeed {ver['deepspeed']}" if peer == "deepspeed" else ""))
-                rows.append({
-                    "name": bench, "run_name": bench, "run_type": "iteration",
-                    "repetitions": 1, "repetition_index": 0, "threads": o.threads,
-                    "iterations": k, "real_time": secs * 1e3, "cpu_time": secs * 1e3,
-                    "time_unit": "ms", "ms_step": secs * 1e3,
-                    "gbps": ADAM_BYTES * total / secs / 1e9, "tensors": len(run),
-                    "elements": total, "label": label})
-                err(f"{bench}: {secs * 1e3:.2f} ms/step")
+                    err(f"model-peer/{peer}/{name}/{algo}: skipped: {e}")
+            if ob:
+                steps["optbench"] = ob.stepper(algo, params)
+            try:
+                secs, ks = measure(steps, rounds)
+            except (RuntimeError, MemoryError) as e:
+                err(f"{name}/{algo}: skipped: {e}")
+                continue
+            finally:
+                steps = None
+            for form, xs in secs.items():
+                bench = f"model-peer/{form}/{name}/{algo}/threads:{o.threads}"
+                ms = 1e3 * median(xs)
+                label = (f"optbench {ob.name} (ob_step_list via ctypes)" if form == "optbench" else
+                         f"{form} {algo}: torch {ver['torch']}" +
+                         (f", deepspeed {ver['deepspeed']}" if form == "deepspeed" else ""))
+                row = {"name": bench, "run_name": bench, "run_type": "iteration",
+                       "repetitions": 1, "repetition_index": 0, "threads": o.threads,
+                       "iterations": ks[form], "real_time": ms, "cpu_time": ms,
+                       "time_unit": "ms", "ms_step": ms, "gbps": ADAM_BYTES * total / ms / 1e6,
+                       "tensors": len(run), "elements": total, "label": label}
+                if "optbench" in secs:
+                    row["x_optbench"] = median([x / y for x, y in zip(xs, secs["optbench"])])
+                rows.append(row)
+                err(f"{bench}: {ms:.2f} ms/step" +
+                    (f", {row['x_optbench']:.2f}x optbench's" if "x_optbench" in row else ""))
         params = None
     for i, r in enumerate(rows):
         r["family_index"] = i
@@ -232,8 +315,8 @@ def main(argv):
         "peer_python": sys.executable,
         "peer_versions": json.dumps(ver),
         "peer_run_seconds": f"{time.monotonic() - start:.1f}",
-        "peer_timing": (f"median of up to {rounds} samples of k steps (k: a sample >= {SAMPLE_S} "
-                        f"s; fewer samples where they would take over {BUDGET_S} s)"),
+        "peer_timing": (f"every form on the same tensors, {rounds} rounds of one sample each "
+                        f"(k steps, a sample >= {SAMPLE_S} s), rotating order; medians"),
         "peer_notes": ("PyTorch's Adam/AdamW and DeepSpeedCPUAdam add eps after the bias "
                        "correction (eps / sqrt(1-b2^t) in the book's terms); optbench adds it to "
                        "sqrt(v): time per step on identical shapes is compared, not bits. "

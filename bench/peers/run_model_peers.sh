@@ -5,7 +5,8 @@
 # usage: run_model_peers.sh RESULTS_DIR VENV [--quick] [model_peers.py options]
 # VENV: the virtual environment `make bench-peers` made (build/venv); if it has
 # no python, Debian's /usr/bin/python3 (python3-torch, no DeepSpeed) is used.
-# THREADS overrides the thread counts (default "1 2", capped at nproc).
+# THREADS overrides the thread counts (default "1 2", capped at nproc);
+# OPTBENCH_LIB=path/liboptbench.so times optbench in the same rounds.
 set -eu
 if [ $# -lt 2 ]; then
   echo "usage: $0 RESULTS_DIR VENV [--quick] [model_peers.py options]" >&2
@@ -25,5 +26,5 @@ mkdir -p "$dir"
 for t in ${THREADS:-1 2}; do
   [ "$t" -le "$n" ] || continue
   OMP_NUM_THREADS=$t "$py" "$here/model_peers.py" --out "$dir/model_peers.t$t.json" \
-    --threads "$t" "$@"
+    --threads "$t" ${OPTBENCH_LIB:+--lib "$OPTBENCH_LIB"} "$@"
 done
