@@ -35,6 +35,11 @@ static void run(const ob_variant *v, ob_op op, ob_bn_fn fn, const ob_bn_args *a)
   ob_run_chunks(v, a->cols, features, BN_ALIGN, run_job, &job);
 }
 
+/* Every array of batch norm is a float array (at most 8 a call). */
+static const size_t float_align[8] = {_Alignof(float), _Alignof(float), _Alignof(float),
+                                      _Alignof(float), _Alignof(float), _Alignof(float),
+                                      _Alignof(float), _Alignof(float)};
+
 /* batch, features >= 1 and batch*features floats addressable in size_t */
 static ob_status check_shape(size_t batch, size_t features) {
   if (batch == 0 || features == 0)
@@ -58,7 +63,7 @@ ob_status ob_batchnorm_forward_train(const ob_variant *v, size_t batch, size_t f
   const size_t data = batch * features * sizeof(float), vec = features * sizeof(float);
   const void *const ptr[] = {x, gamma, beta, running_mean, running_var, y, mean, std};
   const size_t bytes[] = {data, vec, vec, vec, vec, data, vec, vec};
-  st = ob_check_buffers(sizeof ptr / sizeof ptr[0], ptr, bytes);
+  st = ob_check_buffers(sizeof ptr / sizeof ptr[0], ptr, bytes, float_align);
   if (st != OB_OK)
     return st;
   const ob_bn_args a = {
@@ -94,7 +99,7 @@ ob_status ob_batchnorm_forward_test(const ob_variant *v, size_t batch, size_t fe
   const size_t data = batch * features * sizeof(float), vec = features * sizeof(float);
   const void *const ptr[] = {x, gamma, beta, running_mean, running_var, y};
   const size_t bytes[] = {data, vec, vec, vec, vec, data};
-  st = ob_check_buffers(sizeof ptr / sizeof ptr[0], ptr, bytes);
+  st = ob_check_buffers(sizeof ptr / sizeof ptr[0], ptr, bytes, float_align);
   if (st != OB_OK)
     return st;
   const ob_bn_args a = {
@@ -124,7 +129,7 @@ ob_status ob_batchnorm_backward(const ob_variant *v, size_t batch, size_t featur
   const size_t data = batch * features * sizeof(float), vec = features * sizeof(float);
   const void *const ptr[] = {x, gamma, mean, std, dout, dx, dgamma, dbeta};
   const size_t bytes[] = {data, vec, vec, vec, data, data, vec, vec};
-  st = ob_check_buffers(sizeof ptr / sizeof ptr[0], ptr, bytes);
+  st = ob_check_buffers(sizeof ptr / sizeof ptr[0], ptr, bytes, float_align);
   if (st != OB_OK)
     return st;
   /* mean and std are the forward's outputs, inputs here */

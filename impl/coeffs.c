@@ -1,8 +1,15 @@
 /* The per-call scalars of every rule, in double, each rounded once to
  * float. Kept in one place so every instruction set sees the same bits. */
+#include <float.h>
 #include <math.h>
 
 #include "kernel.h"
+
+/* A derived coefficient is usable when it is finite and, if its exact value
+ * is nonzero, normal: a subnormal one carries a relative error up to 2^-1
+ * that the rules then scale up, an infinite one turns 0 and inf data into
+ * NaN (README.md, "Domains"). */
+static int usable(float c, int nonzero) { return isfinite(c) && (!nonzero || fabsf(c) >= FLT_MIN); }
 
 ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeffs *out) {
   const double lr = hp->lr, mom = hp->momentum, d = hp->decay_rate;
@@ -14,6 +21,7 @@ ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeff
       .lr_one_plus_mom = (float)((1.0 + mom) * lr),
       .decay = hp->decay_rate,
       .one_minus_decay = (float)(1.0 - d),
+      .beta2 = hp->beta2,
       .one_minus_beta1 = (float)(1.0 - b1),
       .one_minus_beta2 = (float)(1.0 - b2),
       .lr_t = hp->lr,
@@ -23,10 +31,15 @@ ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeff
       .wd_mode = (hp->weight_decay != 0.0f ? OB_WD_L2 : 0) |
                  (hp->decoupled_decay != 0.0f ? OB_WD_DECOUPLED : 0),
   };
+  const int lr_nz = hp->lr != 0.0f;
+  int ok = !(c.wd_mode & OB_WD_DECOUPLED) || usable(c.lr_decoupled, lr_nz);
+  if (algo == OB_NESTEROV)
+    ok = ok && usable(c.momentum_sq, hp->momentum != 0.0f) && usable(c.lr_one_plus_mom, lr_nz);
   if (ob_hparams_used(algo) & OB_HP_STEP) {
     const double tt = (double)t;
     c.lr_t = (float)(lr * sqrt(1.0 - pow(b2, tt)) / (1.0 - pow(b1, tt)));
+    ok = ok && usable(c.lr_t, lr_nz);
   }
   *out = c;
-  return OB_OK;
+  return ok ? OB_OK : OB_EHPARAM;
 }

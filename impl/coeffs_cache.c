@@ -11,15 +11,18 @@
  * (ob_cpu_features), the default variant once, and ob_coeffs_make is a pure
  * function of (algo, hparams, t). So a hit returns what a miss would. */
 typedef struct {
-  const ob_variant *in, *out; /* out: what `in` resolved to; in == out == NULL: empty */
+  const ob_variant *in, *out; /* out: what `in` resolved to; NULL: nothing yet */
   int have_coeffs;
   ob_algo algo;
-  int64_t t; /* 0 for a rule that ignores t, so every t hits */
+  int uses_t; /* algo reads t: t is part of the key */
+  int64_t t;
   ob_hparams hp;
   ob_coeffs c;
 } prepared;
 
-static _Thread_local prepared last;
+/* initial-exec: a few bytes of static TLS, reached without a call (the
+ * default model for -fPIC calls __tls_get_addr on every access) */
+static _Thread_local prepared last __attribute__((tls_model("initial-exec")));
 
 static ob_status resolve(prepared *e, const ob_variant **v) {
   if (e->out && *v == e->in) {
@@ -36,24 +39,24 @@ static ob_status resolve(prepared *e, const ob_variant **v) {
 }
 
 /* the bits, not ==: -0.0 and 0.0 may give different coefficients */
-static int same_key(const prepared *e, ob_algo algo, const ob_hparams *hp, int64_t t) {
-  return e->have_coeffs && e->algo == algo && e->t == t && memcmp(&e->hp, hp, sizeof *hp) == 0;
+static int hit(const prepared *e, ob_algo algo, const ob_hparams *hp, int64_t t) {
+  return e->have_coeffs && e->algo == algo && (!e->uses_t || e->t == t) &&
+         memcmp(&e->hp, hp, sizeof *hp) == 0;
 }
 
 ob_status ob_prepare(const ob_variant **v, ob_algo algo, const ob_hparams *hp, int64_t t,
                      ob_coeffs *c) {
-  if (!ob_algo_valid(algo) || !hp)
+  if ((unsigned)algo >= OB_ALGO_COUNT || !hp)
     return OB_EINVAL;
   prepared *e = &last;
   ob_status st = resolve(e, v);
   if (st != OB_OK)
     return st;
-  const int uses_t = (ob_hparams_used(algo) & OB_HP_STEP) != 0;
-  const int64_t key_t = uses_t ? t : 0;
-  if (same_key(e, algo, hp, key_t)) {
+  if (hit(e, algo, hp, t)) {
     *c = e->c;
     return OB_OK;
   }
+  const int uses_t = (ob_hparams_used(algo) & OB_HP_STEP) != 0;
   st = ob_hparams_check(algo, hp);
   if (st == OB_OK && uses_t && t < 1)
     st = OB_ESTEP;
@@ -63,7 +66,8 @@ ob_status ob_prepare(const ob_variant **v, ob_algo algo, const ob_hparams *hp, i
     return st; /* refusals are not kept: the entry still holds the last good key */
   e->have_coeffs = 1;
   e->algo = algo;
-  e->t = key_t;
+  e->uses_t = uses_t;
+  e->t = t;
   e->hp = *hp;
   e->c = *c;
   return OB_OK;

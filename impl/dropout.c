@@ -50,6 +50,9 @@ static void backward_chunk(void *ctx, size_t lo, size_t hi) {
   j->v->dropout->backward(j->factor, j->mask_in + lo / 8, j->x + lo, j->y + lo, hi - lo);
 }
 
+/* Every call passes its float arrays first, the mask (any byte) last. */
+static const size_t buffer_align[3] = {_Alignof(float), _Alignof(float), 1};
+
 /* The checks every call shares: variant, kind, ratio, then the buffers. */
 static ob_status check(const ob_variant **v, ob_dropout_kind kind, float ratio, size_t count,
                        const void *const ptr[], const size_t bytes[], size_t n) {
@@ -59,7 +62,7 @@ static ob_status check(const ob_variant **v, ob_dropout_kind kind, float ratio, 
   if (st == OB_OK && n > PTRDIFF_MAX / sizeof(float))
     st = OB_EINVAL;
   if (st == OB_OK)
-    st = ob_check_buffers(count, ptr, bytes);
+    st = ob_check_buffers(count, ptr, bytes, buffer_align);
   return st;
 }
 

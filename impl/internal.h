@@ -23,10 +23,13 @@ ob_status ob_resolve_variant(const ob_variant **v); /* NULL -> default; checks s
 
 /* The team: every parallel call of the library goes through these two.
  * ob_team_threads: how many threads `work` elements in `units` indivisible
- * pieces get - 1 for a variant without +omp, below `threshold`, or with
- * fewer than two units; never more than there are units.
+ * pieces get - 1 for a variant without +omp, below `threshold`, with fewer
+ * than two units, or in a forked child; never more than there are units
+ * nor than OB_OMP_THREADS_PER_PROC per processor.
  * ob_team_run: f(ctx, k, parts) for k = 0 .. parts-1, one call per thread
- * (parts may come out smaller than `threads`: f must split by `parts`). */
+ * (parts may come out smaller than `threads`: f must split by `parts`),
+ * each in the caller's floating-point environment; the exception flags the
+ * parts raise are raised in the caller's. On one thread in a forked child. */
 typedef void (*ob_part_fn)(void *ctx, size_t k, size_t parts);
 int ob_team_threads(const ob_variant *, size_t work, size_t threshold, size_t units);
 void ob_team_run(int threads, ob_part_fn f, void *ctx);
@@ -62,9 +65,14 @@ ob_status ob_check_arrays(ob_algo, const float *p, const float *g, const float *
 int ob_ranges_overlap(const void *a, size_t abytes, const void *b, size_t bbytes);
 /* n elements of `size` bytes from p fit in the address space */
 int ob_fits(const void *p, size_t n, size_t size);
-/* Checks `count` arrays: none NULL (when its bytes > 0), each fits, no two
- * overlap. OB_EINVAL or OB_EOVERLAP. */
-ob_status ob_check_buffers(size_t count, const void *const ptr[], const size_t bytes[]);
+/* p is a multiple of align: a float array at another address is undefined
+ * behaviour to touch (optbench.h: alignof(float), not more) */
+static inline int ob_aligned(const void *p, size_t align) { return (uintptr_t)p % align == 0; }
+/* Checks `count` arrays: none NULL or misaligned for its element type
+ * (align[i] bytes) when its bytes > 0, each fits, no two overlap. OB_EINVAL
+ * or OB_EOVERLAP. */
+ob_status ob_check_buffers(size_t count, const void *const ptr[], const size_t bytes[],
+                           const size_t align[]);
 
 /* ---- Whole-model steps (coeffs_cache.c, list*.c) ---------------------- */
 
@@ -88,6 +96,11 @@ typedef struct {
  * list overlapping - except, with shared_grads (the optimizer object, whose
  * states are its own), gradients with gradients, which are only read. */
 ob_status ob_list_check(ob_algo, const ob_list *, int shared_grads);
+/* The last list this thread passed through ob_list_check for algo (list_seen.c):
+ * ob_list_seen says whether l is that list (its addresses and sizes, so it
+ * passes again); ob_list_remember keeps l (or, short of memory, nothing). */
+int ob_list_seen(ob_algo, const ob_list *);
+void ob_list_remember(ob_algo, const ob_list *);
 /* The sum of the sizes; prefix (count + 1 entries, optional) gets the running sums. */
 size_t ob_list_total(const ob_list *, size_t *prefix);
 /* One step of every tensor of a checked list, one parallel region for all;

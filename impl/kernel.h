@@ -18,6 +18,7 @@ typedef struct {
   float lr_one_plus_mom; /* (1+momentum)*lr (Nesterov) */
   float decay;           /* decay_rate (RMSProp) */
   float one_minus_decay; /* 1-decay_rate (RMSProp) */
+  float beta2;           /* beta2 (Adam: v = beta2*v + (1-beta2)*g*g, no cancellation) */
   float one_minus_beta1; /* 1-beta1 (Adam) */
   float one_minus_beta2; /* 1-beta2 (Adam) */
   float lr_t;            /* lr*sqrt(1-beta2^t)/(1-beta1^t) (Adam) */

@@ -1,6 +1,7 @@
 /* ob_step_list: one step of a rule over a whole list of tensors - the
  * functional form frameworks call (PyTorch's _fused_adam_) - checked and run
- * as one: O(N log N) checks, the coefficients once, one parallel region. */
+ * as one: O(N log N) checks (or none for the list this thread last passed),
+ * the coefficients once, one parallel region. */
 #include "internal.h"
 
 ob_status ob_step_list(const ob_variant *v, ob_algo algo, const ob_hparams *hp, int64_t t,
@@ -13,8 +14,12 @@ ob_status ob_step_list(const ob_variant *v, ob_algo algo, const ob_hparams *hp, 
   const int states = ob_state_count(algo);
   /* lists of states the rule does not have are not ours to read */
   const ob_list l = {count, params, grads, {states > 0 ? s0 : NULL, states > 1 ? s1 : NULL}, sizes};
-  st = ob_list_check(algo, &l, 0);
-  if (st == OB_OK)
-    ob_list_run(v, algo, &c, &l, NULL);
-  return st;
+  if (!ob_list_seen(algo, &l)) {
+    st = ob_list_check(algo, &l, 0);
+    if (st != OB_OK)
+      return st;
+    ob_list_remember(algo, &l);
+  }
+  ob_list_run(v, algo, &c, &l, NULL);
+  return OB_OK;
 }

@@ -96,6 +96,86 @@ static int overlap_across(const range *w, size_t nw, const range *r, size_t nr) 
   return 0;
 }
 
+/* ---- Few sorted runs: nothing sorted, nothing allocated ---------------- */
+
+/* A model's arrays of one kind (all p, all g, ...) are usually allocated in
+ * order, so each kind is one or a few runs, each array starting at or after
+ * the end of the one before: no overlap inside a run. Runs whose spans do not
+ * meet cannot overlap either; where spans meet, a merge walk in address order
+ * checks them in O(N * runs). */
+#define MAX_RUNS 8
+
+typedef struct {
+  const float *const *x; /* one kind's list */
+  size_t i, end;         /* the run's next tensor and its end */
+  uintptr_t lo, hi;      /* the run's span: its first start, its last end */
+} run;
+
+static size_t next_nonempty(const ob_list *l, size_t i, size_t end) {
+  while (i < end && !l->n[i])
+    i++;
+  return i;
+}
+
+static uintptr_t end_of(const ob_list *l, const float *const *x, size_t i) {
+  return (uintptr_t)x[i] + l->n[i] * sizeof(float);
+}
+
+/* Splits each kind's list into runs; 0 if there are more than MAX_RUNS. */
+static size_t find_runs(const ob_list *l, const float *const *const kinds[], int nk,
+                        run out[MAX_RUNS]) {
+  size_t m = 0;
+  for (int k = 0; k < nk; k++) {
+    const float *const *x = kinds[k];
+    size_t i = next_nonempty(l, 0, l->count);
+    while (i < l->count) {
+      if (m == MAX_RUNS)
+        return 0;
+      run *r = &out[m++];
+      r->x = x;
+      r->i = i;
+      r->lo = (uintptr_t)x[i];
+      r->hi = end_of(l, x, i);
+      for (i = next_nonempty(l, i + 1, l->count); i < l->count && (uintptr_t)x[i] >= r->hi;
+           i = next_nonempty(l, i + 1, l->count))
+        r->hi = end_of(l, x, i);
+      r->end = i;
+    }
+  }
+  return m;
+}
+
+static int spans_disjoint(const run r[], size_t m) {
+  range s[MAX_RUNS];
+  for (size_t k = 0; k < m; k++)
+    s[k] = (range){r[k].lo, r[k].hi};
+  insertion_sort(s, m);
+  return !overlap_within(s, m);
+}
+
+/* The runs' arrays in address order (the least head first): does any start
+ * before an earlier one ends? */
+static int overlap_runs(const ob_list *l, run r[], size_t m) {
+  uintptr_t head[MAX_RUNS], end = 0; /* UINTPTR_MAX: run done (no array starts there) */
+  for (size_t k = 0; k < m; k++)
+    head[k] = (uintptr_t)r[k].x[r[k].i];
+  for (;;) {
+    size_t best = 0;
+    for (size_t k = 1; k < m; k++)
+      best = head[k] < head[best] ? k : best;
+    const uintptr_t lo = head[best];
+    if (lo == UINTPTR_MAX)
+      return 0;
+    if (lo < end)
+      return 1;
+    const size_t i = r[best].i;
+    const uintptr_t hi = lo + l->n[i] * sizeof(float);
+    end = hi > end ? hi : end;
+    r[best].i = next_nonempty(l, i + 1, r[best].end);
+    head[best] = r[best].i < r[best].end ? (uintptr_t)r[best].x[r[best].i] : UINTPTR_MAX;
+  }
+}
+
 static const float *state_of(const ob_list *l, int k, size_t i) {
   return l->s[k] ? l->s[k][i] : NULL;
 }
@@ -109,10 +189,10 @@ static ob_status check_each(ob_algo algo, const ob_list *l, int shared_grads, si
     if (!l->n[i])
       continue;
     m++;
-    const ob_status st =
-        shared_grads ? ob_check_arrays(OB_SGD, l->p[i], l->g[i], NULL, NULL, l->n[i])
-                     : ob_check_arrays(algo, l->p[i], l->g[i], state_of(l, 0, i),
-                                       state_of(l, 1, i), l->n[i]);
+    const ob_status st = shared_grads
+                             ? ob_check_arrays(OB_SGD, l->p[i], l->g[i], NULL, NULL, l->n[i])
+                             : ob_check_arrays(algo, l->p[i], l->g[i], state_of(l, 0, i),
+                                               state_of(l, 1, i), l->n[i]);
     if (st == OB_EINVAL)
       return st;
     if (first == OB_OK)
@@ -136,6 +216,15 @@ ob_status ob_list_check(ob_algo algo, const ob_list *l, int shared_grads) {
   if (st != OB_OK || m < 2)
     return st; /* one tensor's arrays are checked against each other already */
   const int states = shared_grads ? 0 : ob_state_count(algo);
+  if (!shared_grads) {
+    const float *const *const kinds[4] = {(const float *const *)l->p, l->g,
+                                          (const float *const *)l->s[0],
+                                          (const float *const *)l->s[1]};
+    run runs[MAX_RUNS];
+    const size_t nruns = find_runs(l, kinds, 2 + states, runs);
+    if (nruns)
+      return spans_disjoint(runs, nruns) || !overlap_runs(l, runs, nruns) ? OB_OK : OB_EOVERLAP;
+  }
   const size_t nw = m * (size_t)(shared_grads ? 1 : 2 + states), nr = shared_grads ? m : 0;
   range stack[2 * STACK_RANGES], *buf = stack;
   if (nw + nr > STACK_RANGES && !(buf = malloc(2 * (nw + nr) * sizeof *buf)))

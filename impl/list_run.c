@@ -56,9 +56,9 @@ static place part_start(const list_job *job, size_t k, size_t parts) {
   const size_t n = job->l->n[lo], j = e - job->prefix[lo];
   const size_t misalign = (size_t)((uintptr_t)job->l->p[lo] % 64) / sizeof(float);
   const size_t first_line = misalign ? LINE_FLOATS - misalign : 0;
-  size_t up = j <= first_line ? first_line
-                              : first_line + (j - first_line + LINE_FLOATS - 1) / LINE_FLOATS *
-                                                 LINE_FLOATS;
+  size_t up = j <= first_line
+                  ? first_line
+                  : first_line + (j - first_line + LINE_FLOATS - 1) / LINE_FLOATS * LINE_FLOATS;
   if (j == 0)
     up = 0; /* a tensor's start is a boundary already */
   at.i = lo;

@@ -15,6 +15,7 @@ struct ob_optimizer {
   size_t *sizes;
   size_t *prefix;   /* count + 1 running sums of sizes: the parallel split */
   float **state[2]; /* state[k][i]: state array k of parameter array i */
+  float *block[2];  /* one allocation holds every array of state k */
   /* the arrays of the last update that passed the checks: the same again
    * passes them again (overlap is a matter of addresses and sizes alone) */
   float **checked_p;
@@ -43,9 +44,9 @@ ob_optimizer *ob_optimizer_new(ob_algo algo, const ob_hparams *hp, const ob_vari
 
 static void free_state(ob_optimizer *o) {
   for (int k = 0; k < 2; k++) {
-    for (size_t i = 0; o->state[k] && i < o->count; i++)
-      free(o->state[k][i]);
+    free(o->block[k]);
     free(o->state[k]);
+    o->block[k] = NULL;
     o->state[k] = NULL;
   }
   free(o->sizes);
@@ -65,7 +66,23 @@ void ob_optimizer_free(ob_optimizer *o) {
   free(o);
 }
 
-/* Zeroed, 64-byte aligned state for every array; all or nothing. */
+#define LINE 64 /* each state array starts on a cache line: no line shared by two */
+
+/* Bytes of one state block: every array rounded up to whole lines; SIZE_MAX
+ * (which no allocation gives) if that overflows. */
+static size_t block_bytes(size_t count, const size_t sizes[]) {
+  size_t total = 0;
+  for (size_t i = 0; i < count; i++) {
+    const size_t b = (sizes[i] * sizeof(float) + LINE - 1) / LINE * LINE;
+    if (b > SIZE_MAX - total)
+      return SIZE_MAX;
+    total += b;
+  }
+  return total;
+}
+
+/* Zeroed, 64-byte aligned state for every array, one block per state (one
+ * allocation per state, not per array); all or nothing. */
 static ob_status alloc_state(ob_optimizer *o, size_t count, const size_t sizes[]) {
   const int states = ob_state_count(o->algo);
   o->count = count;
@@ -79,15 +96,19 @@ static ob_status alloc_state(ob_optimizer *o, size_t count, const size_t sizes[]
     memcpy(o->sizes, sizes, count * sizeof *sizes);
   const ob_list l = {count, NULL, NULL, {NULL, NULL}, sizes};
   ob_list_total(&l, o->prefix);
+  const size_t total = block_bytes(count, sizes);
   for (int k = 0; k < states; k++) {
     if (!(o->state[k] = calloc(count ? count : 1, sizeof *o->state[k])))
       goto fail;
+    if (total && !(o->block[k] = aligned_alloc(LINE, total)))
+      goto fail;
+    if (total)
+      memset(o->block[k], 0, total);
+    size_t at = 0;
     for (size_t i = 0; i < count; i++) {
-      const size_t bytes = (sizes[i] * sizeof(float) + 63) / 64 * 64;
-      if (bytes && !(o->state[k][i] = aligned_alloc(64, bytes)))
-        goto fail;
-      if (bytes)
-        memset(o->state[k][i], 0, bytes);
+      const size_t bytes = (sizes[i] * sizeof(float) + LINE - 1) / LINE * LINE;
+      o->state[k][i] = bytes ? o->block[k] + at / sizeof(float) : NULL;
+      at += bytes;
     }
   }
   return OB_OK;

@@ -2,10 +2,23 @@
  * ob_team_threads decides how many threads a piece of work gets, and
  * ob_team_run runs one part per thread. The kernels are position-independent,
  * so the result is the same bits for every thread count. Below a threshold a
- * call stays on the calling thread: waking a team costs more than it saves. */
+ * call stays on the calling thread: waking a team costs more than it saves.
+ *
+ * The edges (optbench.h, "Threads"): the team is capped at the units of work
+ * and at OB_OMP_THREADS_PER_PROC threads a processor; a forked child runs on one
+ * thread; workers run in the caller's floating-point environment and hand
+ * the exception flags they raise back to it. */
+#include <limits.h>
 #include <omp.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#define OB_HAVE_MXCSR 1
+#else
+#include <fenv.h>
+#endif
 
 #include "internal.h"
 
@@ -28,21 +41,103 @@ void ob_set_omp_threshold(size_t elements) {
   atomic_store_explicit(&override, elements, memory_order_relaxed);
 }
 
+/* Set in a forked child: libgomp keeps the parent's pool of threads, which
+ * do not exist in the child, and its next parallel region waits for them
+ * forever. Results do not depend on the thread count, so the child simply
+ * runs every call on its own thread. */
+static atomic_int forked;
+
+static void in_child(void) { atomic_store_explicit(&forked, 1, memory_order_relaxed); }
+
+/* Registered while the library loads: a child of a process whose own code
+ * (not the library) started a team would hang just the same. */
+__attribute__((constructor)) static void watch_fork(void) { pthread_atfork(NULL, NULL, in_child); }
+
+/* The processor count, read once: omp_get_num_procs asks the kernel for the
+ * affinity mask on every call, which a small call must not pay. */
+static atomic_int procs;
+
+static int team_cap(void) {
+  int p = atomic_load_explicit(&procs, memory_order_relaxed);
+  if (p == 0) {
+    p = omp_get_num_procs();
+    p = p < 1 ? 1 : p;
+    atomic_store_explicit(&procs, p, memory_order_relaxed);
+  }
+  return p > INT_MAX / OB_OMP_THREADS_PER_PROC ? INT_MAX : p * OB_OMP_THREADS_PER_PROC;
+}
+
 int ob_team_threads(const ob_variant *v, size_t work, size_t threshold, size_t units) {
   /* the size first: a small call must not pay even the query of the team size */
-  if (!v->parallel || work < threshold || units < 2)
+  if (!v->parallel || work < threshold || units < 2 ||
+      atomic_load_explicit(&forked, memory_order_relaxed))
     return 1;
-  const int max = omp_get_max_threads();
+  int max = omp_get_max_threads();
+  const int cap = team_cap();
+  max = max < cap ? max : cap;
   return (size_t)max < units ? max : (int)units;
 }
 
+/* The caller's floating-point environment, which every worker takes on for
+ * its part: rounding mode and, on x86, flush-to-zero and denormals-are-zero
+ * (MXCSR), which threads created earlier do not share. */
+#ifdef OB_HAVE_MXCSR
+#define FP_FLAGS 0x3fu /* MXCSR's exception flags: IE DE ZE OE UE PE */
+typedef unsigned fp_env;
+static fp_env fp_get(void) { return _mm_getcsr(); }
+/* Takes on env with no flags raised (to collect only the part's); returns
+ * the thread's own. ldmxcsr costs ~15 ns, stmxcsr ~1: load only on change. */
+static fp_env fp_enter(fp_env env) {
+  const fp_env own = _mm_getcsr();
+  if (own != (env & ~FP_FLAGS))
+    _mm_setcsr(env & ~FP_FLAGS);
+  return own;
+}
+static unsigned fp_leave(fp_env own) {
+  const fp_env now = _mm_getcsr();
+  if (now != own)
+    _mm_setcsr(own);
+  return now & FP_FLAGS;
+}
+static void fp_raise(unsigned flags) { _mm_setcsr(_mm_getcsr() | flags); }
+#else
+typedef int fp_env; /* elsewhere the rounding mode, through <fenv.h> */
+static fp_env fp_get(void) { return fegetround(); }
+static fp_env fp_enter(fp_env env) {
+  const fp_env own = fegetround();
+  feclearexcept(FE_ALL_EXCEPT);
+  fesetround(env);
+  return own;
+}
+static unsigned fp_leave(fp_env own) {
+  const unsigned raised = (unsigned)fetestexcept(FE_ALL_EXCEPT);
+  fesetround(own);
+  return raised;
+}
+static void fp_raise(unsigned flags) { feraiseexcept((int)flags); }
+#endif
+
 void ob_team_run(int threads, ob_part_fn f, void *ctx) {
-  if (threads <= 1) {
+  if (threads <= 1 || atomic_load_explicit(&forked, memory_order_relaxed)) {
     f(ctx, 0, 1);
     return;
   }
+  const fp_env caller = fp_get();
+  atomic_uint raised = 0;
 #pragma omp parallel num_threads(threads)
-  f(ctx, (size_t)omp_get_thread_num(), (size_t)omp_get_num_threads());
+  {
+    const size_t k = (size_t)omp_get_thread_num(), parts = (size_t)omp_get_num_threads();
+    if (k == 0) { /* the calling thread itself, already in its environment */
+      f(ctx, k, parts);
+    } else {
+      const fp_env own = fp_enter(caller);
+      f(ctx, k, parts);
+      atomic_fetch_or_explicit(&raised, fp_leave(own), memory_order_relaxed);
+    }
+  }
+  const unsigned flags = atomic_load_explicit(&raised, memory_order_relaxed);
+  if (flags)
+    fp_raise(flags);
 }
 
 /* Start of chunk k of `parts`: the even split point, moved up to the next

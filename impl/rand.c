@@ -18,7 +18,8 @@ static void fill_chunk(void *ctx, size_t lo, size_t hi) {
 static ob_status fill(const ob_variant *v, ob_op op, int normal, const ob_rand_coeffs *c,
                       float *out, size_t n) {
   ob_status st = ob_resolve_variant(&v);
-  if (st == OB_OK && n && (!out || !ob_fits(out, n, sizeof(float))))
+  if (st == OB_OK && n &&
+      (!out || !ob_aligned(out, _Alignof(float)) || !ob_fits(out, n, sizeof(float))))
     st = OB_EINVAL;
   if (st != OB_OK || n == 0)
     return st;

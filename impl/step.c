@@ -12,9 +12,10 @@ int ob_fits(const void *p, size_t n, size_t size) {
   return n <= PTRDIFF_MAX / size && (uintptr_t)p <= UINTPTR_MAX - n * size;
 }
 
-ob_status ob_check_buffers(size_t count, const void *const ptr[], const size_t bytes[]) {
+ob_status ob_check_buffers(size_t count, const void *const ptr[], const size_t bytes[],
+                           const size_t align[]) {
   for (size_t i = 0; i < count; i++)
-    if (bytes[i] && (!ptr[i] || !ob_fits(ptr[i], bytes[i], 1)))
+    if (bytes[i] && (!ptr[i] || !ob_aligned(ptr[i], align[i]) || !ob_fits(ptr[i], bytes[i], 1)))
       return OB_EINVAL;
   for (size_t i = 0; i < count; i++)
     for (size_t j = i + 1; j < count; j++)
@@ -31,7 +32,7 @@ ob_status ob_check_arrays(ob_algo algo, const float *p, const float *g, const fl
   const float *arr[4] = {p, g, states > 0 ? s0 : p, states > 1 ? s1 : p};
   const int used = 2 + states;
   for (int i = 0; i < used; i++)
-    if (!arr[i] || !ob_fits(arr[i], n, sizeof(float)))
+    if (!arr[i] || !ob_aligned(arr[i], _Alignof(float)) || !ob_fits(arr[i], n, sizeof(float)))
       return OB_EINVAL;
   const size_t bytes = n * sizeof(float);
   for (int i = 0; i < used; i++)

@@ -2,7 +2,7 @@
 # ob_test(NAME [LIBS...])).
 #   test_golden_reader  the reader rejects broken files (file, line, reason),
 #                       loads a good one; the metric and the checker behave
-#                       as golden/FORMAT.md says (update rules, versions 1, 2)
+#                       as golden/FORMAT.md says (update rules, versions 1 to 3)
 #   test_golden_ops_reader  the same for the layer kernels' files and checker
 #   test_golden         every supported variant x every golden file x every
 #                       case (every algorithm and every op of the lists), fresh

@@ -643,6 +643,83 @@ static void check_offsets(uint64_t seed) {
   }
 }
 
+/* ---- The range edges (issue 10, finding 7) ----------------------------- */
+
+/* |got - want| within tol*|want| plus half the smallest subnormal (a value
+ * below float's range rounds to 0), or both the same infinity (want beyond
+ * float's range rounds to it) */
+static int near(float got, real want, real tol) {
+  if (fabsl(want) > (real)FLT_MAX)
+    return isinf(got) && (got > 0) == (want > 0);
+  return fabsl((real)got - want) <= tol * fabsl(want) + 0x1p-150L;
+}
+
+/* One column of n values whose variance overflows or flushes to zero in
+ * float while std is an ordinary float: mean, std, y (gamma 1, beta 0) and
+ * the running variance (from 0, momentum 0.9) against long double. std is
+ * rounded once from double sums (2U); y = (x - mean)/std rounds twice on
+ * top of std's error (4U). y[i] with |x - mean| beyond FLT_MAX is outside
+ * the domain (optbench.h): x - mean overflows, y is that infinity. */
+static void check_edge_column(const ob_variant *v, const float *x, size_t n, float eps) {
+  const char *name = ob_variant_name(v);
+  float gamma = 1.0f, beta = 0.0f, rm = 0.0f, rv = 0.0f, y[4], mean, std;
+  const ob_status st = ob_batchnorm_forward_train(v, n, 1, x, &gamma, &beta, OB_BATCHNORM_MOMENTUM,
+                                                  eps, &rm, &rv, y, &mean, &std);
+  CHECK(st == OB_OK, "%s edge x[0]=%a: %s", name, (double)x[0], ob_strerror(st));
+  if (st != OB_OK)
+    return;
+  real m = 0, var = 0;
+  for (size_t i = 0; i < n; i++)
+    m += x[i];
+  m /= (real)n;
+  for (size_t i = 0; i < n; i++)
+    var += ((real)x[i] - m) * ((real)x[i] - m);
+  var /= (real)n;
+  const real sd = sqrtl(var + eps);
+  CHECK(near(std, sd, 2 * U), "%s edge x[0]=%a eps %g: std %a, want %La", name, (double)x[0],
+        (double)eps, (double)std, sd);
+  CHECK(near(rv, (1 - (real)OB_BATCHNORM_MOMENTUM) * var, 2 * U),
+        "%s edge x[0]=%a: running_var %a, want %La", name, (double)x[0], (double)rv,
+        (1 - (real)OB_BATCHNORM_MOMENTUM) * var);
+  for (size_t i = 0; i < n; i++) {
+    const real xc = (real)x[i] - (real)mean;
+    if (fabsl(xc) > (real)FLT_MAX)
+      CHECK(isinf(y[i]) && (y[i] > 0) == (xc > 0), "%s edge: y[%zu] %a, x - mean overflows", name,
+            i, (double)y[i]);
+    else
+      CHECK(near(y[i], ((real)x[i] - m) / sd, 4 * U), "%s edge x[0]=%a eps %g: y[%zu] %a, want %La",
+            name, (double)x[0], (double)eps, i, (double)y[i], ((real)x[i] - m) / sd);
+  }
+}
+
+static void check_range_edges(void) {
+  /* the issue's columns: var 1e40 (std was inf, y 0); var 8e76 (was NaN);
+   * var 4e38 with 0.1 of it finite (running_var was inf); var 1e-50 with
+   * eps 0 (std was 0, y +-inf); FLT_MAX (var 2^256, std FLT_MAX) */
+  static const float big[] = {1e20f, -1e20f}, huge3[] = {3e38f, -3e38f, -3e38f};
+  static const float over[] = {2e19f, -2e19f}, tiny[] = {1e-25f, -1e-25f};
+  static const float max[] = {FLT_MAX, -FLT_MAX};
+  for (size_t k = 0; k < nvariants; k++) {
+    const ob_variant *v = variants[k];
+    check_edge_column(v, big, 2, OB_BATCHNORM_EPS);
+    check_edge_column(v, huge3, 3, OB_BATCHNORM_EPS);
+    check_edge_column(v, over, 2, OB_BATCHNORM_EPS);
+    check_edge_column(v, tiny, 2, 0.0f);
+    check_edge_column(v, max, 2, 0.0f);
+    /* test forward: running_var 3e38 + eps 1e38 overflows float, its sqrt
+     * (2e19) does not: y = x/2e19 */
+    const float x[2] = {1e20f, -1e20f}, gamma = 1.0f, beta = 0.0f, rm = 0.0f, rv = 3e38f;
+    float y[2];
+    const ob_status st = ob_batchnorm_forward_test(v, 2, 1, x, &gamma, &beta, 1e38f, &rm, &rv, y);
+    CHECK(st == OB_OK, "%s test edge: %s", ob_variant_name(v), ob_strerror(st));
+    for (size_t i = 0; st == OB_OK && i < 2; i++) {
+      const real want = (real)x[i] / sqrtl((real)rv + (real)1e38f);
+      CHECK(near(y[i], want, 4 * U), "%s test edge: y[%zu] %a, want %La", ob_variant_name(v), i,
+            (double)y[i], want);
+    }
+  }
+}
+
 /* One NaN or Inf in a column: that column's statistics and outputs are NaN
  * (Inf: mean Inf, then Inf - Inf in the variance), every other column the
  * same bits as without it. */
@@ -879,6 +956,7 @@ int main(int argc, char **argv) {
   check_positions(seed);
   check_degenerate(seed);
   check_nan_inf(seed);
+  check_range_edges();
   check_no_spurious_flags();
   check_bad_arguments(NULL);
   for (size_t k = 0; k < nvariants; k++)

@@ -164,6 +164,51 @@ static const char good_v2[] = "optbench-golden 2\n"
                               "0x1.7p+0 0x1.7p+0 0x1p+1\n"
                               "end\n";
 
+/* Version 3: cases outside the domain. Nesterov with lr = 3e38 (in float32
+ * 0x1.c363ccp+127): (1+momentum)*lr overflows, the step must be refused; the
+ * exact p = 1, v = 0 (g = v = 0). The second case is `outside unbounded`
+ * with a deliberately wrong exact value (32 for p = 1): values are not checked
+ * there. */
+static const char good_v3[] = "optbench-golden 3\n"
+                              "algo nesterov\n"
+                              "states 1\n"
+                              "cases 2\n"
+                              "case refused\n"
+                              "note (1+momentum)*lr overflows\n"
+                              "outside refused\n"
+                              "n 1\n"
+                              "steps 1\n"
+                              "grad data\n"
+                              "init p 0x1p+0\n"
+                              "init s0 0x0p+0\n"
+                              "step 1\n"
+                              "hp 0x1.c363ccp+127 0x1.ccccccp-1 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 "
+                              "0x0p+0\n"
+                              "t 1\n"
+                              "g 0x0p+0\n"
+                              "out p\n"
+                              "0x1p+0 0x1p+0 0x1p+0\n"
+                              "out s0\n"
+                              "0x0p+0 0x0p+0 0x0p+0\n"
+                              "end\n"
+                              "case wild\n"
+                              "note values unchecked\n"
+                              "outside unbounded\n"
+                              "n 1\n"
+                              "steps 1\n"
+                              "grad data\n"
+                              "init p 0x1p+0\n"
+                              "init s0 0x0p+0\n"
+                              "step 1\n"
+                              "hp 0x1p+0 0x1.ccccccp-1 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0\n"
+                              "t 1\n"
+                              "g 0x0p+0\n"
+                              "out p\n"
+                              "0x1p+5 0x1p+5 0x1p+5\n"
+                              "out s0\n"
+                              "0x0p+0 0x0p+0 0x0p+0\n"
+                              "end\n";
+
 static int same(float a, float b) { return memcmp(&a, &b, sizeof a) == 0; }
 
 static void test_good(void) {
@@ -243,16 +288,22 @@ static void reject_replaced(const char *name, const char *good, const char *from
   reject_replaced(name, good, from, to, at, reason, off, __FILE__, __LINE__)
 
 static void test_bad(void) {
-  const char *S = good_sgd, *M = good_momentum, *V2 = good_v2;
+  const char *S = good_sgd, *M = good_momentum, *V2 = good_v2, *V3 = good_v3;
 
   /* the version line */
-  REJECT("version3.txt", S, "optbench-golden 1", "optbench-golden 3", "optbench-golden", 0,
-         "unknown format version '3' (this reader knows 1 and 2)");
+  REJECT("version4.txt", S, "optbench-golden 1", "optbench-golden 4", "optbench-golden", 0,
+         "unknown format version '4' (this reader knows 1 to 3)");
   REJECT("noversion.txt", S, "optbench-golden 1\n", "", "# a comment", 0,
-         "expected version line 'optbench-golden 2'");
+         "expected version line 'optbench-golden 3'");
   REJECT("commentfirst.txt", S, "optbench-golden 1\n", "# hi\noptbench-golden 1\n", "# hi", 0,
          "expected version line");
   EXPECT_REJECT("empty.txt", "", 1, "empty file");
+
+  /* version 3's `outside` line: one of two words, right after the note */
+  REJECT("outside_word.txt", V3, "outside refused", "outside maybe", "outside maybe", 0,
+         "expected 'outside refused' or 'outside unbounded'");
+  REJECT("outside_v2.txt", V3, "optbench-golden 3", "optbench-golden 2", "outside refused", 0,
+         "expected 'n' in case 'refused', found 'outside'");
 
   /* header */
   REJECT("algo.txt", S, "algo sgd", "algo adamw", "algo adamw", 0, "unknown algorithm 'adamw'");
@@ -447,6 +498,15 @@ static void test_metric(void) {
 
 /* ---- the checker, on the library's scalar variant -------------------------- */
 
+/* Runs every case of f on v; the worst failure, described, in buf. */
+static long run_file_described(const gf_file *f, const ob_variant *v, gc_stats *st, char *buf,
+                               size_t len) {
+  gc_stats_init(st);
+  const long r = gc_run_file(f, v, NULL, st);
+  gc_format_failure(&st->worst, f, v, "    ", buf, len);
+  return r;
+}
+
 static void test_checker(void) {
   const ob_variant *v = ob_variant_find("scalar");
   if (!v)
@@ -477,10 +537,8 @@ static void test_checker(void) {
   CHECK(gf_load(path, &f, err, sizeof err) == 0, "%s", err);
   {
     gc_stats st;
-    gc_stats_init(&st);
-    long r = gc_run_file(&f, v, NULL, &st);
     char buf[2048];
-    gc_format_failure(&st.worst, &f, v, "    ", buf, sizeof buf);
+    const long r = run_file_described(&f, v, &st, buf, sizeof buf);
     CHECK(r == 0 && st.cases_passed == 1 && st.max_err == 0, "%s", buf);
   }
   gf_free(&f);
@@ -500,6 +558,32 @@ static void test_checker(void) {
     CHECK0(st.elements == 16 && st.own_elements == 8); /* 2 steps x 2 arrays x 2, both modes */
   }
   gf_free(&f);
+
+  /* version 3: a refused case passes when ob_step refuses it with nothing
+   * changed, an unbounded one whatever its values; marking a case that the
+   * library accepts as refused fails */
+  path = write_file("v3.txt", good_v3, strlen(good_v3));
+  CHECK(gf_load(path, &f, err, sizeof err) == 0, "%s", err);
+  CHECK0(f.version == 3 && f.ncases == 2);
+  if (f.ncases == 2) {
+    CHECK0(f.cases[0].domain == GF_REFUSED && f.cases[1].domain == GF_UNBOUNDED);
+    gc_stats st;
+    char buf[2048];
+    const long r = run_file_described(&f, v, &st, buf, sizeof buf);
+    CHECK(r == 0 && st.cases_passed == 2 && st.failed_elements == 0, "%s", buf);
+  }
+  gf_free(&f);
+  {
+    char *t = gt_replace(good_v3, "outside unbounded", "outside refused");
+    path = write_file("v3_accepted.txt", t, strlen(t));
+    free(t);
+    CHECK(gf_load(path, &f, err, sizeof err) == 0, "%s", err);
+    gc_stats st;
+    char buf[2048];
+    CHECK0(run_file_described(&f, v, &st, buf, sizeof buf) == 1 && st.other_failures == 1);
+    CHECK(strstr(buf, "outside refused: ob_step returned 0") != NULL, "%s", buf);
+    gf_free(&f);
+  }
 
   /* a wrong exact value is found and described */
   char *bad =

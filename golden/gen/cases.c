@@ -8,7 +8,9 @@
  * Magnitudes are chosen so that a correct float32 evaluation of the textbook
  * formula can meet the exact result (main.c checks every element): e.g. an
  * update computed in the subnormal range is only divided by numbers >= 1, and
- * the rules that square g keep |g| <= 2^63 so that g*g stays finite.
+ * the rules that square g keep |g| <= 2^63 so that g*g stays finite. The
+ * edges of that domain (FORMAT.md, "Domains") are cases of their own, one on
+ * each side (domain_edges), those outside marked as such.
  */
 #include "cases.h"
 
@@ -637,6 +639,50 @@ static void weight_decay(ctx *x) {
   }
 }
 
+/* L2 decay that cancels: g = -weight_decay*p*(1 + r), |r| in [2^-16, 2^-4), so
+ * g' = g + weight_decay*p keeps few of its bits; states small (v, h in
+ * [2^-40, 2^-20)) so that sqrt(state') is of g''s size and carries its
+ * rounding to p. Random lr, rates, eps and weight_decay per case. */
+static void wd_cancel(ctx *x) {
+  for (int k = 0; k < 8; k++) {
+    char id[40];
+    snprintf(id, sizeof id, "wd_cancel_%d", k);
+    gg_case *c = new_case(x, id, 64, 1,
+                          "L2 weight decay cancelling: g = -weight_decay*p*(1 + r), |r| in "
+                          "[2^-16, 2^-4), p in [0.25, 4), small states (h, v in [2^-40, 2^-20)); "
+                          "random lr in [2^-12, 2^-6), weight_decay in [2^-10, 2^-4), momentum, "
+                          "decay_rate, beta1, beta2 in [0.5, 1), eps 1e-7%s",
+                          t_note(x->a));
+    gg_rng r = {c->seed};
+    const float u = (float)(gg_rng_below(&r, 1u << 20)) * 0x1p-20f; /* [0, 1) */
+    gg_hp hp = gg_algos[x->a].defaults;
+    hp.lr = gg_float_make(0, 127 - 12 + gg_rng_below(&r, 6), (uint32_t)(gg_rng_next(&r) >> 41));
+    hp.weight_decay =
+        gg_float_make(0, 127 - 10 + gg_rng_below(&r, 6), (uint32_t)(gg_rng_next(&r) >> 41));
+    hp.momentum = hp.decay_rate = 0.5f + 0.5f * u;
+    hp.beta1 = 0.5f + 0.5f * (float)(gg_rng_below(&r, 1u << 20)) * 0x1p-20f;
+    hp.beta2 = 0.5f + 0.5f * (float)(gg_rng_below(&r, 1u << 20)) * 0x1p-20f;
+    hp.eps = 1e-7f;
+    set_hp(x, c, hp);
+    for (size_t i = 0; i < c->n; i++) {
+      const uint32_t sign = (uint32_t)(gg_rng_next(&r) >> 63);
+      const float p =
+          gg_float_make(sign, 125 + gg_rng_below(&r, 4), (uint32_t)(gg_rng_next(&r) >> 41));
+      const float rr =
+          gg_float_make((uint32_t)(gg_rng_next(&r) >> 63), 127 - 16 + gg_rng_below(&r, 12),
+                        (uint32_t)(gg_rng_next(&r) >> 41));
+      c->init[0][i] = p;
+      c->g[0][i] = -(hp.weight_decay * p) * (1.0f + rr);
+      c->init[1][i] = x->a == GG_ADAM ? -c->g[0][i] * 0.5f
+                                      : gg_float_make(0, 127 - 40 + gg_rng_below(&r, 20), 0);
+      c->init[2][i] =
+          gg_float_make(0, 127 - 40 + gg_rng_below(&r, 20), (uint32_t)(gg_rng_next(&r) >> 41));
+      if (x->a == GG_MOMENTUM || x->a == GG_NESTEROV)
+        c->init[1][i] = c->g[0][i] * -hp.lr;
+    }
+  }
+}
+
 static void trajectories(ctx *x) {
   gg_algo a = x->a;
   const int steps = 12;
@@ -696,6 +742,218 @@ static void trajectories(ctx *x) {
   c->init[0][1] = 2.0f;
 }
 
+/* ---- the edges of the domains (FORMAT.md, "Domains") ------------------------ */
+
+typedef struct {
+  float p, g, s0, s1;
+} elem;
+
+/* One step on the listed elements, the case on `dom`'s side of its edge. */
+static void edge(ctx *x, const char *id, gg_domain dom, gg_hp hp, int64_t t, const elem *e,
+                 size_t n, const char *note) {
+  gg_case *c = new_case(x, id, n, 1, "%s", note);
+  c->domain = dom;
+  c->t[0] = t;
+  set_hp(x, c, hp);
+  for (size_t i = 0; i < n; i++) {
+    c->init[0][i] = e[i].p;
+    c->g[0][i] = e[i].g;
+    c->init[1][i] = e[i].s0;
+    c->init[2][i] = e[i].s1;
+  }
+}
+
+/* The same elements on both sides of an edge that one hyperparameter or one
+ * input value moves: `in_id` inside, `out_id` outside. */
+#define EDGE_PAIR(in_id, hp_in, e_in, out_id, dom, hp_out, e_out, note_in, note_out)               \
+  do {                                                                                             \
+    edge(x, in_id, GG_INSIDE, hp_in, t, e_in, COUNT(e_in), note_in);                               \
+    edge(x, out_id, dom, hp_out, t, e_out, COUNT(e_out), note_out);                                \
+  } while (0)
+
+static void domain_edges(ctx *x) {
+  const gg_algo a = x->a;
+  const gg_hp def = gg_algos[a].defaults;
+  const int64_t t = a == GG_ADAM ? 3 : 1;
+  gg_hp hp = def, hp2;
+
+  /* every rule: lr*decoupled_decay overflows (1e20 * 1e20) or not (1e20 * 1e18) */
+  static const elem zero_g[] = {{1.0f, 0.0f, 0.0f, 0.0f}, {-2.0f, 0.0f, 0.0f, 0.0f}};
+  hp.lr = 1e20f, hp.decoupled_decay = 1e18f;
+  hp2 = hp, hp2.decoupled_decay = 1e20f;
+  EDGE_PAIR("edge_lrdd_in", hp, zero_g, "edge_lrdd_over", GG_REFUSED, hp2, zero_g,
+            "lr = 1e20, decoupled_decay = 1e18: lr*decoupled_decay = 1e38 is finite; p = 1, -2 "
+            "with g and state 0",
+            "outside: lr = 1e20, decoupled_decay = 1e20: lr*decoupled_decay = 1e40 overflows "
+            "float32, the step is refused (the kernel gave NaN)");
+
+  if (a == GG_SGD || a == GG_MOMENTUM || a == GG_NESTEROV) {
+    /* g + weight_decay*p overflows with p = 2^110 (weight_decay*p = 2^130), not with 2^100 */
+    static const elem in[] = {{0x1p100f, 0.0f, 0.0f, 0.0f}, {-0x1p100f, 0.0f, 0.0f, 0.0f}};
+    static const elem out[] = {{0x1p110f, 0.0f, 0.0f, 0.0f}, {-0x1p110f, 0.0f, 0.0f, 0.0f}};
+    hp = def, hp.lr = 0x1p-21f, hp.weight_decay = 0x1p20f;
+    EDGE_PAIR("edge_wdp_in", hp, in, "edge_wdp_over", GG_UNBOUNDED, hp, out,
+              "lr = 2^-21, weight_decay = 2^20, p = +-2^100, g = 0: weight_decay*p = 2^120 is "
+              "finite",
+              "outside: lr = 2^-21, weight_decay = 2^20, p = +-2^110, g = 0: weight_decay*p = "
+              "2^130 overflows float32 where the exact p' = +-2^109 does not; the result is "
+              "infinite or NaN");
+  }
+
+  if (a == GG_SGD) {
+    /* lr*g overflows float32 where p - lr*g does not */
+    static const elem in[] = {{3.4e38f, 1.7e38f, 0, 0}, {-3.4e38f, -1.7e38f, 0, 0}};
+    static const elem out[] = {{3.4e38f, 2e38f, 0, 0}, {-3.4e38f, -2e38f, 0, 0}};
+    hp = def, hp.lr = 2.0f;
+    EDGE_PAIR("edge_lrg_in", hp, in, "edge_lrg_over", GG_UNBOUNDED, hp, out,
+              "lr = 2, p = +-3.4e38, g = +-1.7e38: lr*g = 3.4e38 is finite",
+              "outside: lr = 2, p = +-3.4e38, g = +-2e38: lr*g = 4e38 overflows float32 where "
+              "p' = -+6e37 does not; without FMA p is infinite");
+  }
+
+  if (a == GG_MOMENTUM || a == GG_NESTEROV) {
+    /* lr*g (Nesterov: (1+momentum)*lr*g) overflows float32 where v' does not */
+    const float gin = a == GG_MOMENTUM ? 1.7e38f : 8e37f, gout = a == GG_MOMENTUM ? 2e38f : 1e38f;
+    const elem in[] = {{0.0f, gin, 3.4e38f, 0}, {0.0f, -gin, -3.4e38f, 0}};
+    const elem out[] = {{0.0f, gout, 3.4e38f, 0}, {0.0f, -gout, -3.4e38f, 0}};
+    hp = def, hp.lr = 2.0f;
+    EDGE_PAIR("edge_lrg_in", hp, in, "edge_lrg_over", GG_UNBOUNDED, hp, out,
+              a == GG_MOMENTUM
+                  ? "lr = 2, momentum = 0.9, v = +-3.4e38, g = +-1.7e38: lr*g = 3.4e38 is finite"
+                  : "lr = 2, momentum = 0.9, v = +-3.4e38, g = +-8e37: (1+momentum)*lr*g = "
+                    "3.04e38 is finite",
+              a == GG_MOMENTUM
+                  ? "outside: lr = 2, momentum = 0.9, v = +-3.4e38, g = +-2e38: lr*g = 4e38 "
+                    "overflows float32 where v' = -+9.4e37 does not; without FMA v and p are "
+                    "infinite"
+                  : "outside: lr = 2, momentum = 0.9, v = +-3.4e38, g = +-1e38: (1+momentum)*lr*g "
+                    "= 3.8e38 overflows float32 where p' = -+2.9e38 does not; p is infinite");
+  }
+
+  if (a == GG_NESTEROV) {
+    /* (1+momentum)*lr overflows from lr = FLT_MAX/1.9 on */
+    hp = def, hp.lr = 1.7e38f;
+    hp2 = def, hp2.lr = 3e38f;
+    EDGE_PAIR("edge_lrmom_in", hp, zero_g, "edge_lrmom_over", GG_REFUSED, hp2, zero_g,
+              "lr = 1.7e38, momentum = 0.9: (1+momentum)*lr = 3.23e38 is finite; g and v 0",
+              "outside: lr = 3e38, momentum = 0.9: (1+momentum)*lr = 5.7e38 overflows float32, "
+              "the step is refused (the kernel gave NaN from inf*0)");
+  }
+
+  if (adaptive(a)) {
+    /* the state g*g (AdaGrad), (1-decay_rate)*g*g (RMSProp), (1-beta2)*g*g (Adam)
+     * overflows float32: 4e38, 9e38, 4e39; inside 3.24e38, 3.24e38, 4e35 */
+    const float gin = a == GG_ADAGRAD ? 1.8e19f : a == GG_RMSPROP ? 1.8e20f : 2e19f;
+    const float gout = a == GG_ADAGRAD ? 2e19f : a == GG_RMSPROP ? 3e20f : 2e21f;
+    const elem in[] = {{1.0f, gin, 0.0f, 0.0f}, {1.0f, -gin, 0.0f, 0.0f}};
+    const elem out[] = {{1.0f, gout, 0.0f, 0.0f}, {1.0f, -gout, 0.0f, 0.0f}};
+    hp = def;
+    EDGE_PAIR("edge_state_in", hp, in, "edge_state_over", GG_UNBOUNDED, hp, out,
+              a == GG_ADAGRAD   ? "p = 1, g = +-1.8e19, h = 0: h' = g*g = 3.24e38 is finite"
+              : a == GG_RMSPROP ? "p = 1, g = +-1.8e20, h = 0: h' = 0.01*g*g = 3.24e38 is finite"
+                                : "p = 1, g = +-2e19, m = v = 0: v' = 0.001*g*g = 4e35 is finite "
+                                  "(the book's form squared g first: inf)",
+              "outside: p = 1, g above the edge, state 0: the new state overflows float32 (its "
+              "rounded value is inf) and p is left unchanged where the exact p moves");
+
+    /* eps = 0 and a zero state: g*g underflows to 0 for |g| = 1e-30 and p becomes
+     * infinite; at |g| = 1e-17 the state is normal */
+    static const elem in0[] = {{1.0f, 1e-17f, 0.0f, 0.0f}, {1.0f, -1e-17f, 0.0f, 0.0f}};
+    static const elem out0[] = {{1.0f, 1e-30f, 0.0f, 0.0f}, {1.0f, -1e-30f, 0.0f, 0.0f}};
+    hp = def, hp.eps = 0.0f;
+    EDGE_PAIR("edge_eps0_in", hp, in0, "edge_eps0_under", GG_UNBOUNDED, hp, out0,
+              "eps = 0, zero state, p = 1, g = +-1e-17: the new state is a normal float32",
+              "outside: eps = 0, zero state, p = 1, g = +-1e-30: the new state underflows to 0 "
+              "and p becomes infinite where the exact p moves by about lr");
+
+    if (a == GG_ADAM) {
+      /* a subnormal intermediate of m' ((1-beta1)*g) divided by sqrt(v') + eps
+       * < 1: g = 1e-39 against 1e-30 */
+      static const elem ins[] = {{0.0f, 1e-30f, 0.0f, 0.0f}, {0.0f, -1e-30f, 0.0f, 0.0f}};
+      static const elem outs[] = {{0.0f, 1e-39f, 0.0f, 0.0f}, {0.0f, -1e-39f, 0.0f, 0.0f}};
+      hp = def;
+      EDGE_PAIR("edge_sub_in", hp, ins, "edge_sub_under", GG_UNBOUNDED, hp, outs,
+                "p = 0, m = v = 0, g = +-1e-30: m' and lr_t*m' are normal",
+                "outside: p = 0, m = v = 0, g = +-1e-39: m' = (1-beta1)*g is subnormal, and the "
+                "step divides it by sqrt(v') + eps = 1e-7");
+      /* the numerator lr_t*m' overflows where the step does not: g = 1e10 */
+      static const elem big[] = {{1.0f, 1e10f, 0.0f, 0.0f}, {1.0f, -1e10f, 0.0f, 0.0f}};
+      hp = def, hp.lr = 1e28f;
+      hp2 = def, hp2.lr = 1e31f;
+      EDGE_PAIR("edge_lrg_in", hp, big, "edge_lrg_over", GG_UNBOUNDED, hp2, big,
+                "lr = 1e28, p = 1, g = +-1e10, m = v = 0: lr_t*m' = 2e36 is finite",
+                "outside: lr = 1e31, p = 1, g = +-1e10, m = v = 0: lr_t*m' = 2e39 overflows "
+                "float32 where the step lr_t*m'/(sqrt(v')+eps) does not; p is infinite or NaN");
+    } else {
+      /* lr*(g/(sqrt(h')+eps)): the quotient is at most 1 (RMSProp 2^12), so lr*g
+       * neither turns subnormal nor overflows (both were outside with lr*g/...):
+       * g = 1e-40 over eps = 1e-7, and lr = 1e30 with g = 1e10 */
+      static const elem tiny[] = {{0.0f, 1e-40f, 0.0f, 0.0f}, {0.0f, -1e-40f, 0.0f, 0.0f}};
+      static const elem big[] = {{1.0f, 1e10f, 0.0f, 0.0f}, {1.0f, -1e10f, 0.0f, 0.0f}};
+      hp = def;
+      edge(x, "edge_sub_lrg", GG_INSIDE, hp, t, tiny, COUNT(tiny),
+           "p = 0, zero state, g = +-1e-40: lr*g is subnormal, g/(sqrt(h')+eps) is not");
+      hp.lr = 1e30f;
+      edge(x, "edge_lrg_big", GG_INSIDE, hp, t, big, COUNT(big),
+           "lr = 1e30, p = 1, g = +-1e10, zero state: lr*g = 1e40 overflows float32, "
+           "g/(sqrt(h')+eps) does not");
+      /* the quotient itself subnormal (h = 1e6, g = 1e-40), multiplied by lr = 1
+       * (its absolute error 2^-150 stays) or by lr = 2^20 (scaled up) */
+      static const elem q[] = {{0.0f, 1e-40f, 1e6f, 0.0f}, {0.0f, -1e-40f, 1e6f, 0.0f}};
+      hp = def, hp.lr = 1.0f;
+      hp2 = def, hp2.lr = 0x1p20f;
+      EDGE_PAIR("edge_sub_in", hp, q, "edge_sub_under", GG_UNBOUNDED, hp2, q,
+                "lr = 1, p = 0, h = 1e6, g = +-1e-40: g/(sqrt(h')+eps) is subnormal, lr <= 1",
+                "outside: lr = 2^20, p = 0, h = 1e6, g = +-1e-40: g/(sqrt(h')+eps) is "
+                "subnormal, and lr > 1 scales its absolute error 2^-150 up");
+    }
+  }
+
+  if (a == GG_ADAM) {
+    /* beta2 = 0 and 0.1: v' = beta2*v + (1-beta2)*g*g far below v, where the book's
+     * v += (1-beta2)*(g*g - v) cancels (p became -1 for exact -0.000999) */
+    static const elem b2e[] = {
+        {0.0f, 1e-4f, 0.0f, 1.0f}, {1.0f, -2e-3f, 0.01f, 4.0f}, {0.0f, 1e-4f, 1e-3f, 1.0f}};
+    hp = def, hp.beta2 = 0.0f;
+    edge(x, "edge_beta2_0", GG_INSIDE, hp, 1, b2e, COUNT(b2e),
+         "beta2 = 0, t = 1: v' = g*g is far below v (1, 4), the book's form cancels; lr 1e-3, "
+         "beta1 0.9, eps 1e-7");
+    hp.beta2 = 0.1f;
+    edge(x, "edge_beta2_0p1", GG_INSIDE, hp, 1, b2e, COUNT(b2e),
+         "beta2 = 0.1, t = 1: v' = 0.1*v + 0.9*g*g, mostly the first term, below v");
+
+    /* lr_t subnormal (lr = 1e-44) or normal (1e-35), defaults, t = 3 */
+    static const elem m_big[] = {{1.0f, 1.0f, 1e20f, 1.0f}, {1.0f, -1.0f, -1e20f, 1.0f}};
+    hp = def, hp.lr = 1e-35f;
+    hp2 = def, hp2.lr = 1e-44f;
+    EDGE_PAIR("edge_lrt_in", hp, m_big, "edge_lrt_sub", GG_REFUSED, hp2, m_big,
+              "lr = 1e-35, t = 3: lr_t = 7.5e-37 is normal; m = +-1e20",
+              "outside: lr = 1e-44, t = 3: lr_t is subnormal, the step is refused (m = 1e20 "
+              "scaled its error up 2.5e6 scale-ULPs)");
+
+    /* lr_t overflows: beta1 = 1 - 2^-24 at t = 1, lr_t = lr*sqrt(1-beta2)*2^24 */
+    hp = def, hp.beta1 = 1.0f - 0x1p-24f, hp.lr = 1e32f;
+    hp2 = hp, hp2.lr = 1e33f;
+    {
+      const int64_t t1 = 1;
+      edge(x, "edge_lrt_in_big", GG_INSIDE, hp, t1, zero_g, COUNT(zero_g),
+           "lr = 1e32, beta1 = 1 - 2^-24, t = 1: lr_t = 5.3e37 is finite; g and state 0");
+      edge(x, "edge_lrt_over", GG_REFUSED, hp2, t1, zero_g, COUNT(zero_g),
+           "outside: lr = 1e33, beta1 = 1 - 2^-24, t = 1: lr_t = 5.3e38 overflows float32, the "
+           "step is refused (p became NaN)");
+    }
+
+    /* the same at random: see wd_cancel */
+    /* L2 decay cancelling in g + weight_decay*p, its rounding amplified through
+     * sqrt(v'): the conditioning term of p's scale (FORMAT.md, version 3) */
+    static const elem cond[] = {{0.7725f, -0.003223f, 0.002017f, 2.4e-12f}};
+    hp = (gg_hp){0.0018f, 0, 0, 0.893f, 0.964f, 1e-7f, 0.00415f, 0};
+    edge(x, "edge_wd_cond", GG_INSIDE, hp, 3, cond, COUNT(cond),
+         "weight_decay = 0.00415 cancels g = -0.003223 to g' = -2e-5 (p = 0.7725), v = 2.4e-12: "
+         "g's rounding reaches p through sqrt(v'); lr 0.0018, beta1 0.893, beta2 0.964, t = 3");
+  }
+}
+
 void gg_cases_build(gg_algo a, gg_case_list *out) {
   ctx x = {out, a};
   lengths(&x);
@@ -710,6 +968,8 @@ void gg_cases_build(gg_algo a, gg_case_list *out) {
   if (a == GG_ADAM)
     adam_steps(&x);
   trajectories(&x);
+  domain_edges(&x);
+  wd_cancel(&x);
 
   for (size_t i = 0; i < out->count; i++) {
     const gg_case *c = &out->v[i];

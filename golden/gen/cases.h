@@ -6,6 +6,13 @@
 
 typedef enum { GG_GRAD_DATA, GG_GRAD_QUADRATIC } gg_grad_mode;
 
+/* Where a case lies against its rule's domain (FORMAT.md, "Domains"). */
+typedef enum {
+  GG_INSIDE,    /* the bound holds (the generator checks it on float32) */
+  GG_REFUSED,   /* a derived coefficient is out of range: `outside refused` */
+  GG_UNBOUNDED, /* the data leaves the domain: `outside unbounded` */
+} gg_domain;
+
 typedef struct {
   char id[40];    /* [a-z0-9_]+, unique in the file */
   char note[400]; /* what the case covers */
@@ -13,6 +20,7 @@ typedef struct {
   size_t n;
   int steps;
   gg_grad_mode grad;
+  gg_domain domain;
   float *init[3]; /* p, s0, s1: inputs of step 1 (unused states stay zero) */
   gg_hp *hp;      /* per step; unused fields are 0 */
   int64_t *t;     /* per step */

@@ -1,4 +1,4 @@
-/* golden_gen - writing the vector file format (golden/FORMAT.md, version 2).
+/* golden_gen - writing the vector file format (golden/FORMAT.md, version 3).
  *
  * Nothing machine- or run-dependent goes into a file (no date, no library
  * version): regenerating on a clean checkout must change no byte.
@@ -30,7 +30,7 @@ static void value_line(FILE *f, const char *label, const float *v, size_t n) {
 }
 
 void gg_emit_header(FILE *f, gg_algo a, size_t ncases) {
-  fputs("optbench-golden 2\n", f);
+  fputs("optbench-golden 3\n", f);
   fputs("# Written by golden/gen (golden_gen): the textbook formulas evaluated in MPFR with\n"
         "# 256-bit significands, round to nearest, on the float32 inputs and float32\n"
         "# hyperparameters. Format: golden/FORMAT.md. Regenerate with `make golden`.\n",
@@ -45,7 +45,10 @@ void gg_emit_header(FILE *f, gg_algo a, size_t ncases) {
 void gg_emit_case(FILE *f, gg_algo a, const gg_case *c) {
   static const char *const init_label[3] = {"init p", "init s0", "init s1"};
   fprintf(f, "# case %s: seed 0x%016" PRIx64 "\n", c->id, c->seed);
-  fprintf(f, "case %s\nnote %s\nn %zu\nsteps %d\ngrad %s\n", c->id, c->note, c->n, c->steps,
+  fprintf(f, "case %s\nnote %s\n", c->id, c->note);
+  if (c->domain != GG_INSIDE)
+    fprintf(f, "outside %s\n", c->domain == GG_REFUSED ? "refused" : "unbounded");
+  fprintf(f, "n %zu\nsteps %d\ngrad %s\n", c->n, c->steps,
           c->grad == GG_GRAD_QUADRATIC ? "quadratic" : "data");
   for (int k = 0; k <= gg_algos[a].states; k++)
     value_line(f, init_label[k], c->init[k], c->n);

@@ -1,4 +1,4 @@
-/* golden_gen - writing the vector file format (golden/FORMAT.md, version 2). */
+/* golden_gen - writing the vector file format (golden/FORMAT.md, version 3). */
 #ifndef GG_EMIT_H
 #define GG_EMIT_H
 

@@ -27,7 +27,7 @@ enum { PREC = 256 };
 static mpfr_t lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd;
 /* Inputs, outputs, scales and scratch of the current element. P and G are the
  * p and g the rule sees (after weight decay), SP and SG their scales. */
-static mpfr_t P, G, S0, S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w;
+static mpfr_t P, G, S0, S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, cterm;
 /* Rounding check. */
 static mpfr_t r_val, r_lo, r_hi, r_d0, r_d1, one;
 
@@ -35,15 +35,15 @@ void gg_formulas_init(void) {
   mpfr_set_emin(mpfr_get_emin_min());
   mpfr_set_emax(mpfr_get_emax_max());
   mpfr_inits2(PREC, lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, P, G,
-              S0, S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, r_val, r_lo, r_hi, r_d0,
-              r_d1, one, (mpfr_ptr)0);
+              S0, S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, cterm, r_val, r_lo, r_hi,
+              r_d0, r_d1, one, (mpfr_ptr)0);
   mpfr_set_ui(one, 1, RN);
 }
 
 void gg_formulas_free(void) {
   mpfr_clears(lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, P, G, S0,
-              S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, r_val, r_lo, r_hi, r_d0, r_d1,
-              one, (mpfr_ptr)0);
+              S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, cterm, r_val, r_lo, r_hi, r_d0,
+              r_d1, one, (mpfr_ptr)0);
   mpfr_free_cache();
 }
 
@@ -328,7 +328,43 @@ static void adam(void) {
   mpfr_mul(d, lr_t, ss0, RN); /* lr_t*scale(m') / (sqrt(v') + eps) */
   mpfr_div(d, d, b, RN);
   scale_term(sp, d);
+  /* With L2 decay g' is rounded, to scale(g'), and its error reaches p through
+   * sqrt(v') too, where no term of the expanded formula carries it: the term
+   * |dp/dg' through v'| * scale(g') = lr_t*|m'|*(1-beta2)*|g'|*scale(g') /
+   * ((sqrt(v') + eps)^2 * sqrt(v')) (FORMAT.md, version 3); none at v' = 0 */
+  if (!mpfr_zero_p(wd) && mpfr_regular_p(ns1) && mpfr_sgn(ns1) > 0 && mpfr_number_p(SG)) {
+    mpfr_mul(cterm, lr_t, ns0, RN);
+    mpfr_mul(cterm, cterm, omb2, RN);
+    mpfr_mul(cterm, cterm, G, RN);
+    mpfr_mul(cterm, cterm, SG, RN);
+    mpfr_abs(cterm, cterm, RN);
+    mpfr_sqr(d, b, RN);
+    mpfr_div(cterm, cterm, d, RN);
+    mpfr_sqrt(d, ns1, RN);
+    mpfr_div(cterm, cterm, d, RN);
+    scale_term(sp, cterm);
+  }
   scale_end(sp, np);
+}
+
+/* A derived coefficient whose exact value rounded to float32 is infinite, or
+ * nonzero and below 2^-126 (FORMAT.md, "Domains": the step is refused). */
+static int coeff_bad(mpfr_srcptr x) {
+  const float r = mpfr_get_flt(x, RN);
+  return isinf(r) || (!mpfr_zero_p(x) && fabsf(r) < FLT_MIN);
+}
+
+const char *gg_coeff_outside(gg_algo alg, const gg_hp *hp, int64_t t) {
+  coefficients(hp, t);
+  if (hp->decoupled_decay != 0 && coeff_bad(lrdd))
+    return "lr*decoupled_decay";
+  if (alg == GG_NESTEROV && coeff_bad(mom2))
+    return "momentum^2";
+  if (alg == GG_NESTEROV && coeff_bad(nest_c))
+    return "(1+momentum)*lr";
+  if (alg == GG_ADAM && coeff_bad(lr_t))
+    return "lr_t";
+  return NULL;
 }
 
 const char *gg_exact_step(gg_algo alg, const gg_hp *hp, int64_t t, size_t n, const float *p,

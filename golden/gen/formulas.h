@@ -15,6 +15,10 @@ void gg_formulas_free(void);
 const char *gg_exact_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, const float *p,
                           const float *g, const float *s0, const float *s1, gg_elem *out[3]);
 
+/* The name of a derived coefficient of the step outside its range (the step
+ * is refused: FORMAT.md, "Domains"), or NULL. */
+const char *gg_coeff_outside(gg_algo a, const gg_hp *hp, int64_t t);
+
 /* The gradient of f(x, y) = x^2/20 + y^2 in float32: which = 0 gives x/10,
  * 1 gives 2*y, each the exact value correctly rounded to float32. */
 float gg_quadratic_grad(int which, float v);

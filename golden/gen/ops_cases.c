@@ -319,9 +319,17 @@ static float col_value(gg_rng *r, int pat, size_t i) {
   }
 }
 
+/* The range edges: column j is +-edge[j % EDGES] in turn down the rows
+ * (mean 0 for an even batch). Their variance overflows float (1e20: 1e40;
+ * 2e19: 4e38, while 0.1 of it, the running average's share, does not; 3e38,
+ * FLT_MAX) or flushes to zero (1e-25: 1e-50; 2^-149), while std = |x| is an
+ * ordinary float: std and y in double from the double variance. */
+static const float edge[] = {1e20f, 2e19f, 3e38f, 0x1.fffffep127f, 1e-25f, 0x1p-149f};
+#define EDGES COUNT(edge)
+
 typedef struct {
   size_t batch, features;
-  int patterns; /* 0: random columns; 1: the column patterns in turn */
+  int patterns; /* 0: random columns; 1: the column patterns in turn; 2: the edges */
   int gamma0;   /* gamma 0 on every third feature */
   float eps, momentum;
   int book_init; /* running mean and var start at 0 (the book's layer) */
@@ -367,7 +375,8 @@ static void bn_case(go_case_list *L, go_op op, const char *id, const bn_shape *s
   for (size_t j = 0; j < F; j++) {
     int pat = s->patterns ? (int)(j % 8) : COL_RANDOM;
     for (size_t i = 0; i < N; i++)
-      x[i * F + j] = col_value(&r, pat, i);
+      x[i * F + j] =
+          s->patterns == 2 ? (i % 2 ? -edge[j % EDGES] : edge[j % EDGES]) : col_value(&r, pat, i);
   }
   float *gamma = go_add_in(c, "gamma", F);
   for (size_t j = 0; j < F; j++)
@@ -388,10 +397,13 @@ static void bn_case(go_case_list *L, go_op op, const char *id, const bn_shape *s
     rm[j] = s->book_init ? 0.0f : rnd(&r, -4, 1, 0);
     rv[j] = s->book_init ? 0.0f : rnd(&r, -4, 1, 1);
   }
-  if (op == GO_BATCHNORM_TEST && s->patterns) /* the statistics of the patterns */
+  if (op == GO_BATCHNORM_TEST && s->patterns == 1) /* the statistics of the patterns */
     for (size_t j = 0; j < F; j++)
       if (j % 8 == COL_OFFSET)
         rm[j] = 1e4f;
+  if (op == GO_BATCHNORM_TEST && s->patterns == 2) /* the edges' own statistics */
+    for (size_t j = 0; j < F; j++)
+      rm[j] = 0.0f, rv[j] = edge[j % EDGES];
   go_add_out(c, "y", n);
   if (op == GO_BATCHNORM_TRAIN) {
     go_add_out(c, "mean", F);
@@ -433,6 +445,22 @@ static void batchnorm_cases(go_case_list *L) {
       snprintf(id, sizeof id, "%s_eps_1em3", prefix[o]);
       s = (bn_shape){7, 17, 0, 0, 1e-3f, 0.0f, 0};
       bn_case(L, op, id, &s, "eps 1e-3, momentum 0 (running = batch statistics)");
+    }
+    /* 2 x 20: a vector of 16 features and a tail, each edge at least thrice */
+    static const char *const edge_note =
+        "columns +-1e20, +-2e19, +-3e38, +-FLT_MAX, +-1e-25, +-2^-149 in turn (variance "
+        "outside float, std an ordinary float)";
+    snprintf(id, sizeof id, "%s_edges", prefix[o]);
+    bn_shape e = {2, 20, 2, 0, book_eps, book_mom, 0};
+    bn_case(L, op, id, &e, edge_note);
+    if (op != GO_BATCHNORM_BACKWARD) { /* backward: the forward's std with the book's eps */
+      snprintf(id, sizeof id, "%s_edges_eps_0", prefix[o]);
+      e.eps = 0.0f;
+      bn_case(L, op, id, &e, edge_note);
+    }
+    if (op == GO_BATCHNORM_TEST) { /* running_var + eps overflows float, its sqrt does not */
+      e.eps = 1e38f;
+      bn_case(L, op, "test_edges_eps_1e38", &e, edge_note);
     }
     if (op == GO_BATCHNORM_TRAIN) {
       bn_shape s = {100, 3, 0, 0, book_eps, 1.0f, 0};

@@ -73,16 +73,18 @@ static void batchnorm(go_case *c) {
         double d = (double)(x[i * F + j] - mean);
         v += d * d;
       }
-      float var = (float)(v / (double)N);
-      sd = sqrtf(var + eps);
+      /* std and the running share from the double variance: in float it
+       * overflows or flushes to zero where std is an ordinary float */
+      double var = v / (double)N;
+      sd = (float)sqrt(var + (double)eps);
       float m = go_get_float(c, "momentum"), om = (float)(1.0 - (double)m);
       go_get_out(c, "mean")->plain[j] = mean;
       go_get_out(c, "std")->plain[j] = sd;
       go_get_out(c, "running_mean")->plain[j] = m * rm[j] + om * mean;
-      go_get_out(c, "running_var")->plain[j] = m * rv[j] + om * var;
+      go_get_out(c, "running_var")->plain[j] = m * rv[j] + (float)((double)om * var);
     } else {
       mean = rm[j];
-      sd = sqrtf(rv[j] + eps);
+      sd = (float)sqrt((double)rv[j] + (double)eps); /* rv + eps may overflow float */
     }
     for (size_t i = 0; i < N; i++)
       y->plain[i * F + j] = gamma[j] * ((x[i * F + j] - mean) / sd) + beta[j];

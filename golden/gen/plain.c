@@ -52,7 +52,7 @@ void gg_plain_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, float *p, co
   case GG_ADAGRAD:
     for (size_t i = 0; i < n; i++) {
       s0[i] += g[i] * g[i];
-      p[i] -= lr * g[i] / (sqrtf(s0[i]) + eps);
+      p[i] -= lr * (g[i] / (sqrtf(s0[i]) + eps)); /* the quotient <= 1 (FORMAT.md, "Domains") */
     }
     break;
   case GG_RMSPROP: {
@@ -61,7 +61,7 @@ void gg_plain_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, float *p, co
     for (size_t i = 0; i < n; i++) {
       s0[i] *= d;
       s0[i] += omd * g[i] * g[i];
-      p[i] -= lr * g[i] / (sqrtf(s0[i]) + eps);
+      p[i] -= lr * (g[i] / (sqrtf(s0[i]) + eps)); /* the quotient <= 2^12 */
     }
     break;
   }
@@ -69,10 +69,13 @@ void gg_plain_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, float *p, co
     const double b1 = hp->beta1, b2 = hp->beta2;
     const float lr_t =
         (float)((double)lr * sqrt(1.0 - pow(b2, (double)t)) / (1.0 - pow(b1, (double)t)));
-    const float omb1 = (float)(1.0 - b1), omb2 = (float)(1.0 - b2);
+    const float omb1 = (float)(1.0 - b1), omb2 = (float)(1.0 - b2), b2f = hp->beta2;
     for (size_t i = 0; i < n; i++) {
       s0[i] += omb1 * (g[i] - s0[i]);
-      s1[i] += omb2 * (g[i] * g[i] - s1[i]);
+      /* the book's s1 += omb2*(g*g - s1) cancels where s1' << s1, and sqrt(s1')
+       * divides (FORMAT.md, "Domains"): the equal form with terms >= 0, + 0*s1
+       * for the book's NaN at s1 = inf */
+      s1[i] = (b2f * s1[i] + omb2 * g[i] * g[i]) + 0.0f * s1[i];
       p[i] -= lr_t * s0[i] / (sqrtf(s1[i]) + eps);
     }
     break;

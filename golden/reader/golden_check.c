@@ -234,9 +234,13 @@ static int call_step(run *R, gc_mode mode, size_t j, const float *g_src) {
   return 0; /* damage is recorded; the results are still compared */
 }
 
-/* Compares the outputs of step j; in[] are the inputs the step was given. */
+/* Compares the outputs of step j; in[] are the inputs the step was given.
+ * Outside the domain (`outside unbounded`) no bound applies: only the call's
+ * success, its writes and g are checked (call_step). */
 static void compare(run *R, gc_mode mode, size_t j, const float *const in[4]) {
   const gf_case *c = R->c;
+  if (c->domain != GF_INSIDE)
+    return;
   const gf_step *s = &c->step[j - 1];
   /* weight decay adds its allowance per step (ob_step_error_bound) unless the
    * caller fixed the bound */
@@ -296,6 +300,32 @@ static void compare(run *R, gc_mode mode, size_t j, const float *const in[4]) {
   }
 }
 
+/* `outside refused`: ob_step must return OB_EHPARAM and change no byte. */
+static void check_refused(run *R, size_t j, const float *const in[4]) {
+  const gf_case *c = R->c;
+  const gf_step *s = &c->step[j - 1];
+  const ob_status rc = ob_step(R->v, R->f->algo, &s->hp, s->t, R->buf[0].data, R->buf[1].data,
+                               R->f->states >= 1 ? R->buf[2].data : NULL,
+                               R->f->states >= 2 ? R->buf[3].data : NULL, c->n);
+  int changed = 0;
+  for (int b = 0; b < 4; b++) {
+    ptrdiff_t where;
+    changed |= gbuf_damaged(&R->buf[b], c->n, &where) ||
+               (in[b] && c->n && memcmp(R->buf[b].data, in[b], c->n * sizeof(float)) != 0);
+  }
+  if (rc == OB_EHPARAM && !changed)
+    return;
+  gc_failure fl;
+  fail_base(R, &fl, GC_FRESH, j);
+  fl.status = rc;
+  snprintf(fl.what, sizeof fl.what, "outside refused: ob_step returned %d (%s)%s, want %d (%s)",
+           (int)rc, ob_strerror(rc), changed ? " and changed memory" : "", (int)OB_EHPARAM,
+           ob_strerror(OB_EHPARAM));
+  R->st->other_failures++;
+  record(R->st, &fl);
+  R->failed = 1;
+}
+
 static void run_fresh(run *R) {
   const gf_case *c = R->c;
   for (size_t j = 1; j <= c->steps; j++) {
@@ -304,7 +334,9 @@ static void run_fresh(run *R) {
                           R->f->states >= 2 ? file_input(c, j, GF_S1) : NULL};
     for (int b = 0; b < 4; b++)
       gbuf_fill(&R->buf[b], in[b], in[b] ? c->n : 0);
-    if (call_step(R, GC_FRESH, j, in[1]) == 0)
+    if (c->domain == GF_REFUSED)
+      check_refused(R, j, in);
+    else if (call_step(R, GC_FRESH, j, in[1]) == 0)
       compare(R, GC_FRESH, j, in);
   }
 }
@@ -386,7 +418,7 @@ int gc_run_case(const gf_file *f, const gf_case *c, const ob_variant *v, const g
       R.failed = 1;
     } else {
       run_fresh(&R);
-      if (opt->own_state && c->steps > 1 && run_own(&R) < 0)
+      if (opt->own_state && c->steps > 1 && c->domain == GF_INSIDE && run_own(&R) < 0)
         rc = -1;
     }
     if (rc == 0 && !R.failed)

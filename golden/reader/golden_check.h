@@ -89,7 +89,10 @@ double gc_mean_err(const gc_stats *st); /* sum_err / finite, 0 if none */
 void gc_stats_merge(gc_stats *a, const gc_stats *b);
 
 /* Runs one case: fresh mode, then (if steps > 1 and opt->own_state) own-state
- * mode. Returns 1 if it passed, 0 if it failed, -1 if memory ran out. */
+ * mode. A case outside its domain (FORMAT.md, "Domains") passes if ob_step
+ * refuses it with nothing changed (`outside refused`), or if the call succeeds
+ * within its arrays with g unchanged, values unchecked (`outside unbounded`).
+ * Returns 1 if it passed, 0 if it failed, -1 if memory ran out. */
 int gc_run_case(const gf_file *f, const gf_case *c, const ob_variant *v, const gc_options *opt,
                 gc_stats *st);
 

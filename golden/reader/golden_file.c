@@ -1,4 +1,4 @@
-/* golden_file - the strict reader of golden/FORMAT.md, versions 1 and 2. */
+/* golden_file - the strict reader of golden/FORMAT.md, versions 1 to 3. */
 #define _POSIX_C_SOURCE 200809L /* getline */
 
 #include "golden_file.h"
@@ -180,9 +180,25 @@ static int parse_case(gl_parser *P, gf_file *f, gf_case *c, size_t index, size_t
   if (!(c->note = gl_dupstr(P->line + 5)))
     return gl_fail(P, P->lineno, "out of memory");
 
+  /* version 3: `outside refused|unbounded` may follow the note */
   unsigned long long v = 0;
-  if (gl_expect(P, "n", NULL, context) < 0)
+  r = gl_next_line(P, 1);
+  if (r <= 0)
+    return r < 0 ? -1 : gl_fail(P, P->lineno, "unexpected end of file: expected 'n'%s", context);
+  if (gl_tokenize(P) < 0)
     return -1;
+  if (f->version >= 3 && strcmp(P->tok[0], "outside") == 0) {
+    if (P->ntok == 2 && strcmp(P->tok[1], "refused") == 0)
+      c->domain = GF_REFUSED;
+    else if (P->ntok == 2 && strcmp(P->tok[1], "unbounded") == 0)
+      c->domain = GF_UNBOUNDED;
+    else
+      return gl_fail(P, P->lineno, "expected 'outside refused' or 'outside unbounded'%s", context);
+    if (gl_expect(P, "n", NULL, context) < 0)
+      return -1;
+  }
+  if (strcmp(P->tok[0], "n") != 0)
+    return gl_fail(P, P->lineno, "expected 'n'%s, found '%.40s'", context, P->tok[0]);
   if (P->ntok != 2)
     return gl_fail(P, P->lineno, "expected 1 value after 'n', found %zu", P->ntok - 1);
   if (gl_parse_count(P, P->tok[1], "n", GF_MAX_N, &v) < 0)
@@ -269,10 +285,10 @@ static int parse_file(gl_parser *P, gf_file *f) {
     return gl_fail(P, 1, "empty file, expected 'optbench-golden %d'", GF_VERSION);
   if (strncmp(P->line, "optbench-golden ", 16) == 0) {
     const char *ver = P->line + 16;
-    if (strcmp(ver, "1") == 0 || strcmp(ver, "2") == 0)
+    if (strcmp(ver, "1") == 0 || strcmp(ver, "2") == 0 || strcmp(ver, "3") == 0)
       f->version = ver[0] - '0';
     else
-      return gl_fail(P, P->lineno, "unknown format version '%.20s' (this reader knows 1 and %d)",
+      return gl_fail(P, P->lineno, "unknown format version '%.20s' (this reader knows 1 to %d)",
                      ver, GF_VERSION);
   } else {
     return gl_fail(P, P->lineno, "expected version line 'optbench-golden %d', found '%.40s'",

@@ -1,6 +1,7 @@
 /* golden_file - a strict reader of optbench golden vector files
- * (golden/FORMAT.md, version 2; version 1, without the two weight-decay
- * hyperparameters, is read too: they are 0 there).
+ * (golden/FORMAT.md, version 3; version 1, without the two weight-decay
+ * hyperparameters, is read too: they are 0 there; version 2 has no
+ * `outside` line).
  *
  * gf_load() parses one file into memory. It never prints and never aborts:
  * on any error it frees what it built, leaves *out empty and writes one
@@ -16,7 +17,7 @@
 
 #include "optbench.h"
 
-#define GF_VERSION   2                 /* the version the generator writes */
+#define GF_VERSION   3                 /* the version the generator writes */
 #define GF_MAX_N     ((size_t)1 << 24) /* largest n a case may declare */
 #define GF_MAX_STEPS ((size_t)1 << 20) /* largest steps a case may declare */
 #define GF_MAX_CASES ((size_t)1 << 20) /* largest case count of a file */
@@ -25,6 +26,10 @@
 enum { GF_P = 0, GF_S0 = 1, GF_S1 = 2, GF_ARRAYS = 3 };
 
 typedef enum { GF_GRAD_DATA, GF_GRAD_QUADRATIC } gf_grad;
+
+/* The case against its rule's domain (FORMAT.md, "Domains"): inside (the
+ * bound holds), or `outside refused` / `outside unbounded`. */
+typedef enum { GF_INSIDE, GF_REFUSED, GF_UNBOUNDED } gf_domain;
 
 /* One output array of one step: n elements each. */
 typedef struct {
@@ -49,6 +54,7 @@ typedef struct {
   size_t n;
   size_t steps;
   gf_grad grad;
+  gf_domain domain;
   float *init[GF_ARRAYS]; /* init[0] = p; init[1..states]; others NULL */
   gf_step *step;          /* steps entries, step[0] is step 1 */
   size_t line;            /* line of the `case` record */
@@ -56,7 +62,7 @@ typedef struct {
 
 typedef struct {
   char *path;
-  int version; /* 1 or 2 */
+  int version; /* 1, 2 or 3 */
   ob_algo algo;
   size_t algo_line; /* line of the `algo` record */
   int states;       /* == ob_state_count(algo) */

@@ -14,6 +14,7 @@ static OB_INLINE vd vd_add(vd a, vd b) { return _mm256_add_pd(a, b); }
 static OB_INLINE vd vd_sub(vd a, vd b) { return _mm256_sub_pd(a, b); }
 static OB_INLINE vd vd_mul(vd a, vd b) { return _mm256_mul_pd(a, b); }
 static OB_INLINE vd vd_div(vd a, vd b) { return _mm256_div_pd(a, b); }
+static OB_INLINE vd vd_sqrt(vd a) { return _mm256_sqrt_pd(a); }
 static OB_INLINE vd vd_lo(vf x) { return _mm256_cvtps_pd(_mm256_castps256_ps128(x)); }
 static OB_INLINE vd vd_hi(vf x) { return _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)); }
 /* the float vector {lo, hi}, each lane rounded once */

@@ -15,6 +15,7 @@ static OB_INLINE vd vd_add(vd a, vd b) { return _mm512_add_pd(a, b); }
 static OB_INLINE vd vd_sub(vd a, vd b) { return _mm512_sub_pd(a, b); }
 static OB_INLINE vd vd_mul(vd a, vd b) { return _mm512_mul_pd(a, b); }
 static OB_INLINE vd vd_div(vd a, vd b) { return _mm512_div_pd(a, b); }
+static OB_INLINE vd vd_sqrt(vd a) { return _mm512_sqrt_pd(a); }
 static OB_INLINE vd vd_lo(vf x) { return _mm512_cvtps_pd(_mm512_castps512_ps256(x)); }
 static OB_INLINE vd vd_hi(vf x) { return _mm512_cvtps_pd(_mm512_extractf32x8_ps(x, 1)); }
 /* the float vector {lo, hi}, each lane rounded once */

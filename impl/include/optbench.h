@@ -6,6 +6,10 @@
  * Conventions
  *   - Every function that can fail returns an ob_status; nothing aborts and
  *     nothing prints. A refused call changes no array.
+ *   - Every float array must be aligned to alignof(float) (4 bytes), as C
+ *     requires of a float *; one that is not, with elements to touch, is
+ *     refused (OB_EINVAL). Nothing needs vector alignment; a dropout mask
+ *     may start at any byte.
  *   - NaN and Inf in gradients or state are data, not errors: they propagate
  *     as IEEE arithmetic of the textbook formula says.
  *   - A variant is one implementation of every kernel (scalar, sse2, ...).
@@ -72,8 +76,11 @@ typedef struct {
 
 typedef enum {
   OB_OK = 0,
-  OB_EINVAL,       /* a NULL array with n > 0, an unknown algorithm, n too large */
-  OB_EHPARAM,      /* a hyperparameter outside its domain (NaN, Inf, < 0, >= 1) */
+  OB_EINVAL,       /* a NULL array with n > 0, a float array not aligned to alignof(float),
+                      an unknown algorithm, n too large */
+  OB_EHPARAM,      /* a hyperparameter outside its domain (NaN, Inf, < 0, >= 1), or (ob_step)
+                      a derived coefficient - lr_t, (1+momentum)*lr, momentum^2,
+                      lr*decoupled_decay - that overflows or is subnormal */
   OB_ESTEP,        /* step number t < 1 for an algorithm that uses it (Adam) */
   OB_EOVERLAP,     /* two arrays of one call share memory */
   OB_ESHAPE,       /* optimizer update with other array count or sizes than before */
@@ -123,7 +130,8 @@ OB_API double ob_error_bound(ob_algo, const ob_variant *);
 /* The bound of one ob_step with these hyperparameters: ob_error_bound plus
  * one scale-ULP for each weight-decay term in use (each adds a product and
  * a sum, half a unit each, on the path of g + weight_decay*p or of
- * p - lr*decoupled_decay*p). Negative if an argument is invalid. */
+ * p - lr*decoupled_decay*p). It holds on each rule's domain of inputs
+ * (golden/FORMAT.md, "Domains"). Negative if an argument is invalid. */
 OB_API double ob_step_error_bound(ob_algo, const ob_hparams *, const ob_variant *);
 
 /* The +omp variants run on one thread below this many elements: each rule's
@@ -132,12 +140,29 @@ OB_API double ob_step_error_bound(ob_algo, const ob_hparams *, const ob_variant 
 OB_API size_t ob_omp_threshold(ob_algo);
 OB_API void ob_set_omp_threshold(size_t elements); /* 0 restores the per-rule values */
 
+/* Threads, fork and the floating-point environment of the +omp variants:
+ *   - A call runs on min(omp_get_max_threads(), chunks of work,
+ *     OB_OMP_THREADS_PER_PROC * omp_get_num_procs()) threads (the processor
+ *     count read once): OMP_NUM_THREADS=100000 asks for no more than that.
+ *     (libgomp ends the process if it cannot create a thread at all; the cap
+ *     keeps the request small, it cannot catch that.)
+ *   - In a child made by fork() every call runs on the child's one thread:
+ *     libgomp's team does not survive fork. The bits are the same.
+ *   - Every thread of a call runs in the caller's floating-point environment
+ *     (rounding mode, flush-to-zero, denormals-are-zero: MXCSR), and the
+ *     exception flags the other threads raise are raised in the caller's
+ *     environment when the call returns, so +omp gives its ISA's bits and
+ *     flags under any environment. The kernels are verified (golden/) in the
+ *     default one: round to nearest, no FTZ/DAZ. */
+#define OB_OMP_THREADS_PER_PROC 4 /* oversubscription allowed: 8 threads on 2 cores */
+
 /* ---- One update of a flat array --------------------------------------- */
 
 /* One step of `algo` on n elements in place: p and the state arrays s0, s1
  * (as many as ob_state_count says; pass NULL for the others) are updated
  * from the gradient g. t is the 1-based step number (Adam's bias correction;
- * ignored by the others). Arrays need no alignment and must not overlap. */
+ * ignored by the others). Arrays must not overlap; alignof(float) is all
+ * the alignment they need (Conventions). */
 OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_t t, float *p,
                          const float *g, float *s0, float *s1, size_t n);
 
@@ -152,10 +177,14 @@ OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_
  * OB_EINVAL; any two arrays of the list sharing memory - within one tensor or
  * across two, gradients included - give OB_EOVERLAP; nothing is written on a
  * refusal. A size of 0 is allowed (its arrays may be NULL), as is count 0.
- * The checks cost O(N log N) for N arrays, the step runs in one parallel
- * region split by elements over the whole list, so many small tensors use
- * every thread and many large ones start the team once. OB_ENOMEM if the
- * scratch space for the checks (16 bytes per array) cannot be allocated. */
+ * The checks cost O(N log N) for N arrays at worst (O(N) when each kind of
+ * array lies in a few runs of rising addresses, as allocation in order
+ * gives); each thread keeps a copy of the last list it passed (40 bytes per
+ * tensor, freed with the thread), and the same list again is compared, not
+ * checked. The step runs in one parallel region split by elements over the
+ * whole list, so many small tensors use every thread and many large ones
+ * start the team once. OB_ENOMEM if the checks' scratch space (32 bytes per
+ * array) cannot be allocated. */
 OB_API ob_status ob_step_list(const ob_variant *, ob_algo, const ob_hparams *, int64_t t,
                               size_t count, float *const params[], const float *const grads[],
                               float *const s0[], float *const s1[], const size_t sizes[]);
@@ -166,7 +195,12 @@ OB_API ob_status ob_step_list(const ob_variant *, ob_algo, const ob_hparams *, i
  * parameter array, allocated (zeroed) on the first update - as the book's
  * classes do. Every later update must pass the same number of arrays with
  * the same sizes. An update with no arrays counts as a step
- * but fixes no shape. */
+ * but fixes no shape. An update runs as ob_step_list does (the same bits as
+ * ob_step on each array, one parallel region for all of them); gradients may
+ * share memory with each other, since they are only read, but no parameter
+ * array may share memory with any other array of the update (OB_EOVERLAP).
+ * An update with the same arrays as the last one that ran is not checked
+ * again (whether arrays overlap depends on their addresses and sizes alone). */
 typedef struct ob_optimizer ob_optimizer;
 
 /* NULL on failure; *status (if not NULL) says why. */
@@ -255,7 +289,16 @@ OB_API ob_status ob_dropout_backward(const ob_variant *, ob_dropout_kind, float 
 /* The book's BatchNormalization layer (common/layers.py) on a row-major
  * batch x features array: statistics per feature (column) over the batch.
  * Reductions run in double, in row order, one feature at a time, so results
- * do not depend on the variant's thread count. */
+ * do not depend on the variant's thread count. std = sqrt(var + eps) and
+ * the running share (1-momentum)*var come from the double variance, rounded
+ * once: mean, std, dbeta and dgamma are within the bound for all finite
+ * inputs, the running averages unless they come within a rounding of
+ * FLT_MAX (their two float products may round past it). The
+ * element-wise outputs are within it where their float intermediates stay
+ * finite: |x - mean| (test: |x - running_mean|) and |xn| at most FLT_MAX,
+ * and in the backward |gamma/std| and |dout - dbeta/N| too; outside, that
+ * intermediate is +-Inf and so the element is +-Inf or NaN (nothing else
+ * is affected). */
 #define OB_BATCHNORM_EPS      1e-6f /* the book's 10e-7 */
 #define OB_BATCHNORM_MOMENTUM 0.9f
 

@@ -8,12 +8,18 @@
  * Numerics (N = rows; every sum in double, in row order, from 0):
  *   train     m    = sum(x) / N                   double; x -> double is exact
  *             mean = (float)m
- *             var  = (float)(sum((x - m)^2) / N)  in double, from the double m
- *             std  = sqrtf(var + eps)
+ *             v    = sum((x - m)^2) / N           in double, from the double m
+ *             var  = (float)v
+ *             std  = (float)sqrt(v + eps)         in double: a float var + eps
+ *                                                 overflows from |x - m| ~ 2^64 and
+ *                                                 flushes below 2^-75
  *             y    = gamma*((x - mean)/std) + beta   float, left to right
  *             running_mean = momentum*running_mean + (1-momentum)*mean
- *             running_var  = momentum*running_var  + (1-momentum)*var
- *   test      y = gamma*((x - running_mean)/sqrtf(running_var + eps)) + beta
+ *             running_var  = momentum*running_var  + (float)((1-momentum)*v)
+ *                            (the product from the double v: var may overflow
+ *                            where (1-momentum)*var does not)
+ *   test      y = gamma*((x - running_mean)/std) + beta,
+ *             std = (float)sqrt((double)running_var + eps): the sum cannot overflow
  *   backward  t = sum((x - mean)*dout)            double ((x - mean) exact)
  *             dbeta = (float)sum(dout); dgamma = (float)(t/std)
  *             xn = (x - mean)/std                 float, the forward's own two
@@ -69,13 +75,13 @@ static void train_kernel(const ob_bn_args *a, size_t c0, size_t c1) {
       }
     }
     for (size_t k = 0; k < w; k++) {
-      const float var = (float)(sq[k] / n); /* var = np.mean(xc**2, axis=0) */
-      sd[k] = sqrtf(var + eps);             /* std = np.sqrt(var + eps) */
+      const double v = sq[k] / n;           /* var = np.mean(xc**2, axis=0) */
+      sd[k] = (float)sqrt(v + (double)eps); /* std = np.sqrt(var + eps) */
       g[k] = a->gamma[c + k], b[k] = a->beta[c + k];
       a->mean[c + k] = mu[k], a->std[c + k] = sd[k];
       float *rm = a->running_mean + c + k, *rv = a->running_var + c + k;
-      *rm = mom * *rm + omm * mu[k]; /* running_mean = momentum*rm + (1-momentum)*mu */
-      *rv = mom * *rv + omm * var;   /* running_var = momentum*rv + (1-momentum)*var */
+      *rm = mom * *rm + omm * mu[k];              /* momentum*rm + (1-momentum)*mu */
+      *rv = mom * *rv + (float)((double)omm * v); /* momentum*rv + (1-momentum)*var */
     }
     for (size_t r = 0; r < a->rows; r++) {
       const float *restrict x = a->x + r * cols + c;
@@ -96,7 +102,7 @@ static void test_kernel(const ob_bn_args *a, size_t c0, size_t c1) {
     float mu[PANEL], sd[PANEL], g[PANEL], b[PANEL];
     for (size_t k = 0; k < w; k++) {
       mu[k] = a->running_mean[c + k];
-      sd[k] = sqrtf(a->running_var[c + k] + a->eps); /* np.sqrt(running_var + eps) */
+      sd[k] = (float)sqrt((double)a->running_var[c + k] + (double)a->eps); /* np.sqrt(rv + eps) */
       g[k] = a->gamma[c + k], b[k] = a->beta[c + k];
     }
     for (size_t r = 0; r < a->rows; r++) {

@@ -1,5 +1,8 @@
 /* The reference: the textbook formulas of common/optimizer.py, one element
- * at a time, in the book's order of operations (left to right). Built twice:
+ * at a time, in the book's order of operations (left to right) except where
+ * an equal form keeps the bound on a wider domain (README.md, "Domains"):
+ * Adam's v as beta2*v + (1-beta2)*g*g, AdaGrad's and RMSProp's step as
+ * lr*(g/(sqrt(h)+eps)). Built twice:
  * as `scalar` with the vectoriser off and as `autovec` with it on for
  * AVX-512; both with -ffp-contract=off, so every operation rounds once and
  * the two are bitwise identical (only their speed differs).
@@ -69,8 +72,11 @@ OB_RULE adagrad_rule(const ob_coeffs *c, float *restrict p, const float *restric
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
     const float gi = WD_G(i), pi = WD_P(i);
-    h[i] += gi * gi;                           /* h += g*g */
-    p[i] = pi - lr * gi / (sqrtf(h[i]) + eps); /* p -= lr*g / (sqrt(h) + eps) */
+    h[i] += gi * gi; /* h += g*g */
+    /* p -= lr*g / (sqrt(h) + eps), as lr*(g / (sqrt(h) + eps)): the quotient is
+     * at most 1, so lr*g can neither overflow nor turn subnormal and be
+     * divided up (README.md, "Domains"); the same two roundings */
+    p[i] = pi - lr * (gi / (sqrtf(h[i]) + eps));
   }
 }
 
@@ -82,9 +88,11 @@ OB_RULE rmsprop_rule(const ob_coeffs *c, float *restrict p, const float *restric
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
     const float gi = WD_G(i), pi = WD_P(i);
-    h[i] *= d;                                 /* h *= decay_rate */
-    h[i] += one_d * gi * gi;                   /* h += (1-decay_rate)*g*g */
-    p[i] = pi - lr * gi / (sqrtf(h[i]) + eps); /* p -= lr*g / (sqrt(h) + eps) */
+    h[i] *= d;               /* h *= decay_rate */
+    h[i] += one_d * gi * gi; /* h += (1-decay_rate)*g*g */
+    /* p -= lr*g / (sqrt(h) + eps) as AdaGrad's (the quotient is at most
+     * 1/sqrt(1-decay_rate) <= 2^12) */
+    p[i] = pi - lr * (gi / (sqrtf(h[i]) + eps));
   }
 }
 
@@ -92,12 +100,15 @@ OB_RULE adam_rule(const ob_coeffs *c, float *restrict p, const float *restrict g
                   float *restrict v, size_t n, const int mode) {
   WD_COEFFS;
   const float lr_t = c->lr_t, eps = c->eps;
-  const float b1 = c->one_minus_beta1, b2 = c->one_minus_beta2;
+  const float b1 = c->one_minus_beta1, beta2 = c->beta2, b2 = c->one_minus_beta2;
   OB_LOOP
   for (size_t i = 0; i < n; i++) {
     const float gi = WD_G(i), pi = WD_P(i);
-    m[i] += b1 * (gi - m[i]);                      /* m += (1-beta1)*(g-m) */
-    v[i] += b2 * (gi * gi - v[i]);                 /* v += (1-beta2)*(g*g-v) */
+    m[i] += b1 * (gi - m[i]); /* m += (1-beta1)*(g-m) */
+    /* v += (1-beta2)*(g*g-v) in the equal form whose terms are >= 0 (the
+     * book's cancels when v' << v, and sqrt(v') divides); + 0*v keeps the
+     * book's NaN for an infinite v (inf - inf) */
+    v[i] = (beta2 * v[i] + b2 * gi * gi) + 0.0f * v[i];
     p[i] = pi - lr_t * m[i] / (sqrtf(v[i]) + eps); /* p -= lr_t*m / (sqrt(v) + eps) */
   }
 }

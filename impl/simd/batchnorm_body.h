@@ -1,6 +1,6 @@
 /* Batch normalisation written once against the vector helpers of one
  * instruction set: vec.h (vf, OB_VL, vset1, vload, vstore, vadd, vsub, vmul,
- * vdiv, vsqrt, vfmadd, vfnmadd) and vecd.h (vd, OB_VDL, vd_*: double lanes).
+ * vdiv, vfmadd, vfnmadd) and vecd.h (vd, OB_VDL, vd_*: double lanes).
  * The numerics are impl/scalar/batchnorm.c's, vectorised across features:
  *
  *   - Columns go in panels of BN_W = 128 (eight 64-byte lines of a row,
@@ -8,6 +8,11 @@
  *     row. (Panels of one line, 16 columns, ran 1.1-2.6x slower from L2 up:
  *     one line per 1 KiB row defeats the prefetchers.) Rows run in
  *     order, so every feature's sums are the reference's sequential sums.
+ *   - std = sqrt(var + eps) in double from the double var (and the test's
+ *     sqrt(running_var + eps) from exact conversions), rounded to float
+ *     once: a float var overflows or flushes to zero for columns whose std
+ *     is an ordinary float; the running variance's (1-momentum)*var is
+ *     likewise a double product, rounded once.
  *   - Sums accumulate in double, from exactly converted floats, with the
  *     reference's operations (x - m, its square, (x - mean)*dout: double
  *     multiplies and adds, never fused: the files build with
@@ -210,15 +215,22 @@ static OB_VECTORS void train_mean(panel *p, size_t k, const ob_bn_args *a) {
 static OB_VECTORS void train_std(panel *p, size_t k, const ob_bn_args *a, float *rm, float *rv) {
   const size_t o = k * OB_VL;
   const vf mom = vset1(a->momentum), omm = vset1(a->one_minus_momentum);
-  const vf var = mean_of(p->s1, o, vd_set1((double)a->rows)), mean = vload(p->mean + o);
-  vstore(p->std + o, vsqrt(vadd(var, vset1(a->eps)))); /* std = sqrt(var + eps) */
-  vstore(rm + o, vfmadd(mom, vload(rm + o), vmul(omm, mean)));
-  vstore(rv + o, vfmadd(mom, vload(rv + o), vmul(omm, var)));
+  const vd n = vd_set1((double)a->rows), eps = vd_set1((double)a->eps);
+  const vd vlo = vd_div(vd_load(p->s1 + o), n), vhi = vd_div(vd_load(p->s1 + o + OB_VDL), n);
+  /* std = sqrt(var + eps) in double from the double var, rounded to float once */
+  vstore(p->std + o, vf_from_vd(vd_sqrt(vd_add(vlo, eps)), vd_sqrt(vd_add(vhi, eps))));
+  vstore(rm + o, vfmadd(mom, vload(rm + o), vmul(omm, vload(p->mean + o))));
+  /* (1-momentum)*var from the double var: var may overflow float where this does not */
+  const vd omm_d = vd_set1((double)a->one_minus_momentum);
+  const vf ommv = vf_from_vd(vd_mul(omm_d, vlo), vd_mul(omm_d, vhi));
+  vstore(rv + o, vfmadd(mom, vload(rv + o), ommv));
 }
 
 static OB_VECTORS void test_std(panel *p, size_t k, const ob_bn_args *a) {
-  const size_t o = k * OB_VL; /* std holds running_var: sqrt(running_var + eps) */
-  vstore(p->std + o, vsqrt(vadd(vload(p->std + o), vset1(a->eps))));
+  const size_t o = k * OB_VL; /* std holds running_var: sqrt(running_var + eps) in double */
+  const vf rv = vload(p->std + o);
+  const vd eps = vd_set1((double)a->eps);
+  vstore(p->std + o, vf_from_vd(vd_sqrt(vd_add(vd_lo(rv), eps)), vd_sqrt(vd_add(vd_hi(rv), eps))));
 }
 
 static OB_VECTORS void backward_coeffs(panel *p, size_t k, const ob_bn_args *a, float *dbeta,

@@ -94,9 +94,12 @@ OB_RULE nesterov_body(const ob_coeffs *c, float *p, const float *g, float *v, fl
   }
 }
 
-/* p - lr*g / (sqrt(h) + eps), shared by AdaGrad, RMSProp and Adam */
+/* p - lr*g / (sqrt(h) + eps) of AdaGrad and RMSProp, as lr*(g / (sqrt(h) +
+ * eps)): the quotient is at most 1/sqrt(1-decay_rate) <= 2^12, so lr*g can
+ * neither overflow nor turn subnormal and be divided up (README.md,
+ * "Domains"); the scalar order, with FMA one rounding fewer */
 static inline vf scaled_step(vf p, vf lr, vf g, vf h, vf eps) {
-  return vsub(p, vdiv(vmul(lr, g), vadd(vsqrt(h), eps)));
+  return vfnmadd(lr, vdiv(g, vadd(vsqrt(h), eps)), p);
 }
 
 OB_RULE adagrad_body(const ob_coeffs *c, float *p, const float *g, float *h, float *s1, size_t nvec,
@@ -132,14 +135,19 @@ OB_RULE adam_body(const ob_coeffs *c, float *p, const float *g, float *m, float 
   WD_COEFFS;
   const vf lr_t = vset1(c->lr_t), eps = vset1(c->eps);
   const vf b1 = vset1(c->one_minus_beta1), b2 = vset1(c->one_minus_beta2);
+  const vf beta2 = vset1(c->beta2), zero = vset1(0.0f);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
     WD_LOAD(i);
     const vf m0 = vload(m + i), v0 = vload(v + i);
-    const vf mm = vfmadd(b1, vsub(gg, m0), m0);       /* m += (1-beta1)*(g-m) */
-    const vf vv = vfmadd(b2, vfmsub(gg, gg, v0), v0); /* v += (1-beta2)*(g*g-v) */
+    const vf mm = vfmadd(b1, vsub(gg, m0), m0); /* m += (1-beta1)*(g-m) */
+    /* v += (1-beta2)*(g*g-v) as beta2*v + (1-beta2)*g*g: no cancellation;
+     * + 0*v keeps the book's NaN for an infinite v (inf - inf) */
+    const vf vv = vfmadd(zero, v0, vfmadd(vmul(b2, gg), gg, vmul(beta2, v0)));
     vstore(m + i, mm);
     vstore(v + i, vv);
-    vstore(p + i, scaled_step(pp, lr_t, mm, vv, eps)); /* p -= lr_t*m/(sqrt(v)+eps) */
+    /* p -= lr_t*m/(sqrt(v)+eps), in this order: m/(sqrt(v)+eps) is unbounded
+     * for states that are not a run's own */
+    vstore(p + i, vsub(pp, vdiv(vmul(lr_t, mm), vadd(vsqrt(vv), eps))));
   }
 }
 

@@ -14,6 +14,7 @@ static OB_INLINE vd vd_add(vd a, vd b) { return _mm_add_pd(a, b); }
 static OB_INLINE vd vd_sub(vd a, vd b) { return _mm_sub_pd(a, b); }
 static OB_INLINE vd vd_mul(vd a, vd b) { return _mm_mul_pd(a, b); }
 static OB_INLINE vd vd_div(vd a, vd b) { return _mm_div_pd(a, b); }
+static OB_INLINE vd vd_sqrt(vd a) { return _mm_sqrt_pd(a); }
 static OB_INLINE vd vd_lo(vf x) { return _mm_cvtps_pd(x); }
 static OB_INLINE vd vd_hi(vf x) { return _mm_cvtps_pd(_mm_movehl_ps(x, x)); }
 /* the float vector {lo, hi}, each lane rounded once */

@@ -1,0 +1,257 @@
+/* The update rules at the edges of their domains (README.md, "Domains"):
+ *   - NaN payloads: scalar and sse2 give the same bits for every rule and
+ *     weight-decay mode, avx2 those of avx512, except the payload where two
+ *     NaNs of different payloads meet: x86 keeps the first operand's, and
+ *     GCC commutes the operands of an add, in C and in intrinsics alike
+ *     (scalar computes g + wd*p as wd*p + g, sse2 as g + wd*p), so no
+ *     source order pins it; NaN stays NaN;
+ *   - hyperparameters whose derived coefficients leave the verified range
+ *     are refused (OB_EHPARAM) by ob_step and the optimizer, nothing written;
+ *     their neighbours just inside are accepted.
+ *   - outside the domain the documented behaviour (golden/FORMAT.md,
+ *     "Domains"), on the golden files' `outside unbounded` cases, whose
+ *     exact values come from the generator: a state that overflows is +inf
+ *     and p is left as it was; eps = 0 over an underflowed state gives an
+ *     infinite p; a product that overflows makes the outputs it feeds
+ *     infinite or NaN without FMA; an underflow is off by at most 2^-150
+ *     times lr (AdaGrad, RMSProp) or over eps (Adam).
+ * The cases inside and `outside refused` run in test_golden. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "golden_check.h"
+#include "test_util.h"
+
+#ifndef OB_GOLDEN_DIR
+#define OB_GOLDEN_DIR "golden"
+#endif
+
+#define NV 10   /* values in the table below */
+#define N  1000 /* NV^3 combinations of p, g, s0 */
+
+/* NaNs of four payloads and signs, and the values that turn into NaN with
+ * them (inf - inf, 0 * inf) */
+static const uint32_t values[NV] = {0x7fc12345u, 0xffc54321u, 0x7fc00000u, 0xffc00000u,
+                                    0x7f800000u, 0xff800000u, 0x00000000u, 0x80000000u,
+                                    0x3f800000u, 0xbfc00000u};
+
+static const ob_variant *find(const char *name) {
+  const ob_variant *v = ob_variant_find(name);
+  return ob_variant_supported(v) ? v : NULL;
+}
+
+static void run_on(const ob_variant *v, ob_algo a, const ob_hparams *hp, const float *in,
+                   float *out) {
+  memcpy(out, in, 4 * N * sizeof *out);
+  CHECK(ob_step(v, a, hp, 3, out, out + N, out + 2 * N, out + 3 * N, N) == OB_OK, "%s %s",
+        ob_algo_name(a), tu_vname(v));
+}
+
+static void test_nan_payloads(void) {
+  static const char *const pairs[][2] = {{"sse2", "scalar"}, {"avx2", "avx512"}};
+  static const float decays[4][2] = {{0, 0}, {0.1f, 0}, {0, 0.01f}, {0.1f, 0.01f}};
+  float *in = malloc(4 * N * sizeof *in), *x = malloc(4 * N * sizeof *x),
+        *y = malloc(4 * N * sizeof *y);
+  for (size_t i = 0; i < N; i++) { /* every (p, g, s0) triple; s1 cycles with an offset */
+    in[i] = tu_f32(values[i % NV]);
+    in[N + i] = tu_f32(values[i / NV % NV]);
+    in[2 * N + i] = tu_f32(values[i / (NV * NV)]);
+    in[3 * N + i] = tu_f32(values[(i + 3) % NV]);
+  }
+  for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+    const ob_variant *vx = find(pairs[k][0]), *vy = find(pairs[k][1]);
+    if (!vx || !vy)
+      continue;
+    for (int a = 0; a < OB_ALGO_COUNT; a++)
+      for (int d = 0; d < 4; d++) {
+        ob_hparams hp = ob_defaults((ob_algo)a);
+        hp.weight_decay = decays[d][0], hp.decoupled_decay = decays[d][1];
+        run_on(vx, (ob_algo)a, &hp, in, x);
+        run_on(vy, (ob_algo)a, &hp, in, y);
+        for (int arr = 0; arr < 4; arr++) {
+          const size_t i = tu_diff_class(x + arr * N, y + arr * N, N);
+          CHECK(i == N,
+                "%s decay %g/%g: %s and %s differ in array %d at %zu (p %08x g %08x s0 %08x): "
+                "%08x vs %08x",
+                ob_algo_name((ob_algo)a), (double)decays[d][0], (double)decays[d][1], pairs[k][0],
+                pairs[k][1], arr, i, values[i % NV], values[i / NV % NV],
+                values[i / (NV * NV) % NV], i < N ? tu_u32(x[arr * N + i]) : 0,
+                i < N ? tu_u32(y[arr * N + i]) : 0);
+        }
+      }
+  }
+  free(in), free(x), free(y);
+}
+
+/* A step that must be refused: OB_EHPARAM from ob_step and the optimizer's
+ * setter, arrays unchanged; `ok` the neighbour just inside, accepted. */
+static void refused(ob_algo a, ob_hparams bad, ob_hparams ok, int64_t t, const char *why) {
+  float p[3] = {1.0f, 0.0f, -2.0f}, g[3] = {0.0f, 1.0f, 0.5f}, s0[3] = {0, 1, 2}, s1[3] = {1, 1, 1};
+  const float p0[3] = {1.0f, 0.0f, -2.0f};
+  CHECK(ob_hparams_check(a, &bad) == OB_OK, "%s: %s: the check of the values alone passes",
+        ob_algo_name(a), why);
+  CHECK(ob_step(NULL, a, &bad, t, p, g, s0, s1, 3) == OB_EHPARAM, "%s: %s", ob_algo_name(a), why);
+  CHECK(!memcmp(p, p0, sizeof p) && s0[1] == 1 && s1[0] == 1, "%s: %s: a refused step wrote",
+        ob_algo_name(a), why);
+  CHECK(ob_step(NULL, a, &ok, t, p, g, s0, s1, 3) == OB_OK, "%s: %s: the neighbour inside",
+        ob_algo_name(a), why);
+}
+
+static void test_refused(void) {
+  ob_hparams bad, ok;
+  /* Nesterov: (1+momentum)*lr overflows from lr = FLT_MAX/1.9 on (finding: lr 3e38 gave NaN) */
+  bad = ok = ob_defaults(OB_NESTEROV);
+  bad.momentum = ok.momentum = 0.9f;
+  bad.lr = 3e38f, ok.lr = 1.7e38f; /* 1.9*1.7e38 = 3.23e38 < FLT_MAX */
+  refused(OB_NESTEROV, bad, ok, 1, "(1+momentum)*lr overflows");
+  /* momentum^2 subnormal: momentum < 2^-63 */
+  bad = ok = ob_defaults(OB_NESTEROV);
+  bad.momentum = 0x1p-64f, ok.momentum = 0x1p-63f; /* squares 2^-128 (subnormal), 2^-126 */
+  refused(OB_NESTEROV, bad, ok, 1, "momentum^2 subnormal");
+  /* (1+momentum)*lr subnormal */
+  bad = ok = ob_defaults(OB_NESTEROV);
+  bad.momentum = ok.momentum = 0.0f;
+  bad.lr = 0x1p-127f, ok.lr = 0x1p-126f; /* below and at FLT_MIN */
+  refused(OB_NESTEROV, bad, ok, 1, "(1+momentum)*lr subnormal");
+  /* lr*decoupled_decay overflows (finding: 1e20 * 1e20) or is subnormal, every rule */
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    bad = ok = ob_defaults((ob_algo)a);
+    bad.lr = ok.lr = 1e20f;
+    bad.decoupled_decay = 1e20f, ok.decoupled_decay = 1e18f; /* products 1e40, 1e38 */
+    refused((ob_algo)a, bad, ok, 1, "lr*decoupled_decay overflows");
+    bad = ok = ob_defaults((ob_algo)a);
+    bad.lr = ok.lr = 0x1p-60f;
+    bad.decoupled_decay = 0x1p-67f, ok.decoupled_decay = 0x1p-66f; /* 2^-127, 2^-126 */
+    refused((ob_algo)a, bad, ok, 1, "lr*decoupled_decay subnormal");
+  }
+  /* Adam: lr_t = lr*sqrt(1-beta2)/(1-beta1) at t = 1 overflows (finding: lr 1e33,
+   * beta1 = 1 - 2^-24); with beta2 = 0 lr_t = lr*2^24 exactly */
+  bad = ok = ob_defaults(OB_ADAM);
+  bad.beta1 = ok.beta1 = 1.0f - 0x1p-24f;
+  bad.beta2 = ok.beta2 = 0.0f;
+  bad.lr = 0x1p104f, ok.lr = 0x1p103f; /* lr_t 2^128 (overflow), 2^127 */
+  refused(OB_ADAM, bad, ok, 1, "lr_t overflows");
+  /* Adam: lr_t subnormal (finding: lr 1e-44) */
+  bad = ok = ob_defaults(OB_ADAM);
+  bad.beta1 = ok.beta1 = 0.0f;
+  bad.beta2 = ok.beta2 = 0.0f;
+  bad.lr = 0x1p-127f, ok.lr = 0x1p-126f; /* lr_t = lr */
+  refused(OB_ADAM, bad, ok, 1, "lr_t subnormal");
+  /* lr = 0 stays allowed: every coefficient is an exact 0 */
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    ok = ob_defaults((ob_algo)a);
+    ok.lr = 0.0f;
+    ok.decoupled_decay = 0.1f;
+    float p[1] = {1}, g[1] = {1}, s0[1] = {0}, s1[1] = {0};
+    CHECK(ob_step(NULL, (ob_algo)a, &ok, 1, p, g, s0, s1, 1) == OB_OK && p[0] == 1.0f, "%s lr 0",
+          ob_algo_name((ob_algo)a));
+  }
+}
+
+/* The optimizer refuses the same hyperparameters when it derives them. */
+static void test_optimizer_refuses(void) {
+  ob_hparams bad = ob_defaults(OB_NESTEROV);
+  bad.lr = 3e38f; /* (1+0.9)*3e38 overflows */
+  float p[2] = {1, 2}, g[2] = {0, 0};
+  float *params[1] = {p};
+  const float *grads[1] = {g};
+  const size_t sizes[1] = {2};
+  ob_status st = OB_OK;
+  ob_optimizer *o = ob_optimizer_new(OB_NESTEROV, &bad, NULL, &st);
+  if (o) { /* created (the hyperparameters alone are valid): the update is refused */
+    const ob_status s = ob_optimizer_update(o, 1, params, grads, sizes);
+    CHECK(s == OB_EHPARAM && p[0] == 1 && p[1] == 2, "optimizer update: %d", (int)s);
+    ob_optimizer_free(o);
+  } else {
+    CHECK(st == OB_EHPARAM, "optimizer_new: %d", (int)st);
+  }
+}
+
+/* The variants that round every product (no FMA): README.md, "Correctness". */
+static int unfused(const ob_variant *v) {
+  const char *isa = ob_variant_isa(v);
+  return !strcmp(isa, "scalar") || !strcmp(isa, "autovec") || !strcmp(isa, "sse2");
+}
+
+static int starts(const char *s, const char *prefix) { return !strncmp(s, prefix, strlen(prefix)); }
+
+/* One `outside unbounded` case of file f on variant v: the behaviour its
+ * edge documents, element by element. */
+static void outside_case(const gf_file *f, const gf_case *c, const ob_variant *v) {
+  const gf_step *s = &c->step[0];
+  const size_t n = c->n;
+  float *arr[4];
+  for (int k = 0; k < 4; k++)
+    arr[k] = calloc(n ? n : 1, sizeof(float));
+  memcpy(arr[0], c->init[GF_P], n * sizeof(float));
+  memcpy(arr[1], s->g, n * sizeof(float));
+  for (int k = 1; k <= f->states; k++)
+    memcpy(arr[k + 1], c->init[k], n * sizeof(float));
+  const char *an = ob_algo_name(f->algo), *vn = ob_variant_name(v);
+  CHECK(ob_step(v, f->algo, &s->hp, s->t, arr[0], arr[1], arr[2], arr[3], n) == OB_OK, "%s %s %s",
+        an, c->id, vn);
+  const double bound = ob_step_error_bound(f->algo, &s->hp, v);
+  for (size_t i = 0; i < n; i++) {
+    const float p0 = c->init[GF_P][i], g = s->g[i], got = arr[0][i];
+    const gf_out *op = &s->out[GF_P];
+    if (starts(c->id, "edge_state_over")) {
+      /* the new state is its rounded value, +inf, and x/inf = 0 leaves p */
+      const float *st = arr[f->states + 1];
+      CHECK(isinf(s->out[f->states].rounded[i]) && st[i] == INFINITY && tu_u32(got) == tu_u32(p0),
+            "%s %s %s [%zu]: state %a, p %a from %a", an, c->id, vn, i, (double)st[i], (double)got,
+            (double)p0);
+    } else if (starts(c->id, "edge_eps0_under")) {
+      /* lr*g/0: p moves to the infinity opposite g */
+      CHECK(isinf(got) && (got < 0) == (g > 0), "%s %s %s [%zu]: p %a", an, c->id, vn, i,
+            (double)got);
+    } else if (starts(c->id, "edge_lrg_over") || starts(c->id, "edge_wdp_over")) {
+      /* without FMA the overflowing product makes p infinite or NaN; with FMA it
+       * may be fused into its add and give the exact value */
+      const double err = gc_scale_ulps(got, op->exact[i], op->rounded[i], op->scale[i]);
+      CHECK(!isfinite(got) || (!unfused(v) && err <= bound), "%s %s %s [%zu]: p %a, exact %a", an,
+            c->id, vn, i, (double)got, op->exact[i]);
+    } else if (starts(c->id, "edge_sub_under")) {
+      /* a subnormal intermediate: absolutely 2^-150 off, times lr (AdaGrad,
+       * RMSProp) or divided by about eps (Adam); doubled for margin */
+      const double under = 0x1p-149 * fmax((double)s->hp.lr, 1.0 / (double)s->hp.eps);
+      const double slack = under + bound * gc_ulp(fmax(fabs(op->exact[i]), op->scale[i]));
+      CHECK(isfinite(got) && fabs((double)got - op->exact[i]) <= slack,
+            "%s %s %s [%zu]: p %a, exact %a", an, c->id, vn, i, (double)got, op->exact[i]);
+    } else {
+      CHECK(0, "%s %s: an outside case with no documented behaviour", an, c->id);
+    }
+  }
+  for (int k = 0; k < 4; k++)
+    free(arr[k]);
+}
+
+static void test_outside_behaviour(void) {
+  size_t seen = 0;
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    char path[1024], err[512] = "";
+    snprintf(path, sizeof path, "%s/%s.txt", OB_GOLDEN_DIR, ob_algo_name((ob_algo)a));
+    gf_file f;
+    if (gf_load(path, &f, err, sizeof err) != 0) {
+      CHECK(0, "%s", err);
+      continue;
+    }
+    for (size_t i = 0; i < f.ncases; i++) {
+      const gf_case *c = &f.cases[i];
+      if (c->domain != GF_UNBOUNDED)
+        continue;
+      seen++;
+      for (size_t k = 0; k < ob_variant_count(); k++)
+        if (ob_variant_supported(ob_variant_at(k)))
+          outside_case(&f, c, ob_variant_at(k));
+    }
+    gf_free(&f);
+  }
+  CHECK(seen >= 10, "only %zu outside-unbounded cases in the golden files", seen);
+}
+
+int main(void) {
+  test_outside_behaviour();
+  test_nan_payloads();
+  test_refused();
+  test_optimizer_refuses();
+  return ob_test_done("test_domain");
+}
