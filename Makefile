@@ -71,9 +71,12 @@ bench:
 	@scripts/bench.sh $(BUILD)
 
 # The same with PyTorch's and NumPy's optimizers timed beside optbench's
-# (installs Debian's python3-numpy and python3-torch).
+# (installs Debian's python3-numpy and python3-torch), and PyTorch 2.x and
+# DeepSpeed from PyPI in $(BUILD)/venv for the whole-model step's peers
+# (bench/peers/make_venv.sh; ~1.1 GB, kept between runs).
 bench-peers:
-	@scripts/deps.sh $(BENCH_PKGS) $(PEER_PKGS)
+	@scripts/deps.sh $(BENCH_PKGS) $(PEER_PKGS) python3-venv
+	@bench/peers/make_venv.sh $(BUILD)/venv
 	@$(MAKE) --no-print-directory bench
 
 # Charts and report again from the latest results, without re-running.

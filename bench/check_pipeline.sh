@@ -7,14 +7,14 @@ set -euo pipefail
 build=$1 src=$2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-QUICK=1 PEERS=0 ITERS=20 RESULTS=$out BENCH_ARGS="--algo sgd --algo adam --op dropout_train --op batchnorm_train --max-size 65536 --benchmark_min_time=0.01" \
+QUICK=1 PEERS=0 ITERS=20 RESULTS=$out MODEL_ARGS="--list=synthetic-20000x256 --algo=adam --rounds=1" BENCH_ARGS="--algo sgd --algo adam --op dropout_train --op batchnorm_train --max-size 65536 --benchmark_min_time=0.01" \
   "$src/scripts/bench.sh" "$build"
 for f in speed.json verify.json data/summary.json data/adam_ns.dat report/index.html \
   report/adam_ns.png report/adam_frac.png report/sgd_speedup.png report/sgd_threads.png \
   convergence/trajectory.txt convergence/mnist_summary.md report/conv_traj.png \
   report/conv_loss.png report/conv_agree.png report/dropout_train_ns.png \
   report/dropout_train_frac.png report/batchnorm_train_speedup.png \
-  mask.json data/mask.dat; do
+  mask.json data/mask.dat model.json report/model_ms_t1.png report/model_ratio_t1.png; do
   [ -s "$out/$f" ] || { echo "check_pipeline: $f missing or empty" >&2; exit 1; }
 done
 # the weight-decay forms and the layer kernels reach the report's tables

@@ -35,5 +35,16 @@ if [ -d "$res/convergence" ]; then # figures 6-8 and 6-9, if this run has them
     count=$((count + 1))
   fi
 fi
+if [ -f "$res/model.json" ]; then # the whole-model step, if this run has it
+  "$py" "$here/model_report.py" "$res"
+  for t in $(sed -n 's/^thread_list = "\(.*\)"$/\1/p' "$res/data/model_rules.gp"); do
+    gnuplot -e "threads=$t; datadir='$res/data'; out='$res/report/model_ms_t$t.png'" "$here/model_ms.gp"
+    for kind in ratio frac; do
+      gnuplot -e "kind='$kind'; threads=$t; datadir='$res/data'; out='$res/report/model_${kind}_t$t.png'" \
+        "$here/model_bars.gp"
+    done
+    count=$((count + 3))
+  done
+fi
 echo "make_report: $count charts in $res/report"
 "$py" "$here/report.py" "$res"

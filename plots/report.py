@@ -291,6 +291,8 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
     if figs:
         parts.append(figures_report.section(figs, out_dir))
     # --- end of the chapter 6 figures section ---
+    import model_report  # the whole-model step (issue 11), when this run has it
+    parts.append(model_report.section(res, out_dir))
     if peers:
         parts.append("<h2>Peers</h2><p>PyTorch's formulas differ from the book's in detail "
                      "(momentum form, Adam's eps placement, Nesterov); the comparison is of cost "

@@ -5,9 +5,13 @@
 #   mask.json     dropout's mask as bits against bytes (bench/mask_layout.c)
 #   verify.json   the correctness table (optbench verify)
 #   peers.json    PyTorch and NumPy on the same sizes, if python3-torch is installed
+#   model.json    the whole-model step (bench/model.c) on bench/models' lists;
+#   model_peers.t<T>.json  PyTorch 2.x and DeepSpeed on the same lists, from
+#                 BUILD/venv (make bench-peers) or else Debian's python3-torch
 #   convergence/  the book's figures 6-8 and 6-9 (scripts/convergence.sh)
 #   data/, *.png, report/index.html   charts and the report, from the files above
-# QUICK=1 runs the short sweep; BENCH_ARGS passes filters to optbench_bench;
+# QUICK=1 runs the short sweep; BENCH_ARGS passes filters to optbench_bench,
+# MODEL_ARGS to optbench_model (--list=, --algo=, --rounds=, --all);
 # RESULTS=DIR writes there instead; PEERS=0 skips the peers even if installed;
 # ITERS=N sets the convergence runs' length (QUICK=1: 100).
 set -euo pipefail
@@ -50,6 +54,20 @@ elif /usr/bin/python3 -c 'import numpy, torch' 2>/dev/null; then
   "$root/bench/peers/run_peers.sh" "$dir" $quick
 else
   say "[3/5] peers: skipped (python3-torch, python3-numpy not installed: make bench-peers installs them)"
+fi
+
+say "      model step: bench/models lists${quick:+ (quick)} -> $dir/model.json"
+# shellcheck disable=SC2086 # the quick flag, if any
+"$build/bench/optbench_model" $quick ${MODEL_ARGS:-} --benchmark_out="$dir/model.json.tmp" \
+  --benchmark_out_format=json >"$dir/model.log" 2>&1
+mv "$dir/model.json.tmp" "$dir/model.json"
+if [ "${PEERS:-1}" != 0 ] && { [ -x "$build/venv/bin/python" ] ||
+  /usr/bin/python3 -c 'import torch' 2>/dev/null; }; then
+  say "      model peers: PyTorch / DeepSpeed on the same lists -> $dir/model_peers.t*.json"
+  # shellcheck disable=SC2086
+  OPTBENCH_LIB=$build/impl/liboptbench.so \
+    "$root/bench/peers/run_model_peers.sh" "$dir" "$build/venv" $quick >"$dir/model_peers.log" 2>&1 ||
+    say "      model peers failed (see $dir/model_peers.log); the report goes on without them"
 fi
 
 if [ -d /usr/share/datasets/fashion-mnist ]; then
