@@ -116,7 +116,7 @@ static int arena_get(size_t li, char *err, size_t errsize) {
   size_t b, e;
   cur.total = ob_model_list_timed(&lists[li], &b, &e);
   cur.count = e - b;
-  cur.sizes = malloc(cur.count * sizeof *cur.sizes);
+  cur.sizes = malloc((cur.count ? cur.count : 1) * sizeof *cur.sizes); /* malloc(0) may be NULL */
   if (cur.sizes)
     memcpy(cur.sizes, lists[li].sizes + b, cur.count * sizeof *cur.sizes);
   int ok = cur.sizes != NULL;

@@ -104,6 +104,11 @@ int ob_model_list_load(const char *path, ob_model_list *out, char *err, size_t e
       rc = -1;
       break;
     }
+    if (out->total > INT64_MAX - n) { /* a hostile file must not overflow the sum */
+      snprintf(err, errsize, "%s:%ld: the list's total passes 2^63 elements", path, lineno);
+      rc = -1;
+      break;
+    }
     if (out->count == cap) {
       cap = cap ? 2 * cap : 256;
       size_t *grown = realloc(out->sizes, cap * sizeof *grown);

@@ -10,9 +10,9 @@
 
 /* cli_parse on a NULL-terminated list of words after "optbench". */
 static int parse(cli_opts *o, char *err, size_t errlen, const char *const *words) {
-  char *argv[16] = {"optbench"};
+  char *argv[24] = {"optbench"}; /* room for the 17-offset case */
   int argc = 1;
-  while (words[argc - 1] && argc < 15) {
+  while (words[argc - 1] && argc < 23) {
     argv[argc] = (char *)words[argc - 1];
     argc++;
   }
@@ -72,6 +72,19 @@ int main(void) {
   CHECK(PARSE("verify", "--omp-threshold", "0") == CLI_PARSE_USAGE, "0 is not a threshold");
   CHECK(PARSE("verify", "--offset", "-0") == CLI_PARSE_USAGE, "negative zero offset");
   CHECK(PARSE("verify", "--offset", "16") == CLI_PARSE_USAGE, "offset past GC_MAX_OFFSET (15)");
+  /* 16 offsets fit (one of each 0..15); the 17th was dropped silently */
+  CHECK(PARSE("verify", "--offset=0", "--offset=1", "--offset=2", "--offset=3", "--offset=4",
+              "--offset=5", "--offset=6", "--offset=7", "--offset=8", "--offset=9", "--offset=10",
+              "--offset=11", "--offset=12", "--offset=13", "--offset=14",
+              "--offset=15") == CLI_PARSE_OK &&
+            o.noffsets == 16,
+        "16 offsets: %s", err);
+  CHECK(PARSE("verify", "--offset=0", "--offset=1", "--offset=2", "--offset=3", "--offset=4",
+              "--offset=5", "--offset=6", "--offset=7", "--offset=8", "--offset=9", "--offset=10",
+              "--offset=11", "--offset=12", "--offset=13", "--offset=14", "--offset=15",
+              "--offset=0") == CLI_PARSE_USAGE &&
+            strstr(err, "offsets"),
+        "a 17th offset is refused, not dropped: %s", err);
   CHECK(PARSE("verify", "--json", "") == CLI_PARSE_USAGE, "empty file name");
   CHECK(PARSE("verify", "--json") == CLI_PARSE_USAGE && strstr(err, "needs a value"), "%s", err);
   CHECK(PARSE("info", "extra") == CLI_PARSE_USAGE, "info takes nothing");

@@ -82,8 +82,9 @@ static int parse_verify(int argc, char **argv, cli_opts *o, char *err, size_t er
     } else if ((val = opt_value(argc, argv, &i, "--offset", &missing))) {
       if (ob_parse_u64("--offset", val, 0, GC_MAX_OFFSET, 0, &num, err, errlen) < 0)
         return CLI_PARSE_USAGE;
-      if (o->noffsets <= GC_MAX_OFFSET)
-        o->offsets[o->noffsets++] = (size_t)num;
+      if (o->noffsets > GC_MAX_OFFSET) /* as many as there are offsets: never dropped silently */
+        return fail(CLI_PARSE_USAGE, err, errlen, "more than %d offsets", GC_MAX_OFFSET + 1);
+      o->offsets[o->noffsets++] = (size_t)num;
     } else if ((val = opt_value(argc, argv, &i, "--omp-threshold", &missing))) {
       if (ob_parse_u64("--omp-threshold", val, 1, SIZE_MAX, 0, &num, err, errlen) < 0)
         return CLI_PARSE_USAGE;

@@ -194,9 +194,9 @@ OB_API ob_status ob_step_list(const ob_variant *, ob_algo, const ob_hparams *, i
 /* Holds the hyperparameters, the step counter and the state of every
  * parameter array, allocated (zeroed) on the first update - as the book's
  * classes do. Every later update must pass the same number of arrays with
- * the same sizes. An update with no arrays counts as a step
- * but fixes no shape. An update runs as ob_step_list does (the same bits as
- * ob_step on each array, one parallel region for all of them); gradients may
+ * the same sizes (OB_ESHAPE otherwise). An update with no arrays before the
+ * first one with arrays counts as a step but fixes no shape. An update runs as ob_step_list does
+ * (the same bits as ob_step on each array, one parallel region for all of them); gradients may
  * share memory with each other, since they are only read, but no parameter
  * array may share memory with any other array of the update (OB_EOVERLAP).
  * An update with the same arrays as the last one that ran is not checked

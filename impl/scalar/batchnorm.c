@@ -9,7 +9,6 @@
  *   train     m    = sum(x) / N                   double; x -> double is exact
  *             mean = (float)m
  *             v    = sum((x - m)^2) / N           in double, from the double m
- *             var  = (float)v
  *             std  = (float)sqrt(v + eps)         in double: a float var + eps
  *                                                 overflows from |x - m| ~ 2^64 and
  *                                                 flushes below 2^-75
