@@ -15,7 +15,7 @@ BENCH_PKGS := $(BUILD_PKGS)
 PEER_PKGS  := python3-numpy python3-torch
 FUZZ_PKGS  := clang-14 libclang-rt-14-dev libomp-14-dev
 
-.PHONY: all build deps test golden bench bench-peers report convergence sanitize install clean format format-check figures fuzz
+.PHONY: all build deps test golden bench bench-peers report convergence sanitize install clean distclean help format format-check figures fuzz
 
 all: build
 
@@ -108,5 +108,32 @@ format-check:
 install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
 
+# Everything built, but not the saved benchmark runs ($(BUILD)/results) nor
+# the peers' virtual environment ($(BUILD)/venv, 2 GB from PyPI): say so.
+# `make distclean` removes those too.
 clean:
+	rm -rf $(BUILD)-asan $(BUILD)-fuzz
+	@if [ -d $(BUILD) ]; then \
+	  find $(BUILD) -mindepth 1 -maxdepth 1 ! -name results ! -name venv -exec rm -rf {} +; \
+	  for kept in results venv; do \
+	    [ -e $(BUILD)/$$kept ] && echo "clean: kept $(BUILD)/$$kept (make distclean removes it)"; \
+	  done; true; \
+	fi
+
+distclean:
 	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz
+
+# The targets on one screen (README.md says more).
+help:
+	@echo "make test         build, run every test, check the golden vectors reproduce"
+	@echo "make bench        speed, roofline, whole-model step, peers, experiments, report (QUICK=1: short)"
+	@echo "make bench-peers  install PyTorch 2.x and DeepSpeed into $(BUILD)/venv, then make bench"
+	@echo "make report       redraw the report of the latest run without re-running"
+	@echo "make convergence  the book's figures 6-8 and 6-9"
+	@echo "make figures      the book's figures 6-10 to 6-24"
+	@echo "make golden       regenerate golden/*.txt from the exact-arithmetic generator"
+	@echo "make sanitize     every test under ASan and UBSan"
+	@echo "make fuzz         libFuzzer targets (FUZZ_SECONDS=60, FUZZ_TARGETS=...)"
+	@echo "make format       apply .clang-format (format-check: only check)"
+	@echo "make install      install the library, headers, CMake and pkg-config files (PREFIX=...)"
+	@echo "make clean        remove builds, keep $(BUILD)/results and $(BUILD)/venv (distclean: all)"
