@@ -1,7 +1,7 @@
 /* test_outfile: output files are written only over regular files or
  * nothing, through a unique temporary file that leaves nothing behind
  * (tools/outfile.c; issue 10, finding 12). Works in a fresh directory
- * under $TMPDIR (or /tmp). */
+ * from tu_temp_dir. */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, mkfifo, symlink */
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "outfile.h"
+#include "test_util.h"
 
 static char dir[4096];
 
@@ -67,9 +68,7 @@ static int put(const char *path, const char *text, char *err, size_t errlen) {
 }
 
 int main(void) {
-  const char *tmpdir = getenv("TMPDIR");
-  snprintf(dir, sizeof dir, "%s/ob_outfile_XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-  if (!mkdtemp(dir)) {
+  if (tu_temp_dir(dir, sizeof dir, "ob_outfile") < 0) {
     fprintf(stderr, "test_outfile: cannot create %s: %s\n", dir, strerror(errno));
     return 1;
   }
