@@ -47,6 +47,21 @@ typedef void (*ob_part_fn)(void *ctx, size_t k, size_t parts);
 int ob_team_threads(const ob_variant *, size_t work, size_t threshold, size_t units);
 void ob_team_run(int threads, ob_part_fn f, void *ctx);
 
+/* The +omp split points fall on 64-byte lines of p, so no two threads write
+ * one line. ob_first_line: the elements of p before its first line boundary;
+ * ob_line_up: element j moved up to the next line boundary of that p, at most n. */
+#define OB_LINE_FLOATS (64 / sizeof(float))
+static inline size_t ob_first_line(const float *p) {
+  const size_t misalign = (size_t)((uintptr_t)p % 64) / sizeof(float);
+  return misalign ? OB_LINE_FLOATS - misalign : 0;
+}
+static inline size_t ob_line_up(size_t j, size_t first_line, size_t n) {
+  const size_t up = j <= first_line ? first_line
+                                    : first_line + (j - first_line + OB_LINE_FLOATS - 1) /
+                                                       OB_LINE_FLOATS * OB_LINE_FLOATS;
+  return up < n ? up : n;
+}
+
 /* Runs the kernel on n elements, split over threads for +omp variants. */
 void ob_run(const ob_variant *, ob_algo, const ob_coeffs *, float *p, const float *g, float *s0,
             float *s1, size_t n);

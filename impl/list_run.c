@@ -8,8 +8,6 @@
 
 #include "internal.h"
 
-#define LINE_FLOATS (64 / sizeof(float))
-
 typedef struct {
   size_t i, j; /* element j of tensor i; (count, 0) is the end */
 } place;
@@ -53,16 +51,10 @@ static place part_start(const list_job *job, size_t k, size_t parts) {
     else
       hi = mid;
   }
-  const size_t n = job->l->n[lo], j = e - job->prefix[lo];
-  const size_t misalign = (size_t)((uintptr_t)job->l->p[lo] % 64) / sizeof(float);
-  const size_t first_line = misalign ? LINE_FLOATS - misalign : 0;
-  size_t up = j <= first_line
-                  ? first_line
-                  : first_line + (j - first_line + LINE_FLOATS - 1) / LINE_FLOATS * LINE_FLOATS;
-  if (j == 0)
-    up = 0; /* a tensor's start is a boundary already */
+  const size_t j = e - job->prefix[lo];
   at.i = lo;
-  at.j = up < n ? up : n;
+  /* a tensor's start is a boundary already */
+  at.j = j ? ob_line_up(j, ob_first_line(job->l->p[lo]), job->l->n[lo]) : 0;
   return at;
 }
 
@@ -89,7 +81,7 @@ void ob_list_run(const ob_variant *v, ob_algo algo, const ob_coeffs *c, const ob
                  const size_t *prefix) {
   list_job job = {v->kernels[algo], c, l, prefix, 0};
   job.total = prefix ? prefix[l->count] : ob_list_total(l, NULL);
-  int threads = ob_team_threads(v, job.total, ob_omp_threshold(algo), job.total / LINE_FLOATS);
+  int threads = ob_team_threads(v, job.total, ob_omp_threshold(algo), job.total / OB_LINE_FLOATS);
   size_t *own = NULL;
   if (threads > 1 && !prefix) {
     own = malloc((l->count + 1) * sizeof *own);

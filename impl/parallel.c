@@ -16,8 +16,6 @@
 
 #include "internal.h" /* OB_HAVE_MXCSR, OB_OB_FP_FLAGS */
 
-#define LINE_FLOATS (64 / sizeof(float))
-
 /* 0: each rule's own threshold from the algorithm list (where two threads
  * beat one on the benchmark machine); otherwise one value for all rules. */
 static atomic_size_t override;
@@ -141,10 +139,7 @@ static size_t chunk_start(size_t n, size_t k, size_t parts, size_t first_line) {
   if (k >= parts)
     return n;
   const size_t even = (n / parts) * k + (n % parts) * k / parts;
-  if (even <= first_line)
-    return first_line < n ? first_line : n;
-  const size_t up = first_line + (even - first_line + LINE_FLOATS - 1) / LINE_FLOATS * LINE_FLOATS;
-  return up < n ? up : n;
+  return ob_line_up(even, first_line, n);
 }
 
 typedef struct {
@@ -167,13 +162,12 @@ static void rule_part(void *ctx, size_t k, size_t parts) {
 void ob_run(const ob_variant *v, ob_algo algo, const ob_coeffs *c, float *p, const float *g,
             float *s0, float *s1, size_t n) {
   const ob_kernel_fn f = v->kernels[algo];
-  const int threads = ob_team_threads(v, n, ob_omp_threshold(algo), n / LINE_FLOATS);
+  const int threads = ob_team_threads(v, n, ob_omp_threshold(algo), n / OB_LINE_FLOATS);
   if (threads <= 1) {
     f(c, p, g, s0, s1, n);
     return;
   }
-  const size_t misalign = (size_t)((uintptr_t)p % 64) / sizeof(float);
-  rule_job j = {f, c, p, g, s0, s1, n, misalign ? LINE_FLOATS - misalign : 0};
+  rule_job j = {f, c, p, g, s0, s1, n, ob_first_line(p)};
   ob_team_run(threads, rule_part, &j);
 }
 
