@@ -68,12 +68,15 @@ void ob_optimizer_free(ob_optimizer *o) {
 
 #define LINE 64 /* each state array starts on a cache line: no line shared by two */
 
+/* Bytes of one state array of n floats: rounded up to whole lines. */
+static size_t array_bytes(size_t n) { return (n * sizeof(float) + LINE - 1) / LINE * LINE; }
+
 /* Bytes of one state block: every array rounded up to whole lines; SIZE_MAX
  * (which no allocation gives) if that overflows. */
 static size_t block_bytes(size_t count, const size_t sizes[]) {
   size_t total = 0;
   for (size_t i = 0; i < count; i++) {
-    const size_t b = (sizes[i] * sizeof(float) + LINE - 1) / LINE * LINE;
+    const size_t b = array_bytes(sizes[i]);
     if (b > SIZE_MAX - total)
       return SIZE_MAX;
     total += b;
@@ -106,7 +109,7 @@ static ob_status alloc_state(ob_optimizer *o, size_t count, const size_t sizes[]
       memset(o->block[k], 0, total);
     size_t at = 0;
     for (size_t i = 0; i < count; i++) {
-      const size_t bytes = (sizes[i] * sizeof(float) + LINE - 1) / LINE * LINE;
+      const size_t bytes = array_bytes(sizes[i]);
       o->state[k][i] = bytes ? o->block[k] + at / sizeof(float) : NULL;
       at += bytes;
     }
