@@ -14,7 +14,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "internal.h" /* OB_HAVE_MXCSR, OB_OB_FP_FLAGS */
+#include "internal.h" /* OB_HAVE_MXCSR, OB_FP_FLAGS */
 
 /* 0: each rule's own threshold from the algorithm list (where two threads
  * beat one on the benchmark machine); otherwise one value for all rules. */
