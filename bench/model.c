@@ -95,9 +95,6 @@ static void arena_free(void) {
   cur = (arena){.li = (size_t)-1};
 }
 
-/* The values of ob_bench_buffers: no update meets NaN, Inf or subnormals. */
-static const float fill_value[OB_BENCH_ARRAYS] = {1.0f, 0.01f, 0.01f, 1e-4f};
-
 static float *new_array(size_t n, float value) {
   const size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
   float *x = aligned_alloc(64, bytes);
@@ -122,10 +119,10 @@ static int arena_get(size_t li, char *err, size_t errsize) {
   int ok = cur.sizes != NULL;
   for (int a = 0; ok && a < OB_BENCH_ARRAYS; a++) {
     cur.arr[a] = calloc(cur.count, sizeof *cur.arr[a]);
-    cur.flat[a] = new_array((size_t)cur.total, fill_value[a]);
+    cur.flat[a] = new_array((size_t)cur.total, ob_bench_fill[a]);
     ok = cur.arr[a] && cur.flat[a];
     for (size_t i = 0; ok && i < cur.count; i++)
-      ok = (cur.arr[a][i] = new_array(cur.sizes[i], fill_value[a])) != NULL;
+      ok = (cur.arr[a][i] = new_array(cur.sizes[i], ob_bench_fill[a])) != NULL;
   }
   if (!ok) {
     arena_free();

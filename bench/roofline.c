@@ -21,6 +21,8 @@ static size_t chunk_start(size_t n, size_t k, size_t parts) {
   return up < n ? up : n;
 }
 
+const float ob_bench_fill[OB_BENCH_ARRAYS] = {1.0f, 0.01f, 0.01f, 1e-4f};
+
 static struct {
   float *a[OB_BENCH_ARRAYS];
   uint8_t *mask;
@@ -57,7 +59,6 @@ float **ob_bench_buffers(size_t n, int threads) {
     ob_bench_buffers_free();
     return NULL;
   }
-  static const float fill[OB_BENCH_ARRAYS] = {1.0f, 0.01f, 0.01f, 1e-4f};
   float **a = cache.a;
 #pragma omp parallel num_threads(threads)
   {
@@ -65,7 +66,7 @@ float **ob_bench_buffers(size_t n, int threads) {
     const size_t lo = chunk_start(n, k, parts), hi = chunk_start(n, k + 1, parts);
     for (int j = 0; j < OB_BENCH_ARRAYS; j++)
       for (size_t i = lo; i < hi; i++)
-        a[j][i] = fill[j];
+        a[j][i] = ob_bench_fill[j];
     /* chunks start on 16-element lines: whole mask bytes; 0x55: half kept */
     memset(cache.mask + lo / 8, 0x55, (hi + 7) / 8 - lo / 8);
   }

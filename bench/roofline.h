@@ -16,6 +16,10 @@ static inline int64_t ob_traffic_bytes(int states) {
 
 #define OB_BENCH_ARRAYS 4 /* p, g, s0, s1: the most any rule needs */
 
+/* The values of the timed arrays p, g, s0, s1 (ob_bench_buffers below,
+ * bench/model.c): no update meets NaN, Inf or subnormals. */
+extern const float ob_bench_fill[OB_BENCH_ARRAYS];
+
 /* OB_BENCH_ARRAYS arrays of n floats, 64-byte aligned, first touched and
  * filled by `threads` threads with the chunking of run_chunked (the +omp
  * variants' own). Kept between calls with the same n and threads; NULL if
