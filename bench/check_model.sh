@@ -3,7 +3,8 @@
 # counts (the C loader through optbench_model --check-lists, and the peers'
 # Python loader, which must agree with it), a list whose header disagrees
 # with its shapes is refused, and the model family runs one tiny round on a
-# 3-tensor list and writes every counter the report reads.
+# 3-tensor list and writes every counter the report reads; its numeric
+# options refuse what they cannot read.
 # usage: check_model.sh OPTBENCH_MODEL MODELS_DIR WORK_DIR
 set -eu
 bin=$1
@@ -30,6 +31,12 @@ cmp -s "$work/py.txt" "$work/cc.txt" || fail "the C and Python loaders disagree:
 # a shape removed: the header's counts no longer hold
 sed '$d' "$models/gpt2-small.txt" >"$work/bad/gpt2-small.txt"
 if "$bin" --check-lists --models="$work/bad" >/dev/null 2>&1; then fail "a short list was accepted"; fi
+
+# numeric options are strict (atoi took 4x as 4 and ignored what it could not read)
+for bad in --threads=4x --threads=0 --rounds=65 --rounds=; do
+  if "$bin" --check-lists --models="$models" "$bad" >"$work/opt.txt" 2>&1; then fail "$bad was accepted"; fi
+  grep -q -- "${bad%%=*} takes an integer" "$work/opt.txt" || fail "$bad: no reason given: $(cat "$work/opt.txt")"
+done
 
 printf '# tensors: 3\n# total: 1300\n# quick: 1\n1000\n7\n293\n' >"$work/tiny/tiny.txt"
 "$bin" --models="$work/tiny" --quick --rounds=1 --benchmark_out="$work/tiny.json" \

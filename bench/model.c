@@ -27,6 +27,7 @@
  * --models=DIR, --check-lists. */
 #define _POSIX_C_SOURCE 200809L
 #include "model_lists.h"
+#include "numarg.h"
 #include "roofline.h"
 #include "shim/ob_bench.h"
 
@@ -283,9 +284,11 @@ static int selected(const char *const *sel, int n, const char *name) {
   return n == 0;
 }
 
-/* Takes our --name=value options out of argv; -1 on a bad one. */
-static int parse_options(int *argc, char **argv, options *o) {
+/* Takes our --name=value options out of argv; -1 on a bad one (numbers
+ * through the project's strict parser: the reason in err). */
+static int parse_options(int *argc, char **argv, options *o, char *err, size_t errlen) {
   int out = 1;
+  unsigned long long num;
   for (int i = 1; i < *argc; i++) {
     const char *a = argv[i], *eq = strchr(a, '=');
     const char *v = eq ? eq + 1 : "";
@@ -296,11 +299,15 @@ static int parse_options(int *argc, char **argv, options *o) {
       o->algo[o->nalgo++] = v;
     else if (IS("--variant") && o->nvariant < MAX_SEL)
       o->variant[o->nvariant++] = v;
-    else if (IS("--threads") && o->nthreads < MAX_SEL && atoi(v) > 0)
-      o->threads[o->nthreads++] = atoi(v);
-    else if (IS("--rounds") && atoi(v) > 0)
-      o->rounds = atoi(v);
-    else if (IS("--models"))
+    else if (IS("--threads") && o->nthreads < MAX_SEL) {
+      if (ob_parse_u64("--threads", v, 1, 4096, 0, &num, err, errlen) < 0)
+        return -1;
+      o->threads[o->nthreads++] = (int)num;
+    } else if (IS("--rounds")) { /* more than 64 are not kept (timing's buffer) */
+      if (ob_parse_u64("--rounds", v, 1, 64, 0, &num, err, errlen) < 0)
+        return -1;
+      o->rounds = (int)num;
+    } else if (IS("--models"))
       o->models = v;
     else if (strcmp(a, "--check-lists") == 0)
       o->check = 1;
@@ -425,7 +432,10 @@ int main(int argc, char **argv) {
     return 1;
   memcpy(args, argv, (size_t)argc * sizeof *args);
   int nargs = argc;
-  if (parse_options(&nargs, args, &o)) {
+  char err[512] = "";
+  if (parse_options(&nargs, args, &o, err, sizeof err)) {
+    if (*err)
+      fprintf(stderr, "%s: %s\n", argv[0], err);
     fprintf(stderr,
             "usage: %s [--list=NAME]... [--algo=A]... [--variant=V]... [--threads=T]...\n"
             "          [--quick] [--rounds=N] [--all] [--models=DIR] [--check-lists]\n"
@@ -434,7 +444,6 @@ int main(int argc, char **argv) {
     free(args);
     return 2;
   }
-  char err[512];
   if (ob_model_lists_load(o.models ? o.models : OB_MODELS_DIR, &lists, &nlists, err, sizeof err)) {
     fprintf(stderr, "%s: %s\n", argv[0], err);
     free(args);
