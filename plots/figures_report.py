@@ -270,7 +270,7 @@ def section(d, img_dir=None):
     parts = ["<h2 id='chapter6'>Chapter 6, reproduced</h2>",
              "<p>The book's figures 6-10 to 6-24 re-run on optbench's kernels with Fashion-MNIST "
              "(<code>make figures</code>, <code>scripts/figures.sh</code>, "
-             "<code>bench/figures/</code>): weights from <code>ob_init_weights</code>, updates "
+             "<code>experiments/figures/</code>): weights from <code>ob_init_weights</code>, updates "
              "through <code>ob_optimizer</code> (SGD; weight decay as "
              "<code>ob_hparams.weight_decay</code> on the weight matrices only, as the book), dropout "
              "of the book's kind through <code>ob_dropout_*</code>, batch normalisation through "

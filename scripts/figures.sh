@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # figures.sh BUILD [OUT]: the book's figures 6-10 to 6-24 on optbench's kernels with
-# Fashion-MNIST (bench/figures, optbench_figures): every experiment in turn, its data,
+# Fashion-MNIST (experiments/figures, optbench_figures): every experiment in turn, its data,
 # its charts (plots/fig_*.gp), then a page with every figure beside the book's finding and
 # the measured one (OUT/index.html, plots/figures_report.py). OUT defaults to BUILD/figures.
 #   QUICK=1      every experiment at a tiny size (seconds; what the ctest runs)

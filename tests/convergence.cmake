@@ -1,4 +1,4 @@
-# The convergence experiments (bench/convergence); included from
+# The convergence experiments (experiments/convergence); included from
 # tests/CMakeLists.txt when the obconv library exists (zlib and OpenBLAS found).
 #   test_conv_grad    backward pass of every layer against central differences
 #   test_conv_train   a short training run lowers the loss (synthetic data)

@@ -1,4 +1,4 @@
-# The book's figures 6-10 to 6-24 (bench/figures); included from tests/CMakeLists.txt when
+# The book's figures 6-10 to 6-24 (experiments/figures); included from tests/CMakeLists.txt when
 # the obfig library exists (zlib and OpenBLAS found).
 #   test_fig_net           the chapter-6 net: gradients, weight decay on W only, init,
 #                          dropout modes, a synthetic training run (no data set needed)

@@ -1,4 +1,4 @@
-/* The backward pass of the convergence net (bench/convergence/mlp.c)
+/* The backward pass of the convergence net (experiments/convergence/mlp.c)
  * against central differences, layer by layer and for a whole tiny net.
  *
  * The numerical gradient is taken of a double-precision re-implementation

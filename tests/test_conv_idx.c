@@ -1,4 +1,4 @@
-/* The IDX reader (bench/convergence/idx.c) on crafted files in a temporary
+/* The IDX reader (experiments/convergence/idx.c) on crafted files in a temporary
  * directory: a good set reads back; a missing file, wrong magic, truncated
  * header or data, a gzip stream cut short, corrupt deflate data, a bad CRC,
  * bytes after the data or after the gzip stream, a zero dimension, a label

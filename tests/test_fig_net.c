@@ -1,4 +1,4 @@
-/* The chapter-6 net of bench/figures (MultiLayerNetExtend on optbench's
+/* The chapter-6 net of experiments/figures (MultiLayerNetExtend on optbench's
  * kernels) without any data set:
  *   - the backward pass against central differences of the loss, for every
  *     activation, with and without batch normalisation and dropout, with

@@ -7,7 +7,7 @@
  * 'sigmoid', 'he' / 'relu'), batch normalisation is ob_batchnorm_*, dropout
  * is ob_dropout_* of the book's kind (OB_DROPOUT_BOOK) with a new random
  * stream for every training forward pass. Matrix products are
- * bench/convergence's cblas_sgemm layers, softmax cross-entropy its
+ * experiments/convergence's cblas_sgemm layers, softmax cross-entropy its
  * mlp_softmax_ce; the activations are act.h.
  *
  * Weight decay: the loss is the book's, cross-entropy + 0.5*lambda*sum(W^2)
