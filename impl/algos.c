@@ -13,9 +13,23 @@ typedef struct {
   int omp_log2;
 } algo_info;
 
+/* The columns of a row, each turned into the initializer it feeds. */
+#define OB_STATE(name, domain) +1
+#define OB_USES(field, value)  .field = value,
+#define OB_USES_T
+#define OB_COST(sqrt, div)
+#define OB_BOUND(exact, fma) exact, fma
+#define OB_BOOK(...)
+#define OB_TORCH(...)
 static const algo_info algos[OB_ALGO_COUNT] = {
-#define OB_ALGO(ID, nm, st, uses_, lr, mom, dec, b1, b2, eps_, bx, bf, omp)                        \
-  [OB_##ID] = {#nm, st, uses_, {lr, mom, dec, b1, b2, eps_, 0.0f, 0.0f}, bx, bf, omp},
+#define OB_ALGO(ID, nm, title, states, hparams, cost, bound, omp, book, torch, numpy)              \
+  [OB_##ID] = {#nm, 0 states, uses_##ID, {hparams}, bound, omp},
+#define uses_SGD      OB_HP_LR
+#define uses_MOMENTUM OB_HP_LR | OB_HP_MOMENTUM
+#define uses_NESTEROV OB_HP_LR | OB_HP_MOMENTUM
+#define uses_ADAGRAD  OB_HP_LR | OB_HP_EPS
+#define uses_RMSPROP  OB_HP_LR | OB_HP_DECAY | OB_HP_EPS
+#define uses_ADAM     OB_HP_LR | OB_HP_BETA1 | OB_HP_BETA2 | OB_HP_EPS | OB_HP_STEP
 #include "optbench_algos.def"
 #undef OB_ALGO
 };

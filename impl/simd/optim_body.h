@@ -169,12 +169,14 @@ OB_RULE adam_body(const ob_coeffs *c, float *p, const float *g, float *m, float 
 
 /* The kernels of the table: each rule's vectors, in the call's weight-decay
  * mode, through run_vectors. */
-#define OB_ALGO(ID, name, states, ...)                                                             \
+#define OB_STATE(name, domain) +1
+#define OB_ALGO(ID, name, title, states, ...)                                                      \
   static void name##_kernel(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,    \
                             size_t n) {                                                            \
-    run_vectors(name##_vectors[c->wd_mode], states, c, p, g, s0, s1, n);                           \
+    run_vectors(name##_vectors[c->wd_mode], 0 states, c, p, g, s0, s1, n);                         \
   }
 #include "optbench_algos.def"
 #undef OB_ALGO
+#undef OB_STATE
 
 #include "kernel_table.h"
