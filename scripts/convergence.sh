@@ -5,7 +5,9 @@
 # figure 6-9 (Fashion-MNIST, six optimizers, 2000 iterations), the
 # scalar-vs-best agreement, and their charts (conv_traj.png, conv_loss.png,
 # conv_agree.png) and a page with the tables (index.html) in OUT.
-# ITERS=N shortens the MNIST runs.
+# ITERS=N shortens the MNIST runs; CONV_ALGOS=a,b (the rules) and
+# CONV_VARIANT=V (the variant trained and compared with scalar) carry the
+# filters of a filtered `make bench` (scripts/bench.sh).
 # Exit status: 0, or 1 if a variant left the golden path or a step could not
 # run (the other steps and the charts still run). Curves of scalar and the best
 # variant that part beyond the tolerance are reported, not a failure: at lr
@@ -16,17 +18,29 @@ out=${2:-$build/results/convergence}
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"
 iters=${ITERS:+--iters $ITERS}
+algos=${CONV_ALGOS:+--algos $CONV_ALGOS}
+variant=${CONV_VARIANT:+--variant $CONV_VARIANT}
 failed=()
 echo "convergence: [1/4] figure 6-8 trajectories -> $out"
-"$build/optbench_convergence" trajectory --out "$out" | tee "$out/trajectory.txt" ||
+# shellcheck disable=SC2086 # variant is a flag and its value
+"$build/optbench_convergence" trajectory --out "$out" $variant | tee "$out/trajectory.txt" ||
   failed+=("the golden-path check (see $out/trajectory.txt)")
 echo "convergence: [2/4] figure 6-9 Fashion-MNIST training -> $out"
-# shellcheck disable=SC2086 # iters is a flag and its value
-if "$build/optbench_convergence" mnist --out "$out" $iters; then
+# shellcheck disable=SC2086 # iters, algos, variant: flags and their values
+if "$build/optbench_convergence" mnist --out "$out" $iters $algos $variant; then
   echo "convergence: [3/4] scalar against the best variant"
   # shellcheck disable=SC2086
-  "$build/optbench_convergence" mnist --compare-variant best --out "$out" $iters ||
+  "$build/optbench_convergence" mnist --compare-variant "${CONV_VARIANT:-best}" --out "$out" $iters $algos ||
     echo "convergence: some curves differ beyond the tolerance (see $out/mnist_compare.md)"
+  # A DISAGREE from RMSProp alone is expected (README, "Scalar against the best
+  # variant"): at lr 0.01 it turns FMA's last-bit differences into a loss spike
+  # at another iteration. Said on its own line, so no one takes it for a failure.
+  awk -F'|' '/^\| [a-z]/ { row[$2] = $4 + 0 }
+    match($0, /tolerance [0-9.e+-]+/) { tol = substr($0, RSTART + 10, RLENGTH - 10) + 0 }
+    END { for (k in row) if (row[k] > tol) { n = k; gsub(/ /, "", n); bad = bad " " n }
+          if (bad == " rmsprop") print "convergence: DISAGREE above is expected: only RMSProp parts from scalar (at lr 0.01 it amplifies the last-bit differences of fused multiply-adds into a differently timed loss spike; README, \"Scalar against the best variant\")";
+          else if (bad != "") print "convergence: DISAGREE above is NOT expected: beyond the tolerance:" bad }' \
+    "$out/mnist_compare.md" 2>/dev/null || true
 else
   failed+=("the Fashion-MNIST training")
   echo "convergence: [3/4] scalar against the best variant: skipped (the training did not run)"

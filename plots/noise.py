@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""How far one run's numbers can be trusted: the spread of each point's
+repetitions, the machine's load, steal time and clock during the run, and a
+verdict (quiet or noisy, and why).
+
+Usage: noise.py RESULTS_DIR            write RESULTS_DIR/data/noise.json
+       noise.py sample FILE [SECONDS]  append a line to FILE every SECONDS (default 5)
+                                       until killed (SECONDS = 0: one line):
+                                       scripts/bench.sh runs it in the background
+                                       for the whole run, and once at its end
+
+A sample line: "epoch load1 load5 load15 cpu_total cpu_steal mhz_min mhz_max"
+(/proc/loadavg; /proc/stat's first line in clock ticks, steal its 8th field;
+the clock from /sys cpufreq, else /proc/cpuinfo's "cpu MHz"; "?" where a file
+is unreadable, as in containers without /sys cpufreq).
+
+A point is unreliable when its repetitions spread by more than SPREAD_LIMIT
+((max - min) / median); a fraction of the roofline above ROOF_LIMIT is a
+measurement error (a kernel cannot beat its own ceiling), never a result.
+Only the standard library."""
+import json
+import math
+import os
+import sys
+import time
+
+PROG = "noise.py"
+SPREAD_LIMIT = 0.10    # (max - min) / median of a point's repetitions
+ROOF_LIMIT = 1.05      # kernel / roofline above this: the two were timed under different load
+LOAD_MARGIN = 0.5      # load1 above nproc - this: something else ran beside our thread(s)
+STEAL_LIMIT = 0.02     # share of the CPU time the hypervisor gave to other guests
+SHARE_LIMIT = 0.10     # share of unreliable points above which the run is noisy
+MHZ_LIMIT = 0.10       # (max - min) / max of the sampled clock
+
+
+def median(xs):
+    xs = sorted(xs)
+    k = len(xs)
+    if not k:
+        return None
+    return xs[k // 2] if k % 2 else 0.5 * (xs[k // 2 - 1] + xs[k // 2])
+
+
+# ---- sampling -----------------------------------------------------------------
+
+def read_first(path):
+    try:
+        with open(path, encoding="ascii", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def clock_mhz():
+    """(min, max) MHz over the CPUs, or (None, None) where nothing says."""
+    base = "/sys/devices/system/cpu"
+    khz = []
+    try:
+        cpus = [c for c in os.listdir(base) if c.startswith("cpu") and c[3:].isdigit()]
+    except OSError:
+        cpus = []
+    for c in cpus:
+        t = read_first(f"{base}/{c}/cpufreq/scaling_cur_freq")
+        if t and t.strip().isdigit():
+            khz.append(int(t) / 1000.0)
+    if not khz:
+        for line in (read_first("/proc/cpuinfo") or "").splitlines():
+            if line.startswith("cpu MHz"):
+                try:
+                    khz.append(float(line.split(":", 1)[1]))
+                except ValueError:
+                    pass
+    return (min(khz), max(khz)) if khz else (None, None)
+
+
+def sample_line():
+    la = (read_first("/proc/loadavg") or "").split()
+    st = (read_first("/proc/stat") or "").split("\n", 1)[0].split()
+    total = steal = None
+    if len(st) >= 9 and st[0] == "cpu":
+        ticks = [int(x) for x in st[1:9]]  # user nice system idle iowait irq softirq steal
+        total, steal = sum(ticks), ticks[7]
+    lo, hi = clock_mhz()
+    vals = [f"{time.time():.0f}"] + (la[:3] if len(la) >= 3 else ["?"] * 3) + \
+        [str(total) if total is not None else "?", str(steal) if steal is not None else "?",
+         f"{lo:.0f}" if lo else "?", f"{hi:.0f}" if hi else "?"]
+    return " ".join(vals)
+
+
+def sample(path, every):
+    """Append a sample to path every `every` seconds until killed; every = 0: one."""
+    with open(path, "a", encoding="ascii") as f:
+        if f.tell() == 0:
+            f.write("# epoch load1 load5 load15 cpu_total cpu_steal mhz_min mhz_max\n")
+        while True:
+            f.write(sample_line() + "\n")
+            f.flush()  # read while the run goes on
+            if every <= 0:
+                return
+            time.sleep(every)
+
+
+def parse_samples(text):
+    out = []
+    for line in text.splitlines():
+        w = line.split()
+        if not w or w[0].startswith("#") or len(w) != 8:
+            continue
+
+        def f(x):
+            try:
+                return float(x)
+            except ValueError:
+                return None
+        out.append({"t": f(w[0]), "load1": f(w[1]), "load5": f(w[2]), "load15": f(w[3]),
+                    "total": f(w[4]), "steal": f(w[5]), "mhz_min": f(w[6]), "mhz_max": f(w[7])})
+    return out
+
+
+# ---- the run's environment and its points ---------------------------------------
+
+def environment(samples):
+    """Load, steal and clock over the samples (first = before, last = after)."""
+    env = {"samples": len(samples)}
+    loads = [s["load1"] for s in samples if s["load1"] is not None]
+    if loads:
+        env["load"] = {"before": loads[0], "after": loads[-1], "max": max(loads),
+                       "median": median(loads)}
+    tot = [s for s in samples if s["total"] is not None and s["steal"] is not None]
+    if len(tot) >= 2 and tot[-1]["total"] > tot[0]["total"]:
+        env["steal"] = (tot[-1]["steal"] - tot[0]["steal"]) / (tot[-1]["total"] - tot[0]["total"])
+    lo = [s["mhz_min"] for s in samples if s["mhz_min"]]
+    hi = [s["mhz_max"] for s in samples if s["mhz_max"]]
+    if lo and hi:
+        env["mhz"] = {"min": min(lo), "max": max(hi)}
+    if len(samples) >= 2 and samples[0]["t"] and samples[-1]["t"]:
+        env["seconds"] = samples[-1]["t"] - samples[0]["t"]
+    return env
+
+
+def spreads(rows):
+    """Google Benchmark rows -> {run name: {"median", "spread", "reps", "from"}} in
+    ns per element (or real time). The spread is (max - min) / median of the
+    repetition rows; where the file has only aggregates (an older run with
+    --benchmark_report_aggregates_only), 2 x the "cv" aggregate stands in for it
+    (about the range of three normal samples); one sample has no spread."""
+    reps, cv, med = {}, {}, {}
+    for r in rows:
+        if not isinstance(r, dict) or r.get("error_occurred") or r.get("skipped"):
+            continue
+        run = r.get("run_name", r.get("name"))
+        if not isinstance(run, str):
+            continue
+        v = r.get("ns_per_elem", r.get("real_time"))
+        if r.get("run_type") == "aggregate":
+            agg = r.get("aggregate_name")
+            if agg == "cv" and isinstance(v, (int, float)):
+                cv[run] = float(v)
+            elif agg == "median" and isinstance(v, (int, float)):
+                med[run] = float(v)
+        elif isinstance(v, (int, float)) and math.isfinite(v) and v > 0:
+            reps.setdefault(run, []).append(float(v))
+    out = {}
+    for run in set(reps) | set(med):
+        xs = reps.get(run, [])
+        m = median(xs) if xs else med.get(run)
+        if len(xs) >= 2 and m:
+            out[run] = {"median": m, "spread": (max(xs) - min(xs)) / m, "reps": len(xs),
+                        "from": "range"}
+        elif run in cv:
+            out[run] = {"median": m, "spread": 2 * cv[run], "reps": None, "from": "cv"}
+        else:
+            out[run] = {"median": m, "spread": None, "reps": len(xs), "from": None}
+    return out
+
+
+def verdict(env, points, nproc, roof_errors=(), limit=SPREAD_LIMIT):
+    """Quiet or noisy, and why. env from environment(), points from spreads(),
+    roof_errors the names of points above ROOF_LIMIT of their roofline."""
+    reasons = []
+    unreliable = sorted(k for k, p in points.items()
+                        if p["spread"] is not None and p["spread"] > limit)
+    measured = sum(1 for p in points.values() if p["spread"] is not None)
+    load = env.get("load")
+    if load and nproc and load["median"] > nproc - LOAD_MARGIN:
+        reasons.append(f"load average {load['median']:.1f} (median of {env['samples']} samples, "
+                       f"max {load['max']:.1f}) on {nproc} CPUs: other work competed for them")
+    steal = env.get("steal")
+    if steal is not None and steal > STEAL_LIMIT:
+        reasons.append(f"steal time {100 * steal:.1f} % of the CPU time: the hypervisor ran "
+                       "other guests on these CPUs")
+    mhz = env.get("mhz")
+    if mhz and mhz["max"] and (mhz["max"] - mhz["min"]) / mhz["max"] > MHZ_LIMIT:
+        reasons.append(f"the clock moved between {mhz['min']:.0f} and {mhz['max']:.0f} MHz")
+    if measured and len(unreliable) > SHARE_LIMIT * measured:
+        reasons.append(f"{len(unreliable)} of {measured} points spread by more than "
+                       f"{100 * limit:.0f} % over their repetitions")
+    if roof_errors:
+        reasons.append(f"{len(roof_errors)} points above {100 * ROOF_LIMIT:.0f} % of their "
+                       "roofline: a kernel cannot beat its ceiling, so the two were timed "
+                       "under different conditions")
+    if reasons:
+        state = "noisy"
+    elif not measured and not load:
+        state = "unknown"
+        reasons.append("no repetitions and no load samples: nothing measured the noise")
+    else:
+        state = "quiet"
+    return {"state": state, "reasons": reasons, "unreliable": unreliable,
+            "measured": measured, "roof_errors": sorted(roof_errors),
+            "limits": {"spread": limit, "roofline": ROOF_LIMIT, "steal": STEAL_LIMIT,
+                       "share": SHARE_LIMIT, "load_margin": LOAD_MARGIN, "mhz": MHZ_LIMIT}}
+
+
+def analyse(res):
+    """RESULTS_DIR -> the noise document (verdict without the roofline check,
+    which plots/extract.py adds from its fractions)."""
+    try:
+        with open(os.path.join(res, "speed.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, json.JSONDecodeError) as e:
+        raise SystemExit(f"{PROG}: {os.path.join(res, 'speed.json')}: {e}")
+    rows = doc.get("benchmarks", []) if isinstance(doc, dict) else []
+    ctx = doc.get("context", {}) if isinstance(doc, dict) else {}
+    samples = parse_samples(read_first(os.path.join(res, "load.txt")) or "")
+    env = environment(samples)
+    pts = spreads(rows)
+    nproc = ctx.get("num_cpus") if isinstance(ctx.get("num_cpus"), int) else os.cpu_count()
+    return {"env": env, "nproc": nproc, "points": pts,
+            **verdict(env, pts, nproc)}
+
+
+def load_noise(res):
+    """RESULTS_DIR/data/noise.json, or None (a run from before noise.py)."""
+    try:
+        with open(os.path.join(res, "data", "noise.json"), encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "sample":
+        try:
+            sample(argv[2], float(argv[3]) if len(argv) > 3 else 5.0)
+        except KeyboardInterrupt:
+            pass
+        return 0
+    if len(argv) != 2 or argv[1].startswith("-"):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    doc = analyse(argv[1])
+    out = os.path.join(argv[1], "data")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "noise.json.tmp"), "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1)
+    os.replace(os.path.join(out, "noise.json.tmp"), os.path.join(out, "noise.json"))
+    print(f"{PROG}: {doc['state']}: {len(doc['unreliable'])} of {doc['measured']} points spread "
+          f"> {100 * SPREAD_LIMIT:.0f} %" + "".join(f"; {r}" for r in doc["reasons"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
