@@ -79,11 +79,15 @@ bench-peers:
 	@bench/peers/make_venv.sh $(BUILD)/venv
 	@$(MAKE) --no-print-directory bench
 
-# Charts and report again from the latest results, without re-running.
+# Charts and report again from saved results, without re-running: the latest
+# run, or RUN=<id> (a folder name under $(BUILD)/results/). $(BUILD)/report
+# follows the latest run only.
+RUN ?= latest
 report:
-	plots/make_report.sh $(BUILD)/results/latest
-	ln -sfn results/$$(readlink $(BUILD)/results/latest)/report $(BUILD)/report
-	@echo "report: $(BUILD)/report/index.html"
+	@[ -d $(BUILD)/results/$(RUN) ] || { echo "report: no run $(BUILD)/results/$(RUN) (ls $(BUILD)/results)" >&2; exit 1; }
+	plots/make_report.sh $(BUILD)/results/$(RUN)
+	@if [ "$(RUN)" = latest ]; then ln -sfn results/$$(readlink $(BUILD)/results/latest)/report $(BUILD)/report; fi
+	@echo "report: $(BUILD)/results/$(RUN)/report/index.html"
 
 # The book's experiments (figures 6-8 and 6-9) on the library's kernels.
 convergence: build
@@ -128,7 +132,7 @@ help:
 	@echo "make test         build, run every test, check the golden vectors reproduce"
 	@echo "make bench        speed, roofline, whole-model step, peers, experiments, report (QUICK=1: short)"
 	@echo "make bench-peers  install PyTorch 2.x and DeepSpeed into $(BUILD)/venv, then make bench"
-	@echo "make report       redraw the report of the latest run without re-running"
+	@echo "make report       redraw the report of the latest run (RUN=<id>: any run) without re-running"
 	@echo "make convergence  the book's figures 6-8 and 6-9"
 	@echo "make figures      the book's figures 6-10 to 6-24"
 	@echo "make golden       regenerate golden/*.txt from the exact-arithmetic generator"

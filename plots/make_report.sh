@@ -9,42 +9,52 @@ py=/usr/bin/python3 # Debian's; the scripts need only its standard library
 [ -f "$res/speed.json" ] || { echo "make_report: $res/speed.json: missing" >&2; exit 1; }
 if [ $# -ge 2 ] && [ "$2" != "$res/verify.json" ]; then cp "$2" "$res/verify.json"; fi
 
+"$py" "$here/noise.py" "$res" # first: extract.py marks the points it finds unreliable
 "$py" "$here/extract.py" "$res"
 "$py" "$here/peers.py" "$res"
 "$py" "$here/goals.py" "$res"
 mkdir -p "$res/report"
-count=0
+count=0 failed=0
+rm -f "$res/report"/*.png # a redraw shows this data only, not an earlier draw's charts
+# A chart that fails is named and left out; the report is still written (any
+# subset of the kernels, peers without a kernel's speed data, and so on).
+chart() { # chart OUT.png SCRIPT.gp GNUPLOT-ASSIGNMENTS
+  if gnuplot -e "$3; out='$res/report/$1'" "$here/$2"; then
+    count=$((count + 1))
+  else
+    echo "make_report: $1: $2 failed; left out of the report" >&2
+    rm -f "$res/report/$1"
+    failed=$((failed + 1))
+  fi
+}
 while read -r algo kind; do
-  gnuplot -e "algo='$algo'; datadir='$res/data'; out='$res/report/${algo}_${kind}.png'" \
-    "$here/$kind.gp"
-  count=$((count + 1))
+  # the peers' chart needs the kernel's own data (its sizes and caches)
+  [ -f "$res/data/${algo}_meta.gp" ] || { echo "make_report: $algo: no speed data; no $kind chart" >&2; continue; }
+  chart "${algo}_${kind}.png" "$kind.gp" "algo='$algo'; datadir='$res/data'"
 done < <(cat "$res/data/charts.txt"
-         [ -f "$res/data/peers.json" ] && for f in "$res"/data/*_peers.dat; do
-           echo "$(basename "$f" _peers.dat) peers"; done)
+         if [ -f "$res/data/peers.json" ]; then for f in "$res"/data/*_peers.dat; do
+           [ -e "$f" ] && echo "$(basename "$f" _peers.dat) peers"; done; fi)
 if [ -d "$res/convergence" ]; then # figures 6-8 and 6-9, if this run has them
   c=$res/convergence # each chart only if its data is there (mnist needs the data package)
   rm -f "$res/report"/conv_*.png
-  if compgen -G "$c/traj_*.dat" >/dev/null; then
-    gnuplot -e "datadir='$c'; out='$res/report/conv_traj.png'" "$here/traj.gp"; count=$((count + 1))
-  fi
-  if compgen -G "$c/mnist_loss_*.dat" >/dev/null; then
-    gnuplot -e "datadir='$c'; out='$res/report/conv_loss.png'" "$here/loss.gp"; count=$((count + 1))
-  fi
+  if compgen -G "$c/traj_*.dat" >/dev/null; then chart conv_traj.png traj.gp "datadir='$c'"; fi
+  if compgen -G "$c/mnist_loss_*.dat" >/dev/null; then chart conv_loss.png loss.gp "datadir='$c'"; fi
   if compgen -G "$c/mnist_compare_*.dat" >/dev/null; then
-    gnuplot -e "datadir='$c'; out='$res/report/conv_agree.png'; compare=1" "$here/loss.gp"
-    count=$((count + 1))
+    chart conv_agree.png loss.gp "datadir='$c'; compare=1"
   fi
 fi
 if [ -f "$res/model.json" ]; then # the whole-model step, if this run has it
   "$py" "$here/model_report.py" "$res"
   for t in $(sed -n 's/^thread_list = "\(.*\)"$/\1/p' "$res/data/model_rules.gp"); do
-    gnuplot -e "threads=$t; datadir='$res/data'; out='$res/report/model_ms_t$t.png'" "$here/model_ms.gp"
+    chart "model_ms_t$t.png" model_ms.gp "threads=$t; datadir='$res/data'"
     for kind in ratio frac; do
-      gnuplot -e "kind='$kind'; threads=$t; datadir='$res/data'; out='$res/report/model_${kind}_t$t.png'" \
-        "$here/model_bars.gp"
+      chart "model_${kind}_t$t.png" model_bars.gp "kind='$kind'; threads=$t; datadir='$res/data'"
     done
-    count=$((count + 3))
   done
 fi
-echo "make_report: $count charts in $res/report"
+if [ "$failed" -gt 0 ]; then
+  echo "make_report: $count charts in $res/report ($failed failed, named above)"
+else
+  echo "make_report: $count charts in $res/report"
+fi
 "$py" "$here/report.py" "$res"

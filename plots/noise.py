@@ -139,8 +139,8 @@ def environment(samples):
 
 
 def spreads(rows):
-    """Google Benchmark rows -> {run name: {"median", "spread", "reps", "from"}} in
-    ns per element (or real time). The spread is (max - min) / median of the
+    """Google Benchmark rows -> {run name: {"median", "spread", "reps", "from"}},
+    the median in the row's time unit. The spread is (max - min) / median of the
     repetition rows; where the file has only aggregates (an older run with
     --benchmark_report_aggregates_only), 2 x the "cv" aggregate stands in for it
     (about the range of three normal samples); one sample has no spread."""
@@ -151,7 +151,7 @@ def spreads(rows):
         run = r.get("run_name", r.get("name"))
         if not isinstance(run, str):
             continue
-        v = r.get("ns_per_elem", r.get("real_time"))
+        v = r.get("real_time")  # the time itself: a cv aggregate's counters are not fractions
         if r.get("run_type") == "aggregate":
             agg = r.get("aggregate_name")
             if agg == "cv" and isinstance(v, (int, float)):

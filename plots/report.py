@@ -15,6 +15,7 @@ import html
 import json
 import math
 import os
+import re
 import sys
 
 PROG = "report.py"
@@ -51,7 +52,8 @@ def num(x, fmt="{:.1f}"):
 
 
 def table(head, rows):
-    out = ["<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
+    """head None: no header row (a two-column key/value table needs none)."""
+    out = ["<table>" + ("<tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>" if head else "")]
     for r in rows:
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>")
     return "\n".join(out) + "</table>"
@@ -60,6 +62,11 @@ def table(head, rows):
 def size(n):
     """2^k for a power of two, the number itself otherwise (1000, 100003)."""
     return f"2^{n.bit_length() - 1}" if n & (n - 1) == 0 else str(n)
+
+
+def size_html(n):
+    """size(n) with the exponent raised, for the tables' cells (HTML, not escaped)."""
+    return f"2<sup>{n.bit_length() - 1}</sup>" if n & (n - 1) == 0 else str(n)
 
 
 def geomean(xs):
@@ -92,7 +99,7 @@ def machine(ctx):
             ("weight decay timed with", ctx.get("optbench_weight_decay", "–")),
             ("traffic model", ctx.get("optbench_traffic_model", "?")),
             ("run", ctx.get("date", "?"))]
-    return table(["", ""], [(esc(k), esc(v)) for k, v in rows])
+    return table(None, [(esc(k), esc(v)) for k, v in rows])
 
 
 def summary(summ, peers):
@@ -110,15 +117,22 @@ def summary(summ, peers):
         vs_torch = geomean([v for (a, n), v in torch.items()
                             if a == s["algo"] and s["n_min"] <= n <= s["n_max"]])
         rows.append((esc(s["algo"]), esc(s["band"]), s["threads"],
-                     f"{size(s['n_min'])}–{size(s['n_max'])}",
-                     esc(s["best"]), num(s["gbps"]), num(s["roof_pct"], "{:.0f} %"),
-                     num(s["roof_pct_min"], "{:.0f} %"), num(s["speedup_scalar"], "{:.1f}×"),
+                     f"<span class='nw'>{size_html(s['n_min'])}–{size_html(s['n_max'])}</span>",
+                     esc(s["best"]) + unreliable_mark(s), num(s["gbps"]),
+                     roof_cell(s, s["roof_pct"]), roof_cell(s, s["roof_pct_min"]),
+                     num(s["speedup_scalar"], "{:.1f}×"),
                      num(vs_torch, "{:.1f}×") if s["threads"] == 1 else "–"))
     return table(["kernel", "band", "threads", "sizes", "best variant", "GB/s",
-                  "% roofline (mean)", "% roofline (worst size)", "× scalar", "× PyTorch"], rows)
+                  "% roofline (mean)", "% roofline (worst size)", "× scalar", "× PyTorch"],
+                 rows) + MARKS_NOTE
 
 
 def kernels(rows, summ):
+    flags = {(s["algo"], s["band"], s["threads"]): s for s in summ.get("summary", [])}
+    return kernels_table(rows, summ, flags)
+
+
+def kernels_table(rows, summ, flags):
     """goals.py's per-kernel table: layer kernels and rules with weight decay, per
     band, the best variant and scalar with their % of the roofline."""
     opinfo = {}
@@ -130,21 +144,24 @@ def kernels(rows, summ):
     for r in rows:
         info = opinfo.get(r["kernel"], {})
         shape = info.get("roofline", "") + (" + philox" if info.get("arith") else "")
+        fl = flags.get((r["kernel"], r["band"], r["threads"]), {})
         out.append((esc(r["kernel"]), esc(r["band"]), r["threads"],
-                    f"{size(r['n_min'])}–{size(r['n_max'])}", esc(r["best"]),
-                    num(r["best_ns"], "{:.3f}"), num(r["best_pct"], "{:.0f} %"),
+                    f"<span class='nw'>{size_html(r['n_min'])}–{size_html(r['n_max'])}</span>",
+                    esc(r["best"]) + (unreliable_mark(fl) if fl.get("best") == r["best"] else ""),
+                    num(r["best_ns"], "{:.3f}"),
+                    roof_cell(fl, r["best_pct"]) if fl.get("best") == r["best"] else num(r["best_pct"], "{:.0f} %"),
                     num(r.get("best_mem_pct"), "{:.0f} %"),
                     num(r["scalar_ns"], "{:.3f}") if r["threads"] == 1 else "–",
                     num(r["scalar_pct"], "{:.0f} %") if r["threads"] == 1 else "–",
                     esc(shape or "rule's stream")))
     return table(["kernel", "band", "threads", "sizes", "best variant", "ns/element",
                   "% roofline", "% memory roofline", "scalar ns/element", "scalar % roofline",
-                  "roofline"], out)
+                  "roofline"], out) + MARKS_NOTE
 
 
 def mask_table(rows):
     """bench/mask_layout.c: the same AVX-512 dropout with a bit and a byte mask."""
-    out = [(esc(r["direction"]), size(r["n"]), num(r["bits"], "{:.4f}"), num(r["bytes"], "{:.4f}"),
+    out = [(esc(r["direction"]), size_html(r["n"]), num(r["bits"], "{:.4f}"), num(r["bytes"], "{:.4f}"),
             num(r["bytes_over_bits"], "{:.2f}×")) for r in rows]
     return table(["direction", "n", "bits: ns/element", "bytes: ns/element",
                   "bytes time / bits time"], out)
@@ -159,6 +176,7 @@ def goals(g):
                  verdict[r["met"]], f"{r['points'] - len(r['below'])} of {r['points']} points; "
                  "worst: " + ", ".join(f"{w['algo']} {size(w['n'])} "
                                        f"{w['threads']}t {100 * w['fraction']:.0f} %"
+                                       + ("‡" if w.get("noisy") else "")
                                        for w in r["worst"][:3])))
     a = g["autovec"]
     rows.append(("avx512 faster than autovec in L1/L2", verdict[a["met"]],
@@ -168,29 +186,189 @@ def goals(g):
     rows.append(("+omp never > 5 % slower than its ISA on one thread", verdict[o["met"]],
                  f"{o['points'] - len(o['over'])} of {o['points']} points within; worst: " +
                  ", ".join(f"{w['isa']} {w['algo']} {size(w['n'])} ×{w['slowdown']}"
-                           for w in o["worst"][:3])))
+                           + ("†" if w.get("noisy") else "") for w in o["worst"][:3])))
     t = g["torch"]
     rows.append(("≥ 4× PyTorch Adam at ≥ 2^16, ≥ 20× at 2^10 (1 thread)", verdict[t["met"]],
                  t.get("note") or ", ".join(f"{size(x['n'])}: {x['speedup']}×"
                                             for x in t.get("rows", []))))
-    return table(["goal", "this run", "measured"], [(esc(a_), v, esc(m)) for a_, v, m in rows])
+    return table(["goal", "this run", "measured"],
+                 [(esc(a_), v, esc(m)) for a_, v, m in rows]) + MARKS_NOTE
+
+
+def grouped(results):
+    """Rows that differ only in their variant, as one row naming every variant:
+    each +omp row equals its ISA's by design, and scalar, autovec and sse2 round
+    alike. The cells are compared as printed."""
+    groups = {}
+    for r in results:
+        cells = tuple(r[2:])
+        key = (r[0], cells)
+        if key in groups:
+            groups[key][1].append(r[1])
+        else:
+            groups[key] = (r, [r[1]])
+    return [(r[0], ", ".join(vs)) + tuple(r[2:]) for r, vs in groups.values()]
 
 
 def correctness(ver):
-    rows = [(esc(r["algo"]), esc(r["variant"]), f"{r['passed']}/{r['cases']}",
-             num(r["max_err"], "{:.2f}"), num(r["mean_err"], "{:.2f}"),
-             num(r.get("own_max"), "{:.2f}"), num(r["bound"], "{:g}"),
-             num(r.get("max_err_decay"), "{:.2f}"),
-             "PASS" if r["pass"] else "<b>FAIL</b>") for r in ver["results"]]
-    out = table(["algorithm", "variant", "cases", "max err", "mean err", "own-state max / j",
+    rows = grouped([(esc(r["algo"]), esc(r["variant"]), f"{r['passed']}/{r['cases']}",
+                     num(r["max_err"], "{:.2f}"), num(r["mean_err"], "{:.2f}"),
+                     num(r.get("own_max"), "{:.2f}"), num(r["bound"], "{:g}"),
+                     num(r.get("max_err_decay"), "{:.2f}"),
+                     "PASS" if r["pass"] else "<b>FAIL</b>") for r in ver["results"]])
+    out = table(["algorithm", "variants (identical rows grouped)", "cases", "max err", "mean err", "own-state max / j",
                  "bound", "max err with weight decay (bound +1 per term)", "result"], rows)
-    ops = [(esc(r["op"]), esc(r["variant"]), f"{r['passed']}/{r['cases']}",
-            num(r["max_err"], "{:.2f}"), num(r["mean_err"], "{:.3f}"), num(r["bound"], "{:g}"),
-            "PASS" if r["pass"] else "<b>FAIL</b>") for r in ver.get("op_results", [])]
+    ops = grouped([(esc(r["op"]), esc(r["variant"]), f"{r['passed']}/{r['cases']}",
+                    num(r["max_err"], "{:.2f}"), num(r["mean_err"], "{:.3f}"), num(r["bound"], "{:g}"),
+                    "PASS" if r["pass"] else "<b>FAIL</b>") for r in ver.get("op_results", [])])
     if ops:
-        out += table(["layer kernel", "variant", "cases", "max err", "mean err", "bound",
+        out += table(["layer kernel", "variants (identical rows grouped)", "cases", "max err", "mean err", "bound",
                       "result"], ops)
     return out
+
+
+# ---- issue 14: the run's noise verdict, the marks in the tables, the contents ----
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import noise  # noqa: E402
+
+MARKS_NOTE = ("<p class='note'>† some of the band's points are unreliable: their repetitions "
+              "spread by more than the limit (see \"How far to trust this run\"). "
+              "‡ above the roofline by more than its limit: a kernel cannot beat its own "
+              "ceiling, so the figure is a measurement error, not a result.</p>")
+
+
+def unreliable_mark(s):
+    """† after a band's best variant when some of its points are unreliable."""
+    n = s.get("unreliable") or 0
+    return (f"<span class='mark' title='{n} of {s.get('sizes', '?')} sizes unreliable'>†</span>"
+            if n else "")
+
+
+def roof_cell(s, pct):
+    """A % of the roofline, or the measurement-error mark where the band has a point above
+    the roofline's limit."""
+    if s.get("roof_error") and pct is not None and pct > 100 * noise.ROOF_LIMIT:
+        return f"<span class='mark' title='{pct:.0f} %: not a result'>error‡</span>"
+    return num(pct, "{:.0f} %") + ("‡" if s.get("roof_error") else "")
+
+
+def seconds(x):
+    return f"{x / 60:.1f} min" if x >= 120 else f"{x:.0f} s"
+
+
+def stage_times(res):
+    """stages.txt (scripts/bench.sh): [(stage, seconds)] and the whole run's seconds."""
+    try:
+        with open(os.path.join(res, "stages.txt"), encoding="utf-8") as f:
+            st = [(int(a), b) for a, b in (ln.split(None, 1) for ln in f if ln.strip())]
+    except (OSError, ValueError):
+        return [], None
+    out = [(name.strip(), st[i + 1][0] - t) for i, (t, name) in enumerate(st[:-1])]
+    return out, st[-1][0] - st[0][0] if len(st) > 1 else None
+
+
+def verdict_section(res, summ, peers):
+    """The report's opening: quiet or noisy, why, which points are unreliable, and how
+    the ratios were measured."""
+    doc = noise.load_noise(res)
+    if not doc:
+        return ("<div class='verdict unknown'><b>This run did not measure its noise</b> (no "
+                "<code>data/noise.json</code>: a run from before <code>plots/noise.py</code>). "
+                "Read every number as a single measurement on a possibly shared machine.</div>")
+    roof = summ.get("roof_errors", [])
+    v = noise.verdict(doc.get("env", {}), doc.get("points", {}), doc.get("nproc"), roof,
+                      doc.get("limits", {}).get("spread", noise.SPREAD_LIMIT))
+    lim = v["limits"]
+    env = doc.get("env", {})
+    head = {"quiet": "Quiet run: the numbers below are results",
+            "noisy": "Noisy run: read the numbers below with the marks",
+            "unknown": "This run's noise is unknown"}[v["state"]]
+    items = [f"<li>{esc(r)}</li>" for r in v["reasons"]]
+    if v["state"] == "quiet":
+        items.append(f"<li>{v['measured'] - len(v['unreliable'])} of {v['measured']} points "
+                     f"spread by at most {100 * lim['spread']:.0f} % over their repetitions; "
+                     "no point above its roofline</li>")
+    facts = []
+    ld = env.get("load")
+    if ld:
+        facts.append(f"load average {ld['before']:.1f} before, {ld['after']:.1f} after, "
+                     f"median {ld['median']:.1f} and at most {ld['max']:.1f} during the run "
+                     f"({env.get('samples')} samples, {doc.get('nproc')} CPUs)")
+    if env.get("steal") is not None:
+        facts.append(f"steal time {100 * env['steal']:.1f} % of the CPU time")
+    else:
+        facts.append("steal time not readable")
+    mhz = env.get("mhz")
+    facts.append(f"CPU clock {mhz['min']:.0f}–{mhz['max']:.0f} MHz" if mhz
+                 else "CPU clock not readable (no cpufreq, no \"cpu MHz\")")
+    stages, total = stage_times(res)
+    if total:
+        facts.append("the run took " + seconds(total) + " (" +
+                     ", ".join(f"{n} {seconds(t)}" for n, t in stages) + ")")
+    worst = sorted(((p["spread"], k) for k, p in doc.get("points", {}).items()
+                    if k in set(v["unreliable"])), reverse=True)
+    out = [f"<div class='verdict {v['state']}'><b>{esc(head)}.</b><ul>{''.join(items)}</ul>",
+           f"<p>Measured: {esc('; '.join(facts))}.</p>"]
+    if worst:
+        out.append(f"<p>Unreliable points ({len(worst)}: repetitions spread by more than "
+                   f"{100 * lim['spread']:.0f} %, (max − min) / median), ringed in red in the "
+                   "charts and marked † in the tables; the worst: " +
+                   esc(", ".join(f"{k.replace('/real_time', '')} {100 * x:.0f} %"
+                                 for x, k in worst[:12])) + "</p>")
+    if roof:
+        out.append(f"<p>Points above {100 * lim['roofline']:.0f} % of their roofline "
+                   f"({len(roof)}), drawn as red crosses at that height and marked ‡ in the "
+                   "tables, not plotted as results: " + esc(", ".join(roof[:12])) +
+                   (" …" if len(roof) > 12 else "") + "</p>")
+    out.append("<p>How the ratios were measured: each point is the median of "
+               "Google Benchmark's repetitions, randomly interleaved over the whole run "
+               "(<code>--benchmark_enable_random_interleaving</code>) in one process, so a kernel, "
+               "its roofline and its ISA's +omp form are sampled in the same shuffled sequence and "
+               "a slow stretch of the run hits all of them alike. A fraction of the roofline and "
+               "+omp against its ISA are ratios of those medians, marked unreliable when either "
+               "side is. The whole-model step times the list, the flat array and the stream in "
+               "back-to-back rotating rounds (<code>bench/model.c</code>). The peers "
+               "(PyTorch, NumPy) run in their own process after the speed benchmark, so "
+               "optbench against a peer compares two moments of the run.</p></div>")
+    return "\n".join(out)
+
+
+def goal_marks(g, res):
+    """Marks the goals' worst points whose own measurement is unreliable (the +omp goal
+    once reported a ×3901 slowdown that was the machine's load)."""
+    doc = noise.load_noise(res) or {}
+    lim = doc.get("limits", {}).get("spread", noise.SPREAD_LIMIT)
+    bad = {k.replace("/real_time", "") for k, p in doc.get("points", {}).items()
+           if p.get("spread") is not None and p["spread"] > lim}
+    tmax = max([int(k.rsplit(":", 1)[1]) for k in bad if "/threads:" in k] or [1])
+    for w in g.get("omp", {}).get("worst", []):
+        w["noisy"] = any(f"step/{w['algo']}/{w['isa']}{x}/n:{w['n']}/threads:{t}" in bad
+                         for x, t in (("", 1), ("+omp", tmax)))
+    for w in g.get("roofline", {}).get("worst", []):
+        w["noisy"] = w.get("fraction", 0) > noise.ROOF_LIMIT
+    return g
+
+
+def contents(parts):
+    """A table of contents from the page's <h2> headings (the sections of other modules
+    included), each given an id."""
+    page = "\n".join(parts)
+    toc, seen = [], set()
+
+    def anchor(m):
+        title = re.sub("<[^>]+>", "", m.group(2))
+        hid = m.group(1) or re.sub("[^a-z0-9]+", "-", title.lower()).strip("-") or "section"
+        while hid in seen:
+            hid += "-"
+        seen.add(hid)
+        toc.append((hid, title))
+        return f"<h2 id='{hid}'>{m.group(2)}</h2>"
+    page = re.sub(r"<h2(?: id=['\"]([^'\"]*)['\"])?>(.*?)</h2>", anchor, page, flags=re.S)
+    nav = ("<nav class='toc'><b>Contents</b><ol>" +
+           "".join(f"<li><a href='#{h}'>{t}</a></li>" for h, t in toc) + "</ol></nav>")
+    return page.replace("<!--contents-->", nav, 1)
 
 
 def main():
@@ -211,8 +389,14 @@ body {{ font-family: sans-serif; max-width: 1150px; margin: 2em auto; color: #22
 table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }}
 th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }}
 th {{ background: #f3f3f3; }} td:first-child, th:first-child {{ text-align: left; }}
+.nw {{ white-space: nowrap; }}
 img {{ max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }}
 code {{ background: #f6f6f6; padding: 0 0.2em; }}
+.verdict {{ border: 2px solid #999; padding: 0.5em 1em; margin: 1em 0; }}
+.verdict.noisy {{ border-color: #e41a1c; background: #fff3f3; }}
+.verdict.quiet {{ border-color: #2ca02c; background: #f3fff3; }}
+.mark {{ color: #e41a1c; font-weight: bold; }} .note {{ font-size: 0.85em; color: #555; }}
+nav.toc ol {{ columns: 2; }}
 </style>
 <script>
 // Marks images that did not load, for plots/check_report.sh (and for a reader).
@@ -225,6 +409,8 @@ window.addEventListener("load", function () {{
 }});
 </script></head><body>
 <h1>optbench: the update rules of chapter 6, measured</h1>
+{verdict_section(res, summ, peers)}
+<!--contents-->
 <p>Everything on this page was measured by <code>make bench</code> on the machine below and
 drawn from the saved results in this folder (<code>plots/make_report.sh {esc(os.path.basename(os.path.abspath(res)))}</code>
 redraws it without re-running). Each speed is the median of the run's repetitions (a single sample with QUICK=1); the
@@ -239,6 +425,7 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
              "faster form (plain or foreach) on one thread.</p>", summary(summ, peers)]
     gl = load(os.path.join(res, "data", "goals.json"), False)
     if gl:
+        gl = goal_marks(gl, res)
         parts += ["<h2>Goals</h2><p>The performance goals of the speed issue, checked by "
                   "<code>plots/goals.py</code> on this run's numbers (a goal is reported, "
                   "not enforced).</p>", goals(gl)]
@@ -267,14 +454,19 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
         parts += ["<h2>Correctness</h2><p>Every variant against the golden vectors (exact "
                   "arithmetic, MPFR 256 bits), error in scale-ULPs (<code>golden/FORMAT.md</code>); "
                   "from <code>optbench verify --json</code>.</p>", correctness(ver)]
-    parts.append("<h2>Charts</h2>")
+    parts.append("<h2>Charts</h2><p>Unreliable points (their repetitions spread beyond the "
+                 "limit) are ringed in red; a fraction of the roofline above its limit is a red "
+                 "cross, not a point of the curve. The rules with weight decay are in the "
+                 "tables only (four sizes each).</p>")
     have = set(os.listdir(out_dir))
     for a in summ["algos"]:
+        # only kernels with a chart get a heading: an empty heading says nothing
+        pngs = [(kind, what) for kind, what in KINDS if f"{a}_{kind}.png" in have]
+        if not pngs:
+            continue
         parts.append(f"<h3 id='{esc(a)}'>{esc(a)}</h3>")
-        for kind, what in KINDS:
-            png = f"{a}_{kind}.png"
-            if png in have or any(c["algo"] == a and c["kind"] == kind for c in summ["charts"]):
-                parts.append(f"<p>{esc(what)}</p><img src='{esc(png)}' alt='{esc(a)}: {esc(what)}'>")
+        for kind, what in pngs:
+            parts.append(f"<p>{esc(what)}</p><img src='{esc(a)}_{kind}.png' alt='{esc(a)}: {esc(what)}'>")
     # --- convergence section (issue 4): only when RESULTS_DIR/convergence/ exists ---
     conv = os.path.join(res, "convergence")
     if os.path.isdir(conv):  # scripts/convergence.sh's output, if this run has it
@@ -300,7 +492,7 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
     parts.append("</body></html>\n")
     path = os.path.join(out_dir, "index.html")
     with open(path + ".tmp", "w", encoding="utf-8") as f:
-        f.write("\n".join(parts))
+        f.write(contents(parts))
     os.replace(path + ".tmp", path)
     print(f"{PROG}: {path}")
 

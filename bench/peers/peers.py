@@ -306,7 +306,10 @@ def run_case(peer, algo, n, threads, data, min_time_ns):
     import torch
     torch.set_num_threads(threads)
     param = torch.nn.Parameter(torch.from_numpy(p0.copy()))
-    param.grad = torch.from_numpy(g0)
+    # its own copy of the gradient: torch's foreach Nesterov adds the momentum buffer
+    # into the gradient in place, thousands of times, so a shared one became +-inf
+    # and the NumPy rules timed next (the book's code) ran on infinities and NaNs
+    param.grad = torch.from_numpy(g0.copy())
     opt, label = torch_optimizer(algo, param, peer == "torch-foreach")
     ns, k = measure(opt.step, min_time_ns)
     del opt, param
