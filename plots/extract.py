@@ -275,6 +275,7 @@ class Data:
                 lab = "L1d" if lvl == 1 else f"L{lvl}"
                 self.caches.append((lab, int(c["size"]), lvl))
         self.caches.sort(key=lambda x: x[2])
+        library_order(self)  # the results' order is shuffled by the interleaving
 
     def sizes(self, a, t=None):
         return sorted({k[2] for k in self.step if k[0] == a and (t is None or k[3] == t)})
@@ -439,6 +440,26 @@ class Noise:
             self.roof_errors.append(f"{a}/{v}/n:{n}/threads:{t} at {100 * f:.0f} %")
             return None
         return f
+
+
+def library_order(d):
+    """Kernels and variants in the library's own order (the rules, the rules with L2
+    decay, with decoupled decay, the layer kernels; the ISAs, then their +omp forms,
+    in the variant registry's order), read from the
+    context bench/speed.c writes: with the repetitions interleaved the results come
+    in a shuffled order, which would reorder the tables and recolour the charts."""
+    rules = [kv.split(":", 1)[0] for kv in str(d.ctx.get("optbench_omp_threshold", "")).split(",")]
+    ops = list(d.opinfo)
+    forms = ["", "+l2", "+decoupled"]
+
+    def kernel_key(a):
+        r, _, form = a.partition("+")
+        if r in rules:
+            return (0, forms.index("+" + form) if form and "+" + form in forms else 0, rules.index(r), a)
+        return (1, ops.index(a), 0, a) if a in ops else (2, 0, 0, a)
+    reg = [kv.split(":", 1)[0] for kv in str(d.ctx.get("optbench_variants", "")).split(",")]
+    d.algos.sort(key=kernel_key)
+    d.variants.sort(key=lambda v: (v.endswith("+omp"), reg.index(base(v)) if base(v) in reg else len(reg), v))
 
 
 def size_text(n):

@@ -63,6 +63,21 @@ def rng(xs, fmt="{:.3g}"):
 
 # ---- the findings: (figure, title, chart files, book, measured, verdict) ------------------
 
+def tanh_shape(std):
+    """A tanh layer's histogram on [-1, 1], from its standard deviation: above the
+    uniform distribution's 1/sqrt(3) the mass leans to the ends (U-shaped), below it
+    to the centre (bell-shaped). Figure 6-13's first layer, with a unit-variance
+    input, is U-shaped; the book's sentence is about the deeper layers."""
+    return "U-shaped" if std > 1 / math.sqrt(3) else "bell-shaped"
+
+
+def layers(ks):
+    """[1] -> "1", [2, 3, 4, 5] -> "2–5", [1, 3] -> "1, 3"."""
+    if ks == list(range(ks[0], ks[-1] + 1)) and len(ks) > 2:
+        return f"{ks[0]}–{ks[-1]}"
+    return ", ".join(str(k) for k in ks)
+
+
 def act_findings(js):
     cfg = {c["name"]: c for c in js["configs"]}
     L = lambda n, key: [l[key] for l in cfg[n]["layers"]]  # noqa: E731
@@ -93,14 +108,24 @@ def act_findings(js):
                     f"std 0.01 in layer 5; at most {pct(max(L('sigmoid_xavier', 'edge')))} within 0.02 of 0 or 1.",
                     "agrees" if s[-1] > 3 * s1[-1] and max(L("sigmoid_xavier", "edge")) < 0.05 else "disagrees"))
     if "tanh_xavier" in cfg:
-        m, s = L("tanh_xavier", "mean"), L("tanh_xavier", "std")
+        m, s, e = L("tanh_xavier", "mean"), L("tanh_xavier", "std"), L("tanh_xavier", "edge")
+        shapes = [tanh_shape(x) for x in s]
+        bell = [i + 1 for i, x in enumerate(shapes) if x == "bell-shaped"]
+        u = [i + 1 for i, x in enumerate(shapes) if x == "U-shaped"]
+        centred = max(abs(x) for x in m) < 0.05
         out.append(("6-13", "tanh, Xavier weights", ["tanh_xavier"],
                     "With tanh, symmetric about 0, the distributions are bell-shaped.",
-                    f"Centred (|mean| ≤ {max(abs(x) for x in m):.3f}), bell-shaped, standard "
-                    f"deviation falling from {s[0]:.2f} in layer 1 to {s[-1]:.2f} in layer 5; "
-                    f"{pct(L('tanh_xavier', 'edge')[0])} of layer 1 beyond ±0.98, "
-                    f"{pct(max(L('tanh_xavier', 'edge')[1:]))} of the others.",
-                    "agrees" if max(abs(x) for x in m) < 0.05 and max(L("tanh_xavier", "edge")[1:]) < 0.05 else "disagrees"))
+                    f"Centred (|mean| ≤ {max(abs(x) for x in m):.3f}); "
+                    + (f"layer{'s' if len(u) > 1 else ''} {layers(u)} U-shaped (standard deviation "
+                       f"{rng([s[i - 1] for i in u], '{:.2f}')}, above the uniform distribution's "
+                       f"1/√3 ≈ 0.58, so the mass sits towards ±1: {rng([100 * e[i - 1] for i in u], '{:.0f}')} % "
+                       "beyond ±0.98); " if u else "")
+                    + (f"layer{'s' if len(bell) > 1 else ''} {layers(bell)} bell-shaped, peaked at 0"
+                       + (f" and narrowing with depth (standard deviation {s[bell[0] - 1]:.2f} → "
+                          f"{s[bell[-1] - 1]:.2f})" if len(bell) > 1 else f" (standard deviation {s[bell[0] - 1]:.2f})")
+                       + f", at most {pct(max(e[i - 1] for i in bell))} beyond ±0.98." if bell else ""),
+                    ("agrees" if not u else "partly (from layer 2 on)" if u == [1] else "disagrees")
+                    if centred and bell else "disagrees"))
     names = ["relu_std0.01", "relu_xavier", "relu_he"]
     if all(n in cfg for n in names):
         s = {n: L(n, "std") for n in names}

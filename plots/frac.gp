@@ -38,9 +38,9 @@ do for [i=1:ncache] {
 }
 # unreliable points (plots/noise.py: repetitions spread beyond the limit), ringed in red
 if (!exists("noise_pct")) { noise_pct = 10 }
-noisy_title = sprintf("unreliable: repetitions spread > %g %%", noise_pct)
+noisy_title = sprintf("unreliable (spread > %g %%)", noise_pct)
 if (!exists("fr_noisy")) { fr_noisy = 0 }
 if (!exists("fr_errors")) { fr_errors = 0 }
 noisy = fr_noisy > 0 ? sprintf(", '%s' using 1:(100*$2) with points pt 6 ps 2.2 lw 2 lc rgb '#e41a1c' title '%s'", datadir."/".algo."_frac_noise.dat", noisy_title) : ""
-errors = fr_errors > 0 ? sprintf(", '%s' using 1:(100*$2) with points pt 2 ps 2 lw 2 lc rgb '#e41a1c' title 'measurement error: > %g %% of the roofline (not a result)'", datadir."/".algo."_frac_errors.dat", roof_limit_pct) : ""
+errors = fr_errors > 0 ? sprintf(", '%s' using 1:(100*$2) with points pt 2 ps 2 lw 2 lc rgb '#e41a1c' title 'error: > %g %% of roofline'", datadir."/".algo."_frac_errors.dat", roof_limit_pct) : ""
 plot for [i=1:fr_nv] f using 1:(100*column(i+1)) with linespoints lc rgb fr_lc[i] dt fr_dt[i] pt fr_pt[i] lw fr_lw[i] ps 0.7 title fr_title[i] @noisy @errors

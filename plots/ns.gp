@@ -34,7 +34,7 @@ do for [i=1:ncache] {
 if (!exists("arith_title")) { arith_title = "arithmetic floor" }
 # unreliable points (plots/noise.py: repetitions spread beyond the limit), ringed in red
 if (!exists("noise_pct")) { noise_pct = 10 }
-noisy_title = sprintf("unreliable: repetitions spread > %g %%", noise_pct)
+noisy_title = sprintf("unreliable (spread > %g %%)", noise_pct)
 if (!exists("ns_noisy")) { ns_noisy = 0 }
 noisy = ns_noisy > 0 ? sprintf(", '%s' using 1:2 with points pt 6 ps 2.2 lw 2 lc rgb '#e41a1c' title '%s'", datadir."/".algo."_ns_noise.dat", noisy_title) : ""
 arith = has_arith ? sprintf(", f using 1:(column(%d)) with lines lc rgb '#999999' lw 2 dt 5 title '%s'", ns_nv+4, arith_title) : ""

@@ -149,8 +149,7 @@ def kernels_table(rows, summ, flags):
                     f"<span class='nw'>{size_html(r['n_min'])}–{size_html(r['n_max'])}</span>",
                     esc(r["best"]) + (unreliable_mark(fl) if fl.get("best") == r["best"] else ""),
                     num(r["best_ns"], "{:.3f}"),
-                    roof_cell(fl, r["best_pct"]) if fl.get("best") == r["best"] else num(r["best_pct"], "{:.0f} %"),
-                    num(r.get("best_mem_pct"), "{:.0f} %"),
+                    roof_cell(fl, r["best_pct"]), roof_cell(fl, r.get("best_mem_pct")),
                     num(r["scalar_ns"], "{:.3f}") if r["threads"] == 1 else "–",
                     num(r["scalar_pct"], "{:.0f} %") if r["threads"] == 1 else "–",
                     esc(shape or "rule's stream")))
@@ -247,11 +246,11 @@ def unreliable_mark(s):
 
 
 def roof_cell(s, pct):
-    """A % of the roofline, or the measurement-error mark where the band has a point above
-    the roofline's limit."""
-    if s.get("roof_error") and pct is not None and pct > 100 * noise.ROOF_LIMIT:
+    """A % of the roofline, or the measurement-error mark above the roofline's limit: a
+    kernel cannot beat its own ceiling, so such a figure is not a result."""
+    if pct is not None and pct > 100 * noise.ROOF_LIMIT:
         return f"<span class='mark' title='{pct:.0f} %: not a result'>error‡</span>"
-    return num(pct, "{:.0f} %") + ("‡" if s.get("roof_error") else "")
+    return num(pct, "{:.0f} %")
 
 
 def seconds(x):
@@ -413,7 +412,7 @@ window.addEventListener("load", function () {{
 <!--contents-->
 <p>Everything on this page was measured by <code>make bench</code> on the machine below and
 drawn from the saved results in this folder (<code>plots/make_report.sh {esc(os.path.basename(os.path.abspath(res)))}</code>
-redraws it without re-running). Each speed is the median of the run's repetitions (a single sample with QUICK=1); the
+redraws it without re-running). Each speed is the median of the run's repetitions, randomly interleaved over the run; the
 roofline is measured in the same run: a streaming kernel with the same reads and writes at the
 same size and threads (memory), and exact square root and division on register data (arithmetic).
 With t threads the ceilings are the best measured with 1 to t threads; below the library's OpenMP

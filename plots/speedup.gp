@@ -32,7 +32,7 @@ do for [i=1:ncache] {
 }
 # unreliable points (plots/noise.py: repetitions spread beyond the limit), ringed in red
 if (!exists("noise_pct")) { noise_pct = 10 }
-noisy_title = sprintf("unreliable: repetitions spread > %g %%", noise_pct)
+noisy_title = sprintf("unreliable (spread > %g %%)", noise_pct)
 if (!exists("sp_noisy")) { sp_noisy = 0; av_noisy = 0 }
 ring = ", '%s' using 1:2 with points pt 6 ps 2.2 lw 2 lc rgb '#e41a1c' title '%s'"
 noisy = sp_noisy > 0 ? sprintf(ring, datadir."/".algo."_speedup_noise.dat", noisy_title) : ""

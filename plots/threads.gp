@@ -24,7 +24,7 @@ set grid xtics ytics lc rgb "#dddddd"
 set key below box maxrows 4
 # unreliable points (plots/noise.py: repetitions spread beyond the limit), ringed in red
 if (!exists("noise_pct")) { noise_pct = 10 }
-noisy_title = sprintf("unreliable: repetitions spread > %g %%", noise_pct)
+noisy_title = sprintf("unreliable (spread > %g %%)", noise_pct)
 if (!exists("th_noisy")) { th_noisy = 0 }
 noisy = th_noisy > 0 ? sprintf(", '%s' using 1:2 with points pt 6 ps 2.2 lw 2 lc rgb '#e41a1c' title '%s'", datadir."/".algo."_threads_noise.dat", noisy_title) : ""
 plot for [i=1:th_nv] f using 1:(column(i+1)) with linespoints lc rgb th_lc[i] dt th_dt[i] pt th_pt[i] lw th_lw[i] ps 1 title th_title[i] @noisy
