@@ -14,7 +14,8 @@ for f in speed.json verify.json data/summary.json data/adam_ns.dat report/index.
   convergence/trajectory.txt convergence/mnist_summary.md report/conv_traj.png \
   report/conv_loss.png report/conv_agree.png report/dropout_train_ns.png \
   report/dropout_train_frac.png report/batchnorm_train_speedup.png \
-  mask.json data/mask.dat model.json report/model_ms_t1.png report/model_ratio_t1.png; do
+  mask.json data/mask.dat model.json report/model_ms_t1.png report/model_ratio_t1.png \
+  load.txt stages.txt data/noise.json; do
   [ -s "$out/$f" ] || { echo "check_pipeline: $f missing or empty" >&2; exit 1; }
 done
 # the weight-decay forms and the layer kernels reach the report's tables
@@ -22,5 +23,19 @@ for k in adam+l2 sgd+decoupled dropout_train batchnorm_train; do
   grep -q "<td>$k</td>" "$out/report/index.html" ||
     { echo "check_pipeline: $k missing from the report's tables" >&2; exit 1; }
 done
+# the noise: every point has its repetitions' spread, the run its load samples
+# (one before, one after at least) and a verdict
+/usr/bin/python3 - "$out/data/noise.json" <<'PY' || exit 1
+import json, sys
+d = json.load(open(sys.argv[1]))
+bad = [k for k, p in d["points"].items() if p["spread"] is None]
+ok = d["state"] in ("quiet", "noisy") and d["env"]["samples"] >= 2 and d["points"] and not bad
+print("check_pipeline: noise.json: " + (f"{d['state']}, {len(d['points'])} points with a spread" if ok
+      else f"incomplete: state {d['state']}, {d['env'].get('samples')} samples, no spread: {bad[:3]}"))
+sys.exit(0 if ok else 1)
+PY
+# the filters reached the correctness table: the named rules and kernels only
+grep -q '"algo": "momentum"' "$out/verify.json" &&
+  { echo "check_pipeline: verify.json has momentum, which the filters leave out" >&2; exit 1; }
 "$src/plots/check_report.sh" "$out/report/index.html"
 echo "check_pipeline: results, charts and report all present"

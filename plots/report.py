@@ -405,6 +405,13 @@ window.addEventListener("load", function () {{
     if (!img.complete || img.naturalWidth === 0) {{ img.setAttribute("data-broken", "1"); bad.push(img.getAttribute("src")); }}
   }});
   document.body.setAttribute("data-images", bad.length ? "broken: " + bad.join(" ") : "ok");
+  // a heading followed by a heading of its level or above has nothing under it
+  var empty = [];
+  document.querySelectorAll("h2, h3").forEach(function (h) {{
+    var n = h.nextElementSibling;
+    if (!n || (/^H[1-6]$/.test(n.tagName) && n.tagName <= h.tagName)) empty.push(h.textContent);
+  }});
+  document.body.setAttribute("data-empty-headings", empty.length ? empty.join(" | ") : "none");
 }});
 </script></head><body>
 <h1>optbench: the update rules of chapter 6, measured</h1>
