@@ -178,14 +178,16 @@ def goals(g):
                                        + ("‡" if w.get("noisy") else "")
                                        for w in r["worst"][:3])))
     a = g["autovec"]
+    absent = "this run has none of the variants it compares (a filtered run)"
     rows.append(("avx512 faster than autovec in L1/L2", verdict[a["met"]],
                  f"avx512/autovec speed {num(a['min'], '{:.2f}')}–{num(a['max'], '{:.2f}')}; "
-                 f"faster at {a['wins']} of {a['points']} points"))
+                 f"faster at {a['wins']} of {a['points']} points" if a["points"] else absent))
     o = g["omp"]
     rows.append(("+omp never > 5 % slower than its ISA on one thread", verdict[o["met"]],
                  f"{o['points'] - len(o['over'])} of {o['points']} points within; worst: " +
                  ", ".join(f"{w['isa']} {w['algo']} {size(w['n'])} ×{w['slowdown']}"
-                           + ("†" if w.get("noisy") else "") for w in o["worst"][:3])))
+                           + ("†" if w.get("noisy") else "") for w in o["worst"][:3])
+                 if o["points"] else absent))
     t = g["torch"]
     rows.append(("≥ 4× PyTorch Adam at ≥ 2^16, ≥ 20× at 2^10 (1 thread)", verdict[t["met"]],
                  t.get("note") or ", ".join(f"{size(x['n'])}: {x['speedup']}×"
