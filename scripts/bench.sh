@@ -25,6 +25,7 @@ set -euo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 quick=${QUICK:+--quick}
+qflag=(${QUICK:+--quick}) # the same as a list: nothing at all when not quick
 py=/usr/bin/python3 # Debian's: python3-numpy and python3-torch live there
 [ -x "$py" ] || py=python3
 if [ -n "${RESULTS:-}" ]; then
@@ -68,20 +69,28 @@ noise_args=(--benchmark_enable_random_interleaving=true)
 "$py" "$root/plots/noise.py" sample "$dir/load.txt" 5 &
 sampler=$!
 trap 'kill "$sampler" 2>/dev/null || true' EXIT
+# set -e stops at the first failing stage: say where, and that latest did not move
+trap 'echo "bench: failed at scripts/bench.sh line $LINENO; $dir is incomplete and results/latest was not moved" >&2' ERR
 
 stage speed
-total=$("$build/bench/optbench_bench" $quick "${bench_args[@]}" --benchmark_list_tests=true | wc -l)
+total=$("$build/bench/optbench_bench" "${qflag[@]}" "${bench_args[@]}" --benchmark_list_tests=true | wc -l)
 say "[1/5] speed: $total benchmarks x ${REPS:-3} interleaved repetitions${quick:+ (quick)} -> $dir/speed.json"
 # Google Benchmark reports a benchmark when its last repetition is done: with
 # the repetitions interleaved, most finish in the run's second half.
 # stdbuf and fflush: the progress as it happens, not in one burst at the end.
-stdbuf -oL "$build/bench/optbench_bench" $quick "${bench_args[@]}" "${noise_args[@]}" \
+stdbuf -oL "$build/bench/optbench_bench" "${qflag[@]}" "${bench_args[@]}" "${noise_args[@]}" \
   --benchmark_out="$dir/speed.json.tmp" --benchmark_out_format=json 2>&1 |
   tee "$dir/speed.log" |
   awk -v total="$total" -v step="$(((total + 19) / 20))" '
     /^(step|op|roofline)\// && / *_median / { n++; if (n % step == 0 || n == total) { printf "bench:   %d/%d benchmarks done\n", n, total; fflush() } }'
 mv "$dir/speed.json.tmp" "$dir/speed.json"
-if [ -x "$build/bench/optbench_mask_layout" ] && [ "$filtered" = 0 ]; then
+# dropout's mask layout: in a full run, or one whose filters name a dropout kernel
+mask=
+[ "$filtered" = 0 ] && mask=1
+for o in "${ops[@]}"; do
+  case $o in dropout*) mask=1 ;; esac
+done
+if [ -x "$build/bench/optbench_mask_layout" ] && [ -n "$mask" ]; then
   say "      mask layout: bits against bytes -> $dir/mask.json"
   # shellcheck disable=SC2046 # the quick flags are a list
   "$build/bench/optbench_mask_layout" $([ -n "$quick" ] && echo --benchmark_repetitions=1 --benchmark_min_time=0.02) \
@@ -100,7 +109,7 @@ elif [ ${#ops[@]} -gt 0 ] && [ ${#algos[@]} = 0 ]; then
   say "[3/5] peers: skipped (the filters select layer kernels only)"
 elif "$py" -c 'import numpy, torch' 2>/dev/null; then
   say "[3/5] peers: PyTorch and NumPy ${peer_args[*]} -> $dir/peers.json"
-  "$root/bench/peers/run_peers.sh" "$dir" $quick "${peer_args[@]}"
+  "$root/bench/peers/run_peers.sh" "$dir" "${qflag[@]}" "${peer_args[@]}"
 else
   say "[3/5] peers: skipped (python3-torch, python3-numpy not installed: make bench-peers installs them)"
 fi
@@ -143,9 +152,13 @@ wait "$sampler" 2>/dev/null || true
 say "[5/5] charts and report"
 "$root/plots/make_report.sh" "$dir" "$dir/verify.json"
 "$root/plots/check_report.sh" "$dir/report/index.html" | sed -u 's/^/bench:   /'
-stage done
+stage "done"
 if [ -z "${RESULTS:-}" ]; then # the run completed: only now is it the latest
   ln -sfn "$(basename "$dir")" "$build/results/latest"
   ln -sfn "results/$(basename "$dir")/report" "$build/report"
 fi
-say "done: open $dir/report/index.html${RESULTS:+}${RESULTS:-" (also $build/report/index.html)"}"
+if [ -n "${RESULTS:-}" ]; then
+  say "done: open $dir/report/index.html"
+else
+  say "done: open $dir/report/index.html (also $build/report/index.html)"
+fi
