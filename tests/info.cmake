@@ -1,0 +1,13 @@
+# `optbench info --json`, the document the scripts read (tools/info_json.c):
+#   info_json   it parses strictly and agrees with the library's API as
+#               test_info_json prints it; the string writer escapes hostile
+#               strings (tests/info_json_check.py)
+find_program(OB_PYTHON3 NAMES python3)
+add_executable(test_info_json test_info_json.c)
+target_link_libraries(test_info_json PRIVATE obinfo)
+if(OB_PYTHON3)
+  add_test(NAME info_json
+           COMMAND ${OB_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/info_json_check.py
+                   $<TARGET_FILE:optbench_cli> $<TARGET_FILE:test_info_json>)
+  set_tests_properties(info_json PROPERTIES LABELS info)
+endif()
