@@ -17,7 +17,7 @@ Benchmark names: model-peer/<peer>/<list>/<algo>/threads:<t>, with
         rounds as the peers, so the ratios come from the same seconds of a busy
         machine
 Counters: ms_step (median over the rounds), gbps (optbench's traffic model:
-28 bytes an element for Adam), tensors, elements, and with --lib x_optbench:
+4 * ((2 + s) + (1 + s)) bytes an element, s = Adam's state arrays), tensors, elements, and with --lib x_optbench:
 the median over the rounds of this form's time over optbench's in that round;
 "label" names the form and versions.
 
@@ -45,15 +45,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peers import nproc, write_atomic  # noqa: E402  (one writer for every peers file)
+from peers import nproc, obinfo, write_atomic  # noqa: E402  (one writer for every peers file)
 
 PROG = "model_peers.py"
 MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models")
 PEERS = ["torch-loop", "torch-foreach", "torch-fused", "deepspeed"]
 ALGOS = ["adam", "adam+decoupled"]
-LR, BETAS, EPS, DECAY = 1e-3, (0.9, 0.999), 1e-7, 1e-2  # optbench's defaults and +decoupled
+DECAY = 1e-2  # +decoupled's weight decay; Adam's own hyperparameters are the list's
 SAMPLE_S = 0.004
-ADAM_BYTES = 28  # 4 * ((2 + 2) reads + (1 + 2) writes)
 
 
 def err(msg):
@@ -111,17 +110,29 @@ def load_lists(models):
     return lists
 
 
-def make_optimizer(peer, algo, params):
+def adam_rule(out):
+    """Adam's row of the list (the run's info.json beside OUT, else the build's):
+    its hyperparameters as the book writes them and its bytes per element."""
+    adam = obinfo.rule(obinfo.find(os.path.dirname(os.path.abspath(out))), "adam")
+    if adam is None:
+        raise obinfo.Error("the rule list has no adam")
+    hp = {k: obinfo.f32(v) for k, v in adam["hparams"].items()}
+    s = len(adam["states"])
+    return {"lr": hp["lr"], "betas": (hp["beta1"], hp["beta2"]), "eps": hp["eps"],
+            "bytes": 4 * ((2 + s) + (1 + s))}  # optbench's traffic model
+
+
+def make_optimizer(peer, algo, params, adam):
     import torch
     decay = DECAY if algo == "adam+decoupled" else 0.0
+    hp = {"lr": adam["lr"], "betas": adam["betas"], "eps": adam["eps"], "weight_decay": decay}
     if peer == "deepspeed":
         from deepspeed.ops.adam import DeepSpeedCPUAdam
-        return DeepSpeedCPUAdam(params, lr=LR, betas=BETAS, eps=EPS, weight_decay=decay,
-                                adamw_mode=algo == "adam+decoupled")
+        return DeepSpeedCPUAdam(params, **hp, adamw_mode=algo == "adam+decoupled")
     cls = torch.optim.AdamW if algo == "adam+decoupled" else torch.optim.Adam
     form = {"torch-loop": {"foreach": False}, "torch-foreach": {"foreach": True},
             "torch-fused": {"fused": True}}[peer]
-    return cls(params, lr=LR, betas=BETAS, eps=EPS, weight_decay=decay, **form)
+    return cls(params, **hp, **form)
 
 
 def median(xs):
@@ -249,6 +260,11 @@ def main(argv):
         return 0
     lists = [x for x in lists if (x[0] in o.list if o.list else (not o.quick or x[2].get("quick") == "1"))]
     try:
+        adam = adam_rule(o.out)
+    except obinfo.Error as e:
+        err(f"error: {e}")
+        return 2
+    try:
         import torch
     except ImportError:
         err("error: no torch for " + sys.executable + " (make bench-peers makes build/venv)")
@@ -276,7 +292,7 @@ def main(argv):
             steps = {}
             for peer in peers:
                 try:
-                    steps[peer] = make_optimizer(peer, algo, params).step
+                    steps[peer] = make_optimizer(peer, algo, params, adam).step
                 except (RuntimeError, MemoryError) as e:
                     err(f"model-peer/{peer}/{name}/{algo}: skipped: {e}")
             if ob:
@@ -297,7 +313,7 @@ def main(argv):
                 row = {"name": bench, "run_name": bench, "run_type": "iteration",
                        "repetitions": 1, "repetition_index": 0, "threads": o.threads,
                        "iterations": ks[form], "real_time": ms, "cpu_time": ms,
-                       "time_unit": "ms", "ms_step": ms, "gbps": ADAM_BYTES * total / ms / 1e6,
+                       "time_unit": "ms", "ms_step": ms, "gbps": adam["bytes"] * total / ms / 1e6,
                        "tensors": len(run), "elements": total, "label": label}
                 if "optbench" in secs:
                     row["x_optbench"] = median([x / y for x, y in zip(xs, secs["optbench"])])
@@ -320,7 +336,8 @@ def main(argv):
         "peer_notes": ("PyTorch's Adam/AdamW and DeepSpeedCPUAdam add eps after the bias "
                        "correction (eps / sqrt(1-b2^t) in the book's terms); optbench adds it to "
                        "sqrt(v): time per step on identical shapes is compared, not bits. "
-                       f"lr {LR}, betas {BETAS}, eps {EPS}; AdamW weight_decay {DECAY}."),
+                       f"lr {adam['lr']}, betas {adam['betas']}, eps {adam['eps']}; AdamW weight_decay "
+                       f"{DECAY}."),
     }
     os.makedirs(os.path.dirname(os.path.abspath(o.out)), exist_ok=True)
     write_atomic(o.out, json.dumps({"context": context, "benchmarks": rows}, indent=2) + "\n")
