@@ -2,6 +2,7 @@
 #   info_json   it parses strictly and agrees with the library's API as
 #               test_info_json prints it; the string writer escapes hostile
 #               strings (tests/info_json_check.py)
+#   peers_quick every rule gets its NumPy and torch peers (tests/peers_quick.sh)
 find_program(OB_PYTHON3 NAMES python3)
 add_executable(test_info_json test_info_json.c)
 target_link_libraries(test_info_json PRIVATE obinfo)
@@ -11,3 +12,8 @@ if(OB_PYTHON3)
                    $<TARGET_FILE:optbench_cli> $<TARGET_FILE:test_info_json>)
   set_tests_properties(info_json PROPERTIES LABELS info)
 endif()
+
+# bench/peers/peers.py picks every rule up from the list (tests/peers_quick.sh)
+add_test(NAME peers_quick COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/peers_quick.sh
+                                  $<TARGET_FILE:optbench_cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(peers_quick PROPERTIES LABELS info SKIP_RETURN_CODE 77 TIMEOUT 120)
