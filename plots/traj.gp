@@ -23,8 +23,9 @@ if (note eq "" && system("[ -f '".chk."' ] && echo 1 || echo 0") + 0) {
     n_ok = system("grep -c 'all variants agree' '".chk."'") + 0
     n_all = system("grep -c 'golden trajectory' '".chk."'") + 0
     nv = system("sed -n 's|.*: \\([0-9]*\\)/\\([0-9]*\\) variants follow.*|\\2|p' '".chk."' | head -n 1")
-    note = n_ok == n_all && n_all > 0 ? sprintf("every path checked on all %s variants: each follows the golden trajectory (exact arithmetic) within its error bound", nv) \
-                                      : sprintf("GOLDEN-PATH CHECK FAILED for %d of %d rules (see trajectory.txt)", n_all - n_ok, n_all)
+    note = n_ok == n_all && n_all == nrules ? sprintf("every path checked on all %s variants: each follows the golden trajectory (exact arithmetic) within its error bound", nv) \
+         : n_ok == n_all ? sprintf("GOLDEN-PATH CHECK INCOMPLETE: it ran for %d of the %d rules (see trajectory.txt)", n_all, nrules) \
+                         : sprintf("GOLDEN-PATH CHECK FAILED for %d of %d rules (see trajectory.txt)", n_all - n_ok, n_all)
 }
 if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
     set terminal pngcairo enhanced size 1500,H font "sans,11" linewidth 1
@@ -94,7 +95,7 @@ do for [i=1:nrules] {
              p using 2:3 with linespoints lc rgb lc[pal(i)] pt pt[pal(i)] ps 0.8 lw 1.5 notitle, \
              "+" using (0):(0) every ::0::0 with points lc rgb "#000000" pt 1 ps 3 lw 2.5 notitle
     } else {
-        set title sprintf("%s, lr %.3g: no data (%s missing)", name[i], lr, p) font ",12"
+        set title sprintf("%s, lr %.3g: no data (traj_%s.dat missing)", name[i], lr, word(algos, i)) font ",12" noenhanced
         plot $contours using 1:2 with lines lc rgb "#a8a8a8" lw 1 notitle, \
              "+" using (0):(0) every ::0::0 with points lc rgb "#000000" pt 1 ps 3 lw 2.5 notitle
     }
