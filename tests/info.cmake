@@ -3,6 +3,7 @@
 #               test_info_json prints it; the string writer escapes hostile
 #               strings (tests/info_json_check.py)
 #   peers_quick every rule gets its NumPy and torch peers (tests/peers_quick.sh)
+#   info_json_usage  anything after --json, or another option, is bad usage
 find_program(OB_PYTHON3 NAMES python3)
 add_executable(test_info_json test_info_json.c)
 target_link_libraries(test_info_json PRIVATE obinfo)
@@ -17,3 +18,9 @@ endif()
 add_test(NAME peers_quick COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/peers_quick.sh
                                   $<TARGET_FILE:optbench_cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(peers_quick PROPERTIES LABELS info SKIP_RETURN_CODE 77 TIMEOUT 120)
+
+# `info` takes --json and nothing else: anything more is bad usage (exit 2)
+add_test(NAME info_json_usage
+         COMMAND sh -c "\"$0\" info --json extra 2>/dev/null; test $? -eq 2 && \"$0\" info --yaml 2>/dev/null; test $? -eq 2"
+                 $<TARGET_FILE:optbench_cli>)
+set_tests_properties(info_json_usage PROPERTIES LABELS info)
