@@ -4,6 +4,7 @@
 #               strings (tests/info_json_check.py)
 #   peers_quick every rule gets its NumPy and torch peers (tests/peers_quick.sh)
 #   info_json_usage  anything after --json, or another option, is bad usage
+#   info_json_full   a failed write (/dev/full) exits 1
 find_program(OB_PYTHON3 NAMES python3)
 add_executable(test_info_json test_info_json.c)
 target_link_libraries(test_info_json PRIVATE obinfo)
@@ -24,3 +25,11 @@ add_test(NAME info_json_usage
          COMMAND sh -c "\"$0\" info --json extra 2>/dev/null; test $? -eq 2 && \"$0\" info --yaml 2>/dev/null; test $? -eq 2"
                  $<TARGET_FILE:optbench_cli>)
 set_tests_properties(info_json_usage PROPERTIES LABELS info)
+
+# a failed write is an error, not a truncated document with status 0
+if(EXISTS /dev/full)
+  add_test(NAME info_json_full
+           COMMAND sh -c "\"$0\" info --json >/dev/full 2>/dev/null; test $? -eq 1"
+                   $<TARGET_FILE:optbench_cli>)
+  set_tests_properties(info_json_full PROPERTIES LABELS info)
+endif()

@@ -3,6 +3,7 @@
  * the layer kernels and the machine from the public API and cpuinfo. */
 #include "info_json.h"
 
+#include <errno.h>
 #include <math.h>
 #include <omp.h>
 #include <stdint.h>
@@ -265,5 +266,8 @@ int cli_info_json(FILE *out) {
   fputs("\n  ],\n", out);
   write_cpu(out);
   fputs("}\n", out);
-  return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+  if (fflush(out) == 0 && !ferror(out))
+    return 0;
+  fprintf(stderr, "optbench: info --json: writing the document failed: %s\n", strerror(errno));
+  return -1;
 }

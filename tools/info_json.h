@@ -12,7 +12,8 @@
  * written as U+FFFD. NULL is written as null. */
 void ij_string(FILE *out, const char *s);
 
-/* Writes the document to out. Returns 0, or -1 if a write failed. */
+/* Writes the document to out. Returns 0, or -1 if a write failed (said on
+ * stderr). */
 int cli_info_json(FILE *out);
 
 #endif /* OPTBENCH_INFO_JSON_H */
