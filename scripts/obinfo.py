@@ -12,11 +12,10 @@ As a module (plots/*.py, bench/peers/*.py):
   rule(doc, name)       one rule's object, or None
   f32(x)                the shortest decimal of the float32 x (0.00999999978 -> 0.01)
 As a program:
-  obinfo.py json [FOLDER]        prints the document (find(FOLDER))
   obinfo.py gnuplot SRC OUT.gp   writes a gnuplot include with the rules (SRC: an
                                  info.json file or a folder, as find): nrules,
                                  algos = "sgd ...", arrays name, traj_lr, mnist_lr
-  obinfo.py names [FOLDER]       prints the rule names, one a line
+                                 (plots/traj.gp and plots/loss.gp load it)
 Errors name the file and what was wrong; the exit status is then 1.
 """
 import json
@@ -115,13 +114,6 @@ def write_atomic(path, text):
 
 def main(argv):
     try:
-        if len(argv) in (1, 2) and argv[0] in ("json", "names"):
-            doc = find(argv[1] if len(argv) == 2 else None)
-            if argv[0] == "json":
-                print(json.dumps(doc, indent=1))
-            else:
-                print("\n".join(r["name"] for r in doc["rules"]))
-            return 0
         if len(argv) == 3 and argv[0] == "gnuplot":
             src = argv[1]
             doc = find(src) if os.path.isdir(src) else load(src)
