@@ -5,7 +5,9 @@
 
 static const ob_algo_row *row(ob_algo a) { return ob_algo_valid(a) ? &ob_algo_rows[a] : NULL; }
 
-static int state_ok(ob_algo a, int i) { return ob_algo_valid(a) && i >= 0 && i < ob_algo_rows[a].states; }
+static int state_ok(ob_algo a, int i) {
+  return ob_algo_valid(a) && i >= 0 && i < ob_algo_rows[a].states;
+}
 
 const char *ob_algo_title(ob_algo a) { return row(a) ? row(a)->title : NULL; }
 
@@ -13,7 +15,9 @@ const char *ob_state_name(ob_algo a, int i) {
   return state_ok(a, i) ? ob_algo_rows[a].state[i].name : NULL;
 }
 
-int ob_state_nonneg(ob_algo a, int i) { return state_ok(a, i) ? ob_algo_rows[a].state[i].nonneg : -1; }
+int ob_state_nonneg(ob_algo a, int i) {
+  return state_ok(a, i) ? ob_algo_rows[a].state[i].nonneg : -1;
+}
 
 int ob_algo_reads_step(ob_algo a) { return (ob_hparams_used(a) & OB_HP_STEP) != 0; }
 

@@ -23,19 +23,33 @@ enum { domain_SIGNED = 0, domain_NONNEG = 1 };
 
 /* Each column turned into the initializer of its fields. A row's states
  * come as {name, nonneg} pairs closed by {NULL}; the count is how many. */
-#define OB_STATE(name, domain)        {#name, domain_##domain},
-#define STATES(...)                   {__VA_ARGS__{NULL, 0}}
-#define STATE_COUNT(...) (int)(sizeof((ob_state_col[]){__VA_ARGS__{NULL, 0}}) / sizeof(ob_state_col) - 1)
-#define OB_USES(field, value)         .field = value,
+#define OB_STATE(name, domain) {#name, domain_##domain},
+#define STATES(...)                                                                                \
+  {                                                                                                \
+    __VA_ARGS__ { NULL, 0 }                                                                        \
+  }
+#define STATE_COUNT(...)                                                                           \
+  (int)(sizeof((ob_state_col[]){__VA_ARGS__{NULL, 0}}) / sizeof(ob_state_col) - 1)
+#define OB_USES(field, value) .field = value,
 #define OB_USES_T
-#define OB_COST(sqrt, div)            sqrt, div
-#define OB_BOUND(exact, fma)          exact, fma
-#define OB_BOOK(traj, tsrc, mnist, msrc) {traj, mnist}, {tsrc, msrc}
-#define OB_TORCH(ctor, note)          ctor, note
+#define OB_COST(sqrt, div)   sqrt, div
+#define OB_BOUND(exact, fma) exact, fma
+#define OB_BOOK(traj, tsrc, mnist, msrc)                                                           \
+  {traj, mnist}, { tsrc, msrc }
+#define OB_TORCH(ctor, note) ctor, note
 const ob_algo_row ob_algo_rows[OB_ALGO_COUNT] = {
 #define OB_ALGO(ID, nm, title, states, hparams, cost, bound, omp, book, torch, numpy)              \
-  [OB_##ID] = {#nm,  title, STATE_COUNT(states), STATES(states),                                   \
-               {(uint32_t)sizeof(ob_hparams), hparams}, cost, bound, omp, book, torch, numpy},
+  [OB_##ID] = {#nm,                                                                                \
+               title,                                                                              \
+               STATE_COUNT(states),                                                                \
+               STATES(states),                                                                     \
+               {(uint32_t)sizeof(ob_hparams), hparams},                                            \
+               cost,                                                                               \
+               bound,                                                                              \
+               omp,                                                                                \
+               book,                                                                               \
+               torch,                                                                              \
+               numpy},
 #include "optbench_algos.def"
 #undef OB_ALGO
 };

@@ -26,7 +26,9 @@ static const struct {
 };
 
 int ob_nonneg(float x) { return isfinite(x) && x >= 0.0f; }
-static int in_domain(float x, int domain) { return ob_nonneg(x) && (domain != domain_UNIT || x < 1.0f); }
+static int in_domain(float x, int domain) {
+  return ob_nonneg(x) && (domain != domain_UNIT || x < 1.0f);
+}
 
 ob_status ob_hparams_load(const ob_hparams *hp, ob_hparams *out) {
   if (!hp || hp->size < OB_HPARAMS_SIZE_V1)
@@ -75,9 +77,7 @@ ob_status ob_hparams_defaults(ob_algo a, ob_hparams *hp) {
 
 int ob_hparam_count(void) { return OB_HPARAM_COUNT; }
 
-const char *ob_hparam_name(int i) {
-  return i >= 0 && i < OB_HPARAM_COUNT ? fields[i].name : NULL;
-}
+const char *ob_hparam_name(int i) { return i >= 0 && i < OB_HPARAM_COUNT ? fields[i].name : NULL; }
 
 int ob_hparam_find(const char *name) {
   if (name)

@@ -98,7 +98,8 @@ typedef struct {
 /* The first version's struct: size and the eight floats through decoupled_decay. */
 #define OB_HPARAMS_SIZE_V1 (offsetof(ob_hparams, decoupled_decay) + sizeof(float))
 /* Every field 0, size set: `ob_hparams hp = OB_HPARAMS_INIT;` */
-#define OB_HPARAMS_INIT {.size = (uint32_t)sizeof(ob_hparams)}
+#define OB_HPARAMS_INIT                                                                            \
+  { .size = (uint32_t)sizeof(ob_hparams) }
 
 typedef enum {
   OB_OK = 0,
@@ -126,8 +127,8 @@ OB_API const char *ob_strerror(ob_status);
 
 /* The library's list, which may be longer than this header's OB_HPARAM_COUNT. */
 OB_API int ob_hparam_count(void);
-OB_API const char *ob_hparam_name(int i);      /* "lr", ...; NULL if i is out of range */
-OB_API int ob_hparam_find(const char *name);   /* the index, or -1 if unknown */
+OB_API const char *ob_hparam_name(int i);    /* "lr", ...; NULL if i is out of range */
+OB_API int ob_hparam_find(const char *name); /* the index, or -1 if unknown */
 /* Sets field `name` to (float)value (+-Inf past the float range), checking
  * nothing else: the rules check the values they read (ob_hparams_check).
  * OB_EINVAL for a NULL argument, a size below OB_HPARAMS_SIZE_V1 or an
@@ -163,10 +164,10 @@ OB_API ob_status ob_hparams_check(ob_algo, const ob_hparams *);
 /* A read-only view of the rest of the rule's row in optbench_algos.def, for
  * the tests, benchmarks and experiments; NULL or a negative number for an
  * unknown algorithm or an index out of range. */
-OB_API const char *ob_algo_title(ob_algo);         /* "AdaGrad": how a figure names it */
-OB_API const char *ob_state_name(ob_algo, int i);  /* state i's name in the formula: "h" */
-OB_API int ob_state_nonneg(ob_algo, int i);        /* 1: never negative when valid; 0: signed */
-OB_API int ob_algo_reads_step(ob_algo);            /* 1 if it reads t (Adam), else 0 */
+OB_API const char *ob_algo_title(ob_algo);        /* "AdaGrad": how a figure names it */
+OB_API const char *ob_state_name(ob_algo, int i); /* state i's name in the formula: "h" */
+OB_API int ob_state_nonneg(ob_algo, int i);       /* 1: never negative when valid; 0: signed */
+OB_API int ob_algo_reads_step(ob_algo);           /* 1 if it reads t (Adam), else 0 */
 /* Square roots and divisions per element: the arithmetic that bounds the
  * benchmark's arithmetic roofline (0 and 0: memory-bound, no ceiling). */
 OB_API ob_status ob_algo_cost(ob_algo, int *sqrt_count, int *div_count);
