@@ -171,12 +171,14 @@ class Optbench:
         self.C = C
         lib = C.CDLL(path)
 
+        # ob_hparams as this library lays it out: its size, then a float per
+        # hyperparameter of its list, in order (optbench.h)
+        lib.ob_hparam_name.restype = C.c_char_p
+        names = [lib.ob_hparam_name(i).decode() for i in range(lib.ob_hparam_count())]
+
         class Hparams(C.Structure):
-            _fields_ = [(f, C.c_float) for f in ("lr", "momentum", "decay_rate", "beta1",
-                                                 "beta2", "eps", "weight_decay",
-                                                 "decoupled_decay")]
-        lib.ob_defaults.restype = Hparams
-        lib.ob_defaults.argtypes = [C.c_int]
+            _fields_ = [("size", C.c_uint32)] + [(f, C.c_float) for f in names]
+        lib.ob_hparams_defaults.argtypes = [C.c_int, C.POINTER(Hparams)]
         lib.ob_algo_from_name.argtypes = [C.c_char_p]
         lib.ob_variant_best.restype = C.c_void_p
         lib.ob_variant_isa.restype = C.c_char_p
@@ -199,7 +201,9 @@ class Optbench:
         import torch
         C = self.C
         a = self.lib.ob_algo_from_name(b"adam")
-        hp = self.lib.ob_defaults(a)
+        hp = self.Hparams(size=C.sizeof(self.Hparams))
+        if self.lib.ob_hparams_defaults(a, C.byref(hp)) != 0:
+            raise RuntimeError("ob_hparams_defaults(adam) failed")
         if algo == "adam+decoupled":
             hp.decoupled_decay = DECAY
         n = len(params)
