@@ -37,10 +37,15 @@ done < <(cat "$res/data/charts.txt"
 if [ -d "$res/convergence" ]; then # figures 6-8 and 6-9, if this run has them
   c=$res/convergence # each chart only if its data is there (mnist needs the data package)
   rm -f "$res/report"/conv_*.png
-  if compgen -G "$c/traj_*.dat" >/dev/null; then chart conv_traj.png traj.gp "datadir='$c'"; fi
-  if compgen -G "$c/mnist_loss_*.dat" >/dev/null; then chart conv_loss.png loss.gp "datadir='$c'"; fi
+  # the rules of the run that made the data: its info.json (else the build's, obinfo.py)
+  src=$c
+  [ -f "$c/info.json" ] || src=$res
+  "$py" "$here/../scripts/obinfo.py" gnuplot "$src" "$res/data/rules.gp"
+  rules="rules='$res/data/rules.gp'"
+  if compgen -G "$c/traj_*.dat" >/dev/null; then chart conv_traj.png traj.gp "datadir='$c'; $rules"; fi
+  if compgen -G "$c/mnist_loss_*.dat" >/dev/null; then chart conv_loss.png loss.gp "datadir='$c'; $rules"; fi
   if compgen -G "$c/mnist_compare_*.dat" >/dev/null; then
-    chart conv_agree.png loss.gp "datadir='$c'; compare=1"
+    chart conv_agree.png loss.gp "datadir='$c'; compare=1; $rules"
   fi
 fi
 if [ -f "$res/model.json" ]; then # the whole-model step, if this run has it

@@ -2,6 +2,7 @@
 # bench.sh BUILD: everything `make bench` does, into a new results folder
 # BUILD/results/<UTC time>/ (BUILD/results/latest points at it once the run
 # has completed; an interrupted or failed run leaves latest where it was):
+#   info.json     the rule list, variants and caches (optbench info --json)
 #   speed.json    the speed benchmark with its roofline (Google Benchmark JSON,
 #                 every repetition, repetitions randomly interleaved)
 #   load.txt      load, steal time and CPU clock, sampled every 5 s (plots/noise.py)
@@ -37,6 +38,10 @@ mkdir -p "$dir"
 t0=$(date +%s)
 say() { echo "bench: [$(($(date +%s) - t0)) s] $*"; }
 stage() { echo "$(date +%s) $1" >>"$dir/stages.txt"; }
+# the rules, variants and caches of this build: what every later step and the
+# report read (scripts/obinfo.py), kept with the results they describe
+"$build/optbench" info --json >"$dir/info.json.tmp"
+mv "$dir/info.json.tmp" "$dir/info.json"
 
 # The filters, once, for every stage: optbench_bench takes them as they are;
 # the others get their own spelling of the same selection.

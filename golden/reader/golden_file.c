@@ -105,6 +105,7 @@ static int parse_step(gl_parser *P, gf_file *f, gf_case *c, size_t j) {
   for (size_t k = 0; k < nhp; k++)
     if (gl_parse_float32(P, P->tok[1 + k], hpname[k], &hp[k]) < 0)
       return -1;
+  s->hp.size = sizeof s->hp;
   s->hp.lr = hp[0];
   s->hp.momentum = hp[1];
   s->hp.decay_rate = hp[2];
