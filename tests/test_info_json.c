@@ -10,24 +10,6 @@
 #include "info_json.h"
 #include "optbench.h"
 
-/* The hyperparameter fields by their OB_HP_* bit. */
-static const struct {
-  unsigned bit;
-  const char *name;
-  size_t offset;
-} fields[] = {
-    {OB_HP_LR, "lr", offsetof(ob_hparams, lr)},
-    {OB_HP_MOMENTUM, "momentum", offsetof(ob_hparams, momentum)},
-    {OB_HP_DECAY, "decay_rate", offsetof(ob_hparams, decay_rate)},
-    {OB_HP_BETA1, "beta1", offsetof(ob_hparams, beta1)},
-    {OB_HP_BETA2, "beta2", offsetof(ob_hparams, beta2)},
-    {OB_HP_EPS, "eps", offsetof(ob_hparams, eps)},
-};
-#define NFIELDS (sizeof fields / sizeof fields[0])
-/* every rule field but the two decay terms every rule reads: a new field
- * fails here until the table above names it */
-_Static_assert(sizeof(ob_hparams) == (NFIELDS + 2) * sizeof(float), "a field is missing above");
-
 static int facts(void) {
   const ob_variant *def = ob_variant_default();
   for (int a = 0; a < OB_ALGO_COUNT; a++) {
@@ -35,11 +17,11 @@ static int facts(void) {
     const ob_hparams hp = ob_defaults((ob_algo)a);
     printf("rule %s %d %d %zu\n", ob_algo_name((ob_algo)a), ob_state_count((ob_algo)a),
            (used & OB_HP_STEP) != 0, ob_omp_threshold((ob_algo)a));
-    for (size_t f = 0; f < NFIELDS; f++)
-      if (used & fields[f].bit) {
-        float x;
-        memcpy(&x, (const char *)&hp + fields[f].offset, sizeof x);
-        printf("hp %s %s %.9g\n", ob_algo_name((ob_algo)a), fields[f].name, (double)x);
+    for (int f = 0; f < ob_hparam_count(); f++)
+      if (used & (1u << f)) {
+        double x = 0.0;
+        ob_hparams_get(&hp, ob_hparam_name(f), &x);
+        printf("hp %s %s %.9g\n", ob_algo_name((ob_algo)a), ob_hparam_name(f), x);
       }
     for (size_t i = 0; i < ob_variant_count(); i++)
       printf("bound %s %s %.9g\n", ob_algo_name((ob_algo)a), ob_variant_name(ob_variant_at(i)),

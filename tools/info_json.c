@@ -18,14 +18,8 @@ typedef struct {
 } ij_state;
 
 typedef struct {
-  const char *field;
-  double value;
-} ij_hparam;
-
-typedef struct {
   const char *name, *title;
-  const ij_state *states;   /* ends with a NULL name */
-  const ij_hparam *hparams; /* ends with a NULL field */
+  const ij_state *states; /* ends with a NULL name */
   int sqrt, div;
   double bound_exact, bound_fma;
   int omp_log2;
@@ -42,7 +36,7 @@ typedef struct {
 #define IJ_DOMAIN_NONNEG "nonneg"
 
 #define OB_STATE(name, domain) {#name, IJ_DOMAIN_##domain},
-#define OB_USES(field, value)  {#field, (double)(value)},
+#define OB_USES(field, value)
 #define OB_USES_T
 #define OB_COST(sqrt, div)   sqrt, div
 #define OB_BOUND(exact, fma) exact, fma
@@ -51,16 +45,8 @@ typedef struct {
 #define OB_TORCH(ctor, note) ctor, note
 static const ij_rule rules[OB_ALGO_COUNT] = {
 #define OB_ALGO(ID, nm, title, states, hparams, cost, bound, omp, book, torch, numpy)              \
-  [OB_##ID] = {#nm,                                                                                \
-               title,                                                                              \
-               (const ij_state[]){states{NULL, NULL}},                                             \
-               (const ij_hparam[]){hparams{NULL, 0.0}},                                            \
-               cost,                                                                               \
-               bound,                                                                              \
-               omp,                                                                                \
-               book,                                                                               \
-               torch,                                                                              \
-               numpy},
+  [OB_##ID] = {#nm,   title, (const ij_state[]){states{NULL, NULL}}, cost, bound, omp, book,       \
+               torch, numpy},
 #include "optbench_algos.def"
 #undef OB_ALGO
 };
@@ -164,7 +150,7 @@ static void number(FILE *out, double x) {
 
 static const char *boolean(int x) { return x ? "true" : "false"; }
 
-static void write_rule(FILE *out, const ij_rule *r, int step) {
+static void write_rule(FILE *out, ob_algo a, const ij_rule *r, int step) {
   fputs("    {\"name\": ", out);
   ij_string(out, r->name);
   fputs(", \"title\": ", out);
@@ -177,13 +163,22 @@ static void write_rule(FILE *out, const ij_rule *r, int step) {
     ij_string(out, s->domain);
     fputc('}', out);
   }
+  /* every field the rule reads (its own and those every rule reads), by the
+   * library's list, with the defaults the library gives */
   fputs("],\n     \"hparams\": {", out);
-  for (const ij_hparam *h = r->hparams; h->field; h++) {
-    if (h != r->hparams)
+  const ob_hparams hp = ob_defaults(a);
+  const unsigned used = ob_hparams_used(a);
+  int first = 1;
+  for (int f = 0; f < ob_hparam_count(); f++) {
+    double value = 0.0;
+    if (!(used & (1u << f)) || ob_hparams_get(&hp, ob_hparam_name(f), &value) != OB_OK)
+      continue;
+    if (!first)
       fputs(", ", out);
-    ij_string(out, h->field);
+    first = 0;
+    ij_string(out, ob_hparam_name(f));
     fputs(": ", out);
-    number(out, h->value);
+    number(out, value);
   }
   fprintf(out, "}, \"reads_step\": %s,\n     \"cost\": {\"sqrt\": %d, \"div\": %d}, ",
           boolean(step), r->sqrt, r->div);
@@ -250,7 +245,7 @@ int cli_info_json(FILE *out) {
   fprintf(out, "{\n  \"version\": \"%d.%d.%d\",\n  \"rules\": [\n", OB_VERSION_MAJOR,
           OB_VERSION_MINOR, OB_VERSION_PATCH);
   for (int a = 0; a < OB_ALGO_COUNT; a++) {
-    write_rule(out, &rules[a], reads_step[a]);
+    write_rule(out, (ob_algo)a, &rules[a], reads_step[a]);
     fputs(a + 1 < OB_ALGO_COUNT ? ",\n" : "\n", out);
   }
   fputs("  ],\n  \"variants\": [\n", out);
