@@ -248,6 +248,9 @@ class Data:
                     self.arith[(a, t)] = median(ns)
         if not self.step:
             raise Fail(f"{path}: no step/<algo>/... or op/<op>/... results in it")
+        # the results' order is shuffled by the interleaving; the rules before the layer
+        # kernels, as the loop below expects
+        library_order(self)
         # Per kernel: bytes per element moved (the traffic model) and held (the working set).
         # A rule with s state arrays moves 4((2+s)+(1+s)) and holds 4(2+s) bytes per element.
         self.states, self.bpe, self.footprint = {}, {}, {}
@@ -286,7 +289,6 @@ class Data:
                 lab = "L1d" if lvl == 1 else f"L{lvl}"
                 self.caches.append((lab, int(c["size"]), lvl))
         self.caches.sort(key=lambda x: x[2])
-        library_order(self)  # the results' order is shuffled by the interleaving
 
     def sizes(self, a, t=None):
         return sorted({k[2] for k in self.step if k[0] == a and (t is None or k[3] == t)})
