@@ -49,11 +49,13 @@ if [ -d "$res/convergence" ]; then # figures 6-8 and 6-9, if this run has them
   fi
 fi
 if [ -f "$res/model.json" ]; then # the whole-model step, if this run has it
+  # above this % of its roofline a bar is a measurement error (plots/noise.py)
+  roof_limit=$(cd "$here" && "$py" -B -c 'import noise; print(100 * noise.ROOF_LIMIT)')
   "$py" "$here/model_report.py" "$res"
   for t in $(sed -n 's/^thread_list = "\(.*\)"$/\1/p' "$res/data/model_rules.gp"); do
     chart "model_ms_t$t.png" model_ms.gp "threads=$t; datadir='$res/data'"
     for kind in ratio frac; do
-      chart "model_${kind}_t$t.png" model_bars.gp "kind='$kind'; threads=$t; datadir='$res/data'"
+      chart "model_${kind}_t$t.png" model_bars.gp "kind='$kind'; threads=$t; datadir='$res/data'; roof_limit_pct=$roof_limit"
     done
   done
 fi
