@@ -326,7 +326,7 @@ def verdict_section(res, summ, peers):
                  else "CPU clock not readable (no cpufreq, no \"cpu MHz\")")
     stages, total = stage_times(res)
     if total:
-        facts.append("the run took " + seconds(total) + " (" +
+        facts.append("the run took " + seconds(total) + " before its report (" +
                      ", ".join(f"{n} {seconds(t)}" for n, t in stages) + ")")
     worst = sorted(((p["spread"], k) for k, p in doc.get("points", {}).items()
                     if k in set(v["unreliable"])), reverse=True)
