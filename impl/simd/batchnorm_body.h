@@ -31,14 +31,13 @@
  * compiler that unrolls a loop over the panel's vectors may order the
  * operands of an add differently in each copy, and x86 keeps the first
  * operand's NaN, so payloads would depend on the column's place in the
- * panel. A panel of 16 whole columns runs the passes in place; a narrower
- * one (the tail of a chunk) is staged BN_STAGE rows at a time through
- * 16-wide buffers whose unused lanes hold 0, and runs the same functions.
- * So a feature gives the same bits wherever it falls, and nothing past the
- * arrays is touched. The
- * unused lanes' per-feature values are reset to harmless ones (mean 0,
- * std 1, factors 0) before an element-wise pass: no 0/0 raises a flag the
- * data would not. */
+ * panel. A panel of BN_W whole columns runs the passes in place, BN_ROWS
+ * rows per call; a narrower one (the tail of a chunk) is staged BN_STAGE
+ * rows at a time through BN_W-wide buffers whose unused lanes hold 0, and
+ * runs the same functions. So a feature gives the same bits wherever it
+ * falls, and nothing past the arrays is touched. The unused lanes'
+ * per-feature values are reset to harmless ones (mean 0, std 1, factors 0)
+ * before an element-wise pass: no 0/0 raises a flag the data would not. */
 #include <string.h>
 
 #define OB_VECTORS __attribute__((noinline, noclone))
@@ -149,7 +148,7 @@ static OB_VECTORS void input_grad(panel *p, size_t k, const float *x, const floa
 /* Runs f over every row of the panel at column c, w columns wide, BN_ROWS
  * rows at a time so that the lines of a block stay in L1 while each vector
  * of the panel takes its turn. A whole panel runs in place; a narrower one
- * through 16-wide buffers (unused lanes 0). */
+ * through BN_W-wide buffers (unused lanes 0). */
 static void run_rows(rows_fn f, panel *p, const ob_bn_args *a, const float *x, const float *d,
                      float *out, size_t c, size_t w) {
   const size_t cols = a->cols;
@@ -298,14 +297,22 @@ static void backward_panel(const ob_bn_args *a, size_t c, size_t w) {
 
 /* ---- The kernels: columns [c0, c1) panel by panel ---------------------- */
 
-#define BN_KERNEL(name)                                                                            \
-  static void name##_kernel(const ob_bn_args *a, size_t c0, size_t c1) {                           \
-    for (size_t c = c0; c < c1; c += BN_W)                                                         \
-      name##_panel(a, c, c1 - c < BN_W ? c1 - c : BN_W);                                           \
-  }
-BN_KERNEL(train)
-BN_KERNEL(test)
-BN_KERNEL(backward)
-#undef BN_KERNEL
+typedef void (*panel_fn)(const ob_bn_args *a, size_t c, size_t w);
 
-const ob_bn_kernels OB_PASTE(ob_bn_, OB_ISA) = {train_kernel, test_kernel, backward_kernel};
+static void run_panels(panel_fn f, const ob_bn_args *a, size_t c0, size_t c1) {
+  for (size_t c = c0; c < c1; c += BN_W)
+    f(a, c, c1 - c < BN_W ? c1 - c : BN_W);
+}
+
+static void OB_ISA_FN(bn_train)(const ob_bn_args *a, size_t c0, size_t c1) {
+  run_panels(train_panel, a, c0, c1);
+}
+static void OB_ISA_FN(bn_test)(const ob_bn_args *a, size_t c0, size_t c1) {
+  run_panels(test_panel, a, c0, c1);
+}
+static void OB_ISA_FN(bn_backward)(const ob_bn_args *a, size_t c0, size_t c1) {
+  run_panels(backward_panel, a, c0, c1);
+}
+
+const ob_bn_kernels OB_PASTE(ob_bn_, OB_ISA) = {OB_ISA_FN(bn_train), OB_ISA_FN(bn_test),
+                                                OB_ISA_FN(bn_backward)};
