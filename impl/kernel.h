@@ -71,7 +71,11 @@ ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeff
 
 /* The kernels are small functions the compiler must inline (the rule bodies
  * into their per-mode copies, the vector helpers into everything). */
-#define OB_INLINE inline __attribute__((always_inline))
+#define OB_INLINE  inline __attribute__((always_inline))
+/* The one compiled copy of a vector loop that every element goes through
+ * (the tail too, through buffers): never inlined into, or cloned for, a
+ * caller that could order an add's operands differently. */
+#define OB_VECTORS __attribute__((noinline, noclone))
 
 /* ---- Random numbers and dropout ------------------------------------- */
 

@@ -40,11 +40,10 @@
  * before an element-wise pass: no 0/0 raises a flag the data would not. */
 #include <string.h>
 
-#define OB_VECTORS __attribute__((noinline, noclone))
-#define BN_W       128            /* columns per panel: eight 64-byte lines of floats */
-#define BN_K       (BN_W / OB_VL) /* vectors per row of a panel */
-#define BN_ROWS    16             /* rows of a whole panel per pass call: 8 KiB an array */
-#define BN_STAGE   16             /* rows of a narrow panel staged at a time */
+#define BN_W     128            /* columns per panel: eight 64-byte lines of floats */
+#define BN_K     (BN_W / OB_VL) /* vectors per row of a panel */
+#define BN_ROWS  16             /* rows of a whole panel per pass call: 8 KiB an array */
+#define BN_STAGE 16             /* rows of a narrow panel staged at a time */
 
 /* One panel's sums and per-feature values, BN_W lanes each. A panel's
  * vectors are independent: the passes take them one at a time, BN_ROWS rows

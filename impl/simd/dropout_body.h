@@ -10,7 +10,6 @@
 
 #include "simd/philox.h"
 
-#define OB_VECTORS  __attribute__((noinline, noclone))
 #define GROUP       64
 #define VEC_PER_GRP (GROUP / OB_VL)
 #define LANE_BITS   ((1u << OB_VL) - 1u)

@@ -14,8 +14,6 @@
  * Without FMA (sse2) vfmadd(a, b, c) is a*b + c rounded twice, which is the
  * textbook order of the scalar reference: sse2 equals scalar bitwise. */
 
-#define OB_VECTORS __attribute__((noinline, noclone))
-
 /* Runs f on n elements: the whole vectors in place, then the tail through
  * buffers. Nothing past n is read or written (vload_part/vstore_part). */
 typedef void (*vectors_fn)(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,

@@ -9,8 +9,6 @@
 
 #include "simd/philox.h"
 
-#define OB_VECTORS __attribute__((noinline, noclone))
-
 /* The element values of Philox output w: uniform in [0, 1), or normal
  * with standard deviation stddev. normal is a constant in each copy. */
 static OB_INLINE vf transform(int normal, vu w, vf stddev) {
