@@ -47,6 +47,15 @@ static int take(const ob_opt *o, const char *v, char *err, size_t errlen) {
       return fail(err, errlen, "%s takes a value, not ''", o->name);
     *(const char **)o->target = v;
     return OB_OPTS_OK;
+  case OB_OPT_STRS: {
+    ob_opt_strs *l = o->target;
+    if (!*v)
+      return fail(err, errlen, "%s takes a value, not ''", o->name);
+    if (l->n == OB_OPTS_MAX_REPEAT)
+      return fail(err, errlen, "%s given more than %d times", o->name, OB_OPTS_MAX_REPEAT);
+    l->v[l->n++] = v;
+    return OB_OPTS_OK;
+  }
   case OB_OPT_INT:
   case OB_OPT_SIZE:
   case OB_OPT_U64: {
@@ -146,4 +155,20 @@ void ob_opts_usage(FILE *f, const ob_opt *table, size_t n) {
              table[k].arg ? table[k].arg : "");
     fprintf(f, "  %-22s %s\n", head, table[k].help);
   }
+}
+
+int ob_opts_parse_main(const char *prog, const char *synopsis, const ob_opt *table, size_t n,
+                       const char *pass, int *argc, char **argv) {
+  char err[512];
+  const int rc = ob_opts_parse(table, n, pass, argc, argv, err, sizeof err);
+  if (rc == OB_OPTS_OK)
+    return -1;
+  if (rc != OB_OPTS_HELP)
+    fprintf(stderr, "%s: %s\n", prog, err);
+  if (rc == OB_OPTS_CANNOT)
+    return 2;
+  FILE *f = rc == OB_OPTS_HELP ? stdout : stderr;
+  fprintf(f, "usage: %s %s\n", prog, synopsis);
+  ob_opts_usage(f, table, n);
+  return rc == OB_OPTS_HELP ? 0 : 2;
 }

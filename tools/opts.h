@@ -3,7 +3,8 @@
  * each describes its options in a table (name, kind, target, help) and
  * parses argv with it. Numbers go through numarg's strict parser; an
  * unknown option, a missing or empty value is an error with a one-line
- * message, never skipped. No I/O but ob_opts_usage, no exit. */
+ * message, never skipped. No I/O but ob_opts_usage and ob_opts_parse_main's
+ * messages, no exit. */
 #ifndef OB_OPTS_H
 #define OB_OPTS_H
 
@@ -14,12 +15,20 @@ typedef enum {
   OB_OPT_FLAG,  /* no value: *(int *)target = 1 */
   OB_OPT_CLEAR, /* no value: *(int *)target = 0 (--no-...) */
   OB_OPT_STR,   /* *(const char **)target = the value, which may not be empty */
+  OB_OPT_STRS,  /* appended to *(ob_opt_strs *)target (repeatable), not empty */
   OB_OPT_INT,   /* *(int *)target = an integer min..max (max at most INT_MAX) */
   OB_OPT_SIZE,  /* *(size_t *)target = an integer min..max */
   OB_OPT_U64,   /* *(unsigned long long *)target = an integer min..max (numflags) */
   OB_OPT_FN,    /* fn(target, name, value, err, errlen): names, lists */
   OB_OPT_HELP   /* no value: ob_opts_parse stops and returns OB_OPTS_HELP */
 } ob_opt_kind;
+
+/* The values of a repeatable option, in order. */
+#define OB_OPTS_MAX_REPEAT 16
+typedef struct {
+  const char *v[OB_OPTS_MAX_REPEAT];
+  int n;
+} ob_opt_strs;
 
 /* An OB_OPT_FN option's value: 0, or OB_OPTS_BAD / OB_OPTS_CANNOT with the
  * message (naming the option) in err. */
@@ -55,6 +64,13 @@ typedef struct {
  * "--x takes an integer MIN..MAX, not 'V' (why)". */
 int ob_opts_parse(const ob_opt *table, size_t n, const char *pass, int *argc, char **argv,
                   char *err, size_t errlen);
+
+/* ob_opts_parse for a program's main. After an error it prints
+ * "prog: message" and, for bad usage, the usage ("usage: prog synopsis" and
+ * the table) to stderr; after --help the usage to stdout. Returns -1 to go
+ * on, else the exit status: 0 after --help, 2 after an error. */
+int ob_opts_parse_main(const char *prog, const char *synopsis, const ob_opt *table, size_t n,
+                       const char *pass, int *argc, char **argv);
 
 /* A comma-separated list of integers min..max (numarg's rules for each)
  * into out[0 .. *count), at most cap of them; no empty item. 0, or
