@@ -65,20 +65,50 @@ static int take_offset(void *target, const char *name, const char *value, char *
   return OB_OPTS_OK;
 }
 
-static int parse_verify(int argc, char **argv, cli_opts *o, char *err, size_t errlen) {
+#define STR2(x) #x
+#define STR(x)  STR2(x)
+
+/* The verify options, for the parser and the usage; o NULL for the usage. */
+static size_t verify_table(cli_opts *o, ob_opt *t) {
   const ob_opt table[] = {
-      {"--variant", NULL, OB_OPT_FN, o, 0, 0, 0, take_variant, "V", "only variant V (repeatable)"},
-      {"--algo", NULL, OB_OPT_FN, o, 0, 0, 0, take_algo, "A", "only algorithm A (repeatable)"},
-      {"--op", NULL, OB_OPT_FN, o, 0, 0, 0, take_op, "O", "only layer kernel O (repeatable)"},
-      {"--golden-dir", NULL, OB_OPT_STR, &o->golden_dir, 0, 0, 0, NULL, "DIR", NULL},
-      {"--json", NULL, OB_OPT_STR, &o->json, 0, 0, 0, NULL, "FILE", NULL},
-      {"--offset", NULL, OB_OPT_FN, o, 0, 0, 0, take_offset, "K", NULL},
-      {"--omp-threshold", NULL, OB_OPT_SIZE, &o->omp_threshold, 1, SIZE_MAX, 0, NULL, "N", NULL},
-      {"--quiet", "-q", OB_OPT_FLAG, &o->quiet, 0, 0, 0, NULL, NULL, NULL},
-      {"--no-own-state", NULL, OB_OPT_CLEAR, &o->own_state, 0, 0, 0, NULL, NULL, NULL},
-      {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, NULL},
+      {"--variant", NULL, OB_OPT_FN, o, 0, 0, 0, take_variant, "V",
+       "only this variant (repeatable; default: every supported one)"},
+      {"--algo", NULL, OB_OPT_FN, o, 0, 0, 0, take_algo, "A",
+       "only this algorithm (repeatable; default: all)"},
+      {"--op", NULL, OB_OPT_FN, o, 0, 0, 0, take_op, "O",
+       "only this layer op (repeatable; default: all); with --algo and no --op no op runs, "
+       "with --op and no --algo no algorithm"},
+      {"--golden-dir", NULL, OB_OPT_STR, o ? &o->golden_dir : NULL, 0, 0, 0, NULL, "DIR",
+       "where the <algo>.txt files are"},
+      {"--offset", NULL, OB_OPT_FN, o, 0, 0, 0, take_offset, "N",
+       "place arrays N floats (0.." STR(GC_MAX_OFFSET) ") past a 64-byte boundary (repeatable; "
+                                                       "default 0)"},
+      {"--no-own-state", NULL, OB_OPT_CLEAR, o ? &o->own_state : NULL, 0, 0, 0, NULL, NULL,
+       "skip the runs of multi-step cases on their own state"},
+      {"--omp-threshold", NULL, OB_OPT_SIZE, o ? &o->omp_threshold : NULL, 1, SIZE_MAX, 0, NULL,
+       "N",
+       "run the +omp variants on several threads from N elements (default: each rule's own, see "
+       "optbench info)"},
+      {"--json", NULL, OB_OPT_STR, o ? &o->json : NULL, 0, 0, 0, NULL, "FILE",
+       "also write the table as JSON"},
+      {"--quiet", "-q", OB_OPT_FLAG, o ? &o->quiet : NULL, 0, 0, 0, NULL, NULL,
+       "print only failures and the summary"},
+      {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
   };
-  const int rc = ob_opts_parse(table, sizeof table / sizeof *table, NULL, &argc, argv, err, errlen);
+  memcpy(t, table, sizeof table);
+  return sizeof table / sizeof *table;
+}
+
+enum { MAX_VERIFY_OPTIONS = 16 };
+
+void cli_verify_usage(FILE *f) {
+  ob_opt t[MAX_VERIFY_OPTIONS];
+  ob_opts_usage(f, t, verify_table(NULL, t));
+}
+
+static int parse_verify(int argc, char **argv, cli_opts *o, char *err, size_t errlen) {
+  ob_opt t[MAX_VERIFY_OPTIONS];
+  const int rc = ob_opts_parse(t, verify_table(o, t), NULL, &argc, argv, err, errlen);
   if (rc == OB_OPTS_HELP)
     o->cmd = CLI_CMD_HELP;
   return rc == OB_OPTS_CANNOT ? CLI_PARSE_ERROR

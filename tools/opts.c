@@ -145,6 +145,29 @@ int ob_opts_u64_list(const char *name, const char *value, unsigned long long min
   return OB_OPTS_OK;
 }
 
+enum { HELP_COLUMN = 25, LINE_WIDTH = 79 };
+
+/* text from column HELP_COLUMN, wrapped at spaces before LINE_WIDTH */
+static void print_wrapped(FILE *f, const char *text) {
+  const int width = LINE_WIDTH - HELP_COLUMN;
+  while (*text) {
+    int len = (int)strlen(text);
+    if (len > width) {
+      len = width;
+      while (len > 0 && text[len] != ' ')
+        len--;
+      if (len == 0) /* one word longer than the line */
+        len = (int)strcspn(text, " ");
+    }
+    fprintf(f, "%.*s\n", len, text);
+    text += len;
+    while (*text == ' ')
+      text++;
+    if (*text)
+      fprintf(f, "%*s", HELP_COLUMN, "");
+  }
+}
+
 void ob_opts_usage(FILE *f, const ob_opt *table, size_t n) {
   for (size_t k = 0; k < n; k++) {
     if (!table[k].help)
@@ -153,7 +176,12 @@ void ob_opts_usage(FILE *f, const ob_opt *table, size_t n) {
     snprintf(head, sizeof head, "%s%s%s%s%s", table[k].name, table[k].alias ? ", " : "",
              table[k].alias ? table[k].alias : "", table[k].arg ? " " : "",
              table[k].arg ? table[k].arg : "");
-    fprintf(f, "  %-22s %s\n", head, table[k].help);
+    fprintf(f, "  %-*s", HELP_COLUMN - 3, head);
+    if (strlen(head) > HELP_COLUMN - 3) /* a long name: its help on the next line */
+      fprintf(f, "\n%*s", HELP_COLUMN, "");
+    else
+      fputc(' ', f);
+    print_wrapped(f, table[k].help);
   }
 }
 
