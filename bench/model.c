@@ -51,7 +51,7 @@
 #define ROUNDS    3
 #define ROUNDS_Q  2
 #define MAX_SEL   16
-#define DECOUPLED 1e-2f /* AdamW's default weight decay, as speed.c's +decoupled */
+#define DECOUPLED 1e-2f /* AdamW's default weight decay, as optbench_bench's +decoupled */
 
 /* Every bench/models list, smallest timed run first (model_lists.h). */
 static ob_model_list *lists;

@@ -3,8 +3,9 @@
  * vstore, vload_part, vstore_part, vadd, vsub, vmul, vdiv, vsqrt, vfmadd,
  * vfnmadd, vfmsub).
  *
- * Each rule's arithmetic exists in exactly one compiled copy: a function over
- * whole vectors, kept out of line and unspecialised. The tail (n % OB_VL
+ * Each rule's arithmetic, in each weight-decay mode, exists in exactly one
+ * compiled copy (<rule>_<isa>_<mode>): a function over whole vectors, kept
+ * out of line and never cloned (OB_VECTORS). The tail (n % OB_VL
  * elements) is staged into full-width buffers and run through that same
  * function, so every element - in the body, in the tail, in any +omp chunk -
  * goes through the same instructions with the same operand order and gives
