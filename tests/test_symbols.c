@@ -1,6 +1,7 @@
 /* test_symbols: every rule's kernel of every instruction set carries its ISA
- * and weight-decay mode in its symbol (adam_avx512_l2), once, so a profile
- * or `nm` tells the compiled copies apart. The expected names are built
+ * and weight-decay mode in its symbol (adam_avx512_l2), once, and every
+ * layer kernel its ISA (dropout_train_avx2), so a profile or `nm` tells the
+ * compiled copies apart. The expected names are built
  * here from the lists (the algorithm list, the build's ISA list, the
  * weight-decay modes), not taken from the macros that generate them.
  *
@@ -82,6 +83,16 @@ int main(int argc, char **argv) {
         snprintf(name, sizeof name, "%s_%s_%s", rules[r], isas[i], modes[m]);
         CHECK(count(name) == 1, "%s: %d symbols, want 1", name, count(name));
       }
+    }
+  /* the layer kernels' entry points: the members of kernel.h's
+   * ob_rand_kernels, ob_dropout_kernels and ob_bn_kernels, by family */
+  static const char *const layer[] = {"uniform",       "normal",           "dropout_train",
+                                      "dropout_scale", "dropout_backward", "bn_train",
+                                      "bn_test",       "bn_backward"};
+  for (size_t i = 0; i < nisa; i++)
+    for (size_t k = 0; k < sizeof layer / sizeof *layer; k++) {
+      snprintf(name, sizeof name, "%s_%s", layer[k], isas[i]);
+      CHECK(count(name) == 1, "%s: %d symbols, want 1", name, count(name));
     }
   /* the names before issue 12, shared by every ISA, are gone */
   snprintf(name, sizeof name, "%s_kernel", rules[0]);
