@@ -9,6 +9,7 @@
 #include "golden_verify.h"
 #include "info_json.h"
 #include "optbench.h"
+#include "optnames.h"
 #include "outfile.h"
 
 #ifndef OB_GOLDEN_DIR
@@ -26,30 +27,16 @@ void cli_usage(int to_stdout) {
           "\n"
           "verify runs every case of DIR/<algo>.txt and DIR/<family>.txt (default %s)\n"
           "on every variant (the rules' cases fresh and on their own state) and checks\n"
-          "the error metric of golden/FORMAT.md against each variant's documented bound.\n"
-          "  --variant V      only this variant (repeatable; default: every supported one)\n"
-          "  --algo A         only this algorithm (repeatable; default: all)\n"
-          "  --op O           only this layer op (repeatable; default: all); with --algo\n"
-          "                   and no --op no op runs, with --op and no --algo no algorithm\n"
-          "  --golden-dir DIR where the <algo>.txt files are\n"
-          "  --offset N       place arrays N floats (0..%d) past a 64-byte boundary\n"
-          "                   (repeatable; default 0)\n"
-          "  --no-own-state   skip the runs of multi-step cases on their own state\n"
-          "  --omp-threshold N  run the +omp variants on several threads from N elements\n"
-          "                   (default: each rule's own, see optbench info)\n"
-          "  --json FILE      also write the table as JSON\n"
-          "  --quiet          print only failures and the summary\n"
-          "exit status: 0 all passed, 1 a failure or an unreadable golden file, 2 bad usage\n",
-          OB_GOLDEN_DIR, GC_MAX_OFFSET);
-  fprintf(o, "algorithms:");
-  for (int a = 0; a < OB_ALGO_COUNT; a++)
-    fprintf(o, " %s", ob_algo_name((ob_algo)a));
-  fprintf(o, "\nops:");
-  for (int op = 0; op < OB_OP_COUNT; op++)
-    fprintf(o, " %s", ob_op_name((ob_op)op));
-  fprintf(o, "\nvariants:");
-  for (size_t i = 0; i < ob_variant_count(); i++)
-    fprintf(o, " %s", ob_variant_name(ob_variant_at(i)));
+          "the error metric of golden/FORMAT.md against each variant's documented bound.\n",
+          OB_GOLDEN_DIR);
+  cli_verify_usage(o);
+  fprintf(o, "exit status: 0 all passed, 1 a failure or an unreadable golden file, 2 bad usage\n");
+  fprintf(o, "algorithms: ");
+  ob_optname_list_algos(o);
+  fprintf(o, "\nops: ");
+  ob_optname_list_ops(o);
+  fprintf(o, "\nvariants: ");
+  ob_optname_list_variants(o);
   fprintf(o, "\n");
 }
 

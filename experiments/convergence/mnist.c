@@ -15,7 +15,7 @@
 #include "conv.h"
 #include "idx.h"
 #include "mlp.h"
-#include "numarg.h"
+#include "opts.h"
 
 #define INIT_SEED  UINT64_C(0x6f70746265e0c001) /* weights */
 #define BATCH_SEED UINT64_C(0x6f70746265e0c002) /* batch indices */
@@ -101,18 +101,6 @@ static void free_result(run_result *r) {
   memset(r, 0, sizeof *r);
 }
 
-static int usage(void) {
-  fprintf(stderr, "usage: optbench_convergence mnist [--data DIR] [--out DIR] [--iters N] "
-                  "[--batch N] [--variant V] [--compare-variant V] [--algos a,b,...]\n");
-  return 2;
-}
-
-/* A bad option value: what was wrong, then the usage. */
-static int bad_option(const char *err) {
-  fprintf(stderr, "mnist: %s\n", err);
-  return usage();
-}
-
 static int write_loss(const char *out, const char *name, ob_algo a, const char *vname, size_t iters,
                       const run_result *r, const run_result *cmp, const char *cmpname) {
   char fname[128], err[4096];
@@ -148,33 +136,28 @@ static int write_loss(const char *out, const char *name, ob_algo a, const char *
 int conv_mnist_main(int argc, char **argv) {
   const char *data = CONV_FASHION_DATA, *out = "convergence", *vname = NULL, *cname = NULL,
              *algos = NULL;
-  long iters = 2000, batch = 128;
-  for (int i = 1; i < argc; i++) {
-    unsigned long long num = 0;
-    char err[256];
-    if (!strcmp(argv[i], "--data") && i + 1 < argc)
-      data = argv[++i];
-    else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-      out = argv[++i];
-    else if (!strcmp(argv[i], "--variant") && i + 1 < argc)
-      vname = argv[++i];
-    else if (!strcmp(argv[i], "--compare-variant") && i + 1 < argc)
-      cname = argv[++i];
-    else if (!strcmp(argv[i], "--algos") && i + 1 < argc)
-      algos = argv[++i];
-    else if (!strcmp(argv[i], "--iters") && i + 1 < argc) {
-      /* the limits as before: 10^7 iterations is hours here, past any experiment */
-      if (ob_parse_u64("--iters", argv[++i], 1, 10000000, 0, &num, err, sizeof err) < 0)
-        return bad_option(err);
-      iters = (long)num;
-    } else if (!strcmp(argv[i], "--batch") && i + 1 < argc) {
+  int n_iters = 2000, n_batch = 128;
+  const ob_opt opts[] = {
+      {"--data", NULL, OB_OPT_STR, &data, 0, 0, 0, NULL, "DIR", "Fashion-MNIST's IDX files"},
+      {"--out", NULL, OB_OPT_STR, &out, 0, 0, 0, NULL, "DIR",
+       "the loss curves' folder (default convergence)"},
+      /* 10^7 iterations is hours here, past any experiment */
+      {"--iters", NULL, OB_OPT_INT, &n_iters, 1, 10000000, 0, NULL, "N",
+       "training iterations (default 2000)"},
       /* 2^16: above the 60000 training images, so no real batch is refused */
-      if (ob_parse_u64("--batch", argv[++i], 1, 65536, 0, &num, err, sizeof err) < 0)
-        return bad_option(err);
-      batch = (long)num;
-    } else
-      return usage();
-  }
+      {"--batch", NULL, OB_OPT_INT, &n_batch, 1, 65536, 0, NULL, "N", "batch size (default 128)"},
+      {"--variant", NULL, OB_OPT_STR, &vname, 0, 0, 0, NULL, "V",
+       "the library's variant (default the best)"},
+      {"--compare-variant", NULL, OB_OPT_STR, &cname, 0, 0, 0, NULL, "V",
+       "train with scalar and V (or best) and compare the curves"},
+      {"--algos", NULL, OB_OPT_STR, &algos, 0, 0, 0, NULL, "a,b,...", "only these rules"},
+      {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
+  };
+  const int done = ob_opts_parse_main("optbench_convergence mnist", "[options]", opts,
+                                      sizeof opts / sizeof *opts, NULL, &argc, argv);
+  if (done >= 0)
+    return done;
+  const long iters = n_iters, batch = n_batch;
   const ob_variant *v = vname ? ob_variant_find(vname) : ob_variant_best();
   const ob_variant *cv = !cname                   ? NULL
                          : !strcmp(cname, "best") ? ob_variant_best()

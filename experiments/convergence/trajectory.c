@@ -9,6 +9,7 @@
 #include "conv.h"
 #include "golden_check.h"
 #include "golden_file.h"
+#include "opts.h"
 
 static const gf_case *find_case(const gf_file *f, const char *id) {
   for (size_t i = 0; i < f->ncases; i++)
@@ -113,24 +114,21 @@ int conv_traj_run(const char *golden_dir, ob_algo algo, const ob_variant *path_v
   return rc;
 }
 
-static int usage(void) {
-  fprintf(stderr, "usage: optbench_convergence trajectory [--golden-dir DIR] [--out DIR] "
-                  "[--variant V]\n");
-  return 2;
-}
-
 int conv_trajectory_main(int argc, char **argv) {
   const char *golden = OB_GOLDEN_DIR, *out = "convergence", *vname = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--golden-dir") && i + 1 < argc)
-      golden = argv[++i];
-    else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-      out = argv[++i];
-    else if (!strcmp(argv[i], "--variant") && i + 1 < argc)
-      vname = argv[++i];
-    else
-      return usage();
-  }
+  const ob_opt table[] = {
+      {"--golden-dir", NULL, OB_OPT_STR, &golden, 0, 0, 0, NULL, "DIR",
+       "the golden vectors (default the repository's)"},
+      {"--out", NULL, OB_OPT_STR, &out, 0, 0, 0, NULL, "DIR",
+       "the trajectories' folder (default convergence)"},
+      {"--variant", NULL, OB_OPT_STR, &vname, 0, 0, 0, NULL, "V",
+       "the variant whose path is written (default the default variant)"},
+      {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
+  };
+  const int done = ob_opts_parse_main("optbench_convergence trajectory", "[options]", table,
+                                      sizeof table / sizeof *table, NULL, &argc, argv);
+  if (done >= 0)
+    return done;
   const ob_variant *pv = NULL;
   if (vname && !(pv = ob_variant_find(vname))) {
     fprintf(stderr, "trajectory: unknown variant '%s'\n", vname);
