@@ -25,6 +25,11 @@ if(TARGET optbench_convergence)
   add_test(NAME cli_refusals_mnist
            COMMAND ${OB_CHECK_REFUSALS} $<TARGET_FILE:optbench_convergence>
                    "optbench_convergence mnist" --iters mnist)
+  # a rule name --algos does not know is refused, not skipped
+  add_test(NAME cli_refusals_mnist_algos
+           COMMAND $<TARGET_FILE:optbench_convergence> mnist --algos adam,nosuch)
+  set_tests_properties(cli_refusals_mnist_algos PROPERTIES
+                       PASS_REGULAR_EXPRESSION "mnist: --algos: unknown algorithm 'nosuch'")
 endif()
 if(TARGET optbench_figures)
   add_test(NAME cli_refusals_figures

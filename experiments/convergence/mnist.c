@@ -133,9 +133,33 @@ static int write_loss(const char *out, const char *name, ob_algo a, const char *
   return 0;
 }
 
+/* --algos a,b,...: marks each named rule in the int[OB_ALGO_COUNT] target;
+ * an unknown or empty name is bad usage. */
+static int take_algos(void *target, const char *name, const char *value, char *err, size_t errlen) {
+  int *use = target;
+  for (const char *p = value;;) {
+    const size_t len = strcspn(p, ",");
+    char rule[64];
+    int a = -1;
+    if (len > 0 && len < sizeof rule) {
+      memcpy(rule, p, len);
+      rule[len] = '\0';
+      a = ob_algo_from_name(rule);
+    }
+    if (a < 0) {
+      snprintf(err, errlen, "%s: unknown algorithm '%.*s'", name, (int)len, p);
+      return OB_OPTS_BAD;
+    }
+    use[a] = 1;
+    if (p[len] == '\0')
+      return OB_OPTS_OK;
+    p += len + 1;
+  }
+}
+
 int conv_mnist_main(int argc, char **argv) {
-  const char *data = CONV_FASHION_DATA, *out = "convergence", *vname = NULL, *cname = NULL,
-             *algos = NULL;
+  const char *data = CONV_FASHION_DATA, *out = "convergence", *vname = NULL, *cname = NULL;
+  int use[OB_ALGO_COUNT] = {0};
   int n_iters = 2000, n_batch = 128;
   const ob_opt opts[] = {
       {"--data", NULL, OB_OPT_STR, &data, 0, 0, 0, NULL, "DIR", "Fashion-MNIST's IDX files"},
@@ -150,7 +174,7 @@ int conv_mnist_main(int argc, char **argv) {
        "the library's variant (default the best)"},
       {"--compare-variant", NULL, OB_OPT_STR, &cname, 0, 0, 0, NULL, "V",
        "train with scalar and V (or best) and compare the curves"},
-      {"--algos", NULL, OB_OPT_STR, &algos, 0, 0, 0, NULL, "a,b,...", "only these rules"},
+      {"--algos", NULL, OB_OPT_FN, use, 0, 0, 0, take_algos, "a,b,...", "only these rules"},
       {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
   };
   const int done = ob_opts_parse_main("optbench_convergence mnist", "[options]", opts,
@@ -172,17 +196,11 @@ int conv_mnist_main(int argc, char **argv) {
             ob_variant_name(!ob_variant_supported(v) ? v : cv));
     return 2;
   }
-  int use[OB_ALGO_COUNT];
-  for (int k = 0; k < OB_ALGO_COUNT; k++) {
-    use[k] = !algos;
-    if (algos) {
-      const char *name = ob_algo_name((ob_algo)k);
-      const size_t len = strlen(name);
-      for (const char *p = algos; (p = strstr(p, name)) != NULL; p += len)
-        if ((p == algos || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
-          use[k] = 1;
-    }
-  }
+  int any = 0; /* no --algos: every rule */
+  for (int k = 0; k < OB_ALGO_COUNT; k++)
+    any |= use[k];
+  for (int k = 0; k < OB_ALGO_COUNT; k++)
+    use[k] |= !any;
   idx_set tr, te;
   const int loaded = conv_load_fashion(data, &tr, &te, "mnist");
   if (loaded != 0)
