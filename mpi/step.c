@@ -68,11 +68,19 @@ static int prepare(obm_optimizer *o, int64_t m, float *const params[]) {
   obm_microbatches(m, o->ranks, o->rank, &f, &e);
   if (e > f ? o->first_id != f || o->next_id != e : o->next_id >= 0)
     return OBM_EORDER;
+  /* the subtrees the owners will wait for are the ones held: a mismatch
+   * would leave a receive unmatched, a hang, so it is a status */
+  int64_t lo[OBM_MAX_NODES];
+  int lvl[OBM_MAX_NODES];
+  if (obm_subtrees(f, e, lo, lvl, OBM_MAX_NODES) != o->depth)
+    return OBM_EORDER;
+  for (int j = 0; j < o->depth; j++)
+    if (o->stack[j].lo != lo[j] || o->stack[j].level != lvl[j])
+      return OBM_EORDER;
   const size_t len = o->ends[o->rank] - o->begins[o->rank];
   size_t slices = 0;
   for (int q = 0; q < o->ranks && len; q++) {
-    int64_t lo[OBM_MAX_NODES], fq, eq;
-    int lvl[OBM_MAX_NODES];
+    int64_t fq, eq;
     obm_microbatches(m, o->ranks, q, &fq, &eq);
     slices += q == o->rank ? 0 : (size_t)obm_subtrees(fq, eq, lo, lvl, OBM_MAX_NODES);
   }

@@ -1,30 +1,14 @@
 /* optbench_mpi_train --reference: the same training on one process, no MPI.
- * Written apart from the library's tree code on purpose: the micro-batch
- * sum here is the textbook recursion, the step ob_optimizer_update on whole
- * tensors, so the sharded runs are checked against an independent path. */
+ * Apart from the library's code on purpose: the micro-batch sum is the
+ * recursion of ref_sum.h, the step ob_optimizer_update on whole tensors, so
+ * the sharded runs are checked against an independent path. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conv.h"
+#include "ref_sum.h"
 #include "train.h"
-
-/* The sum of leaves [lo, lo + size) (size a power of two) of g[0..m), each
- * n floats, into out: left + right, a right half past m left out. */
-static void pairwise(float *const g[], int64_t m, int64_t lo, int64_t size, float *out,
-                     float *tmp, size_t n) {
-  if (size == 1) {
-    memcpy(out, g[lo], n * sizeof *out);
-    return;
-  }
-  pairwise(g, m, lo, size / 2, out, tmp, n);
-  if (lo + size / 2 >= m)
-    return;
-  /* the right half's sum needs its own space: tmp + n for the next level */
-  pairwise(g, m, lo + size / 2, size / 2, tmp, tmp + n, n);
-  for (size_t i = 0; i < n; i++)
-    out[i] = out[i] + tmp[i];
-}
 
 int train_reference(const train_opts *op) {
   const char *who = "optbench_mpi_train --reference";
@@ -35,14 +19,15 @@ int train_reference(const train_opts *op) {
     return rc;
   }
   const int64_t m = (int64_t)op->micro;
-  int levels = 0;
-  while (((int64_t)1 << levels) < m)
+  const int64_t root = obm_ref_root(m);
+  size_t levels = 0;
+  while (((int64_t)1 << levels) < root)
     levels++;
   size_t n = 0;
   for (size_t i = 0; i < run.net.count; i++)
     n += run.net.sizes[i];
   float **g = calloc((size_t)m, sizeof *g);
-  float *sum = malloc(n * sizeof *sum), *tmp = malloc(((size_t)levels + 1) * n * sizeof *tmp);
+  float *sum = malloc(n * sizeof *sum), *tmp = malloc((levels + 1) * n * sizeof *tmp);
   ob_status st;
   ob_optimizer *opt = ob_optimizer_new(op->algo, &op->hp, NULL, &st);
   for (int64_t k = 0; g && k < m; k++)
@@ -59,7 +44,7 @@ int train_reference(const train_opts *op) {
       for (size_t i = 0, at = 0; i < run.net.count; at += run.net.sizes[i++])
         memcpy(g[k] + at, run.net.grads[i], run.net.sizes[i] * sizeof(float));
     }
-    pairwise(g, m, 0, (int64_t)1 << levels, sum, tmp, n);
+    obm_ref_sum(g, m, 0, root, sum, tmp, n);
     const float scale = 1.0f / (float)m;
     for (size_t i = 0, at = 0; i < run.net.count; at += run.net.sizes[i++])
       for (size_t j = 0; j < run.net.sizes[i]; j++)
