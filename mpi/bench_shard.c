@@ -65,8 +65,11 @@ static int usage(void) {
 }
 
 static int parse(int argc, char **argv, opts *op) {
-  *op = (opts){.models = OB_MODELS_DIR, .lists = "resnet50,bert-base,gpt2-small,mixed-20000",
-               .repeats = 7, .algo = OB_ADAM, .pp_max = (size_t)1 << 26};
+  *op = (opts){.models = OB_MODELS_DIR,
+               .lists = "resnet50,bert-base,gpt2-small,mixed-20000",
+               .repeats = 7,
+               .algo = OB_ADAM,
+               .pp_max = (size_t)1 << 26};
   for (int i = 1; i + 1 < argc; i += 2) {
     unsigned long long v;
     char err[256];
@@ -188,9 +191,11 @@ static int run_list(const opts *op, const ob_model_list *l, MPI_Comm comm, doubl
 
 /* Every rank's medians of one list as a JSON object, written by rank 0. */
 static void list_json(FILE *f, const ob_model_list *l, int ranks, int state, const double *all) {
-  fprintf(f, "{\"list\": \"%s\", \"tensors\": %zu, \"elements\": %lld, \"status\": \"%s\"",
-          l->name, l->count, (long long)l->total,
-          state == 0 ? "ok" : state == 1 ? "skipped: memory" : "failed");
+  fprintf(f, "{\"list\": \"%s\", \"tensors\": %zu, \"elements\": %lld, \"status\": \"%s\"", l->name,
+          l->count, (long long)l->total,
+          state == 0   ? "ok"
+          : state == 1 ? "skipped: memory"
+                       : "failed");
   if (state == 0) {
     fprintf(f, ", \"ranks\": [");
     for (int q = 0; q < ranks; q++) {
@@ -245,7 +250,9 @@ static int bench(const opts *op, MPI_Comm comm, int rank, int ranks) {
       fprintf(f, "%s", first ? "\n  " : ",\n  ");
       list_json(f, l, ranks, state, all);
       printf("optbench_mpi_bench: %d ranks: %-12s %s\n", ranks, l->name,
-             state == 0 ? "done" : state == 1 ? "skipped (memory)" : "FAILED");
+             state == 0   ? "done"
+             : state == 1 ? "skipped (memory)"
+                          : "FAILED");
       fflush(stdout);
     }
     first = 0;
@@ -253,7 +260,7 @@ static int bench(const opts *op, MPI_Comm comm, int rank, int ranks) {
   }
   free(all);
   pp_result pp;
-  if (!rc && ranks >= 2 && pp_run(comm, op->pp_max, 2 * op->repeats + 1, &pp) == 0 && rank == 0) {
+  if (!rc && ranks >= 2 && pp_run(comm, op->pp_max, 4 * op->repeats + 1, &pp) == 0 && rank == 0) {
     fprintf(f, "],\n \"pingpong\": ");
     pp_json(f, &pp);
     fprintf(f, "}\n");

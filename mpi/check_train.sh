@@ -1,6 +1,6 @@
 #!/bin/sh
 # check_train.sh OUT TRAIN MPIRUN... NPFLAG: optbench_mpi_train's figure 6-9 network,
-# a short run on the small set, once without MPI (--reference) and under
+# a short run on the small set (TRAIN_ARGS replaces its options), once without MPI (--reference) and under
 # MPIRUN... NPFLAG R for R in $RANKS (default "1 2 3"); the loss curves and the
 # parameter digests must be the same files, byte for byte, and each rank's
 # optimizer state about 1/R of the reference's. Exit 77 (skipped) without the
@@ -8,9 +8,9 @@
 set -u
 out=$1 train=$2
 shift 2
-args="--small --iters ${ITERS:-30} --micro 12 --micro-size 4 --algo adam"
+args=${TRAIN_ARGS:-"--small --iters 30 --micro 12 --micro-size 4 --algo adam"}
 mkdir -p "$out"
-timeout 120 "$train" $args --reference --out "$out/ref" >"$out/ref.log" 2>&1
+timeout "${RUN_TIMEOUT:-300}" "$train" $args --reference --out "$out/ref" >"$out/ref.log" 2>&1
 s=$?
 cat "$out/ref.log"
 [ $s -eq 2 ] && { echo "check_train: skipped: the data set is not installed"; exit 77; }
@@ -19,7 +19,7 @@ whole=$(awk '$1 == "reference" { print $5 }' "$out/ref/memory.txt")
 fail=0
 for r in ${RANKS:-1 2 3}; do
   rm -rf "$out/r$r"
-  timeout 300 "$@" "$r" "$train" $args --out "$out/r$r" >"$out/r$r.log" 2>&1
+  timeout "${RUN_TIMEOUT:-300}" "$@" "$r" "$train" $args --out "$out/r$r" >"$out/r$r.log" 2>&1
   s=$?
   cat "$out/r$r.log"
   if [ $s -ne 0 ]; then

@@ -31,19 +31,19 @@ struct obm_optimizer {
   /* this step's contributions: the whole subtrees summed so far */
   obm_node stack[OBM_MAX_NODES];
   int depth;
-  int64_t next_id;    /* the id obm_accumulate expects; -1 before the first */
-  int64_t first_id;   /* of the first contribution */
-  int sticky;         /* a contribution that failed: reported by the step */
+  int64_t next_id;                /* the id obm_accumulate expects; -1 before the first */
+  int64_t first_id;               /* of the first contribution */
+  int sticky;                     /* a contribution that failed: reported by the step */
   float *pool[OBM_MAX_NODES + 1]; /* free full-size buffers */
   int pooled;
   size_t pool_bytes; /* full-size buffers allocated, pooled or in use */
 
   /* the step's buffers, grown as needed and kept */
-  float *grad;          /* the owned range's summed, scaled gradient */
-  float *slices;        /* slices received from the other ranks' subtrees */
-  size_t slices_cap;    /* floats */
-  int64_t *agree;       /* the step's agreement: 3 words per rank */
-  MPI_Request *reqs;    /* one per message */
+  float *grad;       /* the owned range's summed, scaled gradient */
+  float *slices;     /* slices received from the other ranks' subtrees */
+  size_t slices_cap; /* floats */
+  int64_t *agree;    /* the step's agreement: 3 words per rank */
+  MPI_Request *reqs; /* one per message */
   size_t reqs_cap;
   /* views of the owned range for ob_step_list, and the gather's blocks */
   float **vp, **vs[2];

@@ -9,14 +9,11 @@
 
 const char *obm_strerror(int status) {
   switch (status) {
-  case OBM_EDIFFER:
-    return "the ranks passed different parameter lists, rules or hyperparameters";
-  case OBM_EPEER:
-    return "another rank refused its arguments";
+  case OBM_EDIFFER: return "the ranks passed different parameter lists, rules or hyperparameters";
+  case OBM_EPEER: return "another rank refused its arguments";
   case OBM_EORDER:
     return "micro-batches contributed out of order or not as obm_microbatches splits them";
-  case OBM_EMPI:
-    return "an MPI call failed";
+  case OBM_EMPI: return "an MPI call failed";
   default:
     return status >= 0 && status < OB_STATUS_COUNT ? ob_strerror((ob_status)status)
                                                    : "unknown status";
@@ -51,8 +48,8 @@ static uint64_t digest(size_t count, const size_t sizes[], ob_algo algo, const o
   for (size_t i = 0; i < count; i++)
     h = fnv(h, sizes[i]);
   h = fnv(h, (uint64_t)algo);
-  const float f[] = {hp->lr,  hp->momentum, hp->decay_rate,   hp->beta1,
-                     hp->beta2, hp->eps,    hp->weight_decay, hp->decoupled_decay};
+  const float f[] = {hp->lr,    hp->momentum, hp->decay_rate,   hp->beta1,
+                     hp->beta2, hp->eps,      hp->weight_decay, hp->decoupled_decay};
   for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
     h = fnv(h, float_bits(f[i]));
   return h;
@@ -173,10 +170,10 @@ int obm_create(MPI_Comm comm, size_t count, const size_t sizes[], ob_algo algo,
   const uint64_t h = own == OB_OK ? digest(count, sizes, algo, hp) : 0;
   uint64_t mine[3] = {(uint64_t)own, h, ~h}, all[3];
   int st = MPI_Allreduce(mine, all, 3, MPI_UINT64_T, MPI_MAX, comm) != MPI_SUCCESS ? OBM_EMPI
-           : own != OB_OK                                                        ? own
-           : all[0]                                                              ? OBM_EPEER
-           : all[1] != ~all[2]                                                   ? OBM_EDIFFER
-                                                                                 : OB_OK;
+           : own != OB_OK                                                          ? own
+           : all[0]                                                                ? OBM_EPEER
+           : all[1] != ~all[2]                                                     ? OBM_EDIFFER
+                                                                                   : OB_OK;
   if (st == OB_OK && (MPI_Comm_dup(comm, &o->comm) != MPI_SUCCESS ||
                       MPI_Comm_set_errhandler(o->comm, MPI_ERRORS_RETURN) != MPI_SUCCESS))
     st = OBM_EMPI;

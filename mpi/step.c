@@ -143,16 +143,14 @@ static size_t post_reduce(obm_optimizer *o, int64_t m, size_t *nreq) {
     obm_microbatches(m, o->ranks, q, &fq, &eq);
     const int k = q == o->rank ? 0 : obm_subtrees(fq, eq, lo, lvl, OBM_MAX_NODES);
     for (int j = 0; j < k; j++, n++)
-      check_mpi(o,
-                MPI_Irecv(o->slices + n * len, (int)len, MPI_FLOAT, q, j, o->comm, &o->reqs[n]),
+      check_mpi(o, MPI_Irecv(o->slices + n * len, (int)len, MPI_FLOAT, q, j, o->comm, &o->reqs[n]),
                 "MPI_Irecv of a gradient slice");
   }
   const size_t nrecv = n;
   for (int s = 0; s < o->ranks; s++) {
     const size_t b = o->begins[s], ls = o->ends[s] - b;
     for (int j = 0; j < o->depth && s != o->rank && ls; j++, n++)
-      check_mpi(o,
-                MPI_Isend(o->stack[j].buf + b, (int)ls, MPI_FLOAT, s, j, o->comm, &o->reqs[n]),
+      check_mpi(o, MPI_Isend(o->stack[j].buf + b, (int)ls, MPI_FLOAT, s, j, o->comm, &o->reqs[n]),
                 "MPI_Isend of a gradient slice");
   }
   *nreq = n;
@@ -200,8 +198,7 @@ static int blocks(obm_optimizer *o, float *const params[], size_t b, size_t e) {
     const size_t t = o->offsets[i + 1] < e ? o->offsets[i + 1] : e;
     if (t <= s)
       continue;
-    check_mpi(o, MPI_Get_address(params[i] + (s - o->offsets[i]), &o->bdisp[n]),
-              "MPI_Get_address");
+    check_mpi(o, MPI_Get_address(params[i] + (s - o->offsets[i]), &o->bdisp[n]), "MPI_Get_address");
     o->blen[n++] = (int)(t - s);
   }
   return n;

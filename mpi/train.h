@@ -35,9 +35,9 @@ typedef struct {
 int train_parse(int argc, char **argv, train_opts *);
 /* 0; 2 if the data set is missing; 1 on another failure (message on stderr). */
 int train_load(const train_opts *, train_run *, const char *who);
-void train_draw(const train_opts *, train_run *);                   /* the next global batch */
-void train_grad(const train_opts *, train_run *, int64_t id);       /* into run->net.grads */
-double train_loss(const train_opts *, train_run *, int64_t id);     /* with the current params */
+void train_draw(const train_opts *, train_run *);               /* the next global batch */
+void train_grad(const train_opts *, train_run *, int64_t id);   /* into run->net.grads */
+double train_loss(const train_opts *, train_run *, int64_t id); /* with the current params */
 int train_write(const train_opts *, const train_run *, const char *who); /* loss.dat, params.txt */
 void train_free(train_run *);
 size_t train_heap_bytes(void);

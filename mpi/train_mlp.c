@@ -35,7 +35,7 @@ static const size_t DIMS[] = {784, 100, 100, 100, 100, 10};
 
 /* the book's figure 6-9 rate of each rule, from the one list */
 static const float MNIST_LR[] = {
-#define OB_BOOK(traj_lr, traj_source, mnist_lr, mnist_source) mnist_lr
+#define OB_BOOK(traj_lr, traj_source, mnist_lr, mnist_source)                       mnist_lr
 #define OB_ALGO(ID, name, title, states, hparams, cost, bound, omp_log2, book, ...) book,
 #include "optbench_algos.def"
 #undef OB_ALGO
@@ -58,8 +58,12 @@ static int usage(void) {
 }
 
 int train_parse(int argc, char **argv, train_opts *op) {
-  *op = (train_opts){.data = CONV_FASHION_DATA, .out = "mpi-train", .iters = 2000, .micro = 8,
-                     .micro_size = 16, .algo = OB_ADAM};
+  *op = (train_opts){.data = CONV_FASHION_DATA,
+                     .out = "mpi-train",
+                     .iters = 2000,
+                     .micro = 8,
+                     .micro_size = 16,
+                     .algo = OB_ADAM};
   for (int i = 1; i < argc; i++) {
     unsigned long long v;
     char err[256];

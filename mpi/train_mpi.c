@@ -66,7 +66,8 @@ static int run(const train_opts *op, train_run *tr, MPI_Comm comm, int rank, int
   obm_microbatches(m, ranks, rank, &first, &end);
   double *mine = malloc(((size_t)(end - first) + 1) * sizeof *mine);
   double *losses = malloc((size_t)m * sizeof *losses);
-  int *counts = malloc((size_t)ranks * sizeof *counts), *displs = malloc((size_t)ranks * sizeof *displs);
+  int *counts = malloc((size_t)ranks * sizeof *counts),
+      *displs = malloc((size_t)ranks * sizeof *displs);
   double *t[4];
   for (int k = 0; k < 4; k++)
     t[k] = malloc(op->iters * sizeof *t[k]);

@@ -68,8 +68,7 @@ int train_reference(const train_opts *op) {
   if (rc == 0) {
     printf("%s: %llu iterations, %lld micro-batches of %llu; loss %.6f; optimizer state "
            "%zu bytes (heap, measured) for %zu parameters\n",
-           who, op->iters, (long long)m, op->micro_size, run.loss[op->iters - 1], state_bytes,
-           n);
+           who, op->iters, (long long)m, op->micro_size, run.loss[op->iters - 1], state_bytes, n);
     char err[4096];
     conv_out o;
     if (conv_out_open(&o, op->out, "memory.txt", err, sizeof err) != 0) {

@@ -75,7 +75,8 @@ static int step(obm_optimizer *o, float *p, int64_t m, float scale, int skip, in
 static void steps(void) {
   const ob_hparams hp = ob_defaults(OB_ADAM);
   obm_optimizer *o = NULL;
-  CHECK(obm_create(MPI_COMM_WORLD, COUNT, SIZES, OB_ADAM, &hp, NULL, &o) == OB_OK, "obm_create refused");
+  CHECK(obm_create(MPI_COMM_WORLD, COUNT, SIZES, OB_ADAM, &hp, NULL, &o) == OB_OK,
+        "obm_create refused");
   if (!o)
     return;
   float p[79];
@@ -88,11 +89,9 @@ static void steps(void) {
   st = step(o, p, 6, rank == 2 ? 0.5f : 1.0f / 6, 0, 0, 0);
   CHECK(st == OBM_EDIFFER, "rank %d: scale differs: %s", rank, obm_strerror(st));
   st = step(o, p, 6, 1.0f / 6, rank == 0, 0, 0);
-  CHECK(st == (rank == 0 ? OBM_EORDER : OBM_EPEER), "rank %d: skipped: %s", rank,
-        obm_strerror(st));
+  CHECK(st == (rank == 0 ? OBM_EORDER : OBM_EPEER), "rank %d: skipped: %s", rank, obm_strerror(st));
   st = step(o, p, 6, 1.0f / 6, 0, rank == 1, 0);
-  CHECK(st == (rank == 1 ? OBM_EORDER : OBM_EPEER), "rank %d: swapped: %s", rank,
-        obm_strerror(st));
+  CHECK(st == (rank == 1 ? OBM_EORDER : OBM_EPEER), "rank %d: swapped: %s", rank, obm_strerror(st));
   st = step(o, p, 6, 1.0f / 6, 0, 0, rank == 2);
   CHECK(st == (rank == 2 ? OB_EINVAL : OBM_EPEER), "rank %d: NULL params: %s", rank,
         obm_strerror(st));

@@ -46,9 +46,11 @@ static void hand_cases(void) {
   int n = obm_subtrees(1, 4, lo, lvl, OBM_MAX_NODES);
   CHECK(n == 2 && lo[0] == 1 && lvl[0] == 0 && lo[1] == 2 && lvl[1] == 1, "[1, 4): %d subtrees", n);
   n = obm_subtrees(0, 12, lo, lvl, OBM_MAX_NODES);
-  CHECK(n == 2 && lo[0] == 0 && lvl[0] == 3 && lo[1] == 8 && lvl[1] == 2, "[0, 12): %d subtrees", n);
+  CHECK(n == 2 && lo[0] == 0 && lvl[0] == 3 && lo[1] == 8 && lvl[1] == 2, "[0, 12): %d subtrees",
+        n);
   n = obm_subtrees(9, 12, lo, lvl, OBM_MAX_NODES);
-  CHECK(n == 2 && lo[0] == 9 && lvl[0] == 0 && lo[1] == 10 && lvl[1] == 1, "[9, 12): %d subtrees", n);
+  CHECK(n == 2 && lo[0] == 9 && lvl[0] == 0 && lo[1] == 10 && lvl[1] == 1, "[9, 12): %d subtrees",
+        n);
   CHECK(obm_subtrees(5, 5, lo, lvl, OBM_MAX_NODES) == 0, "an empty range has subtrees");
 }
 

@@ -59,7 +59,8 @@ static void run_algo(ob_algo a, int rank, int ranks) {
   for (int t = 1; o && one && t <= STEPS; t++) {
     for (int64_t k = first; k < end; k++) {
       fill(g, t, k);
-      CHECK(obm_accumulate(o, k, (const float *const *)gv) == OB_OK, "%s: obm_accumulate", ob_algo_name(a));
+      CHECK(obm_accumulate(o, k, (const float *const *)gv) == OB_OK, "%s: obm_accumulate",
+            ob_algo_name(a));
     }
     const int ss = obm_step(o, M, 1.0f / M, pv);
     CHECK(ss == OB_OK, "%s step %d: %s", ob_algo_name(a), t, obm_strerror(ss));
@@ -68,7 +69,8 @@ static void run_algo(ob_algo a, int rank, int ranks) {
     obm_ref_sum(gm, M, 0, obm_ref_root(M), sum, tmp, TOTAL);
     for (size_t i = 0; i < TOTAL; i++)
       sum[i] *= 1.0f / M;
-    CHECK(ob_optimizer_update(one, COUNT, rv, (const float *const *)sv, SIZES) == OB_OK, "%s: the reference update", ob_algo_name(a));
+    CHECK(ob_optimizer_update(one, COUNT, rv, (const float *const *)sv, SIZES) == OB_OK,
+          "%s: the reference update", ob_algo_name(a));
     CHECK(memcmp(p, ref, sizeof p) == 0, "%s, %d ranks, rank %d, step %d: parameters differ",
           ob_algo_name(a), ranks, rank, t);
   }

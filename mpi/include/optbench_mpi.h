@@ -103,12 +103,12 @@ typedef struct {
 
 typedef struct {
   int rank, ranks;
-  size_t total;              /* N */
-  size_t begin, end;         /* the owned range */
-  size_t state_bytes;        /* optimizer state held: ob_state_count * (end - begin) * 4 */
-  size_t buffer_bytes;       /* gradient buffers held now (subtrees, slices received) */
-  int64_t steps;             /* steps taken */
-  obm_times last;            /* of the last step */
+  size_t total;        /* N */
+  size_t begin, end;   /* the owned range */
+  size_t state_bytes;  /* optimizer state held: ob_state_count * (end - begin) * 4 */
+  size_t buffer_bytes; /* gradient buffers held now (subtrees, slices received) */
+  int64_t steps;       /* steps taken */
+  obm_times last;      /* of the last step */
 } obm_info;
 
 void obm_get_info(const obm_optimizer *, obm_info *);
