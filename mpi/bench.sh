@@ -19,7 +19,7 @@ say() { echo "bench-mpi: $*"; }
 # Open MPI as root (CI) and oversubscribed on 2 cores; one OpenMP thread per rank
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1 \
   OMP_WAIT_POLICY=passive
-mpirun=(mpirun --oversubscribe --bind-to none --mca btl self,vader)
+mpirun=(mpirun --oversubscribe --bind-to none --mca btl "self,vader")
 if [ -n "${QUICK:-}" ]; then
   bench_args=(--lists synthetic-20000x256 --repeats 3)
   train_args="--iters 200 --micro 8 --micro-size 16 --algo adam"

@@ -10,6 +10,7 @@ out=$1 train=$2
 shift 2
 args=${TRAIN_ARGS:-"--small --iters 30 --micro 12 --micro-size 4 --algo adam"}
 mkdir -p "$out"
+# shellcheck disable=SC2086 # args is a list of options
 timeout "${RUN_TIMEOUT:-300}" "$train" $args --reference --out "$out/ref" >"$out/ref.log" 2>&1
 s=$?
 cat "$out/ref.log"
@@ -19,6 +20,7 @@ whole=$(awk '$1 == "reference" { print $5 }' "$out/ref/memory.txt")
 fail=0
 for r in ${RANKS:-1 2 3}; do
   rm -rf "$out/r$r"
+  # shellcheck disable=SC2086
   timeout "${RUN_TIMEOUT:-300}" "$@" "$r" "$train" $args --out "$out/r$r" >"$out/r$r.log" 2>&1
   s=$?
   cat "$out/r$r.log"

@@ -21,7 +21,7 @@ if(ob_mpi_version MATCHES "Open MPI|OpenRTE")
 endif()
 set(ob_mpi_env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
                OMP_WAIT_POLICY=passive
-               LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/mpi/lsan.supp)
+               LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/mpi/lsan.supp:fast_unwind_on_malloc=0)
 
 ob_test(test_mpi_split optbench_mpi m)
 target_include_directories(test_mpi_split PRIVATE ${PROJECT_SOURCE_DIR}/mpi)
