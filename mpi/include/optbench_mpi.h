@@ -18,10 +18,11 @@
  * into its own parameter arrays.
  *
  * Statuses: an int, either an ob_status (below OB_STATUS_COUNT, its
- * ob_strerror text) or one of OBM_E*. Every call that can fail is
- * collective and gives every rank a status: a rank whose own arguments are
+ * ob_strerror text) or one of OBM_E*. obm_create and obm_step are
+ * collective and give every rank a status: a rank whose own arguments are
  * wrong gets its ob_status, the others OBM_EPEER; ranks that disagree on the
- * list get OBM_EDIFFER. Nothing prints and nothing aborts, except one case: a
+ * list get OBM_EDIFFER. obm_accumulate is local; the next obm_step reports
+ * its refusals on every rank. Nothing prints and nothing aborts, except one case: a
  * rank that fails after the step's data began to move (its owned range
  * refused by ob_step_list, an MPI call failing) would leave the parameters
  * differing across ranks, so it prints "optbench_mpi: rank K of R: ..." on
