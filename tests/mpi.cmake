@@ -6,6 +6,7 @@
 #   mpi_refuse         different lists, rules, hyperparameters, m, scale: a status on every rank
 #   mpi_fault          a rank failing mid-step ends the job, naming the rank
 #   mpi_train          the figure 6-9 network: R = 1, 2, 3 and one process, bitwise
+#   mpi_train_usage    its bad options refused
 if(NOT TARGET optbench_mpi)
   return()
 endif()
@@ -57,7 +58,13 @@ if(TARGET optbench_mpi_train)
                    $<TARGET_FILE:optbench_mpi_train> ${ob_mpirun}
                    ${MPIEXEC_NUMPROC_FLAG})
   set_tests_properties(mpi_train PROPERTIES SKIP_RETURN_CODE 77)
-  list(APPEND ob_mpi_tests mpi_train)
+  # bad options are refused (exit 2) before MPI starts
+  add_test(NAME mpi_train_usage
+           COMMAND sh -c "for a in '--iters 0' '--micro 99999999999999999999' '--micro-size 8x' \
+'--algo nosuch' '--bogus' '--out'; do \"$0\" $a >/dev/null 2>&1; s=$?; \
+if [ $s -ne 2 ]; then echo \"$a: exit $s, want 2\"; exit 1; fi; done; echo ok"
+                   $<TARGET_FILE:optbench_mpi_train>)
+  list(APPEND ob_mpi_tests mpi_train mpi_train_usage)
 endif()
 set_tests_properties(${ob_mpi_tests} PROPERTIES ENVIRONMENT "${ob_mpi_env}" TIMEOUT 600
                      LABELS mpi PROCESSORS 2)
