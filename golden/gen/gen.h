@@ -1,8 +1,11 @@
 /* golden_gen - shared types of the golden-vector generator.
  *
- * The generator is the independent reference of optbench: it includes nothing
- * from impl/. Its list of algorithms mirrors golden/FORMAT.md, the contract it
- * writes, not the library's optbench_algos.def.
+ * The generator is the independent reference of optbench: its formulas are
+ * its own and it links nothing from impl/. What it knows about each rule
+ * besides its formula - the name, the state arrays by name and domain, the
+ * hyperparameters it reads and their defaults, whether it reads t, the
+ * book's figure 6-8 rate - it reads from the one list,
+ * impl/include/optbench_algos.def (rules.c).
  */
 #ifndef GG_GEN_H
 #define GG_GEN_H
@@ -14,40 +17,52 @@
 #include "outfile.h"
 
 typedef enum {
-  GG_SGD,
-  GG_MOMENTUM,
-  GG_NESTEROV,
-  GG_ADAGRAD,
-  GG_RMSPROP,
-  GG_ADAM,
+#define OB_ALGO(ID, ...) GG_##ID,
+#include "optbench_algos.def"
+#undef OB_ALGO
   GG_ALGO_COUNT
 } gg_algo;
 
-/* float32 hyperparameters, in the order of the `hp` line. weight_decay (L2:
- * the rule sees g + weight_decay*p) and decoupled_decay (p -= lr*decoupled_decay*p
- * first) are read by every rule; each applies iff it is nonzero. */
+/* float32 hyperparameters, by the names of ob_hparams' fields (the names the
+ * files use). weight_decay (L2: the rule sees g + weight_decay*p) and
+ * decoupled_decay (p -= lr*decoupled_decay*p first) are read by every rule;
+ * each applies iff it is nonzero. */
 typedef struct {
   float lr, momentum, decay_rate, beta1, beta2, eps, weight_decay, decoupled_decay;
 } gg_hp;
 
-/* Which hyperparameters a rule reads; the others are written as 0x0p+0. */
+/* The index of each field in gg_hp_names, gg_hp_get and the `uses` bits. */
 enum {
-  GG_HP_LR = 1 << 0,
-  GG_HP_MOMENTUM = 1 << 1,
-  GG_HP_DECAY = 1 << 2,
-  GG_HP_BETA1 = 1 << 3,
-  GG_HP_BETA2 = 1 << 4,
-  GG_HP_EPS = 1 << 5
+  GG_HPI_lr,
+  GG_HPI_momentum,
+  GG_HPI_decay_rate,
+  GG_HPI_beta1,
+  GG_HPI_beta2,
+  GG_HPI_eps,
+  GG_HPI_weight_decay,
+  GG_HPI_decoupled_decay,
+  GG_HP_COUNT
 };
+extern const char *const gg_hp_names[GG_HP_COUNT];
+float gg_hp_get(const gg_hp *hp, int k);
+
+typedef enum { GG_SIGNED, GG_NONNEG } gg_state_domain;
 
 typedef struct {
-  const char *name; /* file name and `algo` line */
-  int states;       /* 0, 1 or 2 state arrays */
-  unsigned uses;    /* GG_HP_* */
-  gg_hp defaults;   /* the book's defaults, as float32 */
+  const char *name;               /* file name, `family` and `op` lines */
+  int states;                     /* 0, 1 or 2 state arrays */
+  const char *state[2];           /* their names (the `in`/`out` records) */
+  gg_state_domain state_domain[2]; /* the values a valid state takes */
+  unsigned uses;                  /* bit GG_HPI_x: reads hyperparameter x */
+  int uses_t;                     /* reads the step number t (bias correction) */
+  gg_hp defaults;                 /* the book's defaults, as float32; 0 where unused */
+  float book_lr;                  /* figure 6-8's learning rate ... */
+  const char *book_source;        /* ... and where it comes from */
 } gg_algo_info;
 
-extern const gg_algo_info gg_algos[GG_ALGO_COUNT];
+/* Filled from the list by gg_rules_init(), which main runs first. */
+extern gg_algo_info gg_algos[GG_ALGO_COUNT];
+void gg_rules_init(void);
 
 /* Keeps only the hyperparameters `a` reads (the two decays always); the
  * others become +0. */

@@ -171,7 +171,8 @@ static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
       check_step(a, c, j, "own state", j * own_limit, (double)j, own, peak, &st->own);
     }
 
-    gg_emit_step(f, a, j, hp, t, n, g, out);
+    const float *const step_in[3] = {in[0], in[1], in[2]};
+    gg_emit_step(f, a, c, j, step_in, g, out);
     for (int k = 0; k <= states; k++) /* the next step starts from the rounded outputs */
       for (size_t i = 0; i < n; i++)
         in[k][i] = out[k][i].rounded;
@@ -205,6 +206,7 @@ static void write_file(const char *dir, gg_algo a, gg_stats *st) {
 int main(int argc, char **argv) {
   if (argc != 2 || !argv[1][0])
     gg_die("usage: golden_gen OUTDIR");
+  gg_rules_init();
   gg_philox_selfcheck();
   gg_formulas_init();
   gg_stats st[GG_ALGO_COUNT];
