@@ -376,7 +376,7 @@ static void adam(void) {
   /* With L2 decay g' is rounded, to scale(g'), and its error reaches p through
    * sqrt(v') too, where no term of the expanded formula carries it: the term
    * |dp/dg' through v'| * scale(g') = lr_t*|m'|*(1-beta2)*|g'|*scale(g') /
-   * ((sqrt(v') + eps)^2 * sqrt(v')) (FORMAT.md, version 3); none at v' = 0 */
+   * ((sqrt(v') + eps)^2 * sqrt(v')) (FORMAT.md, "Error metric"); none at v' = 0 */
   if (!mpfr_zero_p(wd) && mpfr_regular_p(ns1) && mpfr_sgn(ns1) > 0 && mpfr_number_p(SG)) {
     mpfr_mul(cterm, lr_t, ns0, RN);
     mpfr_mul(cterm, cterm, omb2, RN);
@@ -400,25 +400,41 @@ static int coeff_bad(mpfr_srcptr x) {
   return isinf(r) || (!mpfr_zero_p(x) && fabsf(r) < FLT_MIN);
 }
 
+/* The generator's own formula of each rule and the derived coefficients it
+ * forms (FORMAT.md, "Domains"); a rule of the list without one stops the
+ * generator, naming it. */
+enum { C_MOM2 = 1u << 0, C_NEST = 1u << 1, C_LRT = 1u << 2 };
+static const struct {
+  void (*step)(void);
+  unsigned coeffs;
+} formula[GG_ALGO_COUNT] = {
+    [GG_SGD] = {sgd, 0},
+    [GG_MOMENTUM] = {momentum, 0},
+    [GG_NESTEROV] = {nesterov, C_MOM2 | C_NEST},
+    [GG_ADAGRAD] = {adagrad, 0},
+    [GG_RMSPROP] = {rmsprop, 0},
+    [GG_ADAM] = {adam, C_LRT},
+};
+
+int gg_has_formula(gg_algo alg) { return formula[alg].step != NULL; }
+
 const char *gg_coeff_outside(gg_algo alg, const gg_hp *hp, int64_t t) {
   coefficients(hp, t);
   if (hp->decoupled_decay != 0 && coeff_bad(lrdd))
     return "lr*decoupled_decay";
-  if (alg == GG_NESTEROV && coeff_bad(mom2))
+  if ((formula[alg].coeffs & C_MOM2) && coeff_bad(mom2))
     return "momentum^2";
-  if (alg == GG_NESTEROV && coeff_bad(nest_c))
+  if ((formula[alg].coeffs & C_NEST) && coeff_bad(nest_c))
     return "(1+momentum)*lr";
-  if (alg == GG_ADAM && coeff_bad(lr_t))
+  if ((formula[alg].coeffs & C_LRT) && coeff_bad(lr_t))
     return "lr_t";
   return NULL;
 }
 
 const char *gg_exact_step(gg_algo alg, const gg_hp *hp, int64_t t, size_t n, const float *p,
                           const float *g, const float *s0, const float *s1, gg_elem *out[3]) {
-  static void (*const rule[GG_ALGO_COUNT])(void) = {
-      [GG_SGD] = sgd,         [GG_MOMENTUM] = momentum, [GG_NESTEROV] = nesterov,
-      [GG_ADAGRAD] = adagrad, [GG_RMSPROP] = rmsprop,   [GG_ADAM] = adam,
-  };
+  if (!formula[alg].step)
+    return "no exact formula in golden/gen/formulas.c";
   int states = gg_algos[alg].states;
   const char *err;
   if (t < 1)
@@ -432,12 +448,12 @@ const char *gg_exact_step(gg_algo alg, const gg_hp *hp, int64_t t, size_t n, con
     if (states >= 2)
       mpfr_set_flt(S1, s1[i], RN);
     weight_decay();
-    rule[alg]();
+    formula[alg].step();
     if ((err = gg_mp_to_elem(&out[0][i], np, sp, "p", i)))
       return err;
-    if (states >= 1 && (err = gg_mp_to_elem(&out[1][i], ns0, ss0, "s0", i)))
+    if (states >= 1 && (err = gg_mp_to_elem(&out[1][i], ns0, ss0, gg_algos[alg].state[0], i)))
       return err;
-    if (states >= 2 && (err = gg_mp_to_elem(&out[2][i], ns1, ss1, "s1", i)))
+    if (states >= 2 && (err = gg_mp_to_elem(&out[2][i], ns1, ss1, gg_algos[alg].state[1], i)))
       return err;
   }
   return NULL;

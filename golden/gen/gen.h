@@ -48,19 +48,55 @@ float gg_hp_get(const gg_hp *hp, int k);
 
 typedef enum { GG_SIGNED, GG_NONNEG } gg_state_domain;
 
+/* The data a rule's cases draw (cases.c), by what its state is. */
+typedef enum {
+  GG_SHAPE_PLAIN,    /* no state: SGD */
+  GG_SHAPE_VELOCITY, /* a signed velocity added to p: Momentum, Nesterov */
+  GG_SHAPE_SQUARES,  /* a sum of squares h, p -= lr*g/(sqrt(h) + eps): AdaGrad, RMSProp */
+  GG_SHAPE_MOMENTS,  /* moments m and v, p -= lr_t*m/(sqrt(v) + eps): Adam */
+  GG_SHAPE_COUNT
+} gg_shape;
+
+/* An edge of a rule's domain that one value moves across (FORMAT.md,
+ * "Domains"): the value on the inside and on the outside, and the notes of
+ * the two cases (NULL: the shape's common note). in == 0: no such edge. */
 typedef struct {
-  const char *name;               /* file name, `family` and `op` lines */
-  int states;                     /* 0, 1 or 2 state arrays */
-  const char *state[2];           /* their names (the `in`/`out` records) */
+  float in, out;
+  const char *note_in, *note_out;
+} gg_edge;
+
+/* The generator's own knowledge of a rule besides its formula, a row per
+ * rule of the list (rules.c): the shape of its data, the everyday range of
+ * its states, where its limits are. */
+typedef struct {
+  const char *name;
+  gg_shape shape;
+  signed char typical[2][2]; /* each state's everyday binary exponents [lo, hi] */
+  gg_edge lrg;        /* |g| where lr*g (Nesterov: (1+momentum)*lr*g) overflows float32 where the
+                         step does not (plain and velocity shapes) */
+  gg_edge state;      /* |g| where the new state overflows float32 (squares and moments) */
+  gg_edge coeff_lr;   /* lr where a derived coefficient of lr overflows (Nesterov) */
+  double fresh_limit; /* the plain float32 evaluation's largest error, scale-ULPs, each step
+                         from the file's inputs; past it the case is not well-posed */
+  double own_limit;   /* the same per step of a trajectory on its own state */
+} gg_rule_row;
+
+typedef struct {
+  const char *name;                /* file name, `family` and `op` lines */
+  int states;                      /* 0, 1 or 2 state arrays */
+  const char *state[2];            /* their names (the `in`/`out` records) */
   gg_state_domain state_domain[2]; /* the values a valid state takes */
-  unsigned uses;                  /* bit GG_HPI_x: reads hyperparameter x */
-  int uses_t;                     /* reads the step number t (bias correction) */
-  gg_hp defaults;                 /* the book's defaults, as float32; 0 where unused */
-  float book_lr;                  /* figure 6-8's learning rate ... */
-  const char *book_source;        /* ... and where it comes from */
+  unsigned uses;                   /* bit GG_HPI_x: reads hyperparameter x */
+  int uses_t;                      /* reads the step number t (bias correction) */
+  gg_hp defaults;                  /* the book's defaults, as float32; 0 where unused */
+  float book_lr;                   /* figure 6-8's learning rate ... */
+  const char *book_source;         /* ... and where it comes from */
+  const gg_rule_row *row;          /* the generator's own row */
 } gg_algo_info;
 
-/* Filled from the list by gg_rules_init(), which main runs first. */
+/* Filled from the list and the rows by gg_rules_init(), which main runs
+ * first: it stops, naming the rule, where a rule of the list has no row or a
+ * row no rule. */
 extern gg_algo_info gg_algos[GG_ALGO_COUNT];
 void gg_rules_init(void);
 
