@@ -19,9 +19,9 @@
 
 #include "as_limit.h"
 #include "check.h"
+#include "golden_check.h"
 #include "golden_file.h"
 #include "golden_files.h"
-#include "golden_check.h"
 #include "optbench.h"
 #include "test_util.h"
 
@@ -114,6 +114,31 @@ static void test_many_cases(void) {
       }
     }
   }
+}
+
+/* A trajectory of MANY_CASES steps: the steps grow geometrically, read in
+ * linear time (one realloc per step copied them all: quadratic). */
+static void test_many_steps(void) {
+  buf b = {0};
+  char line[96];
+  put(&b, "optbench-golden 4\nfamily sgd\ncases 1\ncase long\nnote x\nop sgd\n");
+  for (size_t j = 1; j <= MANY_CASES; j++) {
+    snprintf(line, sizeof line, "step %zu\nfloat lr 0x1p-7\nint t %zu\n%sin g 0\nout p 0\n", j, j,
+             j == 1 ? "in p 0\n" : "");
+    put(&b, line);
+  }
+  put(&b, "end\n");
+  const char *path = gt_write_kept("many_steps.txt", b.s, b.len);
+  free(b.s);
+  char err[512] = "";
+  const double t0 = now();
+  gd_file f;
+  const int r = gd_load(path, &f, err, sizeof err);
+  const double dt = now() - t0;
+  CHECK(r == 0 && f.ncases == 1 && f.cases[0].steps == MANY_CASES, "load: %s", err);
+  gd_free(&f);
+  printf("test_golden_hostile: a trajectory of %zu steps read in %.2f s\n", MANY_CASES, dt);
+  CHECK(dt < MANY_CASES_SECONDS, "%zu steps took %.1f s: quadratic growth?", MANY_CASES, dt);
 }
 
 /* ---- finding 14: parameters beyond the arrays ------------------------ */
@@ -351,6 +376,7 @@ int main(int argc, char **argv) {
   test_fuzz_reproducers();
   test_numbers();
   test_many_cases();
+  test_many_steps();
   gt_remove_written();
   if (argc <= 1)
     rmdir(gt_dir);

@@ -336,6 +336,14 @@ static void test_checker(void) {
   opt.bound = 8.0; /* an explicit bound overrides the library's */
   CHECK0(run("wrong.txt", t, v, &opt, &st) == 0 && st.max_err == 8.0);
   free(t);
+  /* a wrong value in step 2 of a trajectory: it fails fresh and on its own
+   * state (two failing elements, p[1] of step 2 in each mode), named with
+   * its step and line */
+  t = gt_replace(good_momentum, "0x1.3p+7 0x1.3p+7 0x1.68p+7", "0x1.31p+7 0x1.31p+7 0x1.68p+7");
+  snprintf(want, sizeof want, "step 2 (line %zu), fresh", gt_line_of(t, "step 2"));
+  CHECK0(run("traj.txt", t, v, NULL, &st) == 1 && st.failed_elements == 2);
+  CHECK(strstr(st.first, want) && strstr(st.first, "out p[1]"), "%s", st.first);
+  free(t);
   /* a hyperparameter the checker does not know is not silently dropped */
   t = gt_replace(good_sgd, "float lr 0x1p-2\n", "float lr 0x1p-2\nfloat dampening 0x1p-1\n");
   CHECK0(run("unknown.txt", t, v, NULL, &st) == 1);

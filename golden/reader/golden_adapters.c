@@ -40,7 +40,7 @@ static ob_status adapt_init(gc_run *R, int id) {
   ob_status rc = ob_init_stddev(kind, stddev, fan_in, &got);
   if (rc == OB_OK && got != sigma)
     gc_fail(R, "ob_init_stddev(%s, %a, %zu) gives %a, the file's sigma is %a", init_name(kind),
-             (double)stddev, fan_in, (double)got, (double)sigma);
+            (double)stddev, fan_in, (double)got, (double)sigma);
   float *w = gc_out(R, "w", n);
   return ob_init_weights(gc_variant(R), kind, stddev, fan_in, seed, stream, w, n);
 }
@@ -107,8 +107,7 @@ static ob_status adapt_batchnorm_backward(gc_run *R, int id) {
   const size_t NF = gc_mul(R, N, F, "batch x features");
   const float *x = gc_in(R, "x", NF), *gamma = gc_in(R, "gamma", F), *mean = gc_in(R, "mean", F),
               *sd = gc_in(R, "std", F), *dout = gc_in(R, "dout", NF);
-  float *dx = gc_out(R, "dx", NF), *dgamma = gc_out(R, "dgamma", F),
-        *dbeta = gc_out(R, "dbeta", F);
+  float *dx = gc_out(R, "dx", NF), *dgamma = gc_out(R, "dgamma", F), *dbeta = gc_out(R, "dbeta", F);
   return ob_batchnorm_backward(gc_variant(R), N, F, x, gamma, mean, sd, dout, dx, dgamma, dbeta);
 }
 

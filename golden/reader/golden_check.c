@@ -93,9 +93,9 @@ typedef struct {
   unsigned char *base, *data;
   size_t total, bytes; /* allocation, data region */
   const char *name;
-  const void *src;        /* what an input (or in-place array) started as */
-  size_t n;               /* elements (bits for masks) */
-  const gd_record *out;   /* the expected output, or NULL */
+  const void *src;      /* what an input (or in-place array) started as */
+  size_t n;             /* elements (bits for masks) */
+  const gd_record *out; /* the expected output, or NULL */
 } buffer;
 
 /* An array carried from step to step on the variant's own state, with the
@@ -514,9 +514,8 @@ static void compare_out(gc_run *R, const buffer *B, double bound) {
             what, sizeof what,
             "out %s[%zu] (line %zu): got %a (%.9g), exact %a (%.17g), rounded %a, scale %a: err "
             "%.3f scale-ULPs > allowed %.3f%s",
-            o->name, i, line, (double)g, (double)g, o->exact[i], o->exact[i],
-            (double)o->rounded[i], scale, err, allowed,
-            isinf(err) ? " (special value or zero sign mismatch)" : "");
+            o->name, i, line, (double)g, (double)g, o->exact[i], o->exact[i], (double)o->rounded[i],
+            scale, err, allowed, isinf(err) ? " (special value or zero sign mismatch)" : "");
       if (at < sizeof what)
         inputs_at(R, i, what + at, sizeof what - at);
       R->st->failed_elements++;
@@ -619,8 +618,9 @@ static int run_step(gc_run *R, gc_entry e) {
   }
   check_memory(R, 0);
   check_unused(R);
-  const double b =
-      R->opt->bound >= 0 ? R->opt->bound : R->step_bound >= 0 ? R->step_bound : R->bound;
+  const double b = R->opt->bound >= 0   ? R->opt->bound
+                   : R->step_bound >= 0 ? R->step_bound
+                                        : R->bound;
   if (rc == OB_OK && R->c->domain == GD_INSIDE)
     for (int k = 0; k < R->nbuf; k++) {
       if (!R->buf[k].out)

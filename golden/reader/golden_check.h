@@ -53,8 +53,8 @@ typedef struct {
   double max_err;         /* fresh, steps without an allowance (weight decay) */
   double max_err_decay;   /* fresh, steps whose bound has the weight-decay allowance */
   size_t own_elements;
-  double own_max; /* own state: max over steps j of err/j, comparable to the bound */
-  double bound;   /* the op's bound (without allowances); < 0 unknown */
+  double own_max;                /* own state: max over steps j of err/j, comparable to the bound */
+  double bound;                  /* the op's bound (without allowances); < 0 unknown */
   char first[1024], worst[1024]; /* the first and the worst failure ("" if none) */
   double worst_severity;
 } gc_stats;

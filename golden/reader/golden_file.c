@@ -40,8 +40,8 @@ static int family_known(const char *family) {
 }
 
 const char *gd_kind_name(gd_kind k) {
-  static const char *const names[GD_KIND_COUNT] = {"int", "float", "word",   "in",
-                                                   "mask", "out",  "outmask"};
+  static const char *const names[GD_KIND_COUNT] = {"int",  "float", "word",   "in",
+                                                   "mask", "out",   "outmask"};
   return k >= 0 && k < GD_KIND_COUNT ? names[k] : "?";
 }
 
@@ -218,6 +218,20 @@ static gd_kind kind_of(const char *kw) {
   return GD_KIND_COUNT;
 }
 
+/* The arrays grow geometrically: a trajectory of 2^20 steps is read in
+ * linear time. `cap` is the capacity in elements. */
+static int grow(void **arr, size_t *cap, size_t count, size_t elem) {
+  if (count < *cap)
+    return 0;
+  const size_t nc = *cap ? 2 * *cap : 4;
+  void *grown = realloc(*arr, nc * elem);
+  if (!grown)
+    return -1;
+  *arr = grown;
+  *cap = nc;
+  return 0;
+}
+
 /* A new record of step s, its name checked: [a-z0-9_]+, unique in its
  * namespace; for a step after the first, not an input carried from the
  * previous step's outputs. */
@@ -247,12 +261,12 @@ static gd_record *new_record(gl_parser *P, const gd_case *c, gd_step *s, gd_kind
     gl_fail(P, P->lineno, "more than %d records in one step", GD_MAX_RECORDS);
     return NULL;
   }
-  gd_record *grown = realloc(s->rec, (s->nrec + 1) * sizeof *grown);
-  if (!grown) {
+  void *arr = s->rec;
+  if (grow(&arr, &s->rec_cap, s->nrec, sizeof *s->rec) < 0) {
     gl_fail(P, P->lineno, "out of memory");
     return NULL;
   }
-  s->rec = grown;
+  s->rec = arr;
   gd_record *r = &s->rec[s->nrec++];
   memset(r, 0, sizeof *r);
   r->kind = k;
@@ -264,17 +278,17 @@ static gd_record *new_record(gl_parser *P, const gd_case *c, gd_step *s, gd_kind
   return r;
 }
 
-static gd_step *new_step(gl_parser *P, gd_case *c) {
+static gd_step *new_step(gl_parser *P, gd_case *c, size_t *cap) {
   if (c->steps == GD_MAX_STEPS) {
     gl_fail(P, P->lineno, "more than %zu steps in case '%s'", GD_MAX_STEPS, c->id);
     return NULL;
   }
-  gd_step *grown = realloc(c->step, (c->steps + 1) * sizeof *grown);
-  if (!grown) {
+  void *arr = c->step;
+  if (grow(&arr, cap, c->steps, sizeof *c->step) < 0) {
     gl_fail(P, P->lineno, "out of memory");
     return NULL;
   }
-  c->step = grown;
+  c->step = arr;
   gd_step *s = &c->step[c->steps++];
   memset(s, 0, sizeof *s);
   s->line = P->lineno;
@@ -296,8 +310,8 @@ static int check_quadratic(gl_parser *P, const gd_case *c) {
     for (int k = 0; k < 2; k++)
       if (!(g[k] == want[k] || (isnan(g[k]) && isnan(want[k]))) ||
           !signbit(g[k]) != !signbit(want[k]))
-        return gl_fail(P, gline, "grad quadratic: g[%d] is %a, but %s of the step's input is %a",
-                       k, (double)g[k], k == 0 ? "x/10" : "2*y", (double)want[k]);
+        return gl_fail(P, gline, "grad quadratic: g[%d] is %a, but %s of the step's input is %a", k,
+                       (double)g[k], k == 0 ? "x/10" : "2*y", (double)want[k]);
   }
   return 0;
 }
@@ -306,8 +320,9 @@ static int check_quadratic(gl_parser *P, const gd_case *c) {
  * each parameters, then inputs, then outputs; then `end`. */
 static int parse_records(gl_parser *P, gd_case *c) {
   gd_step *s = NULL;
+  size_t cap = 0;  /* of c->step */
   int section = 0; /* the namespace of the last record: parameters, inputs, outputs */
-  int stepped = 0;  /* the records started with `step 1` */
+  int stepped = 0; /* the records started with `step 1` */
   for (;;) {
     int r = gl_next_line(P, 1);
     if (r < 0)
@@ -323,20 +338,20 @@ static int parse_records(gl_parser *P, gd_case *c) {
     if (!strcmp(kw, "end")) {
       if (P->ntok != 1)
         return gl_fail(P, P->lineno, "'end' takes nothing after it");
-      if (!s && !new_step(P, c)) /* a case of no records: one empty step */
+      if (!s && !new_step(P, c, &cap)) /* a case of no records: one empty step */
         return -1;
       return c->grad == GD_GRAD_QUADRATIC ? check_quadratic(P, c) : 0;
     }
     if (!strcmp(kw, "step")) {
       unsigned long long j = 0;
       if (s && !stepped)
-        return gl_fail(P, P->lineno,
-                       "'step' in case '%s', whose records started without 'step 1'", c->id);
+        return gl_fail(P, P->lineno, "'step' in case '%s', whose records started without 'step 1'",
+                       c->id);
       if (P->ntok != 2 || gl_parse_count(P, P->tok[1], "step", GD_MAX_STEPS, &j) < 0)
         return P->ntok != 2 ? gl_fail(P, P->lineno, "expected 'step <number>'") : -1;
       if (j != c->steps + 1)
         return gl_fail(P, P->lineno, "expected 'step %zu', found 'step %llu'", c->steps + 1, j);
-      if (!(s = new_step(P, c)))
+      if (!(s = new_step(P, c, &cap)))
         return -1;
       stepped = 1;
       section = 0;
@@ -350,7 +365,7 @@ static int parse_records(gl_parser *P, gd_case *c) {
                      c->id, shown);
     if (P->ntok < 2)
       return gl_fail(P, P->lineno, "'%s' needs a name", kw);
-    if (!s && !(s = new_step(P, c)))
+    if (!s && !(s = new_step(P, c, &cap)))
       return -1;
     if (space(k) < section)
       return gl_fail(P, P->lineno,
@@ -361,8 +376,8 @@ static int parse_records(gl_parser *P, gd_case *c) {
     gd_record *rec = new_record(P, c, s, k);
     if (!rec)
       return -1;
-    int rc = k <= GD_WORD ? parse_param(P, rec)
-             : k == GD_IN ? parse_in(P, rec)
+    int rc = k <= GD_WORD  ? parse_param(P, rec)
+             : k == GD_IN  ? parse_in(P, rec)
              : k == GD_OUT ? parse_out(P, c, rec)
                            : parse_mask(P, rec);
     if (rc < 0)

@@ -20,18 +20,18 @@
 
 #include "optbench.h"
 
-#define GD_VERSION   4                 /* the version this reader reads and the generator writes */
-#define GD_MAX_N     ((size_t)1 << 24) /* largest array a record may declare */
-#define GD_MAX_STEPS ((size_t)1 << 20) /* largest number of steps of a case */
-#define GD_MAX_CASES ((size_t)1 << 20) /* largest case count of a file */
-#define GD_MAX_RECORDS 64              /* records of one step */
+#define GD_VERSION     4 /* the version this reader reads and the generator writes */
+#define GD_MAX_N       ((size_t)1 << 24) /* largest array a record may declare */
+#define GD_MAX_STEPS   ((size_t)1 << 20) /* largest number of steps of a case */
+#define GD_MAX_CASES   ((size_t)1 << 20) /* largest case count of a file */
+#define GD_MAX_RECORDS 64                /* records of one step */
 
 /* An op: the rules first (an ob_algo), then the layer kernels
  * (OB_ALGO_COUNT + an ob_op). */
 typedef int gd_op;
 #define GD_OP_COUNT (OB_ALGO_COUNT + OB_OP_COUNT)
-const char *gd_op_name(gd_op op);   /* "adam", "batchnorm_train"; NULL if unknown */
-const char *gd_op_family(gd_op op); /* a rule's own name, a kernel's family */
+const char *gd_op_name(gd_op op);      /* "adam", "batchnorm_train"; NULL if unknown */
+const char *gd_op_family(gd_op op);    /* a rule's own name, a kernel's family */
 int gd_op_from_name(const char *name); /* -1 if unknown */
 int gd_op_is_rule(gd_op op);
 
@@ -68,6 +68,7 @@ typedef struct {
   size_t line; /* the `step` line; the `case` line of a one-step case */
   gd_record *rec;
   size_t nrec;
+  size_t rec_cap; /* records allocated */
 } gd_step;
 
 typedef enum { GD_GRAD_DATA, GD_GRAD_QUADRATIC } gd_grad;

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/types.h>
 
-
 struct gl_id {
   char *id; /* NULL: a free slot */
   size_t line;

@@ -6,7 +6,8 @@
 
 /* ob_hparams' float fields by name. When impl/include/optbench_hparams.def
  * lands, this table expands it instead. */
-#define HP(field) {#field, offsetof(ob_hparams, field)}
+#define HP(field)                                                                                  \
+  { #field, offsetof(ob_hparams, field) }
 const gd_hparam gd_hparams[] = {HP(lr),    HP(momentum), HP(decay_rate),   HP(beta1),
                                 HP(beta2), HP(eps),      HP(weight_decay), HP(decoupled_decay)};
 #undef HP
@@ -64,15 +65,14 @@ int gd_rule_step_of(const gd_file *f, const gd_case *c, size_t j, gd_rule_step *
   }
   const gd_record *t = gd_find(s, GD_INT, "t");
   if (!t || t->i > INT64_MAX)
-    return fail(f, t ? t->line : s->line, err, errlen, "needs 'int t' (at most 2^63 - 1):", "t",
-                c);
+    return fail(f, t ? t->line : s->line, err, errlen, "needs 'int t' (at most 2^63 - 1):", "t", c);
   out->t = (int64_t)t->i;
   size_t n = 0, m = 0, line = 0;
   const int hp = gd_input(c, j, "p", &out->p, &n, &line);
   const int hg = gd_input(c, j, "g", &out->g, &m, &line);
   if (!hp || !hg || m != n)
-    return fail(f, line ? line : s->line, err, errlen, "needs inputs p and g of one length:",
-                hp ? "g" : "p", c);
+    return fail(f, line ? line : s->line, err, errlen,
+                "needs inputs p and g of one length:", hp ? "g" : "p", c);
   out->n = n;
   if (!(out->out_p = gd_find(s, GD_OUT, "p")) || out->out_p->n != n)
     return fail(f, s->line, err, errlen, "needs an output of n elements:", "p", c);

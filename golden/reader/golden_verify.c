@@ -137,10 +137,10 @@ void gv_print_table(FILE *out, const gv_result *res, int details) {
     const gv_row *row = &res->rows[r];
     char cases[32];
     snprintf(cases, sizeof cases, "%zu/%zu", row->st.cases_passed, row->st.cases_run);
-    fprintf(out, "%-18s %-12s %13s %10zu %9.3f %9.3f %9.3f %6.2f %9.3f  %s\n",
-            gd_op_name(row->op), ob_variant_name(row->variant), cases, row->st.elements,
-            row->st.max_err, gc_mean_err(&row->st), row->st.own_max, row->st.bound,
-            row->st.max_err_decay, row->pass ? "PASS" : "FAIL");
+    fprintf(out, "%-18s %-12s %13s %10zu %9.3f %9.3f %9.3f %6.2f %9.3f  %s\n", gd_op_name(row->op),
+            ob_variant_name(row->variant), cases, row->st.elements, row->st.max_err,
+            gc_mean_err(&row->st), row->st.own_max, row->st.bound, row->st.max_err_decay,
+            row->pass ? "PASS" : "FAIL");
     if (details && !row->pass && row->st.worst[0]) {
       fprintf(out, "  worst of %zu failing elements, %zu other failures:\n",
               row->st.failed_elements, row->st.other_failures);
