@@ -213,7 +213,7 @@ static void test_huge_params(void) {
   gd_free(&f);
 }
 
-/* The fuzzer's reproducers (h-fuzz, fuzz/regressions/golden_ops/): a real
+/* The fuzzer's reproducers (h-fuzz, fuzz/regressions/golden/): a real
  * batchnorm_train case with `int batch 10000000` and two elements of x
  * (alloc-batchnorm-batch-1e7, shortened to the records that matter), and an
  * `out u 16777216` with one element line (alloc-out-count-declared). */
