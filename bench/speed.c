@@ -205,7 +205,7 @@ typedef struct {
 } mem_case;
 
 typedef struct {
-  int states; /* -1: the Philox ceiling */
+  int algo; /* -1: the Philox ceiling */
   int threads;
 } arith_case;
 
@@ -331,14 +331,14 @@ static void run_shape(ob_bench_state *s, void *ctx) {
 
 static void run_arith(ob_bench_state *s, void *ctx) {
   const arith_case *c = ctx;
-  if (c->states < 0) {
+  if (c->algo < 0) {
     ob_arith_philox_avx512(ARITH_ELEMS, c->threads);
     while (ob_bench_keep_running(s))
       ob_arith_philox_avx512(ARITH_ELEMS, c->threads);
   } else {
-    ob_arith_avx512(c->states, ARITH_ELEMS, c->threads);
+    ob_arith_avx512((ob_algo)c->algo, ARITH_ELEMS, c->threads);
     while (ob_bench_keep_running(s))
-      ob_arith_avx512(c->states, ARITH_ELEMS, c->threads);
+      ob_arith_avx512((ob_algo)c->algo, ARITH_ELEMS, c->threads);
   }
   ob_bench_set_items_processed(s, ARITH_ELEMS);
   ob_bench_set_counter_kind(s, "ns_per_elem", ARITH_ELEMS, OB_COUNTER_PER_ITEM_NS);
@@ -677,13 +677,13 @@ static long register_all(const options *o, int nproc) {
   const ob_variant *avx512 = ob_variant_find("avx512");
   if (avx512 && ob_variant_supported(avx512))
     for (int a = 0; a < OB_ALGO_COUNT; a++) {
-      if ((!everything && !o->algo[a]) || !(ob_hparams_used((ob_algo)a) & OB_HP_EPS))
+      if ((!everything && !o->algo[a]) || !ob_arith_has_ceiling((ob_algo)a))
         continue;
       for (int ti = 0; ti < nthreads; ti++) {
         arith_case *c = new_ctx(sizeof *c);
         if (!c)
           return -1;
-        *c = (arith_case){ob_state_count((ob_algo)a), threads[ti]};
+        *c = (arith_case){a, threads[ti]};
         snprintf(name, sizeof name, "roofline/arith/%s/threads:%d", ob_algo_name((ob_algo)a),
                  threads[ti]);
         if (reg(name, run_arith, c))

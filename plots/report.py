@@ -187,6 +187,26 @@ def correctness(ver):
                   "max err with weight decay (bound +1 per term)", "result"], rows)
 
 
+def peer_rules(res):
+    """Per rule of the list: its torch peer (or none) and how that differs from the book."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                    "scripts"))
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    import obinfo
+    try:
+        info = obinfo.find(res)
+    except obinfo.Error as e:
+        return f"<p><i>The rule list is not available ({esc(e)}).</i></p>"
+    rows = []
+    for r in info["rules"]:
+        t = r["torch"]
+        rows.append((esc(r["title"]),
+                     f"<code>torch.optim.{esc(t['ctor'])}</code>" if t["ctor"] else "no torch peer",
+                     esc(t["note"] or "the book's rule"), f"<code>{esc(r['numpy'])}</code>"))
+    return table(["rule", "PyTorch peer", "how it differs from the book", "the book's NumPy step"],
+                 rows)
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
@@ -288,9 +308,10 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
     import model_report  # the whole-model step (issue 11), when this run has it
     parts.append(model_report.section(res, out_dir))
     if peers:
-        parts.append("<h2>Peers</h2><p>PyTorch's formulas differ from the book's in detail "
-                     "(momentum form, Adam's eps placement, Nesterov); the comparison is of cost "
-                     "per step. See <code>bench/peers/peers.py</code>.</p>")
+        parts.append("<h2>Peers</h2><p>Each rule against the PyTorch optimizer that "
+                     "<code>bench/peers/peers.py</code> times for it and the book's NumPy step; "
+                     "PyTorch's formulas differ from the book's in detail, so the comparison is "
+                     "of cost per step.</p>" + peer_rules(res))
     parts.append("</body></html>\n")
     path = os.path.join(out_dir, "index.html")
     with open(path + ".tmp", "w", encoding="utf-8") as f:

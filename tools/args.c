@@ -115,9 +115,10 @@ int cli_parse(int argc, char **argv, cli_opts *out, char *err, size_t errlen) {
   const char *cmd = argv[1];
   if (strcmp(cmd, "info") == 0) {
     out->cmd = CLI_CMD_INFO;
-    if (argc > 2)
-      return fail(CLI_PARSE_USAGE, err, errlen, "info takes no arguments, found '%.64s'",
-                  argv[2] ? argv[2] : "");
+    out->info_json = argc >= 3 && argv[2] && strcmp(argv[2], "--json") == 0;
+    if (argc > 2 + out->info_json)
+      return fail(CLI_PARSE_USAGE, err, errlen, "info takes only --json, found '%.64s'",
+                  argv[2 + out->info_json] ? argv[2 + out->info_json] : "");
     return CLI_PARSE_OK;
   }
   if (strcmp(cmd, "verify") == 0) {

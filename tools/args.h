@@ -14,6 +14,7 @@ typedef enum { CLI_CMD_HELP, CLI_CMD_INFO, CLI_CMD_VERIFY } cli_cmd;
 
 typedef struct {
   cli_cmd cmd;
+  int info_json; /* info --json */
   /* verify */
   const ob_variant *variants[CLI_MAX_VARIANTS]; /* named with --variant, no repeats */
   size_t nvariants;

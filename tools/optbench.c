@@ -7,6 +7,7 @@
 #include "args.h"
 #include "cli.h"
 #include "golden_verify.h"
+#include "info_json.h"
 #include "optbench.h"
 #include "outfile.h"
 
@@ -17,7 +18,7 @@
 void cli_usage(int to_stdout) {
   FILE *o = to_stdout ? stdout : stderr;
   fprintf(o,
-          "usage: optbench info\n"
+          "usage: optbench info [--json]\n"
           "       optbench verify [--variant V]... [--algo A]... [--op O]... [--golden-dir DIR]\n"
           "                       [--offset N]... [--no-own-state] [--omp-threshold N]\n"
           "                       [--json FILE] [--quiet]\n"
@@ -171,7 +172,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   switch (o.cmd) {
-  case CLI_CMD_INFO: return cli_info();
+  case CLI_CMD_INFO: return o.info_json ? (cli_info_json(stdout) ? 1 : 0) : cli_info();
   case CLI_CMD_VERIFY: return cli_verify(&o);
   case CLI_CMD_HELP: break;
   }

@@ -24,13 +24,6 @@
  * loss_V| over the smoothed curves allowed. See README / the report for why. */
 #define COMPARE_TOL 0.05
 
-static const struct {
-  const char *name;
-  float lr;
-} BOOK[] = {{"sgd", 0.01f},     {"momentum", 0.01f}, {"nesterov", 0.01f},
-            {"adagrad", 0.01f}, {"rmsprop", 0.01f},  {"adam", 0.001f}};
-enum { NBOOK = sizeof BOOK / sizeof BOOK[0] };
-
 static const size_t DIMS[] = {784, 100, 100, 100, 100, 10};
 
 typedef struct {
@@ -196,12 +189,13 @@ int conv_mnist_main(int argc, char **argv) {
             ob_variant_name(!ob_variant_supported(v) ? v : cv));
     return 2;
   }
-  int use[NBOOK];
-  for (int k = 0; k < NBOOK; k++) {
+  int use[OB_ALGO_COUNT];
+  for (int k = 0; k < OB_ALGO_COUNT; k++) {
     use[k] = !algos;
     if (algos) {
-      const size_t len = strlen(BOOK[k].name);
-      for (const char *p = algos; (p = strstr(p, BOOK[k].name)) != NULL; p += len)
+      const char *name = ob_algo_name((ob_algo)k);
+      const size_t len = strlen(name);
+      for (const char *p = algos; (p = strstr(p, name)) != NULL; p += len)
         if ((p == algos || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
           use[k] = 1;
     }
@@ -227,19 +221,20 @@ int conv_mnist_main(int argc, char **argv) {
 
   int rc = 0;
   double sum_max = 0, sum_smax = 0;
-  char table[NBOOK][256];
+  char table[OB_ALGO_COUNT][256];
   int rows = 0;
   const double t_all = conv_now();
-  for (int k = 0; k < NBOOK && rc == 0; k++) {
+  for (int k = 0; k < OB_ALGO_COUNT && rc == 0; k++) {
     if (!use[k])
       continue;
-    const ob_algo a = (ob_algo)ob_algo_from_name(BOOK[k].name);
+    const ob_algo a = (ob_algo)k;
+    const float lr = ob_algo_book_lr(a, OB_BOOK_MNIST); /* the book's, optbench_algos.def */
     run_result r, c;
     memset(&c, 0, sizeof c);
-    if (train(&tr, &te, a, BOOK[k].lr, cv ? scalar : v, (size_t)iters, (size_t)batch,
+    if (train(&tr, &te, a, lr, cv ? scalar : v, (size_t)iters, (size_t)batch,
               cv ? "scalar" : ob_variant_name(v), &r) != 0 ||
-        (cv && train(&tr, &te, a, BOOK[k].lr, cv, (size_t)iters, (size_t)batch, ob_variant_name(cv),
-                     &c) != 0)) {
+        (cv &&
+         train(&tr, &te, a, lr, cv, (size_t)iters, (size_t)batch, ob_variant_name(cv), &c) != 0)) {
       rc = 1;
     } else if (cv) {
       double mx = 0, smx = 0;
@@ -255,14 +250,14 @@ int conv_mnist_main(int argc, char **argv) {
       sum_smax = sum_smax > smx ? sum_smax : smx;
       snprintf(table[rows++], sizeof table[0],
                "| %-9s | %.3g (iteration %zu) | %.3g | %.4f | %.4f | %.2f%% / %.2f%% |",
-               BOOK[k].name, mx, at, smx, r.smooth[iters - 1], c.smooth[iters - 1], 100 * r.acc,
+               ob_algo_name(a), mx, at, smx, r.smooth[iters - 1], c.smooth[iters - 1], 100 * r.acc,
                100 * c.acc);
       if (write_loss(out, "mnist_compare", a, ob_variant_name(cv), (size_t)iters, &r, &c,
                      ob_variant_name(cv)) != 0)
         rc = 1;
     } else {
       snprintf(table[rows++], sizeof table[0], "| %-9s | %-6g | %.4f | %.2f%% | %.3f | %.3f |",
-               BOOK[k].name, (double)BOOK[k].lr, r.smooth[iters - 1], 100 * r.acc, r.ms_iter,
+               ob_algo_name(a), (double)lr, r.smooth[iters - 1], 100 * r.acc, r.ms_iter,
                r.ms_update);
       if (write_loss(out, "mnist_loss", a, ob_variant_name(v), (size_t)iters, &r, NULL, NULL) != 0)
         rc = 1;
