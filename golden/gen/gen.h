@@ -23,24 +23,22 @@ typedef enum {
   GG_ALGO_COUNT
 } gg_algo;
 
-/* float32 hyperparameters, by the names of ob_hparams' fields (the names the
- * files use). weight_decay (L2: the rule sees g + weight_decay*p) and
- * decoupled_decay (p -= lr*decoupled_decay*p first) are read by every rule;
- * each applies iff it is nonzero. */
+/* float32 hyperparameters, a field for each row of the list of
+ * hyperparameters (optbench_hparams.def), by its name (the files' name).
+ * weight_decay (L2: the rule sees g + weight_decay*p) and decoupled_decay
+ * (p -= lr*decoupled_decay*p first) are read by every rule; each applies iff
+ * it is nonzero. */
 typedef struct {
-  float lr, momentum, decay_rate, beta1, beta2, eps, weight_decay, decoupled_decay;
+#define OB_HPARAM(ID, field, ...) float field;
+#include "optbench_hparams.def"
+#undef OB_HPARAM
 } gg_hp;
 
 /* The index of each field in gg_hp_names, gg_hp_get and the `uses` bits. */
 enum {
-  GG_HPI_lr,
-  GG_HPI_momentum,
-  GG_HPI_decay_rate,
-  GG_HPI_beta1,
-  GG_HPI_beta2,
-  GG_HPI_eps,
-  GG_HPI_weight_decay,
-  GG_HPI_decoupled_decay,
+#define OB_HPARAM(ID, field, ...) GG_HPI_##field,
+#include "optbench_hparams.def"
+#undef OB_HPARAM
   GG_HP_COUNT
 };
 extern const char *const gg_hp_names[GG_HP_COUNT];
@@ -100,8 +98,8 @@ typedef struct {
 extern gg_algo_info gg_algos[GG_ALGO_COUNT];
 void gg_rules_init(void);
 
-/* Keeps only the hyperparameters `a` reads (the two decays always); the
- * others become +0. */
+/* Keeps only the hyperparameters `a` reads (its own and those every rule
+ * reads, the weight decays); the others become +0. */
 gg_hp gg_hp_mask(gg_algo a, gg_hp hp);
 
 /* One output element of the file: `<exact> <rounded> <scale>`. */

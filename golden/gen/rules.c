@@ -11,21 +11,33 @@
 #include "gen.h"
 
 const char *const gg_hp_names[GG_HP_COUNT] = {
-    "lr", "momentum", "decay_rate", "beta1", "beta2", "eps", "weight_decay", "decoupled_decay",
+#define OB_HPARAM(ID, field, ...) #field,
+#include "optbench_hparams.def"
+#undef OB_HPARAM
+};
+
+static const size_t hp_offset[GG_HP_COUNT] = {
+#define OB_HPARAM(ID, field, ...) offsetof(gg_hp, field),
+#include "optbench_hparams.def"
+#undef OB_HPARAM
 };
 
 float gg_hp_get(const gg_hp *hp, int k) {
-  const float v[GG_HP_COUNT] = {hp->lr,    hp->momentum, hp->decay_rate,   hp->beta1,
-                                hp->beta2, hp->eps,      hp->weight_decay, hp->decoupled_decay};
-  return k >= 0 && k < GG_HP_COUNT ? v[k] : NAN;
+  float v = NAN;
+  if (k >= 0 && k < GG_HP_COUNT)
+    memcpy(&v, (const char *)hp + hp_offset[k], sizeof v);
+  return v;
 }
 
-static void hp_set(gg_hp *hp, int k, float v) {
-  float *const f[GG_HP_COUNT] = {&hp->lr,           &hp->momentum,       &hp->decay_rate,
-                                 &hp->beta1,        &hp->beta2,          &hp->eps,
-                                 &hp->weight_decay, &hp->decoupled_decay};
-  *f[k] = v;
-}
+/* The hyperparameters every rule reads (scope EVERY: the weight decays). */
+enum { GG_SCOPE_RULE = 0, GG_SCOPE_EVERY = 1 };
+static const unsigned every_rule = 0
+#define OB_HPARAM(ID, field, domain, scope, doc) | ((unsigned)GG_SCOPE_##scope << GG_HPI_##field)
+#include "optbench_hparams.def"
+#undef OB_HPARAM
+    ;
+
+static void hp_set(gg_hp *hp, int k, float v) { memcpy((char *)hp + hp_offset[k], &v, sizeof v); }
 
 /* A state's name and domain, a hyperparameter's bit and default, the book's
  * rate: each column of a row in the shape gg_algo_info wants. */
@@ -170,7 +182,7 @@ void gg_rules_init(void) {
 gg_hp gg_hp_mask(gg_algo a, gg_hp hp) {
   gg_hp m = {0};
   for (int k = 0; k < GG_HP_COUNT; k++)
-    if ((gg_algos[a].uses & (1u << k)) || k == GG_HPI_weight_decay || k == GG_HPI_decoupled_decay)
+    if (((gg_algos[a].uses | every_rule) >> k) & 1)
       hp_set(&m, k, gg_hp_get(&hp, k));
   return m;
 }

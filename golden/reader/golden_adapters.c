@@ -116,19 +116,23 @@ static ob_status adapt_batchnorm_backward(gc_run *R, int id) {
  * the case), t, p and the states in place, g read only. */
 static ob_status adapt_rule(gc_run *R, int id) {
   const ob_algo a = (ob_algo)id;
-  ob_hparams hp = ob_defaults(a);
-  for (size_t k = 0; k < gd_hparam_count; k++)
-    gd_hparam_set(&hp, &gd_hparams[k], gc_float_or_0(R, gd_hparams[k].name));
+  ob_hparams hp = OB_HPARAMS_INIT;
+  for (int k = 0; k < ob_hparam_count(); k++) {
+    const char *name = ob_hparam_name(k);
+    if (ob_hparams_set(&hp, name, (double)gc_float_or_0(R, name)) != OB_OK)
+      gc_fail(R, "ob_hparams_set(%s) refused the file's value", name);
+  }
   const uint64_t t = gc_int(R, "t");
   if (t > INT64_MAX)
     gc_fail(R, "t = %llu is past 2^63 - 1", (unsigned long long)t);
   const size_t n = gc_in_count(R, "p");
   float *p = gc_inout(R, "p", n), *s[2] = {NULL, NULL};
   const float *g = gc_in(R, "g", n);
-  for (int k = 0; k < 2 && gd_state_name(a, k); k++)
-    s[k] = gc_inout(R, gd_state_name(a, k), n);
-  gc_set_step_bound(R, ob_step_error_bound(a, &hp, gc_variant(R)),
-                    hp.weight_decay != 0.0f || hp.decoupled_decay != 0.0f);
+  for (int k = 0; k < 2 && ob_state_name(a, k); k++)
+    s[k] = gc_inout(R, ob_state_name(a, k), n);
+  /* a step whose bound has an allowance (weight decay) counts apart */
+  const double b = ob_step_error_bound(a, &hp, gc_variant(R));
+  gc_set_step_bound(R, b, b > ob_error_bound(a, gc_variant(R)));
   return ob_step(gc_variant(R), a, &hp, (int64_t)(t > INT64_MAX ? 0 : t), p, g, s[0], s[1], n);
 }
 

@@ -4,36 +4,17 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ob_hparams' float fields by name. When impl/include/optbench_hparams.def
- * lands, this table expands it instead. */
-#define HP(field)                                                                                  \
-  { #field, offsetof(ob_hparams, field) }
-const gd_hparam gd_hparams[] = {HP(lr),    HP(momentum), HP(decay_rate),   HP(beta1),
-                                HP(beta2), HP(eps),      HP(weight_decay), HP(decoupled_decay)};
-#undef HP
-const size_t gd_hparam_count = sizeof gd_hparams / sizeof gd_hparams[0];
-
-void gd_hparam_set(ob_hparams *hp, const gd_hparam *h, float v) {
-  memcpy((char *)hp + h->offset, &v, sizeof v);
-}
-
-float gd_hparam_get(const ob_hparams *hp, const gd_hparam *h) {
-  float v;
-  memcpy(&v, (const char *)hp + h->offset, sizeof v);
-  return v;
-}
-
-/* The state names of every rule, from its row of the list. */
-#define OB_STATE(name, domain) #name,
-static const char *const state_names[OB_ALGO_COUNT][3] = {
-#define OB_ALGO(ID, name, title, states, ...) {states NULL},
-#include "optbench_algos.def"
-#undef OB_ALGO
-};
-#undef OB_STATE
-
-const char *gd_state_name(ob_algo a, int k) {
-  return (int)a >= 0 && (int)a < OB_ALGO_COUNT && k >= 0 && k < 2 ? state_names[a][k] : NULL;
+ob_status gd_rule_hparams(const gd_step *s, ob_hparams *hp) {
+  ob_hparams zero = OB_HPARAMS_INIT;
+  *hp = zero;
+  for (int k = 0; k < ob_hparam_count(); k++) {
+    const char *name = ob_hparam_name(k);
+    const gd_record *r = gd_find(s, GD_FLOAT, name);
+    const ob_status st = ob_hparams_set(hp, name, r ? (double)r->f : 0.0);
+    if (st != OB_OK)
+      return st;
+  }
+  return OB_OK;
 }
 
 static int fail(const gd_file *f, size_t line, char *err, size_t errlen, const char *what,
@@ -50,16 +31,12 @@ int gd_rule_step_of(const gd_file *f, const gd_case *c, size_t j, gd_rule_step *
     return fail(f, c->line, err, errlen, "not a step of a rule", gd_op_name(c->op), c);
   const ob_algo a = (ob_algo)c->op;
   const gd_step *s = &c->step[j - 1];
-  out->hp = ob_defaults(a);
-  for (size_t k = 0; k < gd_hparam_count; k++) {
-    const gd_record *r = gd_find(s, GD_FLOAT, gd_hparams[k].name);
-    gd_hparam_set(&out->hp, &gd_hparams[k], r ? r->f : 0.0f);
-  }
+  if (gd_rule_hparams(s, &out->hp) != OB_OK)
+    return fail(f, s->line, err, errlen, "hyperparameters the library refuses to hold in", "hp", c);
   for (size_t k = 0; k < s->nrec; k++) {
     const gd_record *r = &s->rec[k];
-    int known = r->kind == GD_INT && !strcmp(r->name, "t");
-    for (size_t h = 0; h < gd_hparam_count; h++)
-      known |= r->kind == GD_FLOAT && !strcmp(r->name, gd_hparams[h].name);
+    const int known = (r->kind == GD_INT && !strcmp(r->name, "t")) ||
+                      (r->kind == GD_FLOAT && ob_hparam_find(r->name) >= 0);
     if (r->kind <= GD_WORD && !known)
       return fail(f, r->line, err, errlen, "a parameter this reader does not know:", r->name, c);
   }
@@ -76,8 +53,8 @@ int gd_rule_step_of(const gd_file *f, const gd_case *c, size_t j, gd_rule_step *
   out->n = n;
   if (!(out->out_p = gd_find(s, GD_OUT, "p")) || out->out_p->n != n)
     return fail(f, s->line, err, errlen, "needs an output of n elements:", "p", c);
-  for (int k = 0; k < 2 && gd_state_name(a, k); k++) {
-    const char *name = gd_state_name(a, k);
+  for (int k = 0; k < 2 && ob_state_name(a, k); k++) {
+    const char *name = ob_state_name(a, k);
     const int hs = gd_input(c, j, name, &out->s[k], &m, &line);
     out->out_s[k] = gd_find(s, GD_OUT, name);
     if (!hs || m != n || !out->out_s[k] || out->out_s[k]->n != n)

@@ -1,7 +1,7 @@
 /* golden_rule - what a rule's case means (golden/FORMAT.md, "Update
- * rules"): its hyperparameters by the names of ob_hparams' fields (an absent
- * one is 0), `int t`, and the arrays p, g and the states named as in the
- * rule's row of optbench_algos.def (OB_STATE). */
+ * rules"): its hyperparameters by the names of optbench_hparams.def (an
+ * absent one is 0), `int t`, and the arrays p, g and the states named as in
+ * the rule's row of optbench_algos.def (ob_state_name). */
 #ifndef GOLDEN_RULE_H
 #define GOLDEN_RULE_H
 
@@ -11,21 +11,11 @@
 #include "golden_file.h"
 #include "optbench.h"
 
-/* The float32 hyperparameters a file may name, in ob_hparams' order. */
-typedef struct {
-  const char *name;
-  size_t offset; /* of the float field in ob_hparams */
-} gd_hparam;
-
-extern const gd_hparam gd_hparams[];
-extern const size_t gd_hparam_count;
-
-void gd_hparam_set(ob_hparams *hp, const gd_hparam *h, float v);
-float gd_hparam_get(const ob_hparams *hp, const gd_hparam *h);
-
-/* The name of state array k (0 or 1) of rule a: "v", "h", "m"...; NULL if
- * the rule has no such state. */
-const char *gd_state_name(ob_algo a, int k);
+/* The hyperparameters of a rule's step: every field of the library's list
+ * (optbench_hparams.def, by name: ob_hparams_set) from the step's `float`
+ * record of that name, 0 where there is none. The status of ob_hparams_set
+ * (OB_EHPARAM: a nonzero value for a field this build's struct lacks). */
+ob_status gd_rule_hparams(const gd_step *s, ob_hparams *hp);
 
 /* Step j of a rule's case as the library takes it: the hyperparameters
  * (ob_defaults(a) with every field of the list set from the step, 0 where
