@@ -26,7 +26,8 @@ static const struct {
 #define NFIELDS (sizeof fields / sizeof fields[0])
 /* every rule field but the two decay terms every rule reads: a new field
  * fails here until the table above names it */
-_Static_assert(sizeof(ob_hparams) == (NFIELDS + 2) * sizeof(float), "a field is missing above");
+_Static_assert(sizeof(ob_hparams) == offsetof(ob_hparams, lr) + (NFIELDS + 2) * sizeof(float),
+               "a field is missing above");
 
 static int facts(void) {
   const ob_variant *def = ob_variant_default();
