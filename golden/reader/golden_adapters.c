@@ -4,8 +4,6 @@
  * without one does not compile). An adapter reads the step's records by
  * name (golden_check.h) and calls the public API.
  */
-#include <string.h>
-
 #include "golden_check.h"
 #include "golden_rule.h"
 
