@@ -113,14 +113,16 @@ new_case(ctx *x, const char *id, size_t n, int steps, const char *note, ...) {
   gg_case *c = &L->v[L->count++];
   memset(c, 0, sizeof *c);
   if (strlen(id) >= sizeof c->id)
-    gg_die("internal: case id too long: %s", id);
+    gg_die("%s: case id '%s' is longer than %zu characters", gg_algos[x->a].name, id,
+           sizeof c->id - 1);
   strcpy(c->id, id);
   va_list ap;
   va_start(ap, note);
   int len = vsnprintf(c->note, sizeof c->note, note, ap);
   va_end(ap);
   if (len < 0 || (size_t)len >= sizeof c->note)
-    gg_die("internal: note of %s too long", id);
+    gg_die("%s case %s: the note is longer than %zu characters", gg_algos[x->a].name, id,
+           sizeof c->note - 1);
 
   char key[64];
   snprintf(key, sizeof key, "%s/%s", gg_algos[x->a].name, id);
@@ -984,12 +986,13 @@ void gg_cases_build(gg_algo a, gg_case_list *out) {
   for (size_t i = 0; i < out->count; i++) {
     const gg_case *c = &out->v[i];
     if (strspn(c->id, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(c->id) || !c->id[0])
-      gg_die("internal: case id '%s' is not [a-z0-9_]+", c->id);
+      gg_die("%s: case id '%s' is not [a-z0-9_]+", gg_algos[a].name, c->id);
     if (strchr(c->note, '\n') || c->note[strlen(c->note) - 1] == ' ')
-      gg_die("internal: note of %s must be one line without trailing space", c->id);
+      gg_die("%s case %s: the note must be one line without trailing space", gg_algos[a].name,
+             c->id);
     for (size_t k = 0; k < i; k++)
       if (!strcmp(out->v[k].id, c->id))
-        gg_die("internal: case id '%s' twice", c->id);
+        gg_die("%s: case id '%s' twice", gg_algos[a].name, c->id);
   }
 }
 
