@@ -79,12 +79,12 @@ static size_t verify_table(cli_opts *o, ob_opt *t) {
        "only this layer op (repeatable; default: all); with --algo and no --op no op runs, "
        "with --op and no --algo no algorithm"},
       {"--golden-dir", NULL, OB_OPT_STR, o ? &o->golden_dir : NULL, 0, 0, 0, NULL, "DIR",
-       "where the <algo>.txt files are"},
+       "where the <family>.txt files are"},
       {"--offset", NULL, OB_OPT_FN, o, 0, 0, 0, take_offset, "N",
        "place arrays N floats (0.." STR(GC_MAX_OFFSET) ") past a 64-byte boundary (repeatable; "
                                                        "default 0)"},
       {"--no-own-state", NULL, OB_OPT_CLEAR, o ? &o->own_state : NULL, 0, 0, 0, NULL, NULL,
-       "skip the runs of multi-step cases on their own state"},
+       "skip the runs of trajectories on their own state"},
       {"--omp-threshold", NULL, OB_OPT_SIZE, o ? &o->omp_threshold : NULL, 1, SIZE_MAX, 0, NULL,
        "N",
        "run the +omp variants on several threads from N elements (default: each rule's own, see "
