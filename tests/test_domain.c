@@ -1,4 +1,4 @@
-/* The update rules at the edges of their domains (README.md, "Domains"):
+/* The update rules at the edges of their domains (DESIGN.md 6.1):
  *   - NaN payloads: scalar and sse2 give the same bits for every rule and
  *     weight-decay mode, avx2 those of avx512, except the payload where two
  *     NaNs of different payloads meet: x86 keeps the first operand's, and

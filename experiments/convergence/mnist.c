@@ -21,7 +21,8 @@
 #define BATCH_SEED UINT64_C(0x6f70746265e0c002) /* batch indices */
 
 /* End-to-end agreement of --compare-variant: largest |loss_scalar -
- * loss_V| over the smoothed curves allowed. See README / the report for why. */
+ * loss_V| over the smoothed curves allowed. See RESULTS.md ("Convergence")
+ * or the report for why. */
 #define COMPARE_TOL 0.05
 
 static const size_t DIMS[] = {784, 100, 100, 100, 100, 10};

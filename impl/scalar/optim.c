@@ -1,6 +1,6 @@
 /* The reference: the textbook formulas of common/optimizer.py, one element
  * at a time, in the book's order of operations (left to right) except where
- * an equal form keeps the bound on a wider domain (README.md, "Domains"):
+ * an equal form keeps the bound on a wider domain (DESIGN.md 6.1):
  * Adam's v as beta2*v + (1-beta2)*g*g, AdaGrad's and RMSProp's step as
  * lr*(g/(sqrt(h)+eps)). Built twice:
  * as `scalar` with the vectoriser off and as `autovec` with it on for
@@ -84,7 +84,7 @@ static OB_INLINE void adagrad_rule(const ob_coeffs *c, float *restrict p, const 
     h[i] += gi * gi; /* h += g*g */
     /* p -= lr*g / (sqrt(h) + eps), as lr*(g / (sqrt(h) + eps)): the quotient is
      * at most 1, so lr*g can neither overflow nor turn subnormal and be
-     * divided up (README.md, "Domains"); the same two roundings */
+     * divided up (DESIGN.md 6.1); the same two roundings */
     p[i] = pi - lr * (gi / (sqrtf(h[i]) + eps));
   }
 }

@@ -97,8 +97,8 @@ static OB_INLINE void nesterov_body(const ob_coeffs *c, float *p, const float *g
 
 /* p - lr*g / (sqrt(h) + eps) of AdaGrad and RMSProp, as lr*(g / (sqrt(h) +
  * eps)): the quotient is at most 1/sqrt(1-decay_rate) <= 2^12, so lr*g can
- * neither overflow nor turn subnormal and be divided up (README.md,
- * "Domains"); the scalar order, with FMA one rounding fewer */
+ * neither overflow nor turn subnormal and be divided up (DESIGN.md
+ * 6.1); the scalar order, with FMA one rounding fewer */
 static inline vf scaled_step(vf p, vf lr, vf g, vf h, vf eps) {
   return vfnmadd(lr, vdiv(g, vadd(vsqrt(h), eps)), p);
 }
