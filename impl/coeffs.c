@@ -8,7 +8,7 @@
 /* A derived coefficient is usable when it is finite and, if its exact value
  * is nonzero, normal: a subnormal one carries a relative error up to 2^-1
  * that the rules then scale up, an infinite one turns 0 and inf data into
- * NaN (README.md, "Domains"). */
+ * NaN (DESIGN.md 6.1). */
 static int usable(float c, int nonzero) { return isfinite(c) && (!nonzero || fabsf(c) >= FLT_MIN); }
 
 ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeffs *out) {

@@ -90,7 +90,7 @@ static float get_field(const ob_hparams *hp, size_t f) {
 }
 
 /* Valid hyperparameters whose derived coefficient leaves the range the
- * kernels are verified for (README.md, "Domains"): a nonzero coefficient must
+ * kernels are verified for (DESIGN.md 6.1): a nonzero coefficient must
  * be a normal float, in double from the definitions, at t = 1. */
 static int coeff_outside(double c) { return c != 0 && !(fabs(c) >= FLT_MIN && fabs(c) <= FLT_MAX); }
 static ob_status derived_status(ob_algo a, const ob_hparams *hp) {

@@ -4,6 +4,7 @@
 #define OPTBENCH_ARGS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "golden_check.h" /* GC_MAX_OFFSET */
 #include "optbench.h"
@@ -37,5 +38,8 @@ typedef struct {
  * CLI_PARSE_OK, or one of the errors with a one-line message in err. Reads
  * nothing but argv and the library's lists; writes nothing but *out and err. */
 int cli_parse(int argc, char **argv, cli_opts *out, char *err, size_t errlen);
+
+/* The verify options, one a line, from the table cli_parse reads. */
+void cli_verify_usage(FILE *f);
 
 #endif /* OPTBENCH_ARGS_H */

@@ -1,7 +1,7 @@
 /* `optbench info --json`: every fact about the rules, variants and layer
- * kernels that the scripts need, as one JSON document (schema: DESIGN.md,
- * "optbench info --json"). The rules come from expanding the list itself, so
- * a new row reaches every script with no edit. */
+ * kernels that the scripts need, as one JSON document (schema: DESIGN.md
+ * 2.9, "optbench info --json"). The rules come from expanding the list
+ * itself, so a new row reaches every script with no edit. */
 #ifndef OPTBENCH_INFO_JSON_H
 #define OPTBENCH_INFO_JSON_H
 
