@@ -447,10 +447,13 @@ class Noise:
 
     def check_roof(self, d, a, v, n, t):
         """The fraction of the roofline, or None where it exceeds noise.ROOF_LIMIT:
-        a kernel cannot beat its own ceiling, so that number is not a result."""
+        a kernel cannot beat its own ceiling, so that number is not a result (noted
+        once in roof_errors, whether a chart or a table met it)."""
         f = d.frac(a, v, n, t)
         if f is not None and f > noise.ROOF_LIMIT:
-            self.roof_errors.append(f"{a}/{v}/n:{n}/threads:{t} at {100 * f:.0f} %")
+            e = f"{a}/{v}/n:{n}/threads:{t} at {100 * f:.0f} %"
+            if e not in self.roof_errors:
+                self.roof_errors.append(e)
             return None
         return f
 
@@ -655,7 +658,8 @@ def extract(results):
                 v, g = best
                 fr = [d.frac(a, v, n, t) for n in ns_]
                 noisy_pts = sum(1 for n in ns_ if nz.frac(d, a, v, n, t))
-                roof_err = any(f is not None and f > noise.ROOF_LIMIT for f in fr)
+                roof_err = any([nz.check_roof(d, a, v, n, t) is None and f is not None
+                                for n, f in zip(ns_, fr)])
                 sc = [d.step.get((a, "scalar", n, 1)) / d.step[(a, v, n, t)] for n in ns_
                       if (a, "scalar", n, 1) in d.step]
                 summary.append({
