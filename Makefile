@@ -47,8 +47,8 @@ sanitize: deps
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-# The fuzz targets of fuzz/ (golden, golden_ops: the two golden readers and
-# their checkers; idx: the IDX reader; cli: optbench's argument parsing), built
+# The fuzz targets of fuzz/ (golden: the golden reader and checker, rules and
+# layer kernels; idx: the IDX reader; cli: optbench's argument parsing), built
 # with clang-14 under libFuzzer, ASan and UBSan in $(BUILD)-fuzz. Each replays
 # fuzz/regressions/<target>/ and the large files of fuzz/scale.sh, then fuzzes
 # for FUZZ_SECONDS (default 60) from seeds cut from the real files. A crash,

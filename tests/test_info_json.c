@@ -2,12 +2,13 @@
  * --json` against, taken from the library's API (not from the list), and the
  * JSON string writer on hostile strings.
  *   test_info_json facts    one line per fact: rule, hp, bound, variant, op
- *   test_info_json escape   ij_string of each hostile string, one per line */
+ *   test_info_json escape   ob_json_str of each hostile string, one per line */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "info_json.h"
+#include "json.h"
 #include "optbench.h"
 
 static int facts(void) {
@@ -48,10 +49,10 @@ static const char *const hostile[] = {
 
 static int escape(void) {
   for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
-    ij_string(stdout, hostile[i]);
+    ob_json_str(stdout, hostile[i]);
     putchar('\n');
   }
-  ij_string(stdout, NULL);
+  ob_json_str(stdout, NULL);
   putchar('\n');
   return fflush(stdout) ? 1 : 0;
 }

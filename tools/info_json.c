@@ -2,6 +2,7 @@
  * variants from the registry (their fma column from the build's ISA list),
  * the layer kernels and the machine from the public API and cpuinfo. */
 #include "info_json.h"
+#include "json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -86,81 +87,19 @@ static int isa_fma(const char *isa) {
   return -1;
 }
 
-/* The length of the valid UTF-8 sequence at s (1 to 4), or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s) {
-  size_t n;
-  uint32_t c;
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    n = 2, c = s[0] & 0x1fu;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    n = 3, c = s[0] & 0x0fu;
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    n = 4, c = s[0] & 0x07u;
-  else
-    return 0;
-  for (size_t i = 1; i < n; i++) {
-    if ((s[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
-      return 0;
-    c = c << 6 | (s[i] & 0x3fu);
-  }
-  /* overlong forms, surrogates, past U+10FFFF */
-  if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || (c >= 0xd800 && c <= 0xdfff) ||
-      c > 0x10ffff)
-    return 0;
-  return n;
-}
-
-void ij_string(FILE *out, const char *s) {
-  if (!s) {
-    fputs("null", out);
-    return;
-  }
-  const unsigned char *p = (const unsigned char *)s;
-  fputc('"', out);
-  while (*p) {
-    const size_t n = utf8_len(p);
-    if (n == 0) {
-      fputs("\\ufffd", out);
-      p++;
-    } else if (*p == '"' || *p == '\\') {
-      fprintf(out, "\\%c", *p++);
-    } else if (*p == '\n') {
-      fputs("\\n", out), p++;
-    } else if (*p == '\t') {
-      fputs("\\t", out), p++;
-    } else if (*p < 0x20 || *p == 0x7f) {
-      fprintf(out, "\\u%04x", *p++);
-    } else {
-      fwrite(p, 1, n, out);
-      p += n;
-    }
-  }
-  fputc('"', out);
-}
-
-/* A number as the shortest %.9g gives (every float32 exactly); null if not finite. */
-static void number(FILE *out, double x) {
-  if (isfinite(x))
-    fprintf(out, "%.9g", x);
-  else
-    fputs("null", out);
-}
-
 static const char *boolean(int x) { return x ? "true" : "false"; }
 
 static void write_rule(FILE *out, ob_algo a, const ij_rule *r, int step) {
   fputs("    {\"name\": ", out);
-  ij_string(out, r->name);
+  ob_json_str(out, r->name);
   fputs(", \"title\": ", out);
-  ij_string(out, r->title);
+  ob_json_str(out, r->title);
   fputs(",\n     \"states\": [", out);
   for (const ij_state *s = r->states; s->name; s++) {
     fputs(s == r->states ? "{\"name\": " : ", {\"name\": ", out);
-    ij_string(out, s->name);
+    ob_json_str(out, s->name);
     fputs(", \"domain\": ", out);
-    ij_string(out, s->domain);
+    ob_json_str(out, s->domain);
     fputc('}', out);
   }
   /* every field the rule reads (its own and those every rule reads), by the
@@ -176,31 +115,31 @@ static void write_rule(FILE *out, ob_algo a, const ij_rule *r, int step) {
     if (!first)
       fputs(", ", out);
     first = 0;
-    ij_string(out, ob_hparam_name(f));
+    ob_json_str(out, ob_hparam_name(f));
     fputs(": ", out);
-    number(out, value);
+    ob_json_num(out, 9, value);
   }
   fprintf(out, "}, \"reads_step\": %s,\n     \"cost\": {\"sqrt\": %d, \"div\": %d}, ",
           boolean(step), r->sqrt, r->div);
   fputs("\"bound\": {\"exact\": ", out);
-  number(out, r->bound_exact);
+  ob_json_num(out, 9, r->bound_exact);
   fputs(", \"fma\": ", out);
-  number(out, r->bound_fma);
+  ob_json_num(out, 9, r->bound_fma);
   fprintf(out, "}, \"omp_threshold\": %zu,\n     \"book\": {\"trajectory\": {\"lr\": ",
           (size_t)1 << r->omp_log2);
-  number(out, r->traj_lr);
+  ob_json_num(out, 9, r->traj_lr);
   fputs(", \"source\": ", out);
-  ij_string(out, r->traj_source);
+  ob_json_str(out, r->traj_source);
   fputs("},\n              \"mnist\": {\"lr\": ", out);
-  number(out, r->mnist_lr);
+  ob_json_num(out, 9, r->mnist_lr);
   fputs(", \"source\": ", out);
-  ij_string(out, r->mnist_source);
+  ob_json_str(out, r->mnist_source);
   fputs("}},\n     \"torch\": {\"ctor\": ", out);
-  ij_string(out, r->torch_ctor);
+  ob_json_str(out, r->torch_ctor);
   fputs(", \"note\": ", out);
-  ij_string(out, r->torch_note);
+  ob_json_str(out, r->torch_note);
   fputs("},\n     \"numpy\": ", out);
-  ij_string(out, r->numpy);
+  ob_json_str(out, r->numpy);
   fputc('}', out);
 }
 
@@ -210,9 +149,9 @@ static void write_variants(FILE *out) {
     const ob_variant *v = ob_variant_at(i);
     const int fma = isa_fma(ob_variant_isa(v));
     fputs(i ? ",\n    {\"name\": " : "    {\"name\": ", out);
-    ij_string(out, ob_variant_name(v));
+    ob_json_str(out, ob_variant_name(v));
     fputs(", \"isa\": ", out);
-    ij_string(out, ob_variant_isa(v));
+    ob_json_str(out, ob_variant_isa(v));
     fprintf(out, ", \"parallel\": %s, \"supported\": %s, \"fma\": %s, \"default\": %s}",
             boolean(ob_variant_is_parallel(v)), boolean(ob_variant_supported(v)),
             fma < 0 ? "null" : boolean(fma), boolean(v == def));
@@ -223,7 +162,7 @@ static void write_cpu(FILE *out) {
   fputs("  \"cpu\": {\"name\": ", out);
   int ok = cpuinfo_initialize();
   const struct cpuinfo_package *pkg = ok ? cpuinfo_get_package(0) : NULL;
-  ij_string(out, pkg && pkg->name[0] ? pkg->name : "unknown");
+  ob_json_str(out, pkg && pkg->name[0] ? pkg->name : "unknown");
   fputs(", \"caches\": [", out);
   const struct cpuinfo_cache *c[3] = {NULL, NULL, NULL};
   if (ok) {
@@ -253,9 +192,9 @@ int cli_info_json(FILE *out) {
   fputs("\n  ],\n  \"ops\": [", out);
   for (int op = 0; op < OB_OP_COUNT; op++) {
     fputs(op ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
-    ij_string(out, ob_op_name((ob_op)op));
+    ob_json_str(out, ob_op_name((ob_op)op));
     fputs(", \"family\": ", out);
-    ij_string(out, ob_op_family((ob_op)op));
+    ob_json_str(out, ob_op_family((ob_op)op));
     fputc('}', out);
   }
   fputs("\n  ],\n", out);

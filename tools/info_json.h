@@ -7,11 +7,6 @@
 
 #include <stdio.h>
 
-/* Writes s as a JSON string literal, quotes included: ", \ and control
- * characters escaped, valid UTF-8 kept, each byte of an invalid sequence
- * written as U+FFFD. NULL is written as null. */
-void ij_string(FILE *out, const char *s);
-
 /* Writes the document to out. Returns 0, or -1 if a write failed (said on
  * stderr). */
 int cli_info_json(FILE *out);

@@ -1,6 +1,7 @@
 /* golden_verify - load, run and report the golden vectors of every op. */
 #include "golden_verify.h"
 
+#include "json.h"
 #include "outfile.h"
 
 #include <math.h>
@@ -161,29 +162,6 @@ void gv_print_table(FILE *out, const gv_result *res, int details) {
 
 /* ---- JSON ----------------------------------------------------------------- */
 
-static void json_str(FILE *fp, const char *s) {
-  fputc('"', fp);
-  for (; s && *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      fprintf(fp, "\\%c", ch);
-    else if (ch == '\n')
-      fputs("\\n", fp);
-    else if (ch < 0x20 || ch >= 0x7f)
-      fprintf(fp, "\\u%04x", ch);
-    else
-      fputc(ch, fp);
-  }
-  fputc('"', fp);
-}
-
-static void json_num(FILE *fp, double x) {
-  if (isfinite(x))
-    fprintf(fp, "%.17g", x);
-  else
-    fputs("null", fp);
-}
-
 int gv_write_json(const char *path, const gv_result *res, const char *cpu,
                   const ob_variant *const *skipped, size_t nskipped, char *err, size_t errlen) {
   ob_outfile out;
@@ -191,43 +169,43 @@ int gv_write_json(const char *path, const gv_result *res, const char *cpu,
     return -1;
   FILE *fp = out.f;
   fputs("{\n  \"cpu\": ", fp);
-  json_str(fp, cpu);
+  ob_json_str(fp, cpu);
   fputs(",\n  \"golden_dir\": ", fp);
-  json_str(fp, res->golden_dir);
+  ob_json_str(fp, res->golden_dir);
   fputs(",\n  \"offsets\": [", fp);
   for (size_t i = 0; i < res->noffsets; i++)
     fprintf(fp, "%s%zu", i ? ", " : "", res->offsets[i]);
   fputs("],\n  \"skipped\": [", fp);
   for (size_t i = 0; i < nskipped; i++) {
     fputs(i ? ", " : "", fp);
-    json_str(fp, ob_variant_name(skipped[i]));
+    ob_json_str(fp, ob_variant_name(skipped[i]));
   }
   fprintf(fp, "],\n  \"pass\": %s,\n  \"results\": [", res->pass ? "true" : "false");
   for (size_t r = 0; r < res->nrows; r++) {
     const gv_row *row = &res->rows[r];
     const gc_stats *st = &row->st;
     fprintf(fp, "%s\n    {\"op\": ", r ? "," : "");
-    json_str(fp, gd_op_name(row->op));
+    ob_json_str(fp, gd_op_name(row->op));
     fprintf(fp, ", \"kind\": \"%s\", \"family\": ", gd_op_is_rule(row->op) ? "rule" : "kernel");
-    json_str(fp, gd_op_family(row->op));
+    ob_json_str(fp, gd_op_family(row->op));
     fputs(", \"variant\": ", fp);
-    json_str(fp, ob_variant_name(row->variant));
+    ob_json_str(fp, ob_variant_name(row->variant));
     fprintf(fp, ", \"cases\": %zu, \"passed\": %zu, \"elements\": %zu, \"failed_elements\": %zu",
             st->cases_run, st->cases_passed, st->elements, st->failed_elements);
     fputs(", \"max_err\": ", fp);
-    json_num(fp, st->max_err);
+    ob_json_num(fp, 17, st->max_err);
     fputs(", \"mean_err\": ", fp);
-    json_num(fp, gc_mean_err(st));
+    ob_json_num(fp, 17, gc_mean_err(st));
     fputs(", \"own_max\": ", fp);
-    json_num(fp, st->own_max);
+    ob_json_num(fp, 17, st->own_max);
     fputs(", \"bound\": ", fp);
-    json_num(fp, st->bound);
+    ob_json_num(fp, 17, st->bound);
     fputs(", \"max_err_decay\": ", fp);
-    json_num(fp, st->max_err_decay);
+    ob_json_num(fp, 17, st->max_err_decay);
     fprintf(fp, ", \"pass\": %s", row->pass ? "true" : "false");
     if (!row->pass && st->worst[0]) {
       fputs(", \"worst\": ", fp);
-      json_str(fp, st->worst);
+      ob_json_str(fp, st->worst);
     }
     fputc('}', fp);
   }

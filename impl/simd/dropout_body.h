@@ -39,21 +39,14 @@ static OB_VECTORS void OB_ISA_FN_MODE(dropout_train, groups)(const ob_rand_coeff
   size_t v = 0;
   for (; v + OB_PHILOX_INTERLEAVE <= nvec; v += OB_PHILOX_INTERLEAVE) {
     vu w[OB_PHILOX_INTERLEAVE];
-    for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++) {
-      w[j] = ctr;
-      b += OB_BLOCKS_PER_VEC;
-      ctr = next_counters(&c->rng, ctr, b);
-    }
-    ob_philox10_k(&c->rng, w, OB_PHILOX_INTERLEAVE);
+    ob_philox_next(&c->rng, &ctr, &b, w, OB_PHILOX_INTERLEAVE);
     for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++)
       train_vector(w[j], ratio, keep, x, y, mask, v + (size_t)j, &bits);
   }
   for (; v < nvec; v++) {
-    vu w = ctr;
-    ob_philox10_k(&c->rng, &w, 1);
+    vu w;
+    ob_philox_next(&c->rng, &ctr, &b, &w, 1);
     train_vector(w, ratio, keep, x, y, mask, v, &bits);
-    b += OB_BLOCKS_PER_VEC;
-    ctr = next_counters(&c->rng, ctr, b);
   }
 }
 

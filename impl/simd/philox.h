@@ -56,6 +56,18 @@ static OB_INLINE vu next_counters(const ob_philox *r, vu ctr, uint64_t b) {
   return ob_counters(r, b);
 }
 
+/* The Philox words of the next k vectors (k <= OB_PHILOX_INTERLEAVE): from
+ * the counters *ctr of block *b on, both advanced past them. k independent
+ * vectors go through the rounds together, which hides their latency. */
+static OB_INLINE void ob_philox_next(const ob_philox *r, vu *ctr, uint64_t *b, vu *w, int k) {
+  for (int j = 0; j < k; j++) {
+    w[j] = *ctr;
+    *b += OB_BLOCKS_PER_VEC;
+    *ctr = next_counters(r, *ctr, *b);
+  }
+  ob_philox10_k(r, w, k);
+}
+
 static OB_INLINE vf ob_vuniform(vu w) { return vmul(vu_to_float(vu_srl(w, 8)), vset1(0x1p-24f)); }
 
 /* ln(k * 2^-24) for k in [1, 2^24]: ob_log_u of impl/scalar/philox.h */

@@ -24,21 +24,14 @@ static OB_INLINE void fill_vectors(int normal, const ob_rand_coeffs *c, uint64_t
   size_t v = 0;
   for (; v + OB_PHILOX_INTERLEAVE <= nvec; v += OB_PHILOX_INTERLEAVE) {
     vu w[OB_PHILOX_INTERLEAVE];
-    for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++) {
-      w[j] = ctr;
-      b += OB_BLOCKS_PER_VEC;
-      ctr = next_counters(&c->rng, ctr, b);
-    }
-    ob_philox10_k(&c->rng, w, OB_PHILOX_INTERLEAVE);
+    ob_philox_next(&c->rng, &ctr, &b, w, OB_PHILOX_INTERLEAVE);
     for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++)
       vstore(out + (v + (size_t)j) * OB_VL, transform(normal, w[j], stddev));
   }
   for (; v < nvec; v++) {
-    vu w = ctr;
-    ob_philox10_k(&c->rng, &w, 1);
+    vu w;
+    ob_philox_next(&c->rng, &ctr, &b, &w, 1);
     vstore(out + v * OB_VL, transform(normal, w, stddev));
-    b += OB_BLOCKS_PER_VEC;
-    ctr = next_counters(&c->rng, ctr, b);
   }
 }
 
