@@ -248,8 +248,7 @@ class Data:
                     self.arith[(a, t)] = median(ns)
         if not self.step:
             raise Fail(f"{path}: no step/<algo>/... or op/<op>/... results in it")
-        # the results' order is shuffled by the interleaving; the rules before the layer
-        # kernels, as the loop below expects
+        # the results' order is shuffled by the interleaving: the library's order again
         library_order(self)
         # Per kernel: bytes per element moved (the traffic model) and held (the working set).
         # A rule with s state arrays moves 4((2+s)+(1+s)) and holds 4(2+s) bytes per element.
@@ -257,15 +256,15 @@ class Data:
         for a in self.algos:
             est = self.bps.get(a)
             if self.kind[a] == "op":
-                info = self.opinfo.get(a, {})
-                if num(info.get("bytes_read", 0) + info.get("bytes_written", 0)):
-                    self.bpe[a] = info.get("bytes_read", 0) + info.get("bytes_written", 0)
+                op = self.opinfo.get(a, {})
+                if num(op.get("bytes_read", 0) + op.get("bytes_written", 0)):
+                    self.bpe[a] = op.get("bytes_read", 0) + op.get("bytes_written", 0)
                 elif est:
                     self.bpe[a] = round(8 * median(est)) / 8
                 else:
                     self.bpe[a] = 8.0
                     warn(f"{path}: op/{a}: no traffic model; assuming 8 B/element")
-                self.footprint[a] = info.get("footprint") if num(info.get("footprint")) else self.bpe[a]
+                self.footprint[a] = op.get("footprint") if num(op.get("footprint")) else self.bpe[a]
                 continue
             r = obinfo.rule(info, rule_of(a)) if info else None
             if r:
@@ -462,7 +461,7 @@ def library_order(d):
     """Kernels and variants in the library's own order (the rules, the rules with L2
     decay, with decoupled decay, the layer kernels; the ISAs, then their +omp forms,
     in the variant registry's order), read from the
-    context bench/speed.c writes: with the repetitions interleaved the results come
+    context bench/bench_context.c writes: with the repetitions interleaved the results come
     in a shuffled order, which would reorder the tables and recolour the charts."""
     rules = [kv.split(":", 1)[0] for kv in str(d.ctx.get("optbench_omp_threshold", "")).split(",")]
     ops = list(d.opinfo)
