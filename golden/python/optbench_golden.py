@@ -670,7 +670,7 @@ class Stats:
 
     def __init__(self, bound):
         self.cases_run = self.cases_passed = self.elements = self.failed_elements = 0
-        self.other_failures = self.finite = 0
+        self.other_failures = self.finite = self.skipped = 0
         self.sum_err = self.max_err = self.max_err_decay = self.own_max = 0.0
         self.bound = bound
         self.first = self.worst = ""
@@ -927,12 +927,15 @@ def resolve_bound(info, rule, bound="exact"):
 
 
 def check_rule(fn, rule, golden_dir=None, bound="exact", info=None, name=None,
-               own_state=True, arrays=None, path=None):
+               own_state=True, arrays=None, path=None, select=None):
     """Runs fn on every case of rule in golden_dir/<rule>.txt (or path) and
     returns the Stats. bound: a number (used for every step, as `verify`
     does with an explicit bound), or "exact"/"fma": the rule's bound from
     info (default: `optbench info --json`), plus 1 per weight-decay term a
-    step uses. arrays: "numpy" (default when NumPy is installed) or "array"."""
+    step uses. arrays: "numpy" (default when NumPy is installed) or "array".
+    select: a predicate on a Case; the cases it refuses are not run, only
+    counted (Stats.skipped): for an implementation of another form whose
+    options cover part of the rule (torch.optim without decoupled decay)."""
     arrays = arrays or ("numpy" if _np is not None else "array")
     if arrays == "numpy" and _np is None:
         raise ValueError("arrays='numpy' needs NumPy, which is not installed")
@@ -950,6 +953,9 @@ def check_rule(fn, rule, golden_dir=None, bound="exact", info=None, name=None,
     name = name or getattr(fn, "__qualname__", repr(fn))
     for c in gf.cases:
         if c.op != rule:
+            continue
+        if select is not None and not select(c):
+            st.skipped += 1
             continue
         st.cases_run += 1
         case_states = states
