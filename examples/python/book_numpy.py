@@ -86,12 +86,15 @@ def main(argv):
             refused = sum("outside refused" in f for f in st.failures)
             og.report(rule, "book-numpy", st)
             print(f"  {refused} failures are `outside refused` cases the book does not refuse")
-            rows[rule] = {**st.as_dict(), "refused_not_raised": refused}
+            if st.over_cases:
+                print(f"  elements over the bound in: {', '.join(st.over_cases)}")
+            rows[rule] = {**st.as_dict(), "refused_not_raised": refused,
+                          "over_cases": st.over_cases}
     except og.GoldenError as e:
         print(f"book_numpy.py: {e}", file=sys.stderr)
         return 1
-    print(f"err in scale-ULPs; bound: {bound if isinstance(bound, float) else 'the rule’s ' + bound}"
-          " of optbench info --json, + 1 per weight-decay term")
+    what = bound if isinstance(bound, float) else f"the rule's '{bound}'"
+    print(f"err in scale-ULPs; bound: {what} of optbench info --json, + 1 per weight-decay term")
     if jpath:
         with open(jpath, "w", encoding="utf-8") as fp:
             json.dump(rows, fp, indent=1)

@@ -282,7 +282,10 @@ def main(argv):
                     rule, f"optbench {v}", f"{o['passed']}/{o['cases']}", o["elements"],
                     o["max_err"], o["mean_err"], o["own_max"], o["bound"], o["max_err_decay"],
                     "PASS" if o["pass"] else "FAIL"))
+        if st.over_cases:
+            print(f"  elements over the bound in: {', '.join(st.over_cases)}")
         out["rules"][rule]["float32"] = st.as_dict()
+        out["rules"][rule]["float32_over_cases"] = st.over_cases
         out["rules"][rule]["skipped_decoupled"] = st.skipped
         out["rules"][rule]["optbench"] = {v: rows.get((rule, v)) for v in ("scalar", "avx512")}
     print("\nthe textbook's forms against torch's (float64, run):")

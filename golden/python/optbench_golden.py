@@ -676,6 +676,7 @@ class Stats:
         self.first = self.worst = ""
         self.worst_severity = -1.0
         self.failures = []  # every failure's report, in order
+        self.over_cases = []  # the ids of the cases with an element over its bound
 
     @property
     def mean_err(self):
@@ -894,6 +895,8 @@ class _Run:
                         + "; inputs: " + ", ".join(f"{k} {fmt_a(v[i])}" for k, v in
                                                    inputs.items()))
                 st.failed_elements += 1
+                if self.case.id not in st.over_cases:
+                    st.over_cases.append(self.case.id)
                 self.record(err / allowed if allowed > 0 else math.inf, what)
 
     def run(self, own_state):
