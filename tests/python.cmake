@@ -31,12 +31,13 @@ set(ob_py_env PYTHONPATH=${PROJECT_SOURCE_DIR}/golden/python:${PROJECT_SOURCE_DI
               OPTBENCH=$<TARGET_FILE:optbench_cli> PYTHONDONTWRITEBYTECODE=1)
 add_test(NAME python_cli
          COMMAND sh -c "\"$0\" -c 'import numpy' 2>/dev/null || { echo 'SKIP: no NumPy'; exit 77; }
-\"$0\" -m optbench_golden check --rule adagrad --impl my_adagrad:adagrad | grep -q 'adagrad .* 79/79 .* PASS$' || exit 1
-\"$0\" -m optbench_golden check --rule sgd --impl my_adagrad:adagrad >/dev/null; test $? -eq 1 || exit 1
+og() { \"$0\" -m optbench_golden \"$@\"; }
+og check --rule adagrad --impl my_adagrad:adagrad | grep -q 'adagrad .* 79/79 .* PASS$' || exit 1
+og check --rule sgd --impl my_adagrad:adagrad >/dev/null; test $? -eq 1 || exit 1
 printf 'optbench-golden 4\\nfamily sgd\\ncases 01\\n' >\"$1\"
-\"$0\" -m optbench_golden read \"$1\" 2>&1 | grep -qF \"$1:3: cases '01' has a leading zero\" || exit 1
-\"$0\" -m optbench_golden check --rule adagrad 2>/dev/null; test $? -eq 2 || exit 1
-\"$0\" -m optbench_golden check --rule adagrad --impl x:y --bound -1 2>/dev/null; test $? -eq 2"
+og read \"$1\" 2>&1 | grep -qF \"$1:3: cases '01' has a leading zero\" || exit 1
+og check --rule adagrad 2>/dev/null; test $? -eq 2 || exit 1
+og check --rule adagrad --impl x:y --bound -1 2>/dev/null; test $? -eq 2"
                  ${OB_PY3} ${CMAKE_CURRENT_BINARY_DIR}/python_cli_broken.txt)
 add_test(NAME python_numpy COMMAND ${OB_PY3} ${CMAKE_CURRENT_SOURCE_DIR}/test_python_examples.py
                                    numpy $<TARGET_FILE:optbench_cli>)
