@@ -3,8 +3,9 @@
 # python3-numpy and python3-torch are what the examples need.
 #   python_module    the reader (messages = the C reader's), the metric by hand,
 #                    the checker (= optbench verify on ob_step through ctypes)
-#   python_cli       python3 -m optbench_golden: check passes my_adagrad.py,
-#                    fails a wrong impl, read refuses a broken file, bad usage
+#   python_cli       python3 -m optbench_golden: check passes my_adagrad.py (and
+#                    writes its JSON, but not over /dev/null), fails a wrong
+#                    impl, read refuses a broken file, bad usage
 #   python_numpy     the book's NumPy rules against the vectors (skip: no NumPy)
 #   python_torch     torch.optim against the vectors and the forms' numbers
 #                    (skip: no torch; .ci/run sets OB_REQUIRE_TORCH=1: fail)
@@ -32,7 +33,10 @@ set(ob_py_env PYTHONPATH=${PROJECT_SOURCE_DIR}/golden/python:${PROJECT_SOURCE_DI
 add_test(NAME python_cli
          COMMAND sh -c "\"$0\" -c 'import numpy' 2>/dev/null || { echo 'SKIP: no NumPy'; exit 77; }
 og() { \"$0\" -m optbench_golden \"$@\"; }
-og check --rule adagrad --impl my_adagrad:adagrad | grep -q 'adagrad .* 79/79 .* PASS$' || exit 1
+og check --rule adagrad --impl my_adagrad:adagrad --json \"$1.json\" |
+  grep -q 'adagrad .* 79/79 .* PASS$' && grep -q '\"pass\": true' \"$1.json\" || exit 1
+og check --rule adagrad --impl my_adagrad:adagrad --json /dev/null 2>&1 >/dev/null |
+  grep -q '/dev/null: not a regular file' || exit 1
 og check --rule sgd --impl my_adagrad:adagrad >/dev/null; test $? -eq 1 || exit 1
 printf 'optbench-golden 4\\nfamily sgd\\ncases 01\\n' >\"$1\"
 og read \"$1\" 2>&1 | grep -qF \"$1:3: cases '01' has a leading zero\" || exit 1

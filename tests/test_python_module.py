@@ -360,30 +360,33 @@ class Checker(unittest.TestCase):
 
 @unittest.skipIf(np is None, "NumPy not installed")
 class AgainstVerify(unittest.TestCase):
-    def test_ob_step_scalar(self):
-        """optbench's scalar ob_step through ctypes: the same numbers as the C checker."""
+    def test_ob_step(self):
+        """optbench's ob_step through ctypes, scalar and the widest vector variant
+        (FMA: other errors, other bound): the same numbers as the C checker."""
         if LIB == "-":
             self.skipTest("no liboptbench.so to load (a sanitizer build: its runtime must "
                           "come first in the process, which python3 is not built with)")
         import optbench_ctypes
-        with tempfile.TemporaryDirectory() as d:
-            out = os.path.join(d, "v.json")
-            subprocess.run([OPTBENCH, "verify", "-q", "--variant", "scalar", "--json", out]
-                           + sum((["--algo", r["name"]] for r in INFO["rules"]), []),
-                           check=False, capture_output=True)
-            with open(out, encoding="utf-8") as fp:
-                rows = {r["op"]: r for r in json.load(fp)["results"] if r["kind"] == "rule"}
-        self.assertEqual(sorted(rows), sorted(r["name"] for r in INFO["rules"]))
-        for rule, c in rows.items():
-            with self.subTest(rule):
-                step = optbench_ctypes.ob_step_callable(LIB, rule, "scalar")
-                st = og.check_rule(step, rule, os.path.join(ROOT, "golden"), info=INFO)
-                py = st.as_dict()
-                for k in ("cases", "passed", "elements", "failed_elements", "max_err",
-                          "own_max", "bound", "max_err_decay", "pass"):
-                    self.assertEqual(py[k], c[k], k)
-                self.assertAlmostEqual(py["mean_err"], c["mean_err"], delta=1e-12)
-
+        serial = [v for v in INFO["variants"] if v["supported"] and not v["parallel"]]
+        for v in (serial[0], serial[-1]):
+            with tempfile.TemporaryDirectory() as d:
+                out = os.path.join(d, "v.json")
+                subprocess.run([OPTBENCH, "verify", "-q", "--variant", v["name"], "--json", out]
+                               + sum((["--algo", r["name"]] for r in INFO["rules"]), []),
+                               check=False, capture_output=True)
+                with open(out, encoding="utf-8") as fp:
+                    rows = {r["op"]: r for r in json.load(fp)["results"] if r["kind"] == "rule"}
+            self.assertEqual(sorted(rows), sorted(r["name"] for r in INFO["rules"]))
+            for rule, c in rows.items():
+                with self.subTest(rule=rule, variant=v["name"]):
+                    step = optbench_ctypes.ob_step_callable(LIB, rule, v["name"])
+                    st = og.check_rule(step, rule, os.path.join(ROOT, "golden"), info=INFO,
+                                       bound="fma" if v["fma"] else "exact")
+                    py = st.as_dict()
+                    for k in ("cases", "passed", "elements", "failed_elements", "max_err",
+                              "own_max", "bound", "max_err_decay", "pass"):
+                        self.assertEqual(py[k], c[k], k)
+                    self.assertAlmostEqual(py["mean_err"], c["mean_err"], delta=1e-12)
 
 if __name__ == "__main__":
     if len(sys.argv) < 3:

@@ -20,7 +20,6 @@ exit status 0 when every rule ran (the book's rounding order may exceed
 optbench's bounds: that is the measurement, not an error), 1 if the check
 could not run, 2 bad usage.
 """
-import json
 import os
 import sys
 import textwrap
@@ -96,8 +95,11 @@ def main(argv):
     what = bound if isinstance(bound, float) else f"the rule's '{bound}'"
     print(f"err in scale-ULPs; bound: {what} of optbench info --json, + 1 per weight-decay term")
     if jpath:
-        with open(jpath, "w", encoding="utf-8") as fp:
-            json.dump(rows, fp, indent=1)
+        try:
+            og.write_json(jpath, rows)
+        except OSError as e:
+            print(f"book_numpy.py: {e}", file=sys.stderr)
+            return 1
     return 0
 
 

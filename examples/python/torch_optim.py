@@ -294,8 +294,11 @@ def main(argv):
         ok &= holds
         out["forms"].append({"case": name, "textbook": b, "torch": tt, "holds": holds})
     if jpath:
-        with open(jpath, "w", encoding="utf-8") as fp:
-            json.dump(out, fp, indent=1)
+        try:
+            og.write_json(jpath, out)
+        except OSError as e:
+            print(f"torch_optim.py: {e}", file=sys.stderr)
+            return 1
     return 0 if ok else 1
 
 

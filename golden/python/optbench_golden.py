@@ -973,6 +973,22 @@ def check_rule(fn, rule, golden_dir=None, bound="exact", info=None, name=None,
     return st
 
 
+def write_json(path, doc):
+    """doc as JSON at path, only over a regular file (or none), written whole:
+    a temporary file beside it, renamed."""
+    if os.path.lexists(path) and not os.path.isfile(path):
+        raise OSError(f"{path}: not a regular file, not writing over it")
+    tmp = f"{path}.tmp{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fp:
+            json.dump(doc, fp, indent=1)
+            fp.write("\n")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def default_golden_dir():
     return os.path.dirname(HERE)
 
@@ -1094,9 +1110,12 @@ def main(argv):
           "decay term" + (" (the bound given: for every step)" if isinstance(bound, float)
                           else f" (bound: the rule's '{bound}' of optbench info --json)"))
     if opt["--json"]:
-        with open(opt["--json"], "w", encoding="utf-8") as fp:
-            json.dump({"op": opt["--rule"], "impl": opt["--impl"], **st.as_dict()}, fp, indent=1)
-            fp.write("\n")
+        try:
+            write_json(opt["--json"], {"op": opt["--rule"], "impl": opt["--impl"],
+                                       **st.as_dict()})
+        except OSError as e:
+            print(f"optbench_golden: {e}", file=sys.stderr)
+            return 1
     return 0 if st.passed else 1
 
 
