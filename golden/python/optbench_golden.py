@@ -1028,7 +1028,8 @@ check   runs FUNCTION (one step of rule R: see `pydoc optbench_golden`) on every
               (--info FILE, else $OPTBENCH, build/optbench or optbench on PATH),
               plus 1 per weight-decay term; or a number for every step
   --json FILE also write the row as JSON
-read    reads each file strictly and prints its family and case count
+read    reads each file strictly and prints its family and case count (ops and
+        families checked against `optbench info --json` when optbench runs)
 exit status: 0 passed (read: every file read), 1 a failure or an unreadable
 file, 2 bad usage"""
 
@@ -1055,8 +1056,12 @@ def main(argv):
         if cmd == "read":
             if not args:
                 raise ValueError("read: no file")
+            try:  # the library's lists when optbench runs, to check ops and families
+                fams = families_of(optbench_info())
+            except (GoldenError, ValueError):
+                fams = None
             for p in args:
-                f = load(p)
+                f = load(p, fams)
                 print(f"{p}: family {f.family}, {len(f.cases)} cases")
             return 0
         if cmd != "check":
