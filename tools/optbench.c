@@ -6,13 +6,11 @@
 
 #include "args.h"
 #include "cli.h"
+#include "golden_dir.h"
 #include "golden_verify.h"
 #include "optbench.h"
 #include "outfile.h"
-
-#ifndef OB_GOLDEN_DIR
-#define OB_GOLDEN_DIR "golden"
-#endif
+#include "tune.h"
 
 void cli_usage(int to_stdout) {
   FILE *o = to_stdout ? stdout : stderr;
@@ -21,9 +19,11 @@ void cli_usage(int to_stdout) {
           "       optbench verify [--variant V]... [--algo A]... [--op O]... [--golden-dir DIR]\n"
           "                       [--offset N]... [--no-own-state] [--omp-threshold N]\n"
           "                       [--json FILE] [--quiet]\n"
+          "       optbench tune [--out FILE | --print | --check] ... (optbench tune --help)\n"
           "       optbench help\n"
           "\n"
-          "verify runs every case of DIR/<algo>.txt and DIR/<family>.txt (default %s)\n"
+          "verify runs every case of DIR/<algo>.txt and DIR/<family>.txt (default %s;\n"
+          "OPTBENCH_GOLDEN_DIR overrides it)\n"
           "on every variant (the rules' cases fresh and on their own state) and checks\n"
           "the error metric of golden/FORMAT.md against each variant's documented bound.\n"
           "  --variant V      only this variant (repeatable; default: every supported one)\n"
@@ -39,7 +39,7 @@ void cli_usage(int to_stdout) {
           "  --json FILE      also write the table as JSON\n"
           "  --quiet          print only failures and the summary\n"
           "exit status: 0 all passed, 1 a failure or an unreadable golden file, 2 bad usage\n",
-          OB_GOLDEN_DIR, GC_MAX_OFFSET);
+          cli_golden_dir(NULL), GC_MAX_OFFSET);
   fprintf(o, "algorithms:");
   for (int a = 0; a < OB_ALGO_COUNT; a++)
     fprintf(o, " %s", ob_algo_name((ob_algo)a));
@@ -63,7 +63,7 @@ int cli_verify(const cli_opts *o) {
     return 1;
   }
   size_t nchosen = 0, nskipped = 0;
-  const char *golden_dir = o->golden_dir ? o->golden_dir : OB_GOLDEN_DIR, *json = o->json;
+  const char *golden_dir = o->golden_dir ? o->golden_dir : cli_golden_dir(NULL), *json = o->json;
   for (size_t i = 0; i < o->nvariants && i < nv; i++)
     chosen[nchosen++] = o->variants[i];
   if (o->omp_threshold)
@@ -172,6 +172,8 @@ int cli_verify(const cli_opts *o) {
 int main(int argc, char **argv) {
   cli_opts o;
   char err[512];
+  if (argc > 1 && argv[1] && strcmp(argv[1], "tune") == 0)
+    return cli_tune(argc - 1, argv + 1);
   const int r = cli_parse(argc, argv, &o, err, sizeof err);
   if (r != CLI_PARSE_OK) {
     if (r == CLI_PARSE_ERROR)

@@ -1,0 +1,317 @@
+/* `optbench tune`: where the +omp variants start to pay on this machine.
+ * For every rule and layer op, the ISA against its +omp form forced onto the
+ * team (ob_set_omp_threshold(1)) at sizes 2^8 .. 2^22, interleaved, medians;
+ * the threshold is the smallest size from which +omp was no slower at every
+ * larger size. The result goes to the tuning cache the library reads
+ * (impl/tune_cache.c). `--check` measures the thresholds in force instead:
+ * +omp against its ISA at 2^10 .. 2^20, the ratio that issue 14 wants at
+ * most 1.10. */
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "numarg.h"
+#include "tune.h"
+
+#define MIN_LOG2       8
+#define MAX_LOG2       26
+#define CHECK_LO       10
+#define CHECK_HI       20
+#define CHECK_LIMIT    1.10
+#define DEFAULT_REPS   9
+#define DEFAULT_MAXLOG 22
+
+typedef struct {
+  const char *out; /* NULL: the default cache path */
+  int print, check, all_isas, reps, max_log2;
+  const ob_variant *isa; /* NULL: the best supported one */
+} tune_opts;
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: optbench tune [--out FILE | --print] [--isa ISA | --all-isas] [--reps N]\n"
+          "                     [--max-log2 K]\n"
+          "       optbench tune --check [--isa ISA | --all-isas] [--reps N] [--max-log2 K]\n"
+          "\n"
+          "Times every rule and layer op as ISA and as ISA+omp forced onto %d threads\n"
+          "(omp_get_max_threads) at sizes 2^%d .. 2^K (default 2^%d), N interleaved rounds\n"
+          "(default %d), medians, and writes the thresholds to the tuning cache the +omp\n"
+          "variants read (default: ob_tune_default_path; OPTBENCH_TUNE=FILE|off overrides).\n"
+          "  --out FILE    write the cache there (a regular file or none)\n"
+          "  --print       print the cache to stdout instead (the tables go to stderr)\n"
+          "  --isa ISA     tune with this ISA (default: the best supported one)\n"
+          "  --all-isas    every supported ISA; each threshold the largest of theirs\n"
+          "  --check       measure the thresholds in force: +omp over its ISA at 2^%d .. 2^%d;\n"
+          "                exit 1 if a ratio exceeds %.2f (meaningful on a quiet machine)\n"
+          "exit status: 0 done (--check: within %.2f), 1 a failure, 2 bad usage\n",
+          omp_get_max_threads(), MIN_LOG2, DEFAULT_MAXLOG, DEFAULT_REPS, CHECK_LO, CHECK_HI,
+          CHECK_LIMIT, CHECK_LIMIT);
+}
+
+static int parse(int argc, char **argv, tune_opts *o) {
+  char err[256];
+  unsigned long long v;
+  *o = (tune_opts){NULL, 0, 0, 0, DEFAULT_REPS, DEFAULT_MAXLOG, NULL};
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    const int takes = !strcmp(a, "--out") || !strcmp(a, "--isa") || !strcmp(a, "--reps") ||
+                      !strcmp(a, "--max-log2");
+    if (takes && !val) {
+      fprintf(stderr, "optbench tune: %s needs a value\n", a);
+      return -1;
+    }
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      return 1;
+    } else if (!strcmp(a, "--print")) {
+      o->print = 1;
+    } else if (!strcmp(a, "--check")) {
+      o->check = 1;
+    } else if (!strcmp(a, "--all-isas")) {
+      o->all_isas = 1;
+    } else if (!strcmp(a, "--out")) {
+      if (!*val) {
+        fprintf(stderr, "optbench tune: --out takes a file name, not ''\n");
+        return -1;
+      }
+      o->out = argv[++i];
+    } else if (!strcmp(a, "--isa")) {
+      o->isa = ob_variant_find(val);
+      if (!o->isa || ob_variant_is_parallel(o->isa)) {
+        fprintf(stderr, "optbench tune: unknown ISA '%.64s' (a variant without +omp)\n", val);
+        return -1;
+      }
+      if (!ob_variant_supported(o->isa)) {
+        fprintf(stderr, "optbench tune: ISA '%.64s' is not supported on this CPU\n", val);
+        return -1;
+      }
+      i++;
+    } else if (!strcmp(a, "--reps") || !strcmp(a, "--max-log2")) {
+      const int reps = a[2] == 'r';
+      if (ob_parse_u64(a, val, reps ? 1 : MIN_LOG2, reps ? 101 : MAX_LOG2, 0, &v, err,
+                       sizeof err)) {
+        fprintf(stderr, "optbench tune: %s\n", err);
+        return -1;
+      }
+      *(reps ? &o->reps : &o->max_log2) = (int)v;
+      i++;
+    } else {
+      fprintf(stderr, "optbench tune: unknown option '%.64s'\n", a);
+      return -1;
+    }
+  }
+  if ((o->print && o->out) || (o->check && (o->print || o->out)) || (o->isa && o->all_isas)) {
+    fprintf(stderr, "optbench tune: --out, --print and --check exclude each other, as do --isa "
+                    "and --all-isas\n");
+    return -1;
+  }
+  return 0;
+}
+
+/* The ISAs to time: the one asked for, every supported one, or the best's. */
+static size_t isas(const tune_opts *o, const ob_variant *out[]) {
+  size_t n = 0;
+  if (o->isa) {
+    out[n++] = o->isa;
+  } else if (o->all_isas) {
+    for (size_t i = 0; i < ob_variant_count(); i++)
+      if (!ob_variant_is_parallel(ob_variant_at(i)) && ob_variant_supported(ob_variant_at(i)))
+        out[n++] = ob_variant_at(i);
+  } else {
+    out[n++] = ob_variant_find(ob_variant_isa(ob_variant_best()));
+  }
+  return n;
+}
+
+static const ob_variant *omp_of(const ob_variant *isa) {
+  char name[64];
+  snprintf(name, sizeof name, "%s+omp", ob_variant_name(isa));
+  return ob_variant_find(name);
+}
+
+static void print_size(FILE *f, size_t n) {
+  if (n && (n & (n - 1)) == 0)
+    fprintf(f, "2^%d", __builtin_ctzll((unsigned long long)n));
+  else
+    fprintf(f, "%zu", n);
+}
+
+static void print_load(FILE *f, const char *when) {
+  double l[3];
+  tune_load(l);
+  if (l[0] >= 0)
+    fprintf(f, "load average %s: %.2f %.2f %.2f (%d processors)\n", when, l[0], l[1], l[2],
+            omp_get_num_procs());
+}
+
+/* One row: +omp over its ISA for kernel k at 2^lo .. 2^hi into ratio[lo..hi]. */
+static int measure_row(int k, const ob_variant *isa, tune_bufs *b, int lo, int hi, int reps,
+                       double ratio[]) {
+  for (int e = lo; e <= hi; e++) {
+    double ns_isa, ns_omp;
+    const ob_status s = tune_pair(k, isa, omp_of(isa), b, (size_t)1 << e, reps, &ns_isa, &ns_omp);
+    if (s != OB_OK) {
+      fprintf(stderr, "optbench tune: %s on %s at 2^%d: %s\n", tune_kernel_name(k),
+              ob_variant_name(isa), e, ob_strerror(s));
+      return -1;
+    }
+    ratio[e] = ns_omp / ns_isa;
+  }
+  return 0;
+}
+
+static void table_head(FILE *f, const char *first, const char *second, int lo, int hi) {
+  fprintf(f, "| %s | %s |", first, second);
+  for (int e = lo; e <= hi; e++)
+    fprintf(f, " 2^%d |", e);
+  fprintf(f, "\n|---|---|");
+  for (int e = lo; e <= hi; e++)
+    fprintf(f, "---|");
+  fprintf(f, "\n");
+}
+
+static void table_row(FILE *f, int k, const ob_variant *isa, size_t threshold, const double r[],
+                      int lo, int hi) {
+  fprintf(f, "| %s (%s) | ", tune_kernel_name(k), ob_variant_name(isa));
+  print_size(f, threshold);
+  fprintf(f, " |");
+  for (int e = lo; e <= hi; e++)
+    fprintf(f, " %.2f |", r[e]);
+  fprintf(f, "\n");
+  fflush(f);
+}
+
+/* The team's start cost: SGD on one 64-byte line per thread, +omp forced
+ * onto the team against the ISA on one thread, so the difference is
+ * starting the team and waiting for it (ob_team_run with trivial work). */
+static double team_start(const ob_variant *isa, tune_bufs *b, int threads, int reps) {
+  double ns_isa, ns_omp;
+  ob_set_omp_threshold(1);
+  const ob_status s =
+      tune_pair(OB_SGD, isa, omp_of(isa), b, (size_t)16 * (size_t)threads, reps, &ns_isa, &ns_omp);
+  ob_set_omp_threshold(0);
+  return s == OB_OK ? ns_omp - ns_isa : -1;
+}
+
+static int run_check(const tune_opts *o, const ob_variant *list[], size_t nisas, tune_bufs *b,
+                     FILE *f) {
+  char source[4200];
+  const int hi = o->max_log2 < CHECK_HI ? o->max_log2 : CHECK_HI;
+  ob_omp_threshold_source(source, sizeof source);
+  fprintf(f, "thresholds in force: %s\n", source);
+  fprintf(f,
+          "+omp (thresholds in force, %d threads) over its ISA, median of %d interleaved "
+          "rounds:\n\n",
+          omp_get_max_threads(), o->reps);
+  table_head(f, "kernel (ISA)", "threshold", CHECK_LO, hi);
+  double worst = 0, r[MAX_LOG2 + 1];
+  const char *worst_name = "";
+  for (size_t i = 0; i < nisas; i++)
+    for (int k = 0; k < TUNE_KERNELS; k++) {
+      if (measure_row(k, list[i], b, CHECK_LO, hi, o->reps, r) < 0)
+        return 1;
+      table_row(f, k, list[i], tune_kernel_threshold(k), r, CHECK_LO, hi);
+      for (int e = CHECK_LO; e <= hi; e++)
+        if (r[e] > worst) {
+          worst = r[e];
+          worst_name = tune_kernel_name(k);
+        }
+    }
+  fprintf(f, "\n%s: the largest ratio is %.2f (%s); the goal is at most %.2f\n",
+          worst <= CHECK_LIMIT ? "PASS" : "FAIL", worst, worst_name, CHECK_LIMIT);
+  return worst <= CHECK_LIMIT ? 0 : 1;
+}
+
+static int run_tune(const tune_opts *o, const char *path, const ob_variant *list[], size_t nisas,
+                    tune_bufs *b, FILE *f) {
+  tune_result res = {{0}, omp_get_max_threads(), 0};
+  res.team_ns = team_start(list[0], b, res.threads, o->reps * 5);
+  fprintf(f, "team start (%d threads, %s): ", res.threads, ob_variant_name(list[0]));
+  if (res.team_ns < 0)
+    fprintf(f, "could not be measured\n");
+  else
+    fprintf(f, "%.2f us\n", res.team_ns / 1e3);
+  fprintf(f, "+omp forced onto the team over its ISA, median of %d interleaved rounds:\n\n",
+          o->reps);
+  table_head(f, "kernel (ISA)", "threshold", MIN_LOG2, o->max_log2);
+  ob_set_omp_threshold(1);
+  double r[MAX_LOG2 + 2];
+  for (int k = 0; k < TUNE_KERNELS; k++)
+    for (size_t i = 0; i < nisas; i++) {
+      if (measure_row(k, list[i], b, MIN_LOG2, o->max_log2, o->reps, r) < 0) {
+        ob_set_omp_threshold(0);
+        return 1;
+      }
+      /* the smallest size from which +omp is no slower at every larger one;
+       * slower even at the largest: twice that (threads win past it, in DRAM) */
+      int from = o->max_log2 + 1;
+      while (from > MIN_LOG2 && r[from - 1] <= 1.0)
+        from--;
+      const size_t t = (size_t)1 << from;
+      res.threshold[k] = t > res.threshold[k] ? t : res.threshold[k];
+      table_row(f, k, list[i], t, r, MIN_LOG2, o->max_log2);
+    }
+  ob_set_omp_threshold(0);
+
+  if (!path) {
+    tune_write_text(stdout, &res);
+    return 0;
+  }
+  char err[512];
+  if (tune_write_file(path, &res, err, sizeof err) < 0) {
+    fprintf(stderr, "optbench tune: %s\n", err);
+    return 1;
+  }
+  if (ob_tune_load(path) != OB_OK) { /* the library must take what the tool wrote */
+    char source[4200];
+    ob_omp_threshold_source(source, sizeof source);
+    fprintf(stderr, "optbench tune: wrote %s, but the library refuses it: %s\n", path, source);
+    return 1;
+  }
+  fprintf(f, "\nwrote %s; the +omp variants use it from now on\n", path);
+  return 0;
+}
+
+int cli_tune(int argc, char **argv) {
+  tune_opts o;
+  const int parsed = parse(argc, argv, &o);
+  if (parsed) {
+    usage(parsed > 0 ? stdout : stderr);
+    return parsed > 0 ? 0 : 2;
+  }
+  char path[4096], err[4200];
+  const char *target = NULL;
+  if (!o.check && !o.print) {
+    target = o.out;
+    if (!target) {
+      if (ob_tune_default_path(path, sizeof path) != OB_OK) {
+        fprintf(stderr, "optbench tune: no cache path: set XDG_CACHE_HOME or HOME, or use --out "
+                        "FILE or --print\n");
+        return 2;
+      }
+      target = path;
+    }
+    if (tune_check_target(target, !o.out, err, sizeof err) < 0) { /* before the work */
+      fprintf(stderr, "optbench tune: %s\n", err);
+      return 2;
+    }
+  }
+  const ob_variant *list[64];
+  const size_t nisas = isas(&o, list);
+  const int hi = o.check && o.max_log2 > CHECK_HI ? CHECK_HI : o.max_log2;
+  tune_bufs *b = tune_bufs_new((size_t)1 << hi);
+  if (!b) {
+    fprintf(stderr, "optbench tune: out of memory for 2^%d elements\n", hi);
+    return 1;
+  }
+  FILE *f = o.print ? stderr : stdout;
+  fprintf(f, "optbench tune%s: %s, %d threads\n", o.check ? " --check" : "", cli_cpu_name(),
+          omp_get_max_threads());
+  print_load(f, "before");
+  const int status =
+      o.check ? run_check(&o, list, nisas, b, f) : run_tune(&o, target, list, nisas, b, f);
+  print_load(f, "after");
+  tune_bufs_free(b);
+  return status;
+}

@@ -1,0 +1,74 @@
+/* Timing for `optbench tune`: two variants of one kernel, interleaved, so
+ * their ratio holds when the machine's speed drifts between rounds. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "tune.h"
+
+#define SAMPLE_NS  1e6       /* a sample lasts ~1 ms: far above the clock's resolution */
+#define MAX_CALLS  (1 << 20) /* and at most this many calls */
+#define MAX_ROUNDS 101
+
+static double now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+/* ns per call of `calls` calls; the first failing status stops it */
+static ob_status sample(int k, const ob_variant *v, tune_bufs *b, size_t n, long calls,
+                        double *ns) {
+  const double t0 = now_ns();
+  for (long c = 0; c < calls; c++) {
+    const ob_status s = tune_kernel_run(k, v, b, n);
+    if (s != OB_OK)
+      return s;
+  }
+  *ns = (now_ns() - t0) / (double)calls;
+  return OB_OK;
+}
+
+static int by_value(const void *x, const void *y) {
+  const double a = *(const double *)x, b = *(const double *)y;
+  return (a > b) - (a < b);
+}
+
+static double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, by_value);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+ob_status tune_pair(int k, const ob_variant *a, const ob_variant *b, tune_bufs *bufs, size_t n,
+                    int reps, double *ns_a, double *ns_b) {
+  double ta, tb, sa[MAX_ROUNDS], sb[MAX_ROUNDS];
+  reps = reps < 1 ? 1 : reps > MAX_ROUNDS ? MAX_ROUNDS : reps;
+  ob_status s;
+  /* warm up (pages, the team), then size the samples by the slower one */
+  if ((s = sample(k, a, bufs, n, 1, &ta)) || (s = sample(k, b, bufs, n, 1, &tb)) ||
+      (s = sample(k, a, bufs, n, 1, &ta)) || (s = sample(k, b, bufs, n, 1, &tb)))
+    return s;
+  const double slower = ta > tb ? ta : tb;
+  long calls = slower > 0 ? (long)(SAMPLE_NS / slower) : MAX_CALLS;
+  calls = calls < 1 ? 1 : calls > MAX_CALLS ? MAX_CALLS : calls;
+  for (int r = 0; r < reps; r++) {
+    const int a_first = r % 2 == 0;
+    if ((s = sample(k, a_first ? a : b, bufs, n, calls, a_first ? &sa[r] : &sb[r])) ||
+        (s = sample(k, a_first ? b : a, bufs, n, calls, a_first ? &sb[r] : &sa[r])))
+      return s;
+  }
+  *ns_a = median(sa, reps);
+  *ns_b = median(sb, reps);
+  return OB_OK;
+}
+
+void tune_load(double load[3]) {
+  load[0] = load[1] = load[2] = -1;
+  FILE *f = fopen("/proc/loadavg", "r");
+  if (!f)
+    return;
+  if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
+    load[0] = load[1] = load[2] = -1;
+  fclose(f);
+}
