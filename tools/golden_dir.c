@@ -2,7 +2,8 @@
  * program and the build tree's are one binary: the installed one finds the
  * vectors relative to itself, the build tree's falls through to the source
  * tree, which an installed one never reads unless nothing is installed. */
-#define _POSIX_C_SOURCE 200809L /* readlink */
+#define _XOPEN_SOURCE 700 /* readlink, realpath */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ static int has_vectors(const char *dir) {
 }
 
 const char *cli_golden_dir(const char **origin) {
-  static char beside[4096];
+  static char beside[PATH_MAX];
   const char *env = getenv("OPTBENCH_GOLDEN_DIR"), *from = "OPTBENCH_GOLDEN_DIR";
   const char *dir = env && *env ? env : NULL;
   if (!dir) {
@@ -38,8 +39,9 @@ const char *cli_golden_dir(const char **origin) {
     if (slash) {
       exe[n] = '\0';
       *strrchr(exe, '/') = '\0';
-      const int k = snprintf(beside, sizeof beside, "%s/%s", exe, OB_GOLDEN_FROM_BIN);
-      if (k > 0 && (size_t)k < sizeof beside && has_vectors(beside)) {
+      char joined[8192];
+      snprintf(joined, sizeof joined, "%s/%s", exe, OB_GOLDEN_FROM_BIN);
+      if (has_vectors(joined) && realpath(joined, beside)) { /* no bin/.. in what is shown */
         dir = beside;
         from = "installed beside the program";
       }
