@@ -23,9 +23,9 @@
 
 /* a folder of vectors: it has the format beside them */
 static int has_vectors(const char *dir) {
-  char path[4200];
-  snprintf(path, sizeof path, "%s/FORMAT.md", dir);
-  return access(path, R_OK) == 0;
+  char path[PATH_MAX + 16];
+  const int k = snprintf(path, sizeof path, "%s/FORMAT.md", dir);
+  return k > 0 && (size_t)k < sizeof path && access(path, R_OK) == 0;
 }
 
 const char *cli_golden_dir(const char **origin) {
@@ -33,15 +33,16 @@ const char *cli_golden_dir(const char **origin) {
   const char *env = getenv("OPTBENCH_GOLDEN_DIR"), *from = "OPTBENCH_GOLDEN_DIR";
   const char *dir = env && *env ? env : NULL;
   if (!dir) {
-    char exe[4096];
+    char exe[PATH_MAX];
     const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     char *slash = n > 0 ? memchr(exe, '/', (size_t)n) : NULL;
     if (slash) {
       exe[n] = '\0';
       *strrchr(exe, '/') = '\0';
-      char joined[8192];
-      snprintf(joined, sizeof joined, "%s/%s", exe, OB_GOLDEN_FROM_BIN);
-      if (has_vectors(joined) && realpath(joined, beside)) { /* no bin/.. in what is shown */
+      char joined[PATH_MAX];
+      const int k = snprintf(joined, sizeof joined, "%s/%s", exe, OB_GOLDEN_FROM_BIN);
+      if (k > 0 && (size_t)k < sizeof joined && has_vectors(joined) &&
+          realpath(joined, beside)) { /* no bin/.. in what is shown */
         dir = beside;
         from = "installed beside the program";
       }
