@@ -147,7 +147,10 @@ static void print_load(FILE *f, const char *when) {
 
 /* One row: +omp over its ISA for kernel k at 2^lo .. 2^hi into ratio[lo..hi]. */
 static int measure_row(int k, const ob_variant *isa, tune_bufs *b, int lo, int hi, int reps,
-                       double ratio[]) {
+                       double ratio[], double *others) {
+  tune_cpu c0, c1;
+  double steal;
+  tune_cpu_now(&c0);
   for (int e = lo; e <= hi; e++) {
     double ns_isa, ns_omp;
     const ob_status s = tune_pair(k, isa, omp_of(isa), b, (size_t)1 << e, reps, &ns_isa, &ns_omp);
@@ -158,6 +161,8 @@ static int measure_row(int k, const ob_variant *isa, tune_bufs *b, int lo, int h
     }
     ratio[e] = ns_omp / ns_isa;
   }
+  tune_cpu_now(&c1);
+  *others = tune_cpu_others(&c0, &c1, &steal);
   return 0;
 }
 
@@ -165,20 +170,26 @@ static void table_head(FILE *f, const char *first, const char *second, int lo, i
   fprintf(f, "| %s | %s |", first, second);
   for (int e = lo; e <= hi; e++)
     fprintf(f, " 2^%d |", e);
-  fprintf(f, "\n|---|---|");
+  fprintf(f, " others' CPU |\n|---|---|");
   for (int e = lo; e <= hi; e++)
     fprintf(f, "---|");
+  fprintf(f, "---|");
   fprintf(f, "\n");
 }
 
+/* others: the share of the CPUs other processes used while the row was
+ * measured - above a few per cent, the row measured them too */
 static void table_row(FILE *f, int k, const ob_variant *isa, size_t threshold, const double r[],
-                      int lo, int hi) {
+                      int lo, int hi, double others) {
   fprintf(f, "| %s (%s) | ", tune_kernel_name(k), ob_variant_name(isa));
   print_size(f, threshold);
   fprintf(f, " |");
   for (int e = lo; e <= hi; e++)
     fprintf(f, " %.2f |", r[e]);
-  fprintf(f, "\n");
+  if (others >= 0)
+    fprintf(f, " %.0f %% |\n", 100 * others);
+  else
+    fprintf(f, " ? |\n");
   fflush(f);
 }
 
@@ -209,9 +220,10 @@ static int run_check(const tune_opts *o, const ob_variant *list[], size_t nisas,
   const char *worst_name = "";
   for (size_t i = 0; i < nisas; i++)
     for (int k = 0; k < TUNE_KERNELS; k++) {
-      if (measure_row(k, list[i], b, CHECK_LO, hi, o->reps, r) < 0)
+      double others;
+      if (measure_row(k, list[i], b, CHECK_LO, hi, o->reps, r, &others) < 0)
         return 1;
-      table_row(f, k, list[i], tune_kernel_threshold(k), r, CHECK_LO, hi);
+      table_row(f, k, list[i], tune_kernel_threshold(k), r, CHECK_LO, hi, others);
       for (int e = CHECK_LO; e <= hi; e++)
         if (r[e] > worst) {
           worst = r[e];
@@ -239,7 +251,8 @@ static int run_tune(const tune_opts *o, const char *path, const ob_variant *list
   double r[MAX_LOG2 + 2];
   for (int k = 0; k < TUNE_KERNELS; k++)
     for (size_t i = 0; i < nisas; i++) {
-      if (measure_row(k, list[i], b, MIN_LOG2, o->max_log2, o->reps, r) < 0) {
+      double others;
+      if (measure_row(k, list[i], b, MIN_LOG2, o->max_log2, o->reps, r, &others) < 0) {
         ob_set_omp_threshold(0);
         return 1;
       }
@@ -250,7 +263,7 @@ static int run_tune(const tune_opts *o, const char *path, const ob_variant *list
         from--;
       const size_t t = (size_t)1 << from;
       res.threshold[k] = t > res.threshold[k] ? t : res.threshold[k];
-      table_row(f, k, list[i], t, r, MIN_LOG2, o->max_log2);
+      table_row(f, k, list[i], t, r, MIN_LOG2, o->max_log2, others);
     }
   ob_set_omp_threshold(0);
 
@@ -309,8 +322,19 @@ int cli_tune(int argc, char **argv) {
   fprintf(f, "optbench tune%s: %s, %d threads\n", o.check ? " --check" : "", cli_cpu_name(),
           omp_get_max_threads());
   print_load(f, "before");
+  tune_cpu c0, c1;
+  tune_cpu_now(&c0);
   const int status =
       o.check ? run_check(&o, list, nisas, b, f) : run_tune(&o, target, list, nisas, b, f);
+  tune_cpu_now(&c1);
+  double steal;
+  const double others = tune_cpu_others(&c0, &c1, &steal);
+  if (others >= 0)
+    fprintf(f,
+            "during the run other processes used %.0f %% of the CPUs' time, the hypervisor "
+            "took %.1f %% (steal)%s\n",
+            100 * others, 100 * steal,
+            others > 0.05 ? ": the machine was busy, the ratios measure that too" : "");
   print_load(f, "after");
   tune_bufs_free(b);
   return status;

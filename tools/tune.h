@@ -41,6 +41,16 @@ size_t tune_kernel_threshold(int k);
  * calls as make a sample last ~1 ms. */
 ob_status tune_pair(int k, const ob_variant *a, const ob_variant *b, tune_bufs *, size_t n,
                     int reps, double *ns_a, double *ns_b);
+/* What the CPUs did (/proc/stat, all CPUs) and this process's CPU time. */
+typedef struct {
+  unsigned long long busy, total, steal; /* clock ticks */
+  double own_s;
+} tune_cpu;
+void tune_cpu_now(tune_cpu *);
+/* Between a and b: the share of all CPUs' time that other processes used
+ * (busy minus this process), and in *steal the share the hypervisor took;
+ * negative if unknown. */
+double tune_cpu_others(const tune_cpu *a, const tune_cpu *b, double *steal);
 /* The 1-, 5- and 15-minute load averages (/proc/loadavg), negative if unknown. */
 void tune_load(double load[3]);
 

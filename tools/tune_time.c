@@ -3,7 +3,9 @@
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tune.h"
 
@@ -71,4 +73,36 @@ void tune_load(double load[3]) {
   if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
     load[0] = load[1] = load[2] = -1;
   fclose(f);
+}
+
+void tune_cpu_now(tune_cpu *c) {
+  c->busy = c->total = c->steal = 0;
+  FILE *f = fopen("/proc/stat", "r");
+  unsigned long long v[8] = {0};
+  if (f) {
+    /* cpu user nice system idle iowait irq softirq steal */
+    if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+               &v[5], &v[6], &v[7]) == 8) {
+      c->busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+      c->total = c->busy + v[3] + v[4];
+      c->steal = v[7];
+    }
+    fclose(f);
+  }
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  c->own_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+             (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
+double tune_cpu_others(const tune_cpu *a, const tune_cpu *b, double *steal) {
+  const double tick = (double)sysconf(_SC_CLK_TCK);
+  const double total = (double)(b->total - a->total);
+  if (total <= 0 || tick <= 0) {
+    *steal = -1;
+    return -1;
+  }
+  const double others = (double)(b->busy - a->busy) - (b->own_s - a->own_s) * tick;
+  *steal = (double)(b->steal - a->steal) / total;
+  return others > 0 ? others / total : 0;
 }
