@@ -9,7 +9,8 @@
  *   machine 0123456789abcdef      ob_machine_id of the machine
  *   cpu AMD EPYC                  for people: the CPU (any text)
  *   threads 2                     for people: the team it was measured with
- *   team_start_ns 2600            for people: the team's measured start cost
+ *   team_start_ns 700             for people: the team's start cost, back to back
+ *   team_wake_ns 2600             for people: the same with the workers asleep
  *   algo sgd 131072               a threshold in elements, for every rule ...
  *   op rand_uniform 8192          ... and every layer kernel, once each
  *   end                           the last line: a truncated file has none
@@ -133,7 +134,8 @@ int ob_tune_parse(const char *text, size_t len, const char *version, const char 
       ended = 1;
     } else if (strcmp(buf, "cpu") == 0) {
       /* for people only */
-    } else if (strcmp(buf, "threads") == 0 || strcmp(buf, "team_start_ns") == 0) {
+    } else if (strcmp(buf, "threads") == 0 || strcmp(buf, "team_start_ns") == 0 ||
+               strcmp(buf, "team_wake_ns") == 0) {
       if (number(rest, 0, TUNE_MAX_VALUE, &v))
         return fail(why, whylen, line, "%s: not a decimal number up to 2^40", buf);
     } else if (strcmp(buf, "algo") == 0 || strcmp(buf, "op") == 0) {

@@ -99,6 +99,7 @@ int main(void) {
       {"op init", "op initt 4096\n", "op NAME THRESHOLD"},
       {"threads", "threads two\n", "threads: not a decimal"},
       {"team_start_ns", "team_start_ns 2.6e3\n", "team_start_ns: not a decimal"},
+      {"team_wake_ns", "team_wake_ns -1\n", "team_wake_ns: not a decimal"},
       {"cpu", "gpu none\n", "unknown key"},
       {"version", "version 0.0.9\n", "measured with version 0.0.9"},
       {"version", "# version moved\n", "`version` expected"},

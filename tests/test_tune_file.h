@@ -41,7 +41,7 @@ static void write_file(const char *path, const char *text, size_t len) {
 static size_t valid_text(char *buf, size_t cap, const char *ver, const char *mach) {
   size_t n = (size_t)snprintf(buf, cap,
                               "optbench-tune 1\nversion %s\nmachine %s\n# a comment\ncpu Some "
-                              "CPU, 2 cores\nthreads 2\nteam_start_ns 2600\n",
+                              "CPU, 2 cores\nthreads 2\nteam_start_ns 700\nteam_wake_ns 2600\n",
                               ver, mach);
   for (int a = 0; a < OB_ALGO_COUNT; a++)
     n += (size_t)snprintf(buf + n, cap - n, "algo %s %zu\n", ob_algo_name((ob_algo)a),

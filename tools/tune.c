@@ -26,14 +26,16 @@
 typedef struct {
   const char *out; /* NULL: the default cache path */
   int print, check, all_isas, reps, max_log2;
+  int fastest; /* the fastest round, not the median: a busy machine's estimate of a quiet one */
   const ob_variant *isa; /* NULL: the best supported one */
 } tune_opts;
 
 static void usage(FILE *f) {
   fprintf(f,
           "usage: optbench tune [--out FILE | --print] [--isa ISA | --all-isas] [--reps N]\n"
-          "                     [--max-log2 K]\n"
+          "                     [--max-log2 K] [--fastest]\n"
           "       optbench tune --check [--isa ISA | --all-isas] [--reps N] [--max-log2 K]\n"
+          "                     [--fastest]\n"
           "\n"
           "Times every rule and layer op as ISA and as ISA+omp forced onto %d threads\n"
           "(omp_get_max_threads) at sizes 2^%d .. 2^K (default 2^%d), N interleaved rounds\n"
@@ -43,6 +45,8 @@ static void usage(FILE *f) {
           "  --print       print the cache to stdout instead (the tables go to stderr)\n"
           "  --isa ISA     tune with this ISA (default: the best supported one)\n"
           "  --all-isas    every supported ISA; each threshold the largest of theirs\n"
+          "  --fastest     each variant's fastest round instead of the median: on a busy\n"
+          "                machine, an estimate of the quiet machine's times\n"
           "  --check       measure the thresholds in force: +omp over its ISA at 2^%d .. 2^%d;\n"
           "                exit 1 if a ratio exceeds %.2f (meaningful on a quiet machine)\n"
           "exit status: 0 done (--check: within %.2f), 1 a failure, 2 bad usage\n",
@@ -53,7 +57,7 @@ static void usage(FILE *f) {
 static int parse(int argc, char **argv, tune_opts *o) {
   char err[256];
   unsigned long long v;
-  *o = (tune_opts){NULL, 0, 0, 0, DEFAULT_REPS, DEFAULT_MAXLOG, NULL};
+  *o = (tune_opts){NULL, 0, 0, 0, DEFAULT_REPS, DEFAULT_MAXLOG, 0, NULL};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
     const int takes = !strcmp(a, "--out") || !strcmp(a, "--isa") || !strcmp(a, "--reps") ||
@@ -68,6 +72,8 @@ static int parse(int argc, char **argv, tune_opts *o) {
       o->print = 1;
     } else if (!strcmp(a, "--check")) {
       o->check = 1;
+    } else if (!strcmp(a, "--fastest")) {
+      o->fastest = 1;
     } else if (!strcmp(a, "--all-isas")) {
       o->all_isas = 1;
     } else if (!strcmp(a, "--out")) {
@@ -146,14 +152,15 @@ static void print_load(FILE *f, const char *when) {
 }
 
 /* One row: +omp over its ISA for kernel k at 2^lo .. 2^hi into ratio[lo..hi]. */
-static int measure_row(int k, const ob_variant *isa, tune_bufs *b, int lo, int hi, int reps,
-                       double ratio[], double *others) {
+static int measure_row(int k, const ob_variant *isa, tune_bufs *b, int lo, int hi,
+                       const tune_opts *o, double ratio[], double *others) {
   tune_cpu c0, c1;
   double steal;
   tune_cpu_now(&c0);
   for (int e = lo; e <= hi; e++) {
     double ns_isa, ns_omp;
-    const ob_status s = tune_pair(k, isa, omp_of(isa), b, (size_t)1 << e, reps, &ns_isa, &ns_omp);
+    const ob_status s =
+        tune_pair(k, isa, omp_of(isa), b, (size_t)1 << e, o->reps, o->fastest, &ns_isa, &ns_omp);
     if (s != OB_OK) {
       fprintf(stderr, "optbench tune: %s on %s at 2^%d: %s\n", tune_kernel_name(k),
               ob_variant_name(isa), e, ob_strerror(s));
@@ -195,13 +202,21 @@ static void table_row(FILE *f, int k, const ob_variant *isa, size_t threshold, c
 
 /* The team's start cost: SGD on one 64-byte line per thread, +omp forced
  * onto the team against the ISA on one thread, so the difference is
- * starting the team and waiting for it (ob_team_run with trivial work). */
-static double team_start(const ob_variant *isa, tune_bufs *b, int threads, int reps) {
-  double ns_isa, ns_omp;
+ * starting the team and waiting for it (ob_team_run with trivial work).
+ * Back to back, as in a loop of steps, libgomp's workers are still spinning
+ * when the next call comes; after 20 ms of idleness (a step after a
+ * backward pass) they sleep, and waking them costs more: *wake. */
+static double team_start(const ob_variant *isa, tune_bufs *b, int threads, const tune_opts *o,
+                         double *wake) {
+  double ns_isa, ns_omp, wake_isa, wake_omp;
+  const size_t n = (size_t)16 * (size_t)threads;
   ob_set_omp_threshold(1);
-  const ob_status s =
-      tune_pair(OB_SGD, isa, omp_of(isa), b, (size_t)16 * (size_t)threads, reps, &ns_isa, &ns_omp);
+  ob_status s =
+      tune_pair(OB_SGD, isa, omp_of(isa), b, n, o->reps * 5, o->fastest, &ns_isa, &ns_omp);
+  const ob_status w =
+      tune_wake(OB_SGD, isa, omp_of(isa), b, n, o->reps, o->fastest, &wake_isa, &wake_omp);
   ob_set_omp_threshold(0);
+  *wake = w == OB_OK ? wake_omp - wake_isa : -1;
   return s == OB_OK ? ns_omp - ns_isa : -1;
 }
 
@@ -212,16 +227,16 @@ static int run_check(const tune_opts *o, const ob_variant *list[], size_t nisas,
   ob_omp_threshold_source(source, sizeof source);
   fprintf(f, "thresholds in force: %s\n", source);
   fprintf(f,
-          "+omp (thresholds in force, %d threads) over its ISA, median of %d interleaved "
+          "+omp (thresholds in force, %d threads) over its ISA, %s of %d interleaved "
           "rounds:\n\n",
-          omp_get_max_threads(), o->reps);
+          omp_get_max_threads(), o->fastest ? "fastest" : "median", o->reps);
   table_head(f, "kernel (ISA)", "threshold", CHECK_LO, hi);
   double worst = 0, r[MAX_LOG2 + 1];
   const char *worst_name = "";
   for (size_t i = 0; i < nisas; i++)
     for (int k = 0; k < TUNE_KERNELS; k++) {
       double others;
-      if (measure_row(k, list[i], b, CHECK_LO, hi, o->reps, r, &others) < 0)
+      if (measure_row(k, list[i], b, CHECK_LO, hi, o, r, &others) < 0)
         return 1;
       table_row(f, k, list[i], tune_kernel_threshold(k), r, CHECK_LO, hi, others);
       for (int e = CHECK_LO; e <= hi; e++)
@@ -237,22 +252,19 @@ static int run_check(const tune_opts *o, const ob_variant *list[], size_t nisas,
 
 static int run_tune(const tune_opts *o, const char *path, const ob_variant *list[], size_t nisas,
                     tune_bufs *b, FILE *f) {
-  tune_result res = {{0}, omp_get_max_threads(), 0};
-  res.team_ns = team_start(list[0], b, res.threads, o->reps * 5);
-  fprintf(f, "team start (%d threads, %s): ", res.threads, ob_variant_name(list[0]));
-  if (res.team_ns < 0)
-    fprintf(f, "could not be measured\n");
-  else
-    fprintf(f, "%.2f us\n", res.team_ns / 1e3);
-  fprintf(f, "+omp forced onto the team over its ISA, median of %d interleaved rounds:\n\n",
-          o->reps);
+  tune_result res = {{0}, omp_get_max_threads(), 0, 0};
+  res.team_ns = team_start(list[0], b, res.threads, o, &res.wake_ns);
+  fprintf(f, "team start (%d threads, %s): %.2f us back to back, %.2f us after 20 ms idle\n",
+          res.threads, ob_variant_name(list[0]), res.team_ns / 1e3, res.wake_ns / 1e3);
+  fprintf(f, "+omp forced onto the team over its ISA, %s of %d interleaved rounds:\n\n",
+          o->fastest ? "fastest" : "median", o->reps);
   table_head(f, "kernel (ISA)", "threshold", MIN_LOG2, o->max_log2);
   ob_set_omp_threshold(1);
   double r[MAX_LOG2 + 2];
   for (int k = 0; k < TUNE_KERNELS; k++)
     for (size_t i = 0; i < nisas; i++) {
       double others;
-      if (measure_row(k, list[i], b, MIN_LOG2, o->max_log2, o->reps, r, &others) < 0) {
+      if (measure_row(k, list[i], b, MIN_LOG2, o->max_log2, o, r, &others) < 0) {
         ob_set_omp_threshold(0);
         return 1;
       }

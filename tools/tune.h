@@ -37,10 +37,14 @@ size_t tune_kernel_threshold(int k);
 /* ---- timing -------------------------------------------------------------- */
 
 /* Median ns per call of kernel k at size n for variants a and b, over reps
- * rounds; each round times a then b, or b then a (alternating), for as many
- * calls as make a sample last ~1 ms. */
+ * rounds (fastest: the fastest round's instead); each round times a then b,
+ * or b then a (alternating), for as many calls as make a sample last ~1 ms. */
 ob_status tune_pair(int k, const ob_variant *a, const ob_variant *b, tune_bufs *, size_t n,
-                    int reps, double *ns_a, double *ns_b);
+                    int reps, int fastest, double *ns_a, double *ns_b);
+/* The same for single calls, each after `gap_ns` of sleep (the team's
+ * workers asleep by then), reps rounds. */
+ob_status tune_wake(int k, const ob_variant *a, const ob_variant *b, tune_bufs *, size_t n,
+                    int reps, int fastest, double *ns_a, double *ns_b);
 /* What the CPUs did (/proc/stat, all CPUs) and this process's CPU time. */
 typedef struct {
   unsigned long long busy, total, steal; /* clock ticks */
@@ -59,7 +63,8 @@ void tune_load(double load[3]);
 typedef struct {
   size_t threshold[TUNE_KERNELS];
   int threads;
-  double team_ns; /* start of a team of `threads`, median */
+  double team_ns; /* start of a team of `threads`, back to back */
+  double wake_ns; /* the same after 20 ms idle: the workers asleep */
 } tune_result;
 
 /* The cache text for r (the format of impl/tune_cache.c) into f. */

@@ -23,6 +23,7 @@ void tune_write_text(FILE *f, const tune_result *r) {
   fprintf(f, "cpu %.200s\n", cli_cpu_name());
   fprintf(f, "threads %d\n", r->threads);
   fprintf(f, "team_start_ns %.0f\n", r->team_ns > 0 ? r->team_ns : 0.0);
+  fprintf(f, "team_wake_ns %.0f\n", r->wake_ns > 0 ? r->wake_ns : 0.0);
   for (int k = 0; k < TUNE_KERNELS; k++)
     fprintf(f, "%s %s %zu\n", k < OB_ALGO_COUNT ? "algo" : "op", tune_kernel_name(k),
             r->threshold[k]);
