@@ -27,15 +27,16 @@ typedef struct {
   const char *out; /* NULL: the default cache path */
   int print, check, all_isas, reps, max_log2;
   int fastest; /* the fastest round, not the median: a busy machine's estimate of a quiet one */
-  const ob_variant *isa; /* NULL: the best supported one */
+  int only[TUNE_KERNELS], only_given; /* --kernel: measure only these (not with --out) */
+  const ob_variant *isa;              /* NULL: the best supported one */
 } tune_opts;
 
 static void usage(FILE *f) {
   fprintf(f,
           "usage: optbench tune [--out FILE | --print] [--isa ISA | --all-isas] [--reps N]\n"
-          "                     [--max-log2 K] [--fastest]\n"
+          "                     [--max-log2 K] [--fastest] [--kernel K]...\n"
           "       optbench tune --check [--isa ISA | --all-isas] [--reps N] [--max-log2 K]\n"
-          "                     [--fastest]\n"
+          "                     [--fastest] [--kernel K]...\n"
           "\n"
           "Times every rule and layer op as ISA and as ISA+omp forced onto %d threads\n"
           "(omp_get_max_threads) at sizes 2^%d .. 2^K (default 2^%d), N interleaved rounds\n"
@@ -45,6 +46,7 @@ static void usage(FILE *f) {
           "  --print       print the cache to stdout instead (the tables go to stderr)\n"
           "  --isa ISA     tune with this ISA (default: the best supported one)\n"
           "  --all-isas    every supported ISA; each threshold the largest of theirs\n"
+          "  --kernel K    only rule or op K (repeatable; --check or --print only)\n"
           "  --fastest     each variant's fastest round instead of the median: on a busy\n"
           "                machine, an estimate of the quiet machine's times\n"
           "  --check       measure the thresholds in force: +omp over its ISA at 2^%d .. 2^%d;\n"
@@ -57,11 +59,11 @@ static void usage(FILE *f) {
 static int parse(int argc, char **argv, tune_opts *o) {
   char err[256];
   unsigned long long v;
-  *o = (tune_opts){NULL, 0, 0, 0, DEFAULT_REPS, DEFAULT_MAXLOG, 0, NULL};
+  *o = (tune_opts){NULL, 0, 0, 0, DEFAULT_REPS, DEFAULT_MAXLOG, 0, {0}, 0, NULL};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
     const int takes = !strcmp(a, "--out") || !strcmp(a, "--isa") || !strcmp(a, "--reps") ||
-                      !strcmp(a, "--max-log2");
+                      !strcmp(a, "--max-log2") || !strcmp(a, "--kernel");
     if (takes && !val) {
       fprintf(stderr, "optbench tune: %s needs a value\n", a);
       return -1;
@@ -72,6 +74,16 @@ static int parse(int argc, char **argv, tune_opts *o) {
       o->print = 1;
     } else if (!strcmp(a, "--check")) {
       o->check = 1;
+    } else if (!strcmp(a, "--kernel")) {
+      int k = 0;
+      while (k < TUNE_KERNELS && strcmp(tune_kernel_name(k), val) != 0)
+        k++;
+      if (k == TUNE_KERNELS) {
+        fprintf(stderr, "optbench tune: unknown rule or op '%.64s'\n", val);
+        return -1;
+      }
+      o->only[k] = o->only_given = 1;
+      i++;
     } else if (!strcmp(a, "--fastest")) {
       o->fastest = 1;
     } else if (!strcmp(a, "--all-isas")) {
@@ -110,6 +122,11 @@ static int parse(int argc, char **argv, tune_opts *o) {
   if ((o->print && o->out) || (o->check && (o->print || o->out)) || (o->isa && o->all_isas)) {
     fprintf(stderr, "optbench tune: --out, --print and --check exclude each other, as do --isa "
                     "and --all-isas\n");
+    return -1;
+  }
+  if (o->only_given && !o->check && !o->print) {
+    fprintf(stderr, "optbench tune: --kernel measures part of the list: with --check or --print "
+                    "only, never into a cache\n");
     return -1;
   }
   return 0;
@@ -236,6 +253,8 @@ static int run_check(const tune_opts *o, const ob_variant *list[], size_t nisas,
   for (size_t i = 0; i < nisas; i++)
     for (int k = 0; k < TUNE_KERNELS; k++) {
       double others;
+      if (o->only_given && !o->only[k])
+        continue;
       if (measure_row(k, list[i], b, CHECK_LO, hi, o, r, &others) < 0)
         return 1;
       table_row(f, k, list[i], tune_kernel_threshold(k), r, CHECK_LO, hi, others);
@@ -259,11 +278,16 @@ static int run_tune(const tune_opts *o, const char *path, const ob_variant *list
   fprintf(f, "+omp forced onto the team over its ISA, %s of %d interleaved rounds:\n\n",
           o->fastest ? "fastest" : "median", o->reps);
   table_head(f, "kernel (ISA)", "threshold", MIN_LOG2, o->max_log2);
+  for (int k = 0; k < TUNE_KERNELS; k++) /* what --kernel leaves out: the thresholds in force */
+    if (o->only_given && !o->only[k])
+      res.threshold[k] = tune_kernel_threshold(k);
   ob_set_omp_threshold(1);
   double r[MAX_LOG2 + 2];
   for (int k = 0; k < TUNE_KERNELS; k++)
     for (size_t i = 0; i < nisas; i++) {
       double others;
+      if (o->only_given && !o->only[k])
+        continue;
       if (measure_row(k, list[i], b, MIN_LOG2, o->max_log2, o, r, &others) < 0) {
         ob_set_omp_threshold(0);
         return 1;
