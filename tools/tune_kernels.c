@@ -11,6 +11,7 @@
 
 struct tune_bufs {
   float *x, *y, *s0, *s1; /* n each: p, g, states; x, y, dout, dx */
+  float *bx;              /* n: batch norm's input, whose columns vary */
   uint8_t *mask;
   float *gamma, *beta, *rmean, *rvar, *mean, *std, *dgamma, *dbeta; /* TUNE_FEATURES each */
 };
@@ -32,6 +33,11 @@ tune_bufs *tune_bufs_new(size_t n) {
   b->y = floats(n, 1e-3f);
   b->s0 = floats(n, 0.5f);
   b->s1 = floats(n, 0.25f);
+  /* batch norm's x must not be constant: a zero variance sends the running
+   * variance towards subnormal numbers, whose arithmetic is not what is timed */
+  b->bx = floats(n, 0.0f);
+  for (size_t i = 0; b->bx && i < n; i++)
+    b->bx[i] = (float)(i % 7);
   b->mask = calloc(ob_dropout_mask_bytes(n), 1);
   b->gamma = floats(TUNE_FEATURES, 1.0f);
   b->beta = floats(TUNE_FEATURES, 0.0f);
@@ -41,8 +47,8 @@ tune_bufs *tune_bufs_new(size_t n) {
   b->std = floats(TUNE_FEATURES, 1.0f);
   b->dgamma = floats(TUNE_FEATURES, 0.0f);
   b->dbeta = floats(TUNE_FEATURES, 0.0f);
-  if (!b->x || !b->y || !b->s0 || !b->s1 || !b->mask || !b->gamma || !b->beta || !b->rmean ||
-      !b->rvar || !b->mean || !b->std || !b->dgamma || !b->dbeta) {
+  if (!b->x || !b->y || !b->s0 || !b->s1 || !b->bx || !b->mask || !b->gamma || !b->beta ||
+      !b->rmean || !b->rvar || !b->mean || !b->std || !b->dgamma || !b->dbeta) {
     tune_bufs_free(b);
     return NULL;
   }
@@ -84,17 +90,17 @@ static ob_status run_DROPOUT_BACKWARD(const ob_variant *v, tune_bufs *b, size_t 
   return ob_dropout_backward(v, OB_DROPOUT_BOOK, 0.5f, b->mask, b->y, b->s0, n);
 }
 static ob_status run_BATCHNORM_TRAIN(const ob_variant *v, tune_bufs *b, size_t n) {
-  return ob_batchnorm_forward_train(v, n / TUNE_FEATURES, TUNE_FEATURES, b->x, b->gamma, b->beta,
+  return ob_batchnorm_forward_train(v, n / TUNE_FEATURES, TUNE_FEATURES, b->bx, b->gamma, b->beta,
                                     OB_BATCHNORM_MOMENTUM, OB_BATCHNORM_EPS, b->rmean, b->rvar,
                                     b->s0, b->mean, b->std);
 }
 static ob_status run_BATCHNORM_TEST(const ob_variant *v, tune_bufs *b, size_t n) {
-  return ob_batchnorm_forward_test(v, n / TUNE_FEATURES, TUNE_FEATURES, b->x, b->gamma, b->beta,
+  return ob_batchnorm_forward_test(v, n / TUNE_FEATURES, TUNE_FEATURES, b->bx, b->gamma, b->beta,
                                    OB_BATCHNORM_EPS, b->rmean, b->rvar, b->s0);
 }
 static ob_status run_BATCHNORM_BACKWARD(const ob_variant *v, tune_bufs *b, size_t n) {
-  return ob_batchnorm_backward(v, n / TUNE_FEATURES, TUNE_FEATURES, b->x, b->gamma, b->mean, b->std,
-                               b->y, b->s0, b->dgamma, b->dbeta);
+  return ob_batchnorm_backward(v, n / TUNE_FEATURES, TUNE_FEATURES, b->bx, b->gamma, b->mean,
+                               b->std, b->y, b->s0, b->dgamma, b->dbeta);
 }
 
 static const op_fn op_runners[OB_OP_COUNT] = {
