@@ -14,8 +14,11 @@ BUILD_PKGS := cmake make gcc g++ libc6-dev pkg-config libcpuinfo-dev libmpfr-dev
 BENCH_PKGS := $(BUILD_PKGS)
 PEER_PKGS  := python3-numpy python3-torch
 FUZZ_PKGS  := clang-14 libclang-rt-14-dev libomp-14-dev
+# Optional: with them the build adds mpi/ (the sharded step) and its tests;
+# `make test` passes without them. CI installs them (.ci/run).
+MPI_PKGS   := libopenmpi-dev openmpi-bin
 
-.PHONY: all build deps test golden bench bench-peers report convergence sanitize install clean distclean help format format-check figures fuzz
+.PHONY: all build deps test golden bench bench-mpi bench-peers report convergence sanitize install clean distclean help format format-check figures fuzz
 
 all: build
 
@@ -69,6 +72,15 @@ bench:
 	@scripts/deps.sh $(BENCH_PKGS)
 	@$(MAKE) --no-print-directory build
 	@scripts/bench.sh $(BUILD)
+
+# The optimizer step sharded over MPI (mpi/, issue 15): its breakdown on the
+# model lists for 1..4 ranks, MPI's latency and bandwidth, the figure 6-9
+# network data-parallel, and the cost model's projection, into
+# $(BUILD)/results/<UTC time>/mpi/ (RESULTS=DIR: DIR/mpi). QUICK=1: short.
+bench-mpi:
+	@scripts/deps.sh $(BUILD_PKGS) $(MPI_PKGS)
+	@$(MAKE) --no-print-directory build
+	@mpi/bench.sh $(BUILD)
 
 # The same with PyTorch's and NumPy's optimizers timed beside optbench's
 # (installs Debian's python3-numpy and python3-torch), and PyTorch 2.x and
@@ -127,6 +139,7 @@ distclean:
 help:
 	@echo "make test         build, run every test, check the golden vectors reproduce"
 	@echo "make bench        speed, roofline, whole-model step, peers, experiments, report (QUICK=1: short)"
+	@echo "make bench-mpi    the optimizer step sharded over MPI, 1..4 ranks, and its projection"
 	@echo "make bench-peers  install PyTorch 2.x and DeepSpeed into $(BUILD)/venv, then make bench"
 	@echo "make report       redraw the report of the latest run without re-running"
 	@echo "make convergence  the book's figures 6-8 and 6-9"

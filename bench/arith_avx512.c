@@ -1,6 +1,7 @@
-/* The arithmetic ceiling: the instructions a rule with a square root cannot
- * avoid, on registers only. Built with -mavx512f; called only when the CPU
- * and OS support it (ob_variant_supported(ob_variant_find("avx512"))). */
+/* The arithmetic ceilings: per rule, the instructions its row of the list
+ * says it cannot avoid (OB_COST: square roots and divisions), on registers
+ * only. Built with -mavx512f; called only when the CPU and OS support it
+ * (ob_variant_supported(ob_variant_find("avx512"))). */
 #include "roofline.h"
 
 #include <immintrin.h>
@@ -8,13 +9,17 @@
 
 #define CHAINS 8 /* independent vectors in flight: hides sqrt/div latency */
 
-/* Per vector: the state updates (one FMA each; loop-carried, 4-cycle
- * chains), q = x / (sqrt(v) + eps) off the chains, p -= lr q (one FMA).
- * sqrt and div are the exactly rounded vsqrtps/vdivps the kernels use. */
-static float run(int states, int64_t vectors) {
+/* Per vector: one FMA per state (loop-carried, 4-cycle chains); then, off
+ * the chains, q = x / (sqrt(v_0) + eps) / ... with `sqrts` roots of
+ * independent operands v_j + j*eps, the first `divs` of them divisors and
+ * the rest factors (divisions past the roots divide by v + eps); p -= lr q
+ * (one FMA). sqrt and div are the exactly rounded vsqrtps/vdivps the kernels
+ * use. Each step runs over all chains, so the counts cost one loop per
+ * CHAINS vectors. */
+static float run(int states, int sqrts, int divs, int64_t vectors) {
   const __m512 b = _mm512_set1_ps(0.999f), c = _mm512_set1_ps(1e-7f);
   const __m512 eps = _mm512_set1_ps(1e-7f), lr = _mm512_set1_ps(1e-3f);
-  __m512 v[CHAINS], m[CHAINS], p[CHAINS];
+  __m512 v[CHAINS], m[CHAINS], p[CHAINS], q[CHAINS];
   for (int k = 0; k < CHAINS; k++) {
     v[k] = _mm512_set1_ps(1e-4f * (float)(k + 1));
     m[k] = _mm512_set1_ps(0.01f);
@@ -22,13 +27,23 @@ static float run(int states, int64_t vectors) {
   }
   for (int64_t i = 0; i < vectors; i += CHAINS) {
     for (int k = 0; k < CHAINS; k++) {
-      v[k] = _mm512_fmadd_ps(v[k], b, c); /* v = b v + (1-b) g^2 */
-      __m512 num = m[k];
+      if (states > 0)
+        v[k] = _mm512_fmadd_ps(v[k], b, c); /* v = b v + (1-b) g^2 */
       if (states > 1)
-        m[k] = num = _mm512_fmadd_ps(m[k], b, c); /* m = b1 m + (1-b1) g */
-      const __m512 q = _mm512_div_ps(num, _mm512_add_ps(_mm512_sqrt_ps(v[k]), eps));
-      p[k] = _mm512_fnmadd_ps(lr, q, p[k]); /* p -= lr q */
+        m[k] = _mm512_fmadd_ps(m[k], b, c); /* m = b1 m + (1-b1) g */
+      q[k] = m[k];
     }
+    __m512 e = eps;
+    for (int j = 0; j < sqrts; j++, e = _mm512_add_ps(e, eps))
+      for (int k = 0; k < CHAINS; k++) {
+        const __m512 r = _mm512_sqrt_ps(_mm512_add_ps(v[k], e));
+        q[k] = j < divs ? _mm512_div_ps(q[k], r) : _mm512_mul_ps(q[k], r);
+      }
+    for (int j = sqrts; j < divs; j++)
+      for (int k = 0; k < CHAINS; k++)
+        q[k] = _mm512_div_ps(q[k], _mm512_add_ps(v[k], eps));
+    for (int k = 0; k < CHAINS; k++)
+      p[k] = _mm512_fnmadd_ps(lr, q[k], p[k]); /* p -= lr q */
   }
   __m512 s = p[0];
   for (int k = 1; k < CHAINS; k++)
@@ -38,12 +53,21 @@ static float run(int states, int64_t vectors) {
 
 static volatile float sink; /* keeps the results alive */
 
-void ob_arith_avx512(int states, int64_t elems, int threads) {
+int ob_arith_has_ceiling(ob_algo a) {
+  int sqrts = 0, divs = 0;
+  return ob_algo_cost(a, &sqrts, &divs) == OB_OK && sqrts + divs > 0;
+}
+
+void ob_arith_avx512(ob_algo a, int64_t elems, int threads) {
+  int sqrts = 0, divs = 0;
+  if (ob_algo_cost(a, &sqrts, &divs) != OB_OK)
+    return;
+  const int states = ob_state_count(a);
   const int64_t vectors = elems / 16;
 #pragma omp parallel num_threads(threads)
   {
     const int64_t parts = omp_get_num_threads();
-    const float r = run(states, (vectors + parts - 1) / parts);
+    const float r = run(states, sqrts, divs, (vectors + parts - 1) / parts);
     if (omp_get_thread_num() == 0)
       sink = r;
   }

@@ -28,6 +28,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "model_lists.h"
 #include "numarg.h"
+#include "opts.h"
 #include "roofline.h"
 #include "shim/ob_bench.h"
 
@@ -50,7 +51,7 @@
 #define ROUNDS    3
 #define ROUNDS_Q  2
 #define MAX_SEL   16
-#define DECOUPLED 1e-2f /* AdamW's default weight decay, as speed.c's +decoupled */
+#define DECOUPLED 1e-2f /* AdamW's default weight decay, as optbench_bench's +decoupled */
 
 /* Every bench/models list, smallest timed run first (model_lists.h). */
 static ob_model_list *lists;
@@ -270,59 +271,58 @@ static void run_model(ob_bench_state *s, void *ctx) {
 /* ---- Options and registration ------------------------------------------ */
 
 typedef struct {
-  const char *list[MAX_SEL], *algo[MAX_SEL], *variant[MAX_SEL];
-  int nlist, nalgo, nvariant;
+  ob_opt_strs list, algo, variant;
   int threads[MAX_SEL], nthreads;
   int quick, rounds, all, check;
   const char *models;
 } options;
 
-static int selected(const char *const *sel, int n, const char *name) {
-  for (int i = 0; i < n; i++)
-    if (strcmp(sel[i], name) == 0)
+static int selected(const ob_opt_strs *sel, const char *name) {
+  for (int i = 0; i < sel->n; i++)
+    if (strcmp(sel->v[i], name) == 0)
       return 1;
-  return n == 0;
+  return sel->n == 0;
 }
 
-/* Takes our --name=value options out of argv; -1 on a bad one (numbers
- * through the project's strict parser: the reason in err). */
-static int parse_options(int *argc, char **argv, options *o, char *err, size_t errlen) {
-  int out = 1;
+static int take_threads(void *target, const char *name, const char *value, char *err,
+                        size_t errlen) {
+  options *o = target;
   unsigned long long num;
-  for (int i = 1; i < *argc; i++) {
-    const char *a = argv[i], *eq = strchr(a, '=');
-    const char *v = eq ? eq + 1 : "";
-#define IS(opt) (strncmp(a, opt "=", sizeof opt) == 0)
-    if (IS("--list") && o->nlist < MAX_SEL)
-      o->list[o->nlist++] = v;
-    else if (IS("--algo") && o->nalgo < MAX_SEL)
-      o->algo[o->nalgo++] = v;
-    else if (IS("--variant") && o->nvariant < MAX_SEL)
-      o->variant[o->nvariant++] = v;
-    else if (IS("--threads") && o->nthreads < MAX_SEL) {
-      if (ob_parse_u64("--threads", v, 1, 4096, 0, &num, err, errlen) < 0)
-        return -1;
-      o->threads[o->nthreads++] = (int)num;
-    } else if (IS("--rounds")) { /* more than 64 are not kept (timing's buffer) */
-      if (ob_parse_u64("--rounds", v, 1, 64, 0, &num, err, errlen) < 0)
-        return -1;
-      o->rounds = (int)num;
-    } else if (IS("--models"))
-      o->models = v;
-    else if (strcmp(a, "--check-lists") == 0)
-      o->check = 1;
-    else if (strcmp(a, "--quick") == 0)
-      o->quick = 1;
-    else if (strcmp(a, "--all") == 0)
-      o->all = 1;
-    else if (strncmp(a, "--benchmark_", 12) == 0)
-      argv[out++] = argv[i];
-    else
-      return -1;
-#undef IS
+  if (ob_parse_u64(name, value, 1, 4096, 0, &num, err, errlen) < 0)
+    return OB_OPTS_BAD;
+  if (o->nthreads == MAX_SEL) {
+    snprintf(err, errlen, "%s given more than %d times", name, MAX_SEL);
+    return OB_OPTS_BAD;
   }
-  *argc = out;
-  return 0;
+  o->threads[o->nthreads++] = (int)num;
+  return OB_OPTS_OK;
+}
+
+/* Takes our options out of argv (the --benchmark_* flags stay). -1 to go
+ * on, else the exit status (ob_opts_parse_main). */
+static int parse_options(int *argc, char **argv, options *o) {
+  const ob_opt table[] = {
+      {"--list", NULL, OB_OPT_STRS, &o->list, 0, 0, 0, NULL, "NAME",
+       "only parameter list NAME (repeatable)"},
+      {"--algo", NULL, OB_OPT_STRS, &o->algo, 0, 0, 0, NULL, "A",
+       "only rule A, e.g. adam+decoupled (repeatable)"},
+      {"--variant", NULL, OB_OPT_STRS, &o->variant, 0, 0, 0, NULL, "V",
+       "only variant V (repeatable)"},
+      {"--threads", NULL, OB_OPT_FN, o, 0, 0, 0, take_threads, "T",
+       "on T threads, 1..4096 (repeatable; default 1 and 2)"},
+      /* more than 64 are not kept (timing's buffer) */
+      {"--rounds", NULL, OB_OPT_INT, &o->rounds, 1, 64, 0, NULL, "N", "N timed rounds, 1..64"},
+      {"--models", NULL, OB_OPT_STR, &o->models, 0, 0, 0, NULL, "DIR",
+       "the parameter lists from DIR"},
+      {"--check-lists", NULL, OB_OPT_FLAG, &o->check, 0, 0, 0, NULL, NULL,
+       "load and check every list, print one line each, time nothing"},
+      {"--quick", NULL, OB_OPT_FLAG, &o->quick, 0, 0, 0, NULL, NULL, "the quick lists and rules"},
+      {"--all", NULL, OB_OPT_FLAG, &o->all, 0, 0, 0, NULL, NULL,
+       "every rule x variant on every list"},
+      {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
+  };
+  return ob_opts_parse_main(argv[0], "[options] [--benchmark_* flags]", table,
+                            sizeof table / sizeof *table, "--benchmark_", argc, argv);
 }
 
 /* The widest supported ISA (ob_variant_best is its +omp form). */
@@ -335,8 +335,8 @@ static const char *best_isa(void) { return ob_variant_isa(ob_variant_best()); }
  * the best ISA on the big lists. --quick: the quick lists, sgd, adam and
  * adam+decoupled, best ISA. --algo and --variant override these choices. */
 static int rule_wanted(const options *o, size_t li, const rule_def *r) {
-  if (o->nalgo)
-    return selected(o->algo, o->nalgo, r->name);
+  if (o->algo.n)
+    return selected(&o->algo, r->name);
   const int core = r->algo == OB_SGD || r->algo == OB_ADAM || (!o->quick && r->algo == OB_MOMENTUM);
   return o->all || (lists[li].quick && !o->quick) || core;
 }
@@ -344,8 +344,8 @@ static int rule_wanted(const options *o, size_t li, const rule_def *r) {
 static int variant_wanted(const options *o, size_t li, const ob_variant *v) {
   if (!ob_variant_supported(v))
     return 0;
-  if (o->nvariant)
-    return selected(o->variant, o->nvariant, ob_variant_name(v));
+  if (o->variant.n)
+    return selected(&o->variant, ob_variant_name(v));
   return o->all || (li == 0 && !o->quick) || strcmp(ob_variant_isa(v), best_isa()) == 0;
 }
 
@@ -366,7 +366,7 @@ static long register_all(const options *o, int nproc) {
   long n = 0;
   char name[256];
   for (size_t li = 0; li < nlists; li++) {
-    if (!selected(o->list, o->nlist, lists[li].name) || (o->quick && !o->nlist && !lists[li].quick))
+    if (!selected(&o->list, lists[li].name) || (o->quick && !o->list.n && !lists[li].quick))
       continue;
     for (int ri = 0; ri < NRULES; ri++) {
       if (!rule_wanted(o, li, &rules[ri]))
@@ -432,18 +432,12 @@ int main(int argc, char **argv) {
     return 1;
   memcpy(args, argv, (size_t)argc * sizeof *args);
   int nargs = argc;
-  char err[512] = "";
-  if (parse_options(&nargs, args, &o, err, sizeof err)) {
-    if (*err)
-      fprintf(stderr, "%s: %s\n", argv[0], err);
-    fprintf(stderr,
-            "usage: %s [--list=NAME]... [--algo=A]... [--variant=V]... [--threads=T]...\n"
-            "          [--quick] [--rounds=N] [--all] [--models=DIR] [--check-lists]\n"
-            "          [--benchmark_*]\n",
-            argv[0]);
+  const int done = parse_options(&nargs, args, &o);
+  if (done >= 0) {
     free(args);
-    return 2;
+    return done;
   }
+  char err[512];
   if (ob_model_lists_load(o.models ? o.models : OB_MODELS_DIR, &lists, &nlists, err, sizeof err)) {
     fprintf(stderr, "%s: %s\n", argv[0], err);
     free(args);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "optbench.h"
+
 /* The traffic model, written once: a rule with s state arrays reads p, g and
  * the states and writes p and the states, 4 bytes each (Adam, s = 2: 28). */
 static inline int64_t ob_traffic_reads(int states) { return 2 + states; }
@@ -64,10 +66,14 @@ void ob_shape_name(const ob_stream_shape *, char *out, size_t size);
 /* Runs the shape over a[0..2] (from ob_bench_buffers) and mask on `threads` threads. */
 void ob_stream_shape_run(float **a, uint8_t *mask, const ob_stream_shape *, size_t n, int threads);
 
-/* The arithmetic ceiling (AVX-512, register-resident): per element one
- * exactly rounded sqrt and division plus 1 + states FMAs, on `threads`
- * threads, `elems` elements in total. Only call when AVX-512F is usable. */
-void ob_arith_avx512(int states, int64_t elems, int threads);
+/* The arithmetic ceiling of rule `a` (AVX-512, register-resident): per
+ * element the exactly rounded square roots and divisions of its row of the
+ * list (ob_algo_cost) plus 1 + states FMAs, on `threads` threads, `elems`
+ * elements in total. Only call when AVX-512F is usable. */
+void ob_arith_avx512(ob_algo a, int64_t elems, int threads);
+/* Whether rule `a` has an arithmetic ceiling: a square root or a division
+ * per element. Without one (0 and 0) it is bound by memory alone. */
+int ob_arith_has_ceiling(ob_algo a);
 
 /* The random-number ceiling (AVX-512, register-resident): Philox4x32-10,
  * one 32-bit word per element, `elems` elements on `threads` threads. A

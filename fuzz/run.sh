@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=$1 secs=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(golden golden_ops idx cli)
+[ ${#targets[@]} -eq 0 ] && targets=(golden idx cli)
 
 # Limits: no input of 16 KB (~16 MB gunzipped) needs seconds or a 128 MB block.
 limits=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=128)

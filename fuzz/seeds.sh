@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # seeds.sh TARGET DIR: writes the seed corpus of a fuzz target into DIR.
-# golden / golden_ops: golden/*.txt of that format cut into small files (the
-# header, then one or two of its small cases with `cases` set to match), so
+# golden: every golden/*.txt cut into small files (the header, then one or
+# two of its small cases with `cases` set to match), so
 # the fuzzer starts from short valid inputs; idx: the checked-in tiny IDX
 # files; cli: real command lines, one argument per NUL-terminated string.
 set -euo pipefail
@@ -30,12 +30,8 @@ split() {
 }
 
 case $target in
-golden | golden_ops)
-  want="optbench-golden 2"
-  [ "$target" = golden_ops ] && want="optbench-golden-ops 1"
-  for f in "$root"/golden/*.txt; do
-    if [ "$(head -n 1 "$f")" = "$want" ]; then split "$f" "$(basename "$f" .txt)"; fi
-  done
+golden)
+  for f in "$root"/golden/*.txt; do split "$f" "$(basename "$f" .txt)"; done
   ;;
 idx) cp "$root"/fuzz/seeds/idx/* "$dir"/ ;;
 cli) cp "$root"/fuzz/seeds/cli/* "$dir"/ ;;

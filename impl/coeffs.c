@@ -8,7 +8,7 @@
 /* A derived coefficient is usable when it is finite and, if its exact value
  * is nonzero, normal: a subnormal one carries a relative error up to 2^-1
  * that the rules then scale up, an infinite one turns 0 and inf data into
- * NaN (README.md, "Domains"). */
+ * NaN (DESIGN.md 6.1). */
 static int usable(float c, int nonzero) { return isfinite(c) && (!nonzero || fabsf(c) >= FLT_MIN); }
 
 ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeffs *out) {
@@ -35,7 +35,7 @@ ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeff
   int ok = !(c.wd_mode & OB_WD_DECOUPLED) || usable(c.lr_decoupled, lr_nz);
   if (algo == OB_NESTEROV)
     ok = ok && usable(c.momentum_sq, hp->momentum != 0.0f) && usable(c.lr_one_plus_mom, lr_nz);
-  if (ob_hparams_used(algo) & OB_HP_STEP) {
+  if (ob_algo_reads_step(algo)) {
     const double tt = (double)t;
     c.lr_t = (float)(lr * sqrt(1.0 - pow(b2, tt)) / (1.0 - pow(b1, tt)));
     ok = ok && usable(c.lr_t, lr_nz);

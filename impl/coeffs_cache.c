@@ -47,25 +47,28 @@ static int hit(const prepared *e, ob_algo algo, const ob_hparams *hp, int64_t t,
          memcmp(&e->hp, hp, sizeof *hp) == 0;
 }
 
-ob_status ob_prepare(const ob_variant **v, ob_algo algo, const ob_hparams *hp, int64_t t,
+ob_status ob_prepare(const ob_variant **v, ob_algo algo, const ob_hparams *caller, int64_t t,
                      ob_coeffs *c) {
-  if ((unsigned)algo >= OB_ALGO_COUNT || !hp)
+  if (!ob_algo_valid(algo) || !caller)
     return OB_EINVAL;
   prepared *e = &last;
   ob_status st = resolve(e, v);
+  ob_hparams hp; /* at the library's size: the key compares every field */
+  if (st == OB_OK)
+    st = ob_hparams_load(caller, &hp);
   if (st != OB_OK)
     return st;
   const unsigned fp = ob_fp_control();
-  if (hit(e, algo, hp, t, fp)) {
+  if (hit(e, algo, &hp, t, fp)) {
     *c = e->c;
     return OB_OK;
   }
-  const int uses_t = (ob_hparams_used(algo) & OB_HP_STEP) != 0;
-  st = ob_hparams_check(algo, hp);
+  const int uses_t = ob_algo_reads_step(algo);
+  st = ob_hparams_valid(algo, &hp);
   if (st == OB_OK && uses_t && t < 1)
     st = OB_ESTEP;
   if (st == OB_OK)
-    st = ob_coeffs_make(algo, hp, t, c);
+    st = ob_coeffs_make(algo, &hp, t, c);
   if (st != OB_OK)
     return st; /* refusals are not kept: the entry still holds the last good key */
   e->have_coeffs = 1;
@@ -73,7 +76,7 @@ ob_status ob_prepare(const ob_variant **v, ob_algo algo, const ob_hparams *hp, i
   e->uses_t = uses_t;
   e->t = t;
   e->fp = fp;
-  e->hp = *hp;
+  e->hp = hp;
   e->c = *c;
   return OB_OK;
 }

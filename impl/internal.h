@@ -89,6 +89,34 @@ static inline ob_philox ob_philox_of(uint64_t seed, uint64_t stream) {
   return r;
 }
 
+/* A rule's row of optbench_algos.def (algos.c expands it; algo_view.c
+ * shows it). */
+typedef struct {
+  const char *name;
+  int nonneg; /* the NONNEG domain: a valid state is never negative */
+} ob_state_col;
+typedef struct {
+  const char *name, *title;
+  int states;
+  ob_state_col state[3]; /* `states` of them, then {NULL} */
+  ob_hparams defaults;   /* at the library's size; fields the rule does not read 0 */
+  int sqrt_count, div_count;
+  double bound_exact, bound_fma;
+  int omp_log2;
+  float book_lr[2]; /* by ob_book_figure */
+  const char *book_source[2];
+  const char *torch, *torch_note, *numpy;
+} ob_algo_row;
+extern const ob_algo_row ob_algo_rows[OB_ALGO_COUNT];
+
+/* The caller's hyperparameters at the library's size (optbench.h, "Hyperparameters
+ * and the ABI"): the first hp->size bytes, the rest 0. OB_EINVAL for NULL or a
+ * size below the first version's; OB_EHPARAM for a nonzero byte past the
+ * library's struct. Every entry point reads hp only through this. */
+ob_status ob_hparams_load(const ob_hparams *hp, ob_hparams *out);
+/* ob_hparams_check on a loaded struct */
+ob_status ob_hparams_valid(ob_algo, const ob_hparams *loaded);
+
 /* finite and >= 0: lr, eps, weight decay, a standard deviation */
 int ob_nonneg(float x);
 

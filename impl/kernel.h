@@ -32,6 +32,13 @@ typedef struct {
  * its coefficient rounds to zero): with it, an infinite p gives what the
  * formula with the term gives. Kernels have one compiled copy per mode. */
 enum { OB_WD_L2 = 1, OB_WD_DECOUPLED = 2, OB_WD_MODES = 4 };
+/* The modes and the suffix of their compiled copy (<rule>_<isa>_<suffix>):
+ * X(arg, suffix, mode) for each, in the order of the mode's value. */
+#define OB_WD_MODE_LIST(X, arg)                                                                    \
+  X(arg, plain, 0)                                                                                 \
+  X(arg, l2, OB_WD_L2)                                                                             \
+  X(arg, decoupled, OB_WD_DECOUPLED)                                                               \
+  X(arg, l2_decoupled, OB_WD_L2 | OB_WD_DECOUPLED)
 
 /* One update of n elements. Arrays do not overlap; a rule with fewer than
  * two states ignores s1 (and s0). Kernels are position-independent: element
@@ -45,12 +52,30 @@ typedef void (*ob_kernel_fn)(const ob_coeffs *c, float *p, const float *g, float
  * kernels are verified for (*out is then unspecified). */
 ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeffs *out);
 
-/* Each instruction set's file defines its table, indexed by ob_algo:
- * ob_optim_<isa>[OB_ALGO_COUNT]. OB_KERNEL_TABLE(isa) writes it from the
- * algorithm list, naming each rule's kernel <name>_kernel. */
+/* Each instruction set's optim.c defines its table, indexed by ob_algo:
+ * ob_optim_<isa>[OB_ALGO_COUNT] (kernel_table.h writes it from the
+ * algorithm list). */
 #define OB_PASTE2(a, b)           a##b
 #define OB_PASTE(a, b)            OB_PASTE2(a, b)
 #define OB_KERNEL_TABLE_NAME(isa) OB_PASTE(ob_optim_, isa)
+
+/* <name>_<isa> and <name>_<isa>_<what>: every kernel function carries the
+ * instruction set it was compiled for (OB_ISA, defined by the build), so
+ * that a profile or `nm` tells the five compiled copies of a body apart. */
+#define OB_PASTE_ISA2(name, isa)        name##_##isa
+#define OB_PASTE_ISA3(name, isa, what)  name##_##isa##_##what
+#define OB_ISA_FN_OF(name, isa)         OB_PASTE_ISA2(name, isa)
+#define OB_ISA_FN_MODE_OF(name, isa, w) OB_PASTE_ISA3(name, isa, w)
+#define OB_ISA_FN(name)                 OB_ISA_FN_OF(name, OB_ISA)
+#define OB_ISA_FN_MODE(name, what)      OB_ISA_FN_MODE_OF(name, OB_ISA, what)
+
+/* The kernels are small functions the compiler must inline (the rule bodies
+ * into their per-mode copies, the vector helpers into everything). */
+#define OB_INLINE  inline __attribute__((always_inline))
+/* The one compiled copy of a vector loop that every element goes through
+ * (the tail too, through buffers): never inlined into, or cloned for, a
+ * caller that could order an add's operands differently. */
+#define OB_VECTORS __attribute__((noinline, noclone))
 
 /* ---- Random numbers and dropout ------------------------------------- */
 

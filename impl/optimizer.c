@@ -8,7 +8,7 @@
 
 struct ob_optimizer {
   ob_algo algo;
-  ob_hparams hp;
+  ob_hparams hp; /* at the library's size (ob_hparams_load) */
   const ob_variant *variant;
   int64_t steps;
   size_t count; /* parameter arrays; fixed by the first update */
@@ -25,16 +25,19 @@ struct ob_optimizer {
 ob_optimizer *ob_optimizer_new(ob_algo algo, const ob_hparams *hp, const ob_variant *v,
                                ob_status *status) {
   ob_status st = ob_algo_valid(algo) && hp ? OB_OK : OB_EINVAL;
+  ob_hparams h;
   if (st == OB_OK)
     st = ob_resolve_variant(&v);
   if (st == OB_OK)
-    st = ob_hparams_check(algo, hp);
+    st = ob_hparams_load(hp, &h);
+  if (st == OB_OK)
+    st = ob_hparams_valid(algo, &h);
   ob_optimizer *o = NULL;
   if (st == OB_OK && !(o = calloc(1, sizeof *o)))
     st = OB_ENOMEM;
   if (o) {
     o->algo = algo;
-    o->hp = *hp;
+    o->hp = h;
     o->variant = v;
   }
   if (status)
@@ -165,11 +168,12 @@ ob_status ob_optimizer_update(ob_optimizer *o, size_t count, float *const params
 }
 
 ob_status ob_optimizer_set_hparams(ob_optimizer *o, const ob_hparams *hp) {
-  if (!o || !hp)
-    return OB_EINVAL;
-  const ob_status st = ob_hparams_check(o->algo, hp);
+  ob_hparams h;
+  ob_status st = o ? ob_hparams_load(hp, &h) : OB_EINVAL;
   if (st == OB_OK)
-    o->hp = *hp;
+    st = ob_hparams_valid(o->algo, &h);
+  if (st == OB_OK)
+    o->hp = h;
   return st;
 }
 

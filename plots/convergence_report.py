@@ -13,13 +13,18 @@ instead of shown broken.
 Usage: convergence_report.py CONV_DIR   writes CONV_DIR/index.html, a page with
 the section alone (scripts/convergence.sh). Standard library only.
 """
+import glob
 import html
 import os
 import re
 import sys
 
-NAMES = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
-         "rmsprop": "RMSProp", "adam": "Adam"}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "scripts"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import obinfo  # noqa: E402  (the rules from `optbench info --json`)
+
+NAMES = {}  # rule name -> title, from the run's info.json (section() fills it)
 
 
 def esc(x):
@@ -107,8 +112,8 @@ def trajectories(conv, img_dir):
 
 
 def seeds(conv):
-    for a in NAMES:
-        text = read(os.path.join(conv, f"mnist_loss_{a}.dat"))
+    for f in sorted(glob.glob(os.path.join(conv, "mnist_loss_*.dat"))):  # all have the same
+        text = read(f)
         if text:
             m = re.search(r"init seed (\S+), batch seed (\S+)", text[:400])
             if m:
@@ -192,10 +197,12 @@ def agreement(conv, img_dir):
         acc_s, acc_b = (accs + ["?", "?"])[:2]
         numbers = (f"the final smoothed loss is {esc(fs)} with scalar and {esc(fb)} with "
                    f"{esc(best)}, the test accuracy {esc(acc_s)} and {esc(acc_b)}")
-        if r[0] == "rmsprop":
+        if r[0] == "rmsprop":  # what was measured when this rule exceeded it, explained
+            lr = next((x[1] for x in md_table(read(os.path.join(conv, "mnist_summary.md")) or "")[1]
+                       if x and x[0] == r[0] and len(x) > 1), "?")
             txt.append(
                 f"<p><b>{esc(name)} exceeds it</b> (largest difference {sm:.3g}; of the raw loss "
-                f"{esc(r[1])}). At lr 0.01 RMSProp's loss has spikes: its step lr·g/√h is large "
+                f"{esc(r[1])}). At lr {esc(lr)} RMSProp's loss has spikes: its step lr·g/√h is large "
                 "wherever the running mean h of g² has become small, and whether a spike happens at a "
                 "given iteration depends on the exact weights. A last-bit difference moves the spikes "
                 "in time, so the two curves separate where one spikes and the other does not, while "
@@ -208,6 +215,15 @@ def agreement(conv, img_dir):
 
 
 def section(conv, img_dir=None):
+    """The section's HTML; the rules' titles from conv/info.json, else from the
+    results folder above it, else from the build (obinfo.find)."""
+    try:
+        doc = obinfo.find(conv if os.path.exists(os.path.join(conv, "info.json"))
+                          else os.path.dirname(os.path.abspath(conv)))
+        NAMES.clear()
+        NAMES.update((r["name"], r.get("title") or r["name"]) for r in doc["rules"])
+    except obinfo.Error as e:
+        print(f"convergence_report.py: warning: {e}; rules named as in the files", file=sys.stderr)
     parts = ["<h2 id='convergence'>Convergence: the book's experiments</h2>",
              "<p>The same update rules judged by what they do rather than how fast: the book's "
              "figures 6-8 and 6-9 re-run through the library's kernels "

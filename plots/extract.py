@@ -18,6 +18,8 @@ layer kernel (dropout_train, ...), whatever the results hold:
                       as bits against bytes, ns/element per direction and size
 
 Only the standard library. Every file is written to a temporary name and renamed.
+A rule's state arrays (its traffic and working set) come from RESULTS_DIR/info.json
+(`optbench info --json`, written by scripts/bench.sh; else the build's, scripts/obinfo.py).
 Benchmark names (anything else is ignored, so other rows may share the file):
   step/<algo>[+l2|+decoupled]/<variant>/n:<n>/threads:<t>
   op/<op>/<variant>/n:<n>/threads:<t>
@@ -34,6 +36,11 @@ import os
 import re
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "scripts"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import obinfo  # noqa: E402  (the rules from `optbench info --json`)
 
 PROG = "extract.py"
 # Name components Google Benchmark itself may append; they do not identify a run.
@@ -188,7 +195,7 @@ def rule_of(k):
 
 
 class Data:
-    def __init__(self, path, ctx, rows):
+    def __init__(self, path, ctx, rows, info=None):
         self.ctx = ctx
         self.step = {}      # (kernel, variant, n, t) -> ns/elem
         self.bps = {}       # kernel -> [bytes/elem estimates]
@@ -257,11 +264,15 @@ class Data:
                     warn(f"{path}: op/{a}: no traffic model; assuming 8 B/element")
                 self.footprint[a] = info.get("footprint") if num(info.get("footprint")) else self.bpe[a]
                 continue
-            if est:
+            r = obinfo.rule(info, rule_of(a)) if info else None
+            if r:
+                s = len(r["states"])
+            elif est:
                 s = round((median(est) / 4 - 3) / 2)
             else:
-                s = {"sgd": 0, "adam": 2}.get(rule_of(a), 1)
-                warn(f"{path}: step/{a}: no bytes_per_second; assuming {s} state arrays")
+                s = 1
+                warn(f"{path}: step/{a}: not in the rule list and no bytes_per_second; "
+                     f"assuming {s} state array")
             self.states[a] = max(s, 0)
             self.bpe[a] = 4 * ((2 + self.states[a]) + (1 + self.states[a]))
             self.footprint[a] = 4 * (2 + self.states[a])
@@ -388,7 +399,12 @@ def series_style(d, v, tmax_series=False):
 def extract(results):
     path = os.path.join(results, "speed.json")
     ctx, rows = load(path)
-    d = Data(path, ctx, rows)
+    try:
+        info = obinfo.find(results)
+    except obinfo.Error as e:
+        warn(f"{e}; state arrays estimated from bytes_per_second")
+        info = None
+    d = Data(path, ctx, rows, info)
     out = os.path.join(results, "data")
     os.makedirs(out, exist_ok=True)
     tmax = d.threads[-1]

@@ -5,13 +5,20 @@
 # (iteration loss smoothed), datadir/mnist_summary.md (learning rates), and
 # datadir/mnist_compare_<algo>.dat (iteration loss_scalar loss_V absdiff
 # smoothed_scalar smoothed_V absdiff), datadir/mnist_compare.md (tolerance).
-# usage: gnuplot -e "datadir='OUT'; out='loss.png'" plots/loss.gp
+# The rules, their names and the book's rates come from rules='FILE.gp' (default
+# datadir/rules.gp), which `scripts/obinfo.py gnuplot` writes from `optbench info --json`.
+# usage: gnuplot -e "datadir='OUT'; out='loss.png'[; rules='rules.gp']" plots/loss.gp
 #        gnuplot -e "datadir='OUT'; out='agree.png'; compare=1" plots/loss.gp
 # A missing optimizer (mnist --algos) is left out; no data at all is an error.
 if (!exists("datadir") || !exists("out")) {
     print "usage: gnuplot -e \"datadir='CONVERGENCE_DIR'; out='FILE.png'[; compare=1]\" loss.gp"; exit status 2
 }
 if (!exists("compare")) { compare = 0 }
+if (!exists("rules")) { rules = datadir."/rules.gp" }
+if (!(system("[ -f '".rules."' ] && echo 1 || echo 0") + 0)) {
+    print sprintf("loss.gp: %s missing (scripts/obinfo.py gnuplot DIR %s writes it)", rules, rules); exit status 1
+}
+load rules
 W = compare ? 1500 : 1100
 if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
     set terminal pngcairo enhanced size W,650 font "sans,11" linewidth 1
@@ -20,25 +27,24 @@ if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
 }
 set output out
 
-all = "sgd momentum nesterov adagrad rmsprop adam"
-array name[6] = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"]
-array book_lr[6] = [0.01, 0.01, 0.01, 0.01, 0.01, 0.001]
-array colour[6] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
-array faint[6] = ["#b4cfe6", "#ffd3ab", "#b8e0b8", "#efb3b3", "#d9c9e8", "#d9c2bc"]
+# colours cycle for a list longer than the palette
+array colour[10] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+array faint[10] = ["#b4cfe6", "#ffd3ab", "#b8e0b8", "#efb3b3", "#d9c9e8", "#d9c2bc", "#f5c6e6", "#d4d4d4", "#e6e6b0", "#b0e8ef"]
+pal(i) = (i - 1) % 10 + 1
 exists_file(p) = system("[ -f '".p."' ] && echo 1 || echo 0") + 0
 header(p, what) = system("sed -n '1s/.* ".what." \\([^, ]*\\).*/\\1/p' '".p."' 2>/dev/null")
 summary_lr(a) = system("awk -F'|' '$2 ~ /^ *".a." *$/ { gsub(/ /, \"\", $3); print $3 }' '".datadir."/mnist_summary.md' 2>/dev/null")
 prefix = compare ? "mnist_compare_" : "mnist_loss_"
-file(i) = datadir."/".prefix.word(all, i).".dat"
+file(i) = datadir."/".prefix.word(algos, i).".dat"
 
-# which optimizers ran (their index in `all`), the variant, the iterations, the label
+# which optimizers ran (their index in `algos`), the variant, the iterations, the label
 idx = ""
 variant = ""
 iters = 0
 ymin = 1e9
 ymax = 0
-array label[6]
-do for [i=1:6] {
+array label[nrules]
+do for [i=1:nrules] {
     if (exists_file(file(i))) {
         idx = idx." ".i
         if (variant eq "") { variant = compare ? system("sed -n '3s/^# iteration loss_scalar loss_\\([^ ]*\\) .*/\\1/p' '".file(i)."'") : header(file(i), "variant") }
@@ -47,8 +53,8 @@ do for [i=1:6] {
         ymin = STATS_min_y < ymin ? STATS_min_y : ymin
         ymax = STATS_max_y > ymax ? STATS_max_y : ymax
     }
-    s = summary_lr(word(all, i))
-    label[i] = sprintf("%s, lr %g", name[i], s eq "" ? book_lr[i] : real(s))
+    s = summary_lr(word(algos, i))
+    label[i] = sprintf("%s, lr %g", name[i], s eq "" ? mnist_lr[i] : real(s))
 }
 if (words(idx) == 0) { print sprintf("loss.gp: no %s<algo>.dat in %s", prefix, datadir); exit status 1 }
 n = words(idx)
@@ -82,8 +88,8 @@ if (compare == 0) {
         variant, ymax > ytop ? sprintf(" (the largest, %.3g, is above the top)", ymax) : "")
     set ylabel "training loss (cross-entropy per image, nats; log scale)"
     set key top right box opaque Left reverse samplen 2.5 width 2
-    plot for [j=1:n] file(k(j)) using 1:2 with points pt 7 ps 0.3 lc rgb faint[k(j)] notitle, \
-         for [j=1:n] file(k(j)) using 1:3 with lines lw 2.5 lc rgb colour[k(j)] title label[k(j)]
+    plot for [j=1:n] file(k(j)) using 1:2 with points pt 7 ps 0.3 lc rgb faint[pal(k(j))] notitle, \
+         for [j=1:n] file(k(j)) using 1:3 with lines lw 2.5 lc rgb colour[pal(k(j))] title label[k(j)]
 } else {
     tol = system("sed -n 's/.*(tolerance \\([0-9.eE+-]*\\) on the smoothed loss).*/\\1/p' '".datadir."/mnist_compare.md' 2>/dev/null")
     tol = tol eq "" ? 0.05 : real(tol)
@@ -101,7 +107,7 @@ if (compare == 0) {
     # running maximum of column 7, restarted at each file's first iteration
     m = 0
     plot for [j=1:n] file(k(j)) using 1:(m = (column(1) == 1 ? 0 : m), m = (column(7) > m ? column(7) : m), m > floor ? m : floor) \
-         with lines lw 2.5 lc rgb colour[k(j)] title name[k(j)]
+         with lines lw 2.5 lc rgb colour[pal(k(j))] title name[k(j)]
     unset arrow 1
     unset label 1
     set title sprintf("%s, the curves that part most: scalar and %s\n{/*0.85 lines: smoothed loss; dots: each mini-batch (scalar grey, %s coloured)}", label[worst], variant, variant)
@@ -113,8 +119,8 @@ if (compare == 0) {
     set key top right box opaque Left reverse samplen 2.5 width 2 font ",10"
     f = file(worst)
     plot f using 1:2 with points pt 7 ps 0.3 lc rgb "#bbbbbb" notitle, \
-         f using 1:3 with points pt 7 ps 0.3 lc rgb faint[worst] notitle, \
+         f using 1:3 with points pt 7 ps 0.3 lc rgb faint[pal(worst)] notitle, \
          f using 1:5 with lines lw 1.5 lc rgb "#000000" title "scalar", \
-         f using 1:6 with lines lw 1.5 lc rgb colour[worst] title variant
+         f using 1:6 with lines lw 1.5 lc rgb colour[pal(worst)] title variant
     unset multiplot
 }

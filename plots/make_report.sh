@@ -24,14 +24,19 @@ done < <(cat "$res/data/charts.txt"
 if [ -d "$res/convergence" ]; then # figures 6-8 and 6-9, if this run has them
   c=$res/convergence # each chart only if its data is there (mnist needs the data package)
   rm -f "$res/report"/conv_*.png
+  # the rules of the run that made the data: its info.json (else the build's, obinfo.py)
+  src=$c
+  [ -f "$c/info.json" ] || src=$res
+  "$py" "$here/../scripts/obinfo.py" gnuplot "$src" "$res/data/rules.gp"
+  rules="rules='$res/data/rules.gp'"
   if compgen -G "$c/traj_*.dat" >/dev/null; then
-    gnuplot -e "datadir='$c'; out='$res/report/conv_traj.png'" "$here/traj.gp"; count=$((count + 1))
+    gnuplot -e "datadir='$c'; out='$res/report/conv_traj.png'; $rules" "$here/traj.gp"; count=$((count + 1))
   fi
   if compgen -G "$c/mnist_loss_*.dat" >/dev/null; then
-    gnuplot -e "datadir='$c'; out='$res/report/conv_loss.png'" "$here/loss.gp"; count=$((count + 1))
+    gnuplot -e "datadir='$c'; out='$res/report/conv_loss.png'; $rules" "$here/loss.gp"; count=$((count + 1))
   fi
   if compgen -G "$c/mnist_compare_*.dat" >/dev/null; then
-    gnuplot -e "datadir='$c'; out='$res/report/conv_agree.png'; compare=1" "$here/loss.gp"
+    gnuplot -e "datadir='$c'; out='$res/report/conv_agree.png'; compare=1; $rules" "$here/loss.gp"
     count=$((count + 1))
   fi
 fi

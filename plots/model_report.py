@@ -5,7 +5,7 @@ RESULTS_DIR/model_peers.t<T>.json (bench/peers/model_peers.py).
 
 Usage: model_report.py RESULTS_DIR     writes RESULTS_DIR/data/model_*.dat and
                                        data/model.json (the rows and goals)
-       model_report.py --markdown RESULTS_DIR   prints README's model table (Adam)
+       model_report.py --markdown RESULTS_DIR   prints RESULTS.md's model table (Adam)
 As a module: section(res, out_dir) gives the report's HTML section.
 
 "best" is, per list, rule and thread count, the variant whose ob_step_list is
@@ -278,7 +278,7 @@ def goals_html(g):
 
 
 def markdown(s):
-    """README's table: per list, Adam's best variant at each thread count and
+    """RESULTS.md's table (README shows four of its rows): per list, Adam's best variant at each thread count and
     the peers' times, one row per list."""
     ts = s["threads"]
     peers = [p for p in PEERS + ["optbench"] if any(p in e["peers"] for e in s["rows"])]

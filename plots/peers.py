@@ -91,24 +91,26 @@ def main():
     summary = []
     for a in sorted({k[0] for k in peers}):
         sizes = sorted({k[2] for k in peers if k[0] == a and k[3] == 1})
+        # the peers this rule has (a rule with no torch constructor has no torch rows)
+        have = [w for w in who if any(k[0] == a and k[1] == w for k in peers)]
         lines = ["# " + a + ": ns per element, 1 thread; optbench = its fastest variant at that size",
-                 "# n optbench " + " ".join(who)]
+                 "# n optbench " + " ".join(have)]
         for n in sizes:
             mine = {v: x for (aa, v, nn, t), x in speed.items() if aa == a and nn == n and t == 1}
             if not mine:
                 continue
             best_v = min(mine, key=mine.get)
             best = mine[best_v]
-            cells = [peers.get((a, w, n, 1)) for w in who]
+            cells = [peers.get((a, w, n, 1)) for w in have]
             lines.append(" ".join([str(n), f"{best:.6g}"] +
                                   [f"{c:.6g}" if c else "?" for c in cells]))
             summary.append({"algo": a, "n": n, "best": best_v, "ns_per_elem": best,
-                            "peers": {w: c for w, c in zip(who, cells) if c},
-                            "speedup": {w: c / best for w, c in zip(who, cells) if c}})
+                            "peers": {w: c for w, c in zip(have, cells) if c},
+                            "speedup": {w: c / best for w, c in zip(have, cells) if c}})
         write(os.path.join(data, f"{a}_peers.dat"), "\n".join(lines) + "\n")
-        titles = ", ".join(f'"{w}"' for w in who)
+        titles = ", ".join(f'"{w}"' for w in have)
         write(os.path.join(data, f"{a}_peers.gp"),
-              f'peer_n = {len(who)}\narray peer_title[{len(who)}] = [{titles}]\n')
+              f'peer_n = {len(have)}\narray peer_title[{len(have)}] = [{titles}]\n')
     write(os.path.join(data, "peers.json"), json.dumps({"peers": who, "rows": summary}, indent=1))
     print(f"{PROG}: {len(summary)} algorithm x size rows against {', '.join(who)} in {data}")
 

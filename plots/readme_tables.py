@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Print the three speed tables of README.md as markdown, from one `make bench` run.
+"""Print the three speed tables of RESULTS.md as markdown, from one `make bench` run.
 
 Usage: readme_tables.py RESULTS_DIR      (build/results/<UTC time>)
 

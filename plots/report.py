@@ -177,20 +177,34 @@ def goals(g):
 
 
 def correctness(ver):
-    rows = [(esc(r["algo"]), esc(r["variant"]), f"{r['passed']}/{r['cases']}",
-             num(r["max_err"], "{:.2f}"), num(r["mean_err"], "{:.2f}"),
+    # one row per op (rule or layer kernel) x variant, as optbench verify prints it
+    rows = [(esc(r["op"]), esc(r["variant"]), f"{r['passed']}/{r['cases']}",
+             num(r["max_err"], "{:.2f}"), num(r["mean_err"], "{:.3f}"),
              num(r.get("own_max"), "{:.2f}"), num(r["bound"], "{:g}"),
              num(r.get("max_err_decay"), "{:.2f}"),
              "PASS" if r["pass"] else "<b>FAIL</b>") for r in ver["results"]]
-    out = table(["algorithm", "variant", "cases", "max err", "mean err", "own-state max / j",
-                 "bound", "max err with weight decay (bound +1 per term)", "result"], rows)
-    ops = [(esc(r["op"]), esc(r["variant"]), f"{r['passed']}/{r['cases']}",
-            num(r["max_err"], "{:.2f}"), num(r["mean_err"], "{:.3f}"), num(r["bound"], "{:g}"),
-            "PASS" if r["pass"] else "<b>FAIL</b>") for r in ver.get("op_results", [])]
-    if ops:
-        out += table(["layer kernel", "variant", "cases", "max err", "mean err", "bound",
-                      "result"], ops)
-    return out
+    return table(["op", "variant", "cases", "max err", "mean err", "own-state max / j", "bound",
+                  "max err with weight decay (bound +1 per term)", "result"], rows)
+
+
+def peer_rules(res):
+    """Per rule of the list: its torch peer (or none) and how that differs from the book."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                    "scripts"))
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    import obinfo
+    try:
+        info = obinfo.find(res)
+    except obinfo.Error as e:
+        return f"<p><i>The rule list is not available ({esc(e)}).</i></p>"
+    rows = []
+    for r in info["rules"]:
+        t = r["torch"]
+        rows.append((esc(r["title"]),
+                     f"<code>torch.optim.{esc(t['ctor'])}</code>" if t["ctor"] else "no torch peer",
+                     esc(t["note"] or "the book's rule"), f"<code>{esc(r['numpy'])}</code>"))
+    return table(["rule", "PyTorch peer", "how it differs from the book", "the book's NumPy step"],
+                 rows)
 
 
 def main():
@@ -294,9 +308,10 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
     import model_report  # the whole-model step (issue 11), when this run has it
     parts.append(model_report.section(res, out_dir))
     if peers:
-        parts.append("<h2>Peers</h2><p>PyTorch's formulas differ from the book's in detail "
-                     "(momentum form, Adam's eps placement, Nesterov); the comparison is of cost "
-                     "per step. See <code>bench/peers/peers.py</code>.</p>")
+        parts.append("<h2>Peers</h2><p>Each rule against the PyTorch optimizer that "
+                     "<code>bench/peers/peers.py</code> times for it and the book's NumPy step; "
+                     "PyTorch's formulas differ from the book's in detail, so the comparison is "
+                     "of cost per step.</p>" + peer_rules(res))
     parts.append("</body></html>\n")
     path = os.path.join(out_dir, "index.html")
     with open(path + ".tmp", "w", encoding="utf-8") as f:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh BUILD: everything `make bench` does, into a new results folder
 # BUILD/results/<UTC time>/ (BUILD/results/latest points at it):
+#   info.json     the rule list, variants and caches (optbench info --json)
 #   speed.json    the speed benchmark with its roofline (Google Benchmark JSON)
 #   mask.json     dropout's mask as bits against bytes (bench/mask_layout.c)
 #   verify.json   the correctness table (optbench verify)
@@ -27,6 +28,10 @@ else
   ln -sfn "$(basename "$dir")" "$build/results/latest"
 fi
 say() { echo "bench: $*"; }
+# the rules, variants and caches of this build: what every later step and the
+# report read (scripts/obinfo.py), kept with the results they describe
+"$build/optbench" info --json >"$dir/info.json.tmp"
+mv "$dir/info.json.tmp" "$dir/info.json"
 
 # shellcheck disable=SC2086 # BENCH_ARGS is a list of flags
 total=$("$build/bench/optbench_bench" $quick ${BENCH_ARGS:-} --benchmark_list_tests=true | wc -l)

@@ -1,9 +1,11 @@
 # The golden vector tests; included from tests/CMakeLists.txt (which defines
 # ob_test(NAME [LIBS...])).
-#   test_golden_reader  the reader rejects broken files (file, line, reason),
-#                       loads a good one; the metric and the checker behave
-#                       as golden/FORMAT.md says (update rules, versions 1 to 3)
-#   test_golden_ops_reader  the same for the layer kernels' files and checker
+#   test_golden_reader  the reader rejects broken files (file, line, reason)
+#                       and old versions (how to regenerate), loads good ones;
+#                       the metric and the checker behave as golden/FORMAT.md
+#                       says, for a rule and a layer kernel
+#   test_golden_kernels the same in depth for layer-kernel cases: every kind
+#                       of broken record, missing and unused records
 #   test_golden_hostile hostile files: 2^17 cases in linear time, layer
 #                       parameters beyond the arrays, inexact numbers
 #   test_golden         every supported variant x every golden file x every
@@ -25,7 +27,7 @@ set(OB_GOLDEN_SRC_DIR ${PROJECT_SOURCE_DIR}/golden)
 ob_test(test_golden_reader obgolden)
 ob_test(test_cli_args obcli)
 ob_test(test_outfile obutil)
-ob_test(test_golden_ops_reader obgolden)
+ob_test(test_golden_kernels obgolden)
 ob_test(test_golden_hostile obgolden)
 
 ob_test(test_golden obgolden)
@@ -54,5 +56,5 @@ s=$?; cat \"$d/err\"; [ $s -eq 2 ] && [ -p \"$d/f\" ] && grep -q FIFO \"$d/err\"
                  $<TARGET_FILE:optbench_cli> ${CMAKE_CURRENT_BINARY_DIR}/json_fifo
                  ${OB_GOLDEN_SRC_DIR})
 set_tests_properties(test_golden_hostile PROPERTIES TIMEOUT 300)
-set_tests_properties(test_golden_reader test_golden_hostile test_cli_args test_outfile golden_cli_json_fifo test_golden_ops_reader test_golden test_golden_omp golden_cli_verify golden_cli_info
+set_tests_properties(test_golden_reader test_golden_kernels test_golden_hostile test_cli_args test_outfile golden_cli_json_fifo test_golden test_golden_omp golden_cli_verify golden_cli_info
                      golden_cli_usage PROPERTIES LABELS golden)

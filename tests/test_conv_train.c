@@ -1,6 +1,6 @@
 /* A short training run lowers the loss: the convergence net on a synthetic
  * 10-class problem (Gaussian clusters in 20 dimensions), 50 iterations of
- * batches of 32, every book optimizer through ob_optimizer with its book
+ * batches of 32, every rule of the list through ob_optimizer at its book
  * learning rate scaled up for the short run. The mean loss of the last 5
  * iterations must be below 70% of the first 5's. */
 #define _POSIX_C_SOURCE 200809L
@@ -11,6 +11,10 @@
 #include "test_util.h"
 
 enum { DIM = 20, K = 10, N = 2000, B = 32, ITERS = 50 };
+/* Every rule at 3x its figure 6-9 rate (the list's): a short run on an easy
+ * problem takes a larger step. A rule of thumb for any rule, not a tuning
+ * per rule: every rule passes from 2x to 10x here. */
+#define SHORT_RUN 3.0f
 
 int main(void) {
   const uint64_t seed = tu_seed("test_conv_train", 0x747261696eu);
@@ -27,20 +31,17 @@ int main(void) {
       X[i * DIM + d] = centres[Y[i]][d] + 0.5f * (float)mlp_rng_normal(&r);
   }
   const size_t dims[] = {DIM, 32, 32, K};
-  const struct {
-    const char *name;
-    float lr;
-  } opts[] = {{"sgd", 0.1f},      {"momentum", 0.05f}, {"nesterov", 0.05f},
-              {"adagrad", 0.05f}, {"rmsprop", 0.005f}, {"adam", 0.005f}};
-  for (size_t o = 0; o < sizeof opts / sizeof opts[0]; o++) {
-    const ob_algo a = (ob_algo)ob_algo_from_name(opts[o].name);
+  for (int o = 0; o < OB_ALGO_COUNT; o++) {
+    const ob_algo a = (ob_algo)o;
+    const char *name = ob_algo_name(a);
+    const float lr = SHORT_RUN * ob_algo_book_lr(a, OB_BOOK_MNIST);
     mlp net;
     CHECK(mlp_init(&net, 3, dims, B, seed) == 0, "mlp_init");
     ob_hparams hp = ob_defaults(a);
-    hp.lr = opts[o].lr;
+    hp.lr = lr;
     ob_status st;
     ob_optimizer *opt = ob_optimizer_new(a, &hp, NULL, &st);
-    CHECK(opt, "ob_optimizer_new(%s): %s", opts[o].name, ob_strerror(st));
+    CHECK(opt, "ob_optimizer_new(%s): %s", name, ob_strerror(st));
     if (!opt) {
       mlp_free(&net);
       continue;
@@ -57,16 +58,16 @@ int main(void) {
       const double loss = mlp_loss_grad(&net, xb, yb, B);
       st = ob_optimizer_update(opt, net.count, net.params, (const float *const *)net.grads,
                                net.sizes);
-      CHECK(st == OB_OK, "%s update %d: %s", opts[o].name, it, ob_strerror(st));
+      CHECK(st == OB_OK, "%s update %d: %s", name, it, ob_strerror(st));
       if (it < 5)
         first += loss / 5;
       if (it >= ITERS - 5)
         last += loss / 5;
     }
     const size_t correct = mlp_correct(&net, X, Y, N);
-    printf("test_conv_train: %-9s lr %-6g loss %.4f -> %.4f, training accuracy %.1f%%\n",
-           opts[o].name, (double)opts[o].lr, first, last, 100.0 * (double)correct / N);
-    CHECK(isfinite(last) && last < 0.7 * first, "%s: loss %.4f -> %.4f", opts[o].name, first, last);
+    printf("test_conv_train: %-9s lr %-6g loss %.4f -> %.4f, training accuracy %.1f%%\n", name,
+           (double)lr, first, last, 100.0 * (double)correct / N);
+    CHECK(isfinite(last) && last < 0.7 * first, "%s: loss %.4f -> %.4f", name, first, last);
     ob_optimizer_free(opt);
     mlp_free(&net);
   }

@@ -1,9 +1,9 @@
 /* test_golden - every supported variant x every golden file x every case,
  * at every offset 0..15 floats: every algorithm of optbench_algos.def (fresh
  * and on its own state) against ob_error_bound, every op of optbench_ops.def
- * against ob_op_error_bound. Prints the per algorithm x variant and op x
- * variant tables (max and mean error in scale-ULPs) and exits non-zero on
- * any failure, with the worst failing element of each failing row.
+ * against ob_op_error_bound. Prints the table, a row per op x variant (max
+ * and mean error in scale-ULPs), and exits non-zero on any failure, with the
+ * worst failing element of each failing row.
  *
  * usage: test_golden [--omp-threshold N] [GOLDEN_DIR]
  *   --omp-threshold N  make the +omp variants go parallel from N elements

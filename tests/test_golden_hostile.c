@@ -1,4 +1,4 @@
-/* test_golden_hostile - the golden readers and checkers against hostile
+/* test_golden_hostile - the golden reader and checker against hostile
  * files (issue 10): many cases load in linear time (finding 13), a layer
  * case's int parameters cannot make the checker allocate more than its
  * arrays hold (finding 14), and numbers FORMAT.md forbids are rejected
@@ -19,10 +19,9 @@
 
 #include "as_limit.h"
 #include "check.h"
+#include "golden_check.h"
 #include "golden_file.h"
 #include "golden_files.h"
-#include "golden_ops_check.h"
-#include "golden_ops_file.h"
 #include "optbench.h"
 #include "test_util.h"
 
@@ -82,28 +81,23 @@ static void test_many_cases(void) {
       /* the repeat is of case 12345, one in the middle */
       /* the smallest case blocks of each format: n = 0 */
       if (ops)
-        many_cases(&b, "optbench-golden-ops 1\nfamily dropout\n",
+        many_cases(&b, "optbench-golden 4\nfamily dropout\n",
                    "note empty\nop dropout_test\nword kind book\nfloat ratio 0x0p+0\nin x 0\n"
                    "out y 0\nend\n",
                    dup ? "c12345" : NULL);
       else
-        many_cases(&b, "optbench-golden 2\nalgo sgd\nstates 0\n",
-                   "note empty\nn 0\nsteps 1\ngrad data\ninit p\nstep 1\nhp 0x1p-2 0x0p+0 "
-                   "0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0\nt 1\ng\nout p\nend\n",
+        many_cases(&b, "optbench-golden 4\nfamily sgd\n",
+                   "note empty\nop sgd\nfloat lr 0x1p-2\nint t 1\nin p 0\nin g 0\nout p 0\nend\n",
                    dup ? "c12345" : NULL);
       const char *path = gt_write_kept(ops ? "many_ops.txt" : "many.txt", b.s, b.len);
       free(b.s);
       char err[512] = "";
       const double t0 = now();
-      gf_file f;
-      gof_file g;
-      const int r = ops ? gof_load(path, &g, err, sizeof err) : gf_load(path, &f, err, sizeof err);
+      gd_file f;
+      const int r = gd_load(path, &f, err, sizeof err);
       const double dt = now() - t0;
-      const size_t n = ops ? g.ncases : f.ncases;
-      if (ops)
-        gof_free(&g);
-      else
-        gf_free(&f);
+      const size_t n = f.ncases;
+      gd_free(&f);
       printf("test_golden_hostile: %zu %s cases%s read in %.2f s\n", MANY_CASES,
              ops ? "layer" : "rule", dup ? " (last a repeat)" : "", dt);
       CHECK(dt < MANY_CASES_SECONDS, "%zu cases took %.1f s: quadratic id check?", MANY_CASES, dt);
@@ -111,9 +105,9 @@ static void test_many_cases(void) {
         CHECK(r == 0 && n == MANY_CASES, "load: %s", err);
       } else {
         char first[32];
-        /* its line: after the header (3 lines, 4 for the rules), 12345 cases
-         * of 8 lines (12 for the rules) */
-        snprintf(first, sizeof first, "first at line %d)", ops ? 4 + 8 * 12345 : 5 + 12 * 12345);
+        /* its line: after the header (3 lines), 12345 cases of 8 lines (9
+         * for the rule's) */
+        snprintf(first, sizeof first, "first at line %d)", 4 + (ops ? 8 : 9) * 12345);
         CHECK(r == -1 && strstr(err, "duplicate case id 'c12345'") && strstr(err, first) &&
                   strstr(err, path),
               "want the duplicate named with both lines, got: %s", err);
@@ -122,12 +116,37 @@ static void test_many_cases(void) {
   }
 }
 
+/* A trajectory of MANY_CASES steps: the steps grow geometrically, read in
+ * linear time (one realloc per step copied them all: quadratic). */
+static void test_many_steps(void) {
+  buf b = {0};
+  char line[96];
+  put(&b, "optbench-golden 4\nfamily sgd\ncases 1\ncase long\nnote x\nop sgd\n");
+  for (size_t j = 1; j <= MANY_CASES; j++) {
+    snprintf(line, sizeof line, "step %zu\nfloat lr 0x1p-7\nint t %zu\n%sin g 0\nout p 0\n", j, j,
+             j == 1 ? "in p 0\n" : "");
+    put(&b, line);
+  }
+  put(&b, "end\n");
+  const char *path = gt_write_kept("many_steps.txt", b.s, b.len);
+  free(b.s);
+  char err[512] = "";
+  const double t0 = now();
+  gd_file f;
+  const int r = gd_load(path, &f, err, sizeof err);
+  const double dt = now() - t0;
+  CHECK(r == 0 && f.ncases == 1 && f.cases[0].steps == MANY_CASES, "load: %s", err);
+  gd_free(&f);
+  printf("test_golden_hostile: a trajectory of %zu steps read in %.2f s\n", MANY_CASES, dt);
+  CHECK(dt < MANY_CASES_SECONDS, "%zu steps took %.1f s: quadratic growth?", MANY_CASES, dt);
+}
+
 /* ---- finding 14: parameters beyond the arrays ------------------------ */
 
 /* batchnorm_test declaring 2^28 rows of one feature with one element given
  * (the fuzzer's 502-byte file: 12 s and 2.6 GB of guard buffers a variant),
  * and 2^62 x 4, whose product wraps to 0 in 64 bits and matched the empty x. */
-static const char huge_bn[] = "optbench-golden-ops 1\n"
+static const char huge_bn[] = "optbench-golden 4\n"
                               "family batchnorm\n"
                               "cases 2\n"
                               "case huge\n"
@@ -167,18 +186,18 @@ static long peak_kib(void) {
 
 static void test_huge_params(void) {
   char err[512] = "";
-  gof_file f;
+  gd_file f;
   const char *path = gt_write_kept("batchnorm.txt", huge_bn, strlen(huge_bn));
-  CHECK(gof_load(path, &f, err, sizeof err) == 0 && f.ncases == 2, "load: %s", err);
+  CHECK(gd_load(path, &f, err, sizeof err) == 0 && f.ncases == 2, "load: %s", err);
   if (f.ncases != 2)
     return;
   const ob_variant *v = ob_variant_find("scalar");
   const long before = peak_kib();
   const double t0 = now();
-  goc_stats st[2];
+  gc_stats st[2];
   for (int k = 0; k < 2; k++) {
-    goc_stats_init(&st[k]);
-    CHECK(goc_run_case(&f, &f.cases[k], v, NULL, &st[k]) == 0, "case %d must fail", k);
+    gc_stats_init(&st[k]);
+    CHECK(gc_run_case(&f, &f.cases[k], v, NULL, &st[k]) == 0, "case %d must fail", k);
   }
   const double dt = now() - t0;
   const long grown = peak_kib() - before;
@@ -191,14 +210,14 @@ static void test_huge_params(void) {
         "%s", st[0].first);
   CHECK(strstr(st[1].first, "batch x features: 4611686018427387904 x 4 elements overflow"), "%s",
         st[1].first);
-  gof_free(&f);
+  gd_free(&f);
 }
 
-/* The fuzzer's reproducers (h-fuzz, fuzz/regressions/golden_ops/): a real
+/* The fuzzer's reproducers (h-fuzz, fuzz/regressions/golden/): a real
  * batchnorm_train case with `int batch 10000000` and two elements of x
  * (alloc-batchnorm-batch-1e7, shortened to the records that matter), and an
  * `out u 16777216` with one element line (alloc-out-count-declared). */
-static const char fuzz_bn[] = "optbench-golden-ops 1\n"
+static const char fuzz_bn[] = "optbench-golden 4\n"
                               "family batchnorm\n"
                               "cases 1\n"
                               "case train_2x1\n"
@@ -217,7 +236,7 @@ static const char fuzz_bn[] = "optbench-golden-ops 1\n"
                               "0x1.cfb23d3c8cc57p+0 0x1.cfb23ep+0 0x1.97dc34fc8cc57p+1\n"
                               "-0x1.60062cbc8cc57p+0 -0x1.60062cp+0 0x1.10177da52a232p+2\n"
                               "end\n";
-static const char fuzz_out[] = "optbench-golden-ops 1\n"
+static const char fuzz_out[] = "optbench-golden 4\n"
                                "family rand\n"
                                "cases 1\n"
                                "case a\n"
@@ -238,18 +257,18 @@ static const char fuzz_out[] = "optbench-golden-ops 1\n"
  * first failure is the mismatch of x (not an allocation), else 1. */
 static int run_fuzz_bn(void *p) {
   char err[512] = "";
-  gof_file f;
-  if (gof_load(p, &f, err, sizeof err) < 0 || f.ncases != 1) {
+  gd_file f;
+  if (gd_load(p, &f, err, sizeof err) < 0 || f.ncases != 1) {
     printf("test_golden_hostile: %s\n", err);
     return 1;
   }
-  goc_stats st;
-  goc_stats_init(&st);
-  const int r = goc_run_case(&f, &f.cases[0], ob_variant_find("scalar"), NULL, &st);
+  gc_stats st;
+  gc_stats_init(&st);
+  const int r = gc_run_case(&f, &f.cases[0], ob_variant_find("scalar"), NULL, &st);
   printf("test_golden_hostile: fuzz batchnorm (address space limited): %s\n", st.first);
   const int ok =
       r == 0 && strstr(st.first, "'in x' has 2 elements, op batchnorm_train needs 10000000");
-  gof_free(&f);
+  gd_free(&f);
   return ok ? 0 : 1;
 }
 
@@ -257,11 +276,11 @@ static int run_fuzz_bn(void *p) {
  * line, the "end" (not for want of memory), else 1. */
 static int load_fuzz_out(void *p) {
   char err[512] = "";
-  gof_file f;
-  const int r = gof_load(p, &f, err, sizeof err);
+  gd_file f;
+  const int r = gd_load(p, &f, err, sizeof err);
   printf("test_golden_hostile: fuzz out count (address space limited): %s\n", err);
   if (r == 0)
-    gof_free(&f);
+    gd_free(&f);
   return r < 0 && strstr(err, "for element 2 of 16777216 of 'out u'") ? 0 : 1;
 }
 
@@ -276,21 +295,17 @@ static void test_fuzz_reproducers(void) {
 
 /* SGD, lr = 1/4, exact in float32: 1 - 0.5/4 = 0.875; inf stays inf, its
  * scale |lr*g| = 1/4. */
-static const char good_sgd[] = "optbench-golden 2\n"
-                               "algo sgd\n"
-                               "states 0\n"
+static const char good_sgd[] = "optbench-golden 4\n"
+                               "family sgd\n"
                                "cases 1\n"
                                "case basic\n"
                                "note one exact, one infinite\n"
-                               "n 2\n"
-                               "steps 1\n"
-                               "grad data\n"
-                               "init p 0x1p+0 inf\n"
-                               "step 1\n"
-                               "hp 0x1p-2 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0 0x0p+0\n"
-                               "t 1\n"
-                               "g 0x1p-1 0x1p+0\n"
-                               "out p\n"
+                               "op sgd\n"
+                               "float lr 0x1p-2\n"
+                               "int t 1\n"
+                               "in p 2 0x1p+0 inf\n"
+                               "in g 2 0x1p-1 0x1p+0\n"
+                               "out p 2\n"
                                "0x1.cp-1 0x1.cp-1 0x1p+0\n"
                                "inf inf 0x1p-2\n"
                                "end\n";
@@ -302,32 +317,32 @@ static void reject(const char *from, const char *to, const char *reason) {
   const char *path = gt_write_kept("bad_number.txt", text, strlen(text));
   char want[700], err[512] = "";
   snprintf(want, sizeof want, "%s:%zu: ", path, gt_line_of(text, to));
-  gf_file f;
-  const int r = gf_load(path, &f, err, sizeof err);
+  gd_file f;
+  const int r = gd_load(path, &f, err, sizeof err);
   CHECK(r == -1 && !strncmp(err, want, strlen(want)) && strstr(err, reason),
         "'%s' must be rejected with\n    %s...%s\n    got: %s", to, want, reason,
         r == 0 ? "(loaded)" : err);
   if (r == 0)
-    gf_free(&f);
+    gd_free(&f);
   free(text);
 }
 
 static void test_numbers(void) {
   char err[512] = "";
-  gf_file f;
-  const int r = gf_load(gt_write_kept("good.txt", good_sgd, strlen(good_sgd)), &f, err, sizeof err);
+  gd_file f;
+  const int r = gd_load(gt_write_kept("good.txt", good_sgd, strlen(good_sgd)), &f, err, sizeof err);
   CHECK(r == 0, "the good file must load: %s", err);
   if (r == 0)
-    gf_free(&f);
+    gd_free(&f);
   /* 1 + 2^-80: strtod rounds it to 1 (a float32 field) */
-  reject("hp 0x1p-2", "hp 0x1.00000000000000000001p-2", "not exactly a double");
+  reject("lr 0x1p-2", "lr 0x1.00000000000000000001p-2", "not exactly a double");
   /* 0.875 + 2^-100 in a double field */
   reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.c0000000000000000000000001p-1 0x1.cp-1 0x1p+0",
          "not exactly a double");
   /* 2^-1100 is below the smallest subnormal double, 2^-1074: read as 0 */
   reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 0x1p-1100", "underflows to zero");
   /* a double that is not a float32, in a float32 field */
-  reject("g 0x1p-1", "g 0x1.0000000001p-1", "not exactly representable as float32");
+  reject("g 2 0x1p-1", "g 2 0x1.0000000001p-1", "not exactly representable as float32");
   /* the scale is a finite double >= 0, also where rounded is infinite */
   reject("inf inf 0x1p-2", "inf inf nan", "must be finite and >= 0");
   reject("inf inf 0x1p-2", "inf inf -0x1p-2", "must be finite and >= 0");
@@ -336,16 +351,16 @@ static void test_numbers(void) {
   reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 0x1p+00", "leading zero");
   reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 0x1p-0", "-0");
   reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.c0p-1 0x1.cp-1 0x1p+0", "would read as 0x1.cp-1");
-  reject("g 0x1p-1", "g 0x2p-2", "not a hex float");
-  reject("n 2\nsteps", "n 02\nsteps", "leading zero"); /* counts too: one spelling per number */
+  reject("g 2 0x1p-1", "g 2 0x2p-2", "not a hex float");
+  reject("in p 2", "in p 02", "leading zero"); /* counts too: one spelling per number */
   /* a subnormal double as %a writes it loads; written normalised it does not */
   reject("0x1.cp-1 0x1.cp-1 0x1p+0", "0x1.cp-1 0x1.cp-1 0x1p-1074",
          "would read as 0x0.0000000000001p-1022");
   char *sub = gt_replace(good_sgd, "inf inf 0x1p-2", "inf inf 0x0.0000000000001p-1022");
-  CHECK(gf_load(gt_write_kept("subnormal.txt", sub, strlen(sub)), &f, err, sizeof err) == 0 &&
-            f.cases[0].step[0].out[0].scale[1] == 0x1p-1074,
+  CHECK(gd_load(gt_write_kept("subnormal.txt", sub, strlen(sub)), &f, err, sizeof err) == 0 &&
+            gd_find(&f.cases[0].step[0], GD_OUT, "p")->scale[1] == 0x1p-1074,
         "the smallest subnormal double as %%a prints it: %s", err);
-  gf_free(&f);
+  gd_free(&f);
   free(sub);
 }
 
@@ -361,6 +376,7 @@ int main(int argc, char **argv) {
   test_fuzz_reproducers();
   test_numbers();
   test_many_cases();
+  test_many_steps();
   gt_remove_written();
   if (argc <= 1)
     rmdir(gt_dir);

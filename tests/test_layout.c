@@ -42,7 +42,8 @@
 
 /* Tolerance against scalar: |got - scalar| <= REL * S, S the largest
  * magnitude among the element's inputs (p, g, state) and scalar's outputs.
- * DESIGN.md bounds every variant by 4 scale-ULPs of the exact result, a
+ * Today's rules bound every variant by at most 4 scale-ULPs of the exact
+ * result (their rows in optbench_algos.def, DESIGN.md 5.3), a
  * scale-ULP being at most 2^-23 ~ 1.2e-7 of the scale; two variants are then
  * within 8 such units, ~1e-6 of the scale. For this data (lr <= 1, |g| >=
  * 1e-3 or 0, state >= 0) S is at least the DESIGN.md scale up to a factor of

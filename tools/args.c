@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "numarg.h"
+#include "optnames.h"
+#include "opts.h"
 
 #if defined(__GNUC__)
 static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
@@ -22,87 +24,96 @@ static int fail(int code, char *err, size_t errlen, const char *fmt, ...) {
   return code;
 }
 
-/* The value of option `name` at argv[*i]: "--name=value" or "--name value".
- * Returns NULL if argv[*i] is not this option; sets *missing if the value is
- * absent. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing) {
-  size_t len = strlen(name);
-  const char *a = argv[*i];
-  if (strncmp(a, name, len) != 0)
-    return NULL;
-  if (a[len] == '=')
-    return a + len + 1;
-  if (a[len] != '\0')
-    return NULL;
-  if (*i + 1 >= argc) {
-    *missing = 1;
-    return NULL;
-  }
-  return argv[++*i];
+/* The verify options whose value names something or repeats. */
+static int take_variant(void *target, const char *name, const char *value, char *err,
+                        size_t errlen) {
+  cli_opts *o = target;
+  const ob_variant *v;
+  const int rc = ob_optname_variant(name, value, &v, err, errlen);
+  return rc ? rc
+            : ob_optname_add_variant(name, v, o->variants, &o->nvariants, CLI_MAX_VARIANTS, err,
+                                     errlen);
+}
+
+static int take_algo(void *target, const char *name, const char *value, char *err, size_t errlen) {
+  cli_opts *o = target;
+  const int a = ob_optname_algo(name, value, err, errlen);
+  if (a < 0)
+    return OB_OPTS_BAD;
+  o->algo[a] = o->algo_given = 1;
+  return OB_OPTS_OK;
+}
+
+static int take_op(void *target, const char *name, const char *value, char *err, size_t errlen) {
+  cli_opts *o = target;
+  const int k = ob_optname_op(name, value, err, errlen);
+  if (k < 0)
+    return OB_OPTS_BAD;
+  o->op[k] = o->op_given = 1;
+  return OB_OPTS_OK;
+}
+
+static int take_offset(void *target, const char *name, const char *value, char *err,
+                       size_t errlen) {
+  cli_opts *o = target;
+  unsigned long long num;
+  if (ob_parse_u64(name, value, 0, GC_MAX_OFFSET, 0, &num, err, errlen) < 0)
+    return OB_OPTS_BAD;
+  if (o->noffsets > GC_MAX_OFFSET) /* as many as there are offsets: never dropped silently */
+    return fail(OB_OPTS_BAD, err, errlen, "more than %d offsets", GC_MAX_OFFSET + 1);
+  o->offsets[o->noffsets++] = (size_t)num;
+  return OB_OPTS_OK;
+}
+
+#define STR2(x) #x
+#define STR(x)  STR2(x)
+
+/* The verify options, for the parser and the usage; o NULL for the usage. */
+static size_t verify_table(cli_opts *o, ob_opt *t) {
+  const ob_opt table[] = {
+      {"--variant", NULL, OB_OPT_FN, o, 0, 0, 0, take_variant, "V",
+       "only this variant (repeatable; default: every supported one)"},
+      {"--algo", NULL, OB_OPT_FN, o, 0, 0, 0, take_algo, "A",
+       "only this algorithm (repeatable; default: all)"},
+      {"--op", NULL, OB_OPT_FN, o, 0, 0, 0, take_op, "O",
+       "only this layer op (repeatable; default: all); with --algo and no --op no op runs, "
+       "with --op and no --algo no algorithm"},
+      {"--golden-dir", NULL, OB_OPT_STR, o ? &o->golden_dir : NULL, 0, 0, 0, NULL, "DIR",
+       "where the <family>.txt files are"},
+      {"--offset", NULL, OB_OPT_FN, o, 0, 0, 0, take_offset, "N",
+       "place arrays N floats (0.." STR(GC_MAX_OFFSET) ") past a 64-byte boundary (repeatable; "
+                                                       "default 0)"},
+      {"--no-own-state", NULL, OB_OPT_CLEAR, o ? &o->own_state : NULL, 0, 0, 0, NULL, NULL,
+       "skip the runs of trajectories on their own state"},
+      {"--omp-threshold", NULL, OB_OPT_SIZE, o ? &o->omp_threshold : NULL, 1, SIZE_MAX, 0, NULL,
+       "N",
+       "run the +omp variants on several threads from N elements (default: each rule's own, see "
+       "optbench info)"},
+      {"--json", NULL, OB_OPT_STR, o ? &o->json : NULL, 0, 0, 0, NULL, "FILE",
+       "also write the table as JSON"},
+      {"--quiet", "-q", OB_OPT_FLAG, o ? &o->quiet : NULL, 0, 0, 0, NULL, NULL,
+       "print only failures and the summary"},
+      {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
+  };
+  memcpy(t, table, sizeof table);
+  return sizeof table / sizeof *table;
+}
+
+enum { MAX_VERIFY_OPTIONS = 16 };
+
+void cli_verify_usage(FILE *f) {
+  ob_opt t[MAX_VERIFY_OPTIONS];
+  ob_opts_usage(f, t, verify_table(NULL, t));
 }
 
 static int parse_verify(int argc, char **argv, cli_opts *o, char *err, size_t errlen) {
-  for (int i = 1; i < argc; i++) {
-    int missing = 0;
-    unsigned long long num = 0;
-    const char *val;
-    if (!argv[i])
-      return fail(CLI_PARSE_USAGE, err, errlen, "argument %d is missing", i);
-    if ((val = opt_value(argc, argv, &i, "--variant", &missing))) {
-      const ob_variant *v = ob_variant_find(val);
-      if (!v)
-        return fail(CLI_PARSE_USAGE, err, errlen, "unknown variant '%.64s'", val);
-      if (!ob_variant_supported(v))
-        return fail(CLI_PARSE_ERROR, err, errlen, "variant '%.64s' is not supported on this CPU",
-                    val);
-      size_t k = 0;
-      while (k < o->nvariants && o->variants[k] != v)
-        k++;
-      if (k == o->nvariants) {
-        if (o->nvariants == CLI_MAX_VARIANTS)
-          return fail(CLI_PARSE_USAGE, err, errlen, "more than %d variants", CLI_MAX_VARIANTS);
-        o->variants[o->nvariants++] = v;
-      }
-    } else if ((val = opt_value(argc, argv, &i, "--algo", &missing))) {
-      int a = ob_algo_from_name(val);
-      if (a < 0)
-        return fail(CLI_PARSE_USAGE, err, errlen, "unknown algorithm '%.64s'", val);
-      o->algo[a] = o->algo_given = 1;
-    } else if ((val = opt_value(argc, argv, &i, "--op", &missing))) {
-      int op = ob_op_from_name(val);
-      if (op < 0)
-        return fail(CLI_PARSE_USAGE, err, errlen, "unknown op '%.64s'", val);
-      o->op[op] = o->op_given = 1;
-    } else if ((val = opt_value(argc, argv, &i, "--golden-dir", &missing))) {
-      o->golden_dir = val;
-    } else if ((val = opt_value(argc, argv, &i, "--json", &missing))) {
-      if (!*val)
-        return fail(CLI_PARSE_USAGE, err, errlen, "--json takes a file name, not ''");
-      o->json = val;
-    } else if ((val = opt_value(argc, argv, &i, "--offset", &missing))) {
-      if (ob_parse_u64("--offset", val, 0, GC_MAX_OFFSET, 0, &num, err, errlen) < 0)
-        return CLI_PARSE_USAGE;
-      if (o->noffsets > GC_MAX_OFFSET) /* as many as there are offsets: never dropped silently */
-        return fail(CLI_PARSE_USAGE, err, errlen, "more than %d offsets", GC_MAX_OFFSET + 1);
-      o->offsets[o->noffsets++] = (size_t)num;
-    } else if ((val = opt_value(argc, argv, &i, "--omp-threshold", &missing))) {
-      if (ob_parse_u64("--omp-threshold", val, 1, SIZE_MAX, 0, &num, err, errlen) < 0)
-        return CLI_PARSE_USAGE;
-      o->omp_threshold = (size_t)num;
-    } else if (missing) {
-      return fail(CLI_PARSE_USAGE, err, errlen, "option %.64s needs a value", argv[i]);
-    } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
-      o->quiet = 1;
-    } else if (strcmp(argv[i], "--no-own-state") == 0) {
-      o->own_state = 0;
-    } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      o->cmd = CLI_CMD_HELP;
-      return CLI_PARSE_OK;
-    } else {
-      return fail(CLI_PARSE_USAGE, err, errlen, "unknown argument '%.64s'", argv[i]);
-    }
-  }
-  return CLI_PARSE_OK;
+  ob_opt t[MAX_VERIFY_OPTIONS];
+  const int rc = ob_opts_parse(t, verify_table(o, t), NULL, &argc, argv, err, errlen);
+  if (rc == OB_OPTS_HELP)
+    o->cmd = CLI_CMD_HELP;
+  return rc == OB_OPTS_CANNOT ? CLI_PARSE_ERROR
+         : rc == OB_OPTS_BAD  ? CLI_PARSE_USAGE
+                              : CLI_PARSE_OK;
 }
 
 int cli_parse(int argc, char **argv, cli_opts *out, char *err, size_t errlen) {
@@ -115,9 +126,10 @@ int cli_parse(int argc, char **argv, cli_opts *out, char *err, size_t errlen) {
   const char *cmd = argv[1];
   if (strcmp(cmd, "info") == 0) {
     out->cmd = CLI_CMD_INFO;
-    if (argc > 2)
-      return fail(CLI_PARSE_USAGE, err, errlen, "info takes no arguments, found '%.64s'",
-                  argv[2] ? argv[2] : "");
+    out->info_json = argc >= 3 && argv[2] && strcmp(argv[2], "--json") == 0;
+    if (argc > 2 + out->info_json)
+      return fail(CLI_PARSE_USAGE, err, errlen, "info takes only --json, found '%.64s'",
+                  argv[2 + out->info_json] ? argv[2 + out->info_json] : "");
     return CLI_PARSE_OK;
   }
   if (strcmp(cmd, "verify") == 0) {

@@ -4,6 +4,7 @@
 #define OPTBENCH_ARGS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "golden_check.h" /* GC_MAX_OFFSET */
 #include "optbench.h"
@@ -14,6 +15,7 @@ typedef enum { CLI_CMD_HELP, CLI_CMD_INFO, CLI_CMD_VERIFY } cli_cmd;
 
 typedef struct {
   cli_cmd cmd;
+  int info_json; /* info --json */
   /* verify */
   const ob_variant *variants[CLI_MAX_VARIANTS]; /* named with --variant, no repeats */
   size_t nvariants;
@@ -36,5 +38,8 @@ typedef struct {
  * CLI_PARSE_OK, or one of the errors with a one-line message in err. Reads
  * nothing but argv and the library's lists; writes nothing but *out and err. */
 int cli_parse(int argc, char **argv, cli_opts *out, char *err, size_t errlen);
+
+/* The verify options, one a line, from the table cli_parse reads. */
+void cli_verify_usage(FILE *f);
 
 #endif /* OPTBENCH_ARGS_H */

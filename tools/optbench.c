@@ -8,47 +8,35 @@
 #include "cli.h"
 #include "golden_dir.h"
 #include "golden_verify.h"
+#include "info_json.h"
 #include "optbench.h"
+#include "optnames.h"
 #include "outfile.h"
 #include "tune.h"
 
 void cli_usage(int to_stdout) {
   FILE *o = to_stdout ? stdout : stderr;
   fprintf(o,
-          "usage: optbench info\n"
+          "usage: optbench info [--json]\n"
           "       optbench verify [--variant V]... [--algo A]... [--op O]... [--golden-dir DIR]\n"
           "                       [--offset N]... [--no-own-state] [--omp-threshold N]\n"
           "                       [--json FILE] [--quiet]\n"
           "       optbench tune [--out FILE | --print | --check] ... (optbench tune --help)\n"
           "       optbench help\n"
           "\n"
-          "verify runs every case of DIR/<algo>.txt and DIR/<family>.txt (default %s;\n"
-          "OPTBENCH_GOLDEN_DIR overrides it)\n"
-          "on every variant (the rules' cases fresh and on their own state) and checks\n"
-          "the error metric of golden/FORMAT.md against each variant's documented bound.\n"
-          "  --variant V      only this variant (repeatable; default: every supported one)\n"
-          "  --algo A         only this algorithm (repeatable; default: all)\n"
-          "  --op O           only this layer op (repeatable; default: all); with --algo\n"
-          "                   and no --op no op runs, with --op and no --algo no algorithm\n"
-          "  --golden-dir DIR where the <algo>.txt files are\n"
-          "  --offset N       place arrays N floats (0..%d) past a 64-byte boundary\n"
-          "                   (repeatable; default 0)\n"
-          "  --no-own-state   skip the runs of multi-step cases on their own state\n"
-          "  --omp-threshold N  run the +omp variants on several threads from N elements\n"
-          "                   (default: each rule's own, see optbench info)\n"
-          "  --json FILE      also write the table as JSON\n"
-          "  --quiet          print only failures and the summary\n"
-          "exit status: 0 all passed, 1 a failure or an unreadable golden file, 2 bad usage\n",
-          cli_golden_dir(NULL), GC_MAX_OFFSET);
-  fprintf(o, "algorithms:");
-  for (int a = 0; a < OB_ALGO_COUNT; a++)
-    fprintf(o, " %s", ob_algo_name((ob_algo)a));
-  fprintf(o, "\nops:");
-  for (int op = 0; op < OB_OP_COUNT; op++)
-    fprintf(o, " %s", ob_op_name((ob_op)op));
-  fprintf(o, "\nvariants:");
-  for (size_t i = 0; i < ob_variant_count(); i++)
-    fprintf(o, " %s", ob_variant_name(ob_variant_at(i)));
+          "verify runs every case of DIR/<family>.txt (a rule is a family of its own;\n"
+          "DIR: %s, or OPTBENCH_GOLDEN_DIR) on every variant (trajectories fresh and\n"
+          "on their own state) and checks the error metric of golden/FORMAT.md against\n"
+          "each variant's documented bound; one row per op (rule or layer kernel) x variant.\n",
+          cli_golden_dir(NULL));
+  cli_verify_usage(o);
+  fprintf(o, "exit status: 0 all passed, 1 a failure or an unreadable golden file, 2 bad usage\n");
+  fprintf(o, "algorithms: ");
+  ob_optname_list_algos(o);
+  fprintf(o, "\nops: ");
+  ob_optname_list_ops(o);
+  fprintf(o, "\nvariants: ");
+  ob_optname_list_variants(o);
   fprintf(o, "\n");
 }
 
@@ -127,36 +115,23 @@ int cli_verify(const cli_opts *o) {
     gv_result fails = res;
     size_t k = 0;
     gv_row *rows = calloc(res.nrows + 1, sizeof *rows);
-    gv_op_row *op_rows = calloc(res.nop_rows + 1, sizeof *op_rows);
-    if (rows && op_rows) {
+    if (rows) {
       for (size_t i = 0; i < res.nrows; i++)
         if (!res.rows[i].pass)
           rows[k++] = res.rows[i];
       fails.rows = rows;
       fails.nrows = k;
-      k = 0;
-      for (size_t i = 0; i < res.nop_rows; i++)
-        if (!res.op_rows[i].pass)
-          op_rows[k++] = res.op_rows[i];
-      fails.op_rows = op_rows;
-      fails.nop_rows = k;
       gv_print_table(stdout, &fails, 1);
     }
     free(rows);
-    free(op_rows);
   }
-  size_t failed = 0, cases = 0, op_failed = 0;
+  size_t failed = 0, cases = 0;
   for (size_t i = 0; i < res.nrows; i++) {
     failed += !res.rows[i].pass;
     cases += res.rows[i].st.cases_run;
   }
-  for (size_t i = 0; i < res.nop_rows; i++) {
-    op_failed += !res.op_rows[i].pass;
-    cases += res.op_rows[i].st.cases_run;
-  }
-  printf("%s: %zu algorithm x variant rows, %zu failed; %zu op x variant rows, %zu failed (%zu "
-         "case runs)\n",
-         res.pass ? "PASS" : "FAIL", res.nrows, failed, res.nop_rows, op_failed, cases);
+  printf("%s: %zu op x variant rows (rules and layer kernels), %zu failed (%zu case runs)\n",
+         res.pass ? "PASS" : "FAIL", res.nrows, failed, cases);
 
   int status = res.pass ? 0 : 1;
   if (json && gv_write_json(json, &res, cli_cpu_name(), skipped, nskipped, err, sizeof err) < 0) {
@@ -185,7 +160,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   switch (o.cmd) {
-  case CLI_CMD_INFO: return cli_info();
+  case CLI_CMD_INFO: return o.info_json ? (cli_info_json(stdout) ? 1 : 0) : cli_info();
   case CLI_CMD_VERIFY: return cli_verify(&o);
   case CLI_CMD_HELP: break;
   }

@@ -17,7 +17,7 @@ Benchmark names: model-peer/<peer>/<list>/<algo>/threads:<t>, with
         rounds as the peers, so the ratios come from the same seconds of a busy
         machine
 Counters: ms_step (median over the rounds), gbps (optbench's traffic model:
-28 bytes an element for Adam), tensors, elements, and with --lib x_optbench:
+4 * ((2 + s) + (1 + s)) bytes an element, s = Adam's state arrays), tensors, elements, and with --lib x_optbench:
 the median over the rounds of this form's time over optbench's in that round;
 "label" names the form and versions.
 
@@ -45,15 +45,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peers import nproc, write_atomic  # noqa: E402  (one writer for every peers file)
+from peers import nproc, obinfo, write_atomic  # noqa: E402  (one writer for every peers file)
 
 PROG = "model_peers.py"
 MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models")
 PEERS = ["torch-loop", "torch-foreach", "torch-fused", "deepspeed"]
 ALGOS = ["adam", "adam+decoupled"]
-LR, BETAS, EPS, DECAY = 1e-3, (0.9, 0.999), 1e-7, 1e-2  # optbench's defaults and +decoupled
+DECAY = 1e-2  # +decoupled's weight decay; Adam's own hyperparameters are the list's
 SAMPLE_S = 0.004
-ADAM_BYTES = 28  # 4 * ((2 + 2) reads + (1 + 2) writes)
 
 
 def err(msg):
@@ -111,17 +110,29 @@ def load_lists(models):
     return lists
 
 
-def make_optimizer(peer, algo, params):
+def adam_rule(out):
+    """Adam's row of the list (the run's info.json beside OUT, else the build's):
+    its hyperparameters as the book writes them and its bytes per element."""
+    adam = obinfo.rule(obinfo.find(os.path.dirname(os.path.abspath(out))), "adam")
+    if adam is None:
+        raise obinfo.Error("the rule list has no adam")
+    hp = {k: obinfo.f32(v) for k, v in adam["hparams"].items()}
+    s = len(adam["states"])
+    return {"lr": hp["lr"], "betas": (hp["beta1"], hp["beta2"]), "eps": hp["eps"],
+            "bytes": 4 * ((2 + s) + (1 + s))}  # optbench's traffic model
+
+
+def make_optimizer(peer, algo, params, adam):
     import torch
     decay = DECAY if algo == "adam+decoupled" else 0.0
+    hp = {"lr": adam["lr"], "betas": adam["betas"], "eps": adam["eps"], "weight_decay": decay}
     if peer == "deepspeed":
         from deepspeed.ops.adam import DeepSpeedCPUAdam
-        return DeepSpeedCPUAdam(params, lr=LR, betas=BETAS, eps=EPS, weight_decay=decay,
-                                adamw_mode=algo == "adam+decoupled")
+        return DeepSpeedCPUAdam(params, **hp, adamw_mode=algo == "adam+decoupled")
     cls = torch.optim.AdamW if algo == "adam+decoupled" else torch.optim.Adam
     form = {"torch-loop": {"foreach": False}, "torch-foreach": {"foreach": True},
             "torch-fused": {"fused": True}}[peer]
-    return cls(params, lr=LR, betas=BETAS, eps=EPS, weight_decay=decay, **form)
+    return cls(params, **hp, **form)
 
 
 def median(xs):
@@ -160,12 +171,14 @@ class Optbench:
         self.C = C
         lib = C.CDLL(path)
 
+        # ob_hparams as this library lays it out: its size, then a float per
+        # hyperparameter of its list, in order (optbench.h)
+        lib.ob_hparam_name.restype = C.c_char_p
+        names = [lib.ob_hparam_name(i).decode() for i in range(lib.ob_hparam_count())]
+
         class Hparams(C.Structure):
-            _fields_ = [(f, C.c_float) for f in ("lr", "momentum", "decay_rate", "beta1",
-                                                 "beta2", "eps", "weight_decay",
-                                                 "decoupled_decay")]
-        lib.ob_defaults.restype = Hparams
-        lib.ob_defaults.argtypes = [C.c_int]
+            _fields_ = [("size", C.c_uint32)] + [(f, C.c_float) for f in names]
+        lib.ob_hparams_defaults.argtypes = [C.c_int, C.POINTER(Hparams)]
         lib.ob_algo_from_name.argtypes = [C.c_char_p]
         lib.ob_variant_best.restype = C.c_void_p
         lib.ob_variant_isa.restype = C.c_char_p
@@ -188,7 +201,9 @@ class Optbench:
         import torch
         C = self.C
         a = self.lib.ob_algo_from_name(b"adam")
-        hp = self.lib.ob_defaults(a)
+        hp = self.Hparams(size=C.sizeof(self.Hparams))
+        if self.lib.ob_hparams_defaults(a, C.byref(hp)) != 0:
+            raise RuntimeError("ob_hparams_defaults(adam) failed")
         if algo == "adam+decoupled":
             hp.decoupled_decay = DECAY
         n = len(params)
@@ -249,6 +264,11 @@ def main(argv):
         return 0
     lists = [x for x in lists if (x[0] in o.list if o.list else (not o.quick or x[2].get("quick") == "1"))]
     try:
+        adam = adam_rule(o.out)
+    except obinfo.Error as e:
+        err(f"error: {e}")
+        return 2
+    try:
         import torch
     except ImportError:
         err("error: no torch for " + sys.executable + " (make bench-peers makes build/venv)")
@@ -276,7 +296,7 @@ def main(argv):
             steps = {}
             for peer in peers:
                 try:
-                    steps[peer] = make_optimizer(peer, algo, params).step
+                    steps[peer] = make_optimizer(peer, algo, params, adam).step
                 except (RuntimeError, MemoryError) as e:
                     err(f"model-peer/{peer}/{name}/{algo}: skipped: {e}")
             if ob:
@@ -297,7 +317,7 @@ def main(argv):
                 row = {"name": bench, "run_name": bench, "run_type": "iteration",
                        "repetitions": 1, "repetition_index": 0, "threads": o.threads,
                        "iterations": ks[form], "real_time": ms, "cpu_time": ms,
-                       "time_unit": "ms", "ms_step": ms, "gbps": ADAM_BYTES * total / ms / 1e6,
+                       "time_unit": "ms", "ms_step": ms, "gbps": adam["bytes"] * total / ms / 1e6,
                        "tensors": len(run), "elements": total, "label": label}
                 if "optbench" in secs:
                     row["x_optbench"] = median([x / y for x, y in zip(xs, secs["optbench"])])
@@ -320,7 +340,8 @@ def main(argv):
         "peer_notes": ("PyTorch's Adam/AdamW and DeepSpeedCPUAdam add eps after the bias "
                        "correction (eps / sqrt(1-b2^t) in the book's terms); optbench adds it to "
                        "sqrt(v): time per step on identical shapes is compared, not bits. "
-                       f"lr {LR}, betas {BETAS}, eps {EPS}; AdamW weight_decay {DECAY}."),
+                       f"lr {adam['lr']}, betas {adam['betas']}, eps {adam['eps']}; AdamW weight_decay "
+                       f"{DECAY}."),
     }
     os.makedirs(os.path.dirname(os.path.abspath(o.out)), exist_ok=True)
     write_atomic(o.out, json.dumps({"context": context, "benchmarks": rows}, indent=2) + "\n")

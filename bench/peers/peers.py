@@ -5,16 +5,26 @@ Benchmark's JSON format so the same plotting code reads them.
 
 Usage: peers.py [--algo A]... [--peer P]... [--min-size N] [--max-size N]
                 [--numpy-max-size N] [--threads LIST] [--quick] [--min-time S]
-                [--out FILE]
+                [--info FILE] [--out FILE]
 
 Benchmark names:
   peer/torch/<algo>/n:<n>/threads:<t>           torch.optim.*, foreach=False
   peer/torch-foreach/<algo>/n:<n>/threads:<t>   torch.optim.*, foreach=True
-  peer/numpy/<algo>/n:<n>/threads:1             the book's common/optimizer.py
-<algo> is optbench's name (sgd, momentum, nesterov, adagrad, rmsprop, adam); each
-row's "label" says exactly what ran. Counters: ns_per_elem, bytes_per_second from
-optbench's traffic model (bytes/element = 4 * ((2 + s) reads + (1 + s) writes),
-s = state arrays of the optbench algorithm), items_per_second = elements/s.
+  peer/numpy/<algo>/n:<n>/threads:1             the book's step (common/optimizer.py)
+<algo> is a rule of optbench's list; each row's "label" says exactly what ran.
+Counters: ns_per_elem, bytes_per_second from optbench's traffic model
+(bytes/element = 4 * ((2 + s) reads + (1 + s) writes), s = the rule's state
+arrays), items_per_second = elements/s.
+
+The rules come from `optbench info --json` (--info FILE, else scripts/obinfo.py
+asks $OPTBENCH or build/optbench), which expands impl/include/optbench_algos.def:
+each rule's hyperparameters (its defaults, the textbook's), its torch.optim
+constructor and how torch's formula differs from the book's (written to the
+JSON context), and the book's NumPy step. A rule with no torch constructor has
+no torch rows. The NumPy rows run the rule's statements as the book's optimizer
+classes do: per parameter array, with p, g, the states by name (zeros at first,
+a state the statements rebind kept as rebound), the hyperparameters and the
+step number t (1 at the first step) in scope.
 
 Timing: one optimizer step on one float32 parameter of n elements with its
 gradient set (fixed-seed random data). Three warm-up steps (they also create
@@ -25,31 +35,12 @@ together take at least --min-time seconds (default 0.05), and k >= 1, so at leas
 5 timed steps. The reported time is the best batch's mean time per step;
 "iterations" is k.
 
-Hyperparameters are the textbook's (DESIGN.md). Where PyTorch's formulas differ
-from the book's (see FORMULA_NOTES below, also written to the JSON context):
-  - Momentum: PyTorch keeps buf = mu*buf + g and does p -= lr*buf; the book keeps
-    v = mu*v - lr*g and does p += v. Equal in exact arithmetic for a constant lr
-    (v = -lr*buf), rounded differently.
-  - Nesterov: PyTorch's SGD(nesterov=True) does p -= lr*(g + mu*buf_new), i.e.
-    p += mu^2*v_old - (1+mu)*lr*g (Bengio et al.'s form); the book's code applies
-    mu^2 to the already-updated v: p += mu^2*v_new - (1+mu)*lr*g. A different
-    rule; timed only as a same-cost stand-in and labelled so.
-  - Adam: PyTorch adds eps to the bias-corrected sqrt(v_hat):
-    p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps), i.e. in the book's terms
-    eps is eps*sqrt(1-b2^t); the book adds eps to sqrt(v) and folds both
-    corrections into lr_t. m, v: b*m + (1-b)*g vs the book's m += (1-b)*(g-m)
-    (same in exact arithmetic).
-  - RMSprop: with centered=False, momentum=0 PyTorch's rule is the book's
-    (h = alpha*h + (1-alpha)*g*g; p -= lr*g/(sqrt(h)+eps)), eps outside the sqrt;
-    only PyTorch's default eps (1e-8) differs - set to the book's 1e-7 here.
-  - Adagrad: the book's rule (lr_decay=0, initial_accumulator_value=0); PyTorch's
-    default eps 1e-10 is set to the book's 1e-7.
-
 Needs Debian's python3-numpy and python3-torch (for /usr/bin/python3); exits 2
 with a message if either is missing. Progress goes to stderr; the JSON is written
 to FILE.tmp and renamed.
 """
 import argparse
+import ast
 import datetime
 import json
 import math
@@ -57,11 +48,15 @@ import os
 import platform
 import socket
 import sys
+import textwrap
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "scripts"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import obinfo  # noqa: E402  (the rules from `optbench info --json`)
+
 PROG = "peers.py"
-ALGOS = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
-STATES = {"sgd": 0, "momentum": 1, "nesterov": 1, "adagrad": 1, "rmsprop": 1, "adam": 2}
 PEERS = ["torch", "torch-foreach", "numpy"]
 BATCHES = 5
 SEED = 20240603
@@ -70,27 +65,24 @@ SEED = 20240603
 # ~50 ms a step; the default full run measured 2 min 54 s in all), so no cut.
 NUMPY_MAX_SIZE_DEFAULT = 1 << 26
 
-FORMULA_NOTES = (
-    "Hyperparameters are the textbook's: SGD lr=0.01; Momentum lr=0.01 momentum=0.9; "
-    "AdaGrad lr=0.01 eps=1e-7; RMSprop lr=0.01 alpha(decay_rate)=0.99 eps=1e-7; "
-    "Adam lr=0.001 betas=(0.9,0.999) eps=1e-7. Where PyTorch differs from the book: "
-    "Momentum - PyTorch keeps buf=mu*buf+g, p-=lr*buf; the book v=mu*v-lr*g, p+=v "
-    "(equal in exact arithmetic for constant lr, rounded differently). "
-    "Nesterov - torch 'nesterov' rows are SGD(momentum=0.9, nesterov=True): "
-    "p-=lr*(g+mu*buf_new) = p+=mu^2*v_old-(1+mu)*lr*g, whereas the book's code uses "
-    "the updated v: p+=mu^2*v_new-(1+mu)*lr*g - a different rule, timed as a "
-    "same-cost stand-in. Adam - PyTorch adds eps to the bias-corrected sqrt(v_hat): "
-    "p-=lr/(1-b1^t)*m/(sqrt(v)/sqrt(1-b2^t)+eps) (in the book's terms eps becomes "
-    "eps*sqrt(1-b2^t)); the book adds eps to sqrt(v) and uses "
-    "lr_t=lr*sqrt(1-b2^t)/(1-b1^t); moments b*m+(1-b)*g vs the book's m+=(1-b)*(g-m). "
-    "RMSprop - with centered=False, momentum=0 PyTorch's rule is the book's "
-    "(eps outside the sqrt), only its default eps 1e-8 differs (set to 1e-7). "
-    "Adagrad - the book's rule with lr_decay=0, initial_accumulator_value=0 (default "
-    "eps 1e-10 set to 1e-7). NumPy rows are the book's common/optimizer.py code as "
-    "written (in-place p updates; Momentum rebinds v to a new array each step; "
-    "Adam's lr_t is a float64 scalar, which NumPy 1.x casts by value so the "
-    "arithmetic stays float32); NumPy's elementwise ops are single-threaded."
-)
+
+def hparams(rule):
+    """The rule's hyperparameters as the book writes them (0.01, not 0.00999999978)."""
+    return {k: obinfo.f32(v) for k, v in rule["hparams"].items()}
+
+
+def notes(rules):
+    """What the JSON context says about the formulas, from the list."""
+    hp = "; ".join(f"{r['title']} " + " ".join(f"{k}={v:g}" for k, v in hparams(r).items())
+                   for r in rules)
+    diff = " ".join(f"{r['title']} - {r['torch']['note']}." if r["torch"]["ctor"] else
+                    f"{r['title']} - no torch peer ({r['torch']['note'] or 'none in torch.optim'})."
+                    for r in rules if r["torch"]["note"] or not r["torch"]["ctor"])
+    return (f"Hyperparameters are the textbook's (optbench's defaults): {hp}. Where PyTorch "
+            f"differs from the book: {diff or 'nowhere'} NumPy rows are the book's step as "
+            "written (in-place updates where the book's code has them; a state the step rebinds "
+            "is a new array each step; a float64 scalar such as Adam's lr_t times a float32 array "
+            "stays float32 in NumPy 1.x); NumPy's elementwise ops are single-threaded.")
 
 
 def err(msg):
@@ -116,149 +108,64 @@ def import_peers():
         sys.exit(2)
 
 
-# ---- The textbook's NumPy code (common/optimizer.py), as the book writes it ----
+# ---- The book's NumPy step and PyTorch, both from the rule's row ------------------
 
-class SGD:
-    def __init__(self, lr=0.01):
-        self.lr = lr
+class BookStep:
+    """The rule's NumPy statements as the book's optimizer classes run them: the
+    state arrays created (zeros) at the first update, t counted from 1. The
+    statements become the body of a function of p, g, t and the states (so the
+    call costs what the book's method call does), with the hyperparameters and
+    np as its globals; it returns p and the states, as rebound or not."""
 
-    def update(self, params, grads):
-        for key in params.keys():
-            params[key] -= self.lr * grads[key]
-
-
-class Momentum:
-    def __init__(self, lr=0.01, momentum=0.9):
-        self.lr = lr
-        self.momentum = momentum
-        self.v = None
+    def __init__(self, rule):
+        import numpy as np
+        self.states = [s["name"] for s in rule["states"]]
+        src = (f"def step(p, g, t{''.join(', ' + s for s in self.states)}):\n"
+               + textwrap.indent(rule["numpy"], "    ") + "\n"
+               + f"    return p, ({''.join(s + ', ' for s in self.states)})\n")
+        scope = {"__builtins__": {}, "np": np, **hparams(rule)}
+        exec(compile(src, f"<the {rule['name']} row's numpy step>", "exec"), scope)
+        self.step = scope["step"]
+        self.t = 0
+        self.mem = None  # per parameter array: its state arrays
 
     def update(self, params, grads):
         import numpy as np
-        if self.v is None:
-            self.v = {}
-            for key, val in params.items():
-                self.v[key] = np.zeros_like(val)
+        if self.mem is None:
+            self.mem = {key: tuple(np.zeros_like(val) for _ in self.states)
+                        for key, val in params.items()}
+        self.t += 1
         for key in params.keys():
-            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
-            params[key] += self.v[key]
+            params[key], self.mem[key] = self.step(params[key], grads[key], self.t,
+                                                   *self.mem[key])
 
 
-class Nesterov:
-    def __init__(self, lr=0.01, momentum=0.9):
-        self.lr = lr
-        self.momentum = momentum
-        self.v = None
+class Values(ast.NodeTransformer):
+    """The constructor with each hyperparameter's name replaced by its value."""
 
-    def update(self, params, grads):
-        import numpy as np
-        if self.v is None:
-            self.v = {}
-            for key, val in params.items():
-                self.v[key] = np.zeros_like(val)
-        for key in params.keys():
-            self.v[key] *= self.momentum
-            self.v[key] -= self.lr * grads[key]
-            params[key] += self.momentum * self.momentum * self.v[key]
-            params[key] -= (1 + self.momentum) * self.lr * grads[key]
+    def __init__(self, hp):
+        self.hp = hp
+
+    def visit_Name(self, node):
+        return ast.copy_location(ast.Constant(self.hp[node.id]), node) if node.id in self.hp else node
 
 
-class AdaGrad:
-    def __init__(self, lr=0.01):
-        self.lr = lr
-        self.h = None
-
-    def update(self, params, grads):
-        import numpy as np
-        if self.h is None:
-            self.h = {}
-            for key, val in params.items():
-                self.h[key] = np.zeros_like(val)
-        for key in params.keys():
-            self.h[key] += grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
-
-
-class RMSprop:
-    def __init__(self, lr=0.01, decay_rate=0.99):
-        self.lr = lr
-        self.decay_rate = decay_rate
-        self.h = None
-
-    def update(self, params, grads):
-        import numpy as np
-        if self.h is None:
-            self.h = {}
-            for key, val in params.items():
-                self.h[key] = np.zeros_like(val)
-        for key in params.keys():
-            self.h[key] *= self.decay_rate
-            self.h[key] += (1 - self.decay_rate) * grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
-
-
-class Adam:
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
-        self.lr = lr
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.iter = 0
-        self.m = None
-        self.v = None
-
-    def update(self, params, grads):
-        import numpy as np
-        if self.m is None:
-            self.m, self.v = {}, {}
-            for key, val in params.items():
-                self.m[key] = np.zeros_like(val)
-                self.v[key] = np.zeros_like(val)
-        self.iter += 1
-        lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
-        for key in params.keys():
-            self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])
-            self.v[key] += (1 - self.beta2) * (grads[key]**2 - self.v[key])
-            params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
-
-
-NUMPY_RULES = {
-    "sgd": (SGD, "common/optimizer.py SGD(lr=0.01)"),
-    "momentum": (Momentum, "common/optimizer.py Momentum(lr=0.01, momentum=0.9)"),
-    "nesterov": (Nesterov, "common/optimizer.py Nesterov(lr=0.01, momentum=0.9)"),
-    "adagrad": (AdaGrad, "common/optimizer.py AdaGrad(lr=0.01), eps 1e-7"),
-    "rmsprop": (RMSprop, "common/optimizer.py RMSprop(lr=0.01, decay_rate=0.99), eps 1e-7"),
-    "adam": (Adam, "common/optimizer.py Adam(lr=0.001, beta1=0.9, beta2=0.999), eps 1e-7"),
-}
-
-
-# ---- PyTorch ------------------------------------------------------------------
-
-def torch_optimizer(algo, param, foreach):
-    """(optimizer, label) with the textbook's hyperparameters."""
+def torch_optimizer(rule, param, foreach):
+    """(optimizer, label): the row's torch.optim constructor, its names bound to
+    the rule's hyperparameters and p to [param], with foreach=foreach."""
     import torch
-    o = torch.optim
-    if algo == "sgd":
-        opt, desc = o.SGD([param], lr=0.01, foreach=foreach), "SGD(lr=0.01)"
-    elif algo == "momentum":
-        opt, desc = (o.SGD([param], lr=0.01, momentum=0.9, foreach=foreach),
-                     "SGD(lr=0.01, momentum=0.9)")
-    elif algo == "nesterov":
-        opt, desc = (o.SGD([param], lr=0.01, momentum=0.9, nesterov=True, foreach=foreach),
-                     "SGD(lr=0.01, momentum=0.9, nesterov=True): PyTorch's Nesterov form, "
-                     "not the book's")
-    elif algo == "adagrad":
-        opt, desc = o.Adagrad([param], lr=0.01, eps=1e-7, foreach=foreach), \
-            "Adagrad(lr=0.01, eps=1e-7)"
-    elif algo == "rmsprop":
-        opt, desc = (o.RMSprop([param], lr=0.01, alpha=0.99, eps=1e-7, foreach=foreach),
-                     "RMSprop(lr=0.01, alpha=0.99, eps=1e-7)")
-    elif algo == "adam":
-        opt, desc = (o.Adam([param], lr=0.001, betas=(0.9, 0.999), eps=1e-7, foreach=foreach),
-                     "Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-7): eps added to "
-                     "bias-corrected sqrt(v_hat)")
-    else:
-        raise ValueError(algo)
-    return opt, f"torch.optim.{desc}, foreach={foreach}"
+    tree = ast.parse(rule["torch"]["ctor"], mode="eval")
+    call = tree.body
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+        raise ValueError(f"{rule['name']}: torch ctor {rule['torch']['ctor']!r} is not a call")
+    if not any(k.arg == "foreach" for k in call.keywords):
+        call.keywords.append(ast.keyword(arg="foreach", value=ast.Constant(foreach)))
+    ast.fix_missing_locations(tree)
+    hp = hparams(rule)
+    scope = {"__builtins__": {}, call.func.id: getattr(torch.optim, call.func.id),
+             "p": [param], **hp}
+    opt = eval(compile(tree, f"<the {rule['name']} row's torch ctor>", "eval"), scope)
+    return opt, "torch.optim." + ast.unparse(Values(hp).visit(tree))
 
 
 # ---- Timing -------------------------------------------------------------------
@@ -292,22 +199,22 @@ def make_data(n):
     return p, g
 
 
-def run_case(peer, algo, n, threads, data, min_time_ns):
+def run_case(peer, rule, n, threads, data, min_time_ns):
     """(ns per step, iterations, label)."""
     p0, g0 = data
     if peer == "numpy":
-        cls, label = NUMPY_RULES[algo]
-        rule = cls()
+        book = BookStep(rule)
         params = {"W": p0.copy()}
         grads = {"W": g0}
-        ns, k = measure(lambda: rule.update(params, grads), min_time_ns)
-        del rule, params
-        return ns, k, "NumPy " + label
+        ns, k = measure(lambda: book.update(params, grads), min_time_ns)
+        del book, params
+        hp = ", ".join(f"{k_}={v:g}" for k_, v in hparams(rule).items())
+        return ns, k, f"NumPy, the book's step: {rule['numpy']} ({hp})"
     import torch
     torch.set_num_threads(threads)
     param = torch.nn.Parameter(torch.from_numpy(p0.copy()))
     param.grad = torch.from_numpy(g0)
-    opt, label = torch_optimizer(algo, param, peer == "torch-foreach")
+    opt, label = torch_optimizer(rule, param, peer == "torch-foreach")
     ns, k = measure(opt.step, min_time_ns)
     del opt, param
     return ns, k, label
@@ -342,8 +249,8 @@ def options(argv):
     ap = argparse.ArgumentParser(
         prog=PROG, description="Time PyTorch's CPU optimizers and the textbook's NumPy "
         "update rules; write Google Benchmark JSON.")
-    ap.add_argument("--algo", action="append", choices=ALGOS,
-                    help="only this algorithm (repeatable; default all)")
+    ap.add_argument("--algo", action="append",
+                    help="only this rule (repeatable; default every rule of the list)")
     ap.add_argument("--peer", action="append", choices=PEERS,
                     help="only this peer (repeatable; default all)")
     ap.add_argument("--min-size", type=parse_size, default=1)
@@ -357,6 +264,8 @@ def options(argv):
     ap.add_argument("--quick", action="store_true", help="sizes 2^10, 2^16, 2^22 only")
     ap.add_argument("--min-time", type=float, default=0.05,
                     help="seconds of timed work per benchmark, at least (default 0.05)")
+    ap.add_argument("--info", help="`optbench info --json` output to read the rules from "
+                    "(default: ask $OPTBENCH, else build/optbench)")
     ap.add_argument("--out", default="peers.json", help="JSON output (default peers.json)")
     o = ap.parse_args(argv)
     if o.min_size > o.max_size:
@@ -391,6 +300,16 @@ def write_atomic(path, text):
 
 def main(argv):
     o = options(argv)
+    try:
+        info = obinfo.load(o.info) if o.info else obinfo.find()
+    except obinfo.Error as e:
+        err(f"error: {e}")
+        return 2
+    rules = {r["name"]: r for r in info["rules"]}
+    unknown = [a for a in o.algo or [] if a not in rules]
+    if unknown:
+        err(f"error: unknown rule {', '.join(unknown)} (the list has {', '.join(rules)})")
+        return 2
     import_peers()
     import numpy as np
     import torch
@@ -405,16 +324,19 @@ def main(argv):
     if numpy_max is None:
         numpy_max = (1 << 40) if o.quick else NUMPY_MAX_SIZE_DEFAULT
     threads = o.threads or (sorted({1, ncpu}) if o.quick else list(range(1, ncpu + 1)))
-    algos = o.algo or ALGOS
+    algos = o.algo or list(rules)
     peers = o.peer or PEERS
+    for a in algos:
+        if not rules[a]["torch"]["ctor"] and set(peers) - {"numpy"}:
+            err(f"{a}: no torch peer ({rules[a]['torch']['note'] or 'none in torch.optim'})")
 
     cases = []  # (peer, algo, n, threads), grouped by size so the data is made once
     for n in sizes:
-        for algo in ALGOS:
+        for algo in rules:
             if algo not in algos:
                 continue
             for peer in PEERS:
-                if peer not in peers:
+                if peer not in peers or (peer != "numpy" and not rules[algo]["torch"]["ctor"]):
                     continue
                 if peer == "numpy":
                     if n <= numpy_max:
@@ -438,14 +360,15 @@ def main(argv):
             data_n, data = n, make_data(n)
         name = f"peer/{peer}/{algo}/n:{n}/threads:{t}"
         try:
-            ns, k, label = run_case(peer, algo, n, t, data, min_time_ns)
+            ns, k, label = run_case(peer, rules[algo], n, t, data, min_time_ns)
         except (RuntimeError, MemoryError) as e:
             err(f"[{i + 1}/{len(cases)}] {name}: skipped: {e}")
             rows.append({"name": name, "run_name": name, "run_type": "iteration",
                          "error_occurred": True, "error_message": str(e)})
             continue
         secs = ns * 1e-9
-        traffic = 4 * ((2 + STATES[algo]) + (1 + STATES[algo]))
+        states = len(rules[algo]["states"])
+        traffic = 4 * ((2 + states) + (1 + states))
         rows.append({
             "name": name, "family_index": 0, "per_family_instance_index": 0,
             "run_name": name, "run_type": "iteration", "repetitions": 1,
@@ -480,9 +403,9 @@ def main(argv):
                         "best batch's ns per step; iterations = k"),
         "peer_numpy_max_size": str(numpy_max),
         "peer_run_seconds": f"{elapsed:.1f}",
-        "peer_notes": FORMULA_NOTES,
+        "peer_notes": notes([rules[a] for a in rules if a in algos]),
         "optbench_traffic_model": "bytes/element = 4 * ((2 + states) reads + (1 + states) "
-                                  "writes), by optbench algorithm name",
+                                  "writes), states = the rule's state arrays (optbench info --json)",
     }
     out = o.out
     d = os.path.dirname(out)

@@ -17,4 +17,6 @@ if [ -z "${PYTHON:-}" ]; then
   if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
 fi
 mkdir -p "$dir"
+# the rules of the run (scripts/bench.sh keeps them), else peers.py asks the build
+[ -f "$dir/info.json" ] && set -- --info "$dir/info.json" "$@"
 exec "$PYTHON" "$here/peers.py" --out "$dir/peers.json" "$@"

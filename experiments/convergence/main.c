@@ -20,9 +20,7 @@ int main(int argc, char **argv) {
     return conv_trajectory_main(argc - 1, argv + 1);
   if (argc >= 2 && !strcmp(argv[1], "mnist"))
     return conv_mnist_main(argc - 1, argv + 1);
-  fprintf(stderr, "usage: optbench_convergence trajectory [--out DIR] [--golden-dir DIR] "
-                  "[--variant V]\n"
-                  "       optbench_convergence mnist [--data DIR] [--out DIR] [--iters N] "
-                  "[--variant V] [--compare-variant V] [--algos a,b,...]\n");
+  fprintf(stderr, "usage: optbench_convergence trajectory|mnist [options]\n"
+                  "       optbench_convergence trajectory|mnist --help: the options\n");
   return 2;
 }

@@ -15,21 +15,15 @@
 #include "conv.h"
 #include "idx.h"
 #include "mlp.h"
-#include "numarg.h"
+#include "opts.h"
 
 #define INIT_SEED  UINT64_C(0x6f70746265e0c001) /* weights */
 #define BATCH_SEED UINT64_C(0x6f70746265e0c002) /* batch indices */
 
 /* End-to-end agreement of --compare-variant: largest |loss_scalar -
- * loss_V| over the smoothed curves allowed. See README / the report for why. */
+ * loss_V| over the smoothed curves allowed. See RESULTS.md ("Convergence")
+ * or the report for why. */
 #define COMPARE_TOL 0.05
-
-static const struct {
-  const char *name;
-  float lr;
-} BOOK[] = {{"sgd", 0.01f},     {"momentum", 0.01f}, {"nesterov", 0.01f},
-            {"adagrad", 0.01f}, {"rmsprop", 0.01f},  {"adam", 0.001f}};
-enum { NBOOK = sizeof BOOK / sizeof BOOK[0] };
 
 static const size_t DIMS[] = {784, 100, 100, 100, 100, 10};
 
@@ -108,18 +102,6 @@ static void free_result(run_result *r) {
   memset(r, 0, sizeof *r);
 }
 
-static int usage(void) {
-  fprintf(stderr, "usage: optbench_convergence mnist [--data DIR] [--out DIR] [--iters N] "
-                  "[--batch N] [--variant V] [--compare-variant V] [--algos a,b,...]\n");
-  return 2;
-}
-
-/* A bad option value: what was wrong, then the usage. */
-static int bad_option(const char *err) {
-  fprintf(stderr, "mnist: %s\n", err);
-  return usage();
-}
-
 static int write_loss(const char *out, const char *name, ob_algo a, const char *vname, size_t iters,
                       const run_result *r, const run_result *cmp, const char *cmpname) {
   char fname[128], err[4096];
@@ -152,36 +134,55 @@ static int write_loss(const char *out, const char *name, ob_algo a, const char *
   return 0;
 }
 
-int conv_mnist_main(int argc, char **argv) {
-  const char *data = CONV_FASHION_DATA, *out = "convergence", *vname = NULL, *cname = NULL,
-             *algos = NULL;
-  long iters = 2000, batch = 128;
-  for (int i = 1; i < argc; i++) {
-    unsigned long long num = 0;
-    char err[256];
-    if (!strcmp(argv[i], "--data") && i + 1 < argc)
-      data = argv[++i];
-    else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-      out = argv[++i];
-    else if (!strcmp(argv[i], "--variant") && i + 1 < argc)
-      vname = argv[++i];
-    else if (!strcmp(argv[i], "--compare-variant") && i + 1 < argc)
-      cname = argv[++i];
-    else if (!strcmp(argv[i], "--algos") && i + 1 < argc)
-      algos = argv[++i];
-    else if (!strcmp(argv[i], "--iters") && i + 1 < argc) {
-      /* the limits as before: 10^7 iterations is hours here, past any experiment */
-      if (ob_parse_u64("--iters", argv[++i], 1, 10000000, 0, &num, err, sizeof err) < 0)
-        return bad_option(err);
-      iters = (long)num;
-    } else if (!strcmp(argv[i], "--batch") && i + 1 < argc) {
-      /* 2^16: above the 60000 training images, so no real batch is refused */
-      if (ob_parse_u64("--batch", argv[++i], 1, 65536, 0, &num, err, sizeof err) < 0)
-        return bad_option(err);
-      batch = (long)num;
-    } else
-      return usage();
+/* --algos a,b,...: marks each named rule in the int[OB_ALGO_COUNT] target;
+ * an unknown or empty name is bad usage. */
+static int take_algos(void *target, const char *name, const char *value, char *err, size_t errlen) {
+  int *use = target;
+  for (const char *p = value;;) {
+    const size_t len = strcspn(p, ",");
+    char rule[64];
+    int a = -1;
+    if (len > 0 && len < sizeof rule) {
+      memcpy(rule, p, len);
+      rule[len] = '\0';
+      a = ob_algo_from_name(rule);
+    }
+    if (a < 0) {
+      snprintf(err, errlen, "%s: unknown algorithm '%.*s'", name, (int)len, p);
+      return OB_OPTS_BAD;
+    }
+    use[a] = 1;
+    if (p[len] == '\0')
+      return OB_OPTS_OK;
+    p += len + 1;
   }
+}
+
+int conv_mnist_main(int argc, char **argv) {
+  const char *data = CONV_FASHION_DATA, *out = "convergence", *vname = NULL, *cname = NULL;
+  int use[OB_ALGO_COUNT] = {0};
+  int n_iters = 2000, n_batch = 128;
+  const ob_opt opts[] = {
+      {"--data", NULL, OB_OPT_STR, &data, 0, 0, 0, NULL, "DIR", "Fashion-MNIST's IDX files"},
+      {"--out", NULL, OB_OPT_STR, &out, 0, 0, 0, NULL, "DIR",
+       "the loss curves' folder (default convergence)"},
+      /* 10^7 iterations is hours here, past any experiment */
+      {"--iters", NULL, OB_OPT_INT, &n_iters, 1, 10000000, 0, NULL, "N",
+       "training iterations (default 2000)"},
+      /* 2^16: above the 60000 training images, so no real batch is refused */
+      {"--batch", NULL, OB_OPT_INT, &n_batch, 1, 65536, 0, NULL, "N", "batch size (default 128)"},
+      {"--variant", NULL, OB_OPT_STR, &vname, 0, 0, 0, NULL, "V",
+       "the library's variant (default the best)"},
+      {"--compare-variant", NULL, OB_OPT_STR, &cname, 0, 0, 0, NULL, "V",
+       "train with scalar and V (or best) and compare the curves"},
+      {"--algos", NULL, OB_OPT_FN, use, 0, 0, 0, take_algos, "a,b,...", "only these rules"},
+      {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
+  };
+  const int done = ob_opts_parse_main("optbench_convergence mnist", "[options]", opts,
+                                      sizeof opts / sizeof *opts, NULL, &argc, argv);
+  if (done >= 0)
+    return done;
+  const long iters = n_iters, batch = n_batch;
   const ob_variant *v = vname ? ob_variant_find(vname) : ob_variant_best();
   const ob_variant *cv = !cname                   ? NULL
                          : !strcmp(cname, "best") ? ob_variant_best()
@@ -196,16 +197,11 @@ int conv_mnist_main(int argc, char **argv) {
             ob_variant_name(!ob_variant_supported(v) ? v : cv));
     return 2;
   }
-  int use[NBOOK];
-  for (int k = 0; k < NBOOK; k++) {
-    use[k] = !algos;
-    if (algos) {
-      const size_t len = strlen(BOOK[k].name);
-      for (const char *p = algos; (p = strstr(p, BOOK[k].name)) != NULL; p += len)
-        if ((p == algos || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
-          use[k] = 1;
-    }
-  }
+  int any = 0; /* no --algos: every rule */
+  for (int k = 0; k < OB_ALGO_COUNT; k++)
+    any |= use[k];
+  for (int k = 0; k < OB_ALGO_COUNT; k++)
+    use[k] |= !any;
   idx_set tr, te;
   const int loaded = conv_load_fashion(data, &tr, &te, "mnist");
   if (loaded != 0)
@@ -227,19 +223,20 @@ int conv_mnist_main(int argc, char **argv) {
 
   int rc = 0;
   double sum_max = 0, sum_smax = 0;
-  char table[NBOOK][256];
+  char table[OB_ALGO_COUNT][256];
   int rows = 0;
   const double t_all = conv_now();
-  for (int k = 0; k < NBOOK && rc == 0; k++) {
+  for (int k = 0; k < OB_ALGO_COUNT && rc == 0; k++) {
     if (!use[k])
       continue;
-    const ob_algo a = (ob_algo)ob_algo_from_name(BOOK[k].name);
+    const ob_algo a = (ob_algo)k;
+    const float lr = ob_algo_book_lr(a, OB_BOOK_MNIST); /* the book's, optbench_algos.def */
     run_result r, c;
     memset(&c, 0, sizeof c);
-    if (train(&tr, &te, a, BOOK[k].lr, cv ? scalar : v, (size_t)iters, (size_t)batch,
+    if (train(&tr, &te, a, lr, cv ? scalar : v, (size_t)iters, (size_t)batch,
               cv ? "scalar" : ob_variant_name(v), &r) != 0 ||
-        (cv && train(&tr, &te, a, BOOK[k].lr, cv, (size_t)iters, (size_t)batch, ob_variant_name(cv),
-                     &c) != 0)) {
+        (cv &&
+         train(&tr, &te, a, lr, cv, (size_t)iters, (size_t)batch, ob_variant_name(cv), &c) != 0)) {
       rc = 1;
     } else if (cv) {
       double mx = 0, smx = 0;
@@ -255,14 +252,14 @@ int conv_mnist_main(int argc, char **argv) {
       sum_smax = sum_smax > smx ? sum_smax : smx;
       snprintf(table[rows++], sizeof table[0],
                "| %-9s | %.3g (iteration %zu) | %.3g | %.4f | %.4f | %.2f%% / %.2f%% |",
-               BOOK[k].name, mx, at, smx, r.smooth[iters - 1], c.smooth[iters - 1], 100 * r.acc,
+               ob_algo_name(a), mx, at, smx, r.smooth[iters - 1], c.smooth[iters - 1], 100 * r.acc,
                100 * c.acc);
       if (write_loss(out, "mnist_compare", a, ob_variant_name(cv), (size_t)iters, &r, &c,
                      ob_variant_name(cv)) != 0)
         rc = 1;
     } else {
       snprintf(table[rows++], sizeof table[0], "| %-9s | %-6g | %.4f | %.2f%% | %.3f | %.3f |",
-               BOOK[k].name, (double)BOOK[k].lr, r.smooth[iters - 1], 100 * r.acc, r.ms_iter,
+               ob_algo_name(a), (double)lr, r.smooth[iters - 1], 100 * r.acc, r.ms_iter,
                r.ms_update);
       if (write_loss(out, "mnist_loss", a, ob_variant_name(v), (size_t)iters, &r, NULL, NULL) != 0)
         rc = 1;

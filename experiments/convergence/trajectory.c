@@ -9,31 +9,39 @@
 #include "conv.h"
 #include "golden_check.h"
 #include "golden_file.h"
+#include "golden_rule.h"
+#include "opts.h"
 
-static const gf_case *find_case(const gf_file *f, const char *id) {
+static const gd_case *find_case(const gd_file *f, const char *id) {
   for (size_t i = 0; i < f->ncases; i++)
     if (strcmp(f->cases[i].id, id) == 0)
       return &f->cases[i];
   return NULL;
 }
 
-/* 30 steps on the variant's own state; path[j] is p after step j. */
-static ob_status run_path(const gf_case *c, const ob_variant *v, ob_algo a,
+/* 30 steps on the variant's own state from the case's step-1 inputs, with
+ * each step's hyperparameters and t; path[j] is p after step j. */
+static ob_status run_path(const gd_file *f, const gd_case *c, const ob_variant *v, ob_algo a,
                           float path[CONV_TRAJ_STEPS + 1][2]) {
-  float p[2] = {c->init[GF_P][0], c->init[GF_P][1]}, s0[2] = {0, 0}, s1[2] = {0, 0}, g[2];
+  gd_rule_step rs;
+  if (gd_rule_step_of(f, c, 1, &rs, NULL, 0) != 0 || rs.n != 2)
+    return OB_EINVAL;
+  float p[2] = {rs.p[0], rs.p[1]}, s0[2] = {0, 0}, s1[2] = {0, 0}, g[2];
   for (int k = 0; k < 2; k++) {
-    if (c->init[GF_S0])
-      s0[k] = c->init[GF_S0][k];
-    if (c->init[GF_S1])
-      s1[k] = c->init[GF_S1][k];
+    if (rs.s[0])
+      s0[k] = rs.s[0][k];
+    if (rs.s[1])
+      s1[k] = rs.s[1][k];
   }
   const int states = ob_state_count(a);
   path[0][0] = p[0];
   path[0][1] = p[1];
   for (size_t j = 0; j < CONV_TRAJ_STEPS; j++) {
-    gf_quadratic_grad(p, g);
-    const ob_status st = ob_step(v, a, &c->step[j].hp, c->step[j].t, p, g, states > 0 ? s0 : NULL,
-                                 states > 1 ? s1 : NULL, 2);
+    if (gd_rule_step_of(f, c, j + 1, &rs, NULL, 0) != 0)
+      return OB_EINVAL;
+    gd_quadratic_grad(p, g);
+    const ob_status st =
+        ob_step(v, a, &rs.hp, rs.t, p, g, states > 0 ? s0 : NULL, states > 1 ? s1 : NULL, 2);
     if (st != OB_OK)
       return st;
     path[j + 1][0] = p[0];
@@ -48,19 +56,21 @@ int conv_traj_run(const char *golden_dir, ob_algo algo, const ob_variant *path_v
   res->algo = algo;
   char file[4096];
   snprintf(file, sizeof file, "%s/%s.txt", golden_dir, ob_algo_name(algo));
-  gf_file f;
-  if (gf_load(file, &f, err, errlen) != 0) {
-    gf_free(&f);
+  gd_file f;
+  if (gd_load(file, &f, err, errlen) != 0) {
+    gd_free(&f);
     return -1;
   }
-  const gf_case *c = find_case(&f, "book_quadratic");
-  if (!c || c->n != 2 || c->steps != CONV_TRAJ_STEPS || c->grad != GF_GRAD_QUADRATIC) {
+  const gd_case *c = find_case(&f, "book_quadratic");
+  gd_rule_step first;
+  if (!c || c->steps != CONV_TRAJ_STEPS || c->grad != GD_GRAD_QUADRATIC ||
+      gd_rule_step_of(&f, c, 1, &first, NULL, 0) != 0 || first.n != 2) {
     snprintf(err, errlen, "%s: no case book_quadratic of n 2, %d steps, grad quadratic", file,
              CONV_TRAJ_STEPS);
-    gf_free(&f);
+    gd_free(&f);
     return -1;
   }
-  res->lr = c->step[0].hp.lr;
+  res->lr = first.hp.lr;
   if (!path_variant)
     path_variant = ob_variant_default() ? ob_variant_default() : ob_variant_best();
   res->path_variant = ob_variant_name(path_variant);
@@ -82,12 +92,13 @@ int conv_traj_run(const char *golden_dir, ob_algo algo, const ob_variant *path_v
       break;
     }
     float path[CONV_TRAJ_STEPS + 1][2];
-    const ob_status s = run_path(c, v, algo, path);
+    const ob_status s = run_path(&f, c, v, algo, path);
     int good = ok == 1 && s == OB_OK;
     if (s == OB_OK) {
       for (size_t j = 1; j <= CONV_TRAJ_STEPS; j++)
         for (int k = 0; k < 2; k++) {
-          const double d = fabs((double)path[j][k] - (double)c->step[j - 1].out[GF_P].rounded[k]);
+          const gd_record *o = gd_find(&c->step[j - 1], GD_OUT, "p");
+          const double d = o && o->n == 2 ? fabs((double)path[j][k] - (double)o->rounded[k]) : NAN;
           if (!(d <= res->max_dev)) /* NaN too */
             res->max_dev = d;
         }
@@ -109,28 +120,25 @@ int conv_traj_run(const char *golden_dir, ob_algo algo, const ob_variant *path_v
     snprintf(err, errlen, "variant %s is not supported on this CPU", res->path_variant);
     rc = -1;
   }
-  gf_free(&f);
+  gd_free(&f);
   return rc;
-}
-
-static int usage(void) {
-  fprintf(stderr, "usage: optbench_convergence trajectory [--golden-dir DIR] [--out DIR] "
-                  "[--variant V]\n");
-  return 2;
 }
 
 int conv_trajectory_main(int argc, char **argv) {
   const char *golden = OB_GOLDEN_DIR, *out = "convergence", *vname = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--golden-dir") && i + 1 < argc)
-      golden = argv[++i];
-    else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-      out = argv[++i];
-    else if (!strcmp(argv[i], "--variant") && i + 1 < argc)
-      vname = argv[++i];
-    else
-      return usage();
-  }
+  const ob_opt table[] = {
+      {"--golden-dir", NULL, OB_OPT_STR, &golden, 0, 0, 0, NULL, "DIR",
+       "the golden vectors (default the repository's)"},
+      {"--out", NULL, OB_OPT_STR, &out, 0, 0, 0, NULL, "DIR",
+       "the trajectories' folder (default convergence)"},
+      {"--variant", NULL, OB_OPT_STR, &vname, 0, 0, 0, NULL, "V",
+       "the variant whose path is written (default the default variant)"},
+      {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
+  };
+  const int done = ob_opts_parse_main("optbench_convergence trajectory", "[options]", table,
+                                      sizeof table / sizeof *table, NULL, &argc, argv);
+  if (done >= 0)
+    return done;
   const ob_variant *pv = NULL;
   if (vname && !(pv = ob_variant_find(vname))) {
     fprintf(stderr, "trajectory: unknown variant '%s'\n", vname);

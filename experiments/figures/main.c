@@ -16,6 +16,7 @@
 
 #include "fig.h"
 #include "numarg.h"
+#include "opts.h"
 
 static const struct {
   const char *name, *figures;
@@ -30,17 +31,15 @@ static const struct {
 };
 enum { NEXP = sizeof EXPERIMENTS / sizeof EXPERIMENTS[0] };
 
-static int usage(void) {
-  fprintf(stderr, "usage: optbench_figures EXPERIMENT [--quick] [--out DIR] [--seed S] "
-                  "[--data DIR] [--variant V]\n  EXPERIMENT: all");
+static void list_experiments(FILE *f) {
+  fprintf(f, "  EXPERIMENT: all");
   for (int k = 0; k < NEXP; k++)
-    fprintf(stderr, " | %s", EXPERIMENTS[k].name);
-  fprintf(stderr, "\n");
+    fprintf(f, " | %s", EXPERIMENTS[k].name);
+  fprintf(f, "\n");
   for (int k = 0; k < NEXP; k++)
-    fprintf(stderr, "    %-13s figure%s %s\n", EXPERIMENTS[k].name,
+    fprintf(f, "    %-13s figure%s %s\n", EXPERIMENTS[k].name,
             strchr(EXPERIMENTS[k].figures, ',') || strchr(EXPERIMENTS[k].figures, '.') ? "s" : "",
             EXPERIMENTS[k].figures);
-  return 2;
 }
 
 int main(int argc, char **argv) {
@@ -49,30 +48,32 @@ int main(int argc, char **argv) {
    * OMP_WAIT_POLICY once, at load time, so run again with it set. */
   if (!getenv("OMP_WAIT_POLICY") && setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
     execv("/proc/self/exe", argv); /* on failure: carry on, just slower */
-  if (argc < 2)
-    return usage();
   fig_opts o = {.out = "figures", .data = CONV_FASHION_DATA, .seed = FIG_DEFAULT_SEED};
   const char *vname = NULL;
-  for (int i = 2; i < argc; i++) {
-    if (!strcmp(argv[i], "--quick"))
-      o.quick = 1;
-    else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-      o.out = argv[++i];
-    else if (!strcmp(argv[i], "--data") && i + 1 < argc)
-      o.data = argv[++i];
-    else if (!strcmp(argv[i], "--variant") && i + 1 < argc)
-      vname = argv[++i];
-    else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-      unsigned long long seed = 0;
-      char err[256];
-      if (ob_parse_u64("--seed", argv[++i], 0, UINT64_MAX, OB_NUMARG_HEX, &seed, err, sizeof err)) {
-        fprintf(stderr, "optbench_figures: %s\n", err);
-        return usage();
-      }
-      o.seed = seed;
-    } else
-      return usage();
+  unsigned long long seed = FIG_DEFAULT_SEED;
+  const ob_opt table[] = {
+      {"--quick", NULL, OB_OPT_FLAG, &o.quick, 0, 0, 0, NULL, NULL, "fewer epochs and trials"},
+      {"--out", NULL, OB_OPT_STR, &o.out, 0, 0, 0, NULL, "DIR", "the data files' folder"},
+      {"--seed", NULL, OB_OPT_U64, &seed, 0, UINT64_MAX, OB_NUMARG_HEX, NULL, "S",
+       "the seed (decimal or 0x hex)"},
+      {"--data", NULL, OB_OPT_STR, &o.data, 0, 0, 0, NULL, "DIR", "Fashion-MNIST's IDX files"},
+      {"--variant", NULL, OB_OPT_STR, &vname, 0, 0, 0, NULL, "V", "the library's variant"},
+      {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
+  };
+  const size_t ntable = sizeof table / sizeof *table;
+  const char *exp = argc >= 2 && argv[1][0] != '-' ? argv[1] : NULL;
+  int nargs = exp ? argc - 1 : argc; /* the options after EXPERIMENT */
+  char **args = exp ? argv + 1 : argv;
+  const int done = ob_opts_parse_main("optbench_figures", "EXPERIMENT [options]", table, ntable,
+                                      NULL, &nargs, args);
+  if (done < 0 && !exp) /* options but no experiment */
+    fprintf(stderr, "optbench_figures: no EXPERIMENT\n"
+                    "usage: optbench_figures EXPERIMENT [options] (--help: the options)\n");
+  if (done >= 0 || !exp) {
+    list_experiments(done == 0 ? stdout : stderr);
+    return done < 0 ? 2 : done;
   }
+  o.seed = seed;
   o.variant = vname ? ob_variant_find(vname) : ob_variant_default();
   if (!o.variant) {
     fprintf(stderr, "optbench_figures: %s\n",
@@ -88,8 +89,11 @@ int main(int argc, char **argv) {
   for (int k = 0; k < NEXP; k++)
     if (!strcmp(argv[1], EXPERIMENTS[k].name))
       which = k;
-  if (which < 0 && strcmp(argv[1], "all") != 0)
-    return usage();
+  if (which < 0 && strcmp(argv[1], "all") != 0) {
+    fprintf(stderr, "optbench_figures: unknown experiment '%s'\n", argv[1]);
+    list_experiments(stderr);
+    return 2;
+  }
   printf("optbench_figures: seed 0x%016" PRIx64 ", variant %s, output %s%s\n", o.seed,
          ob_variant_name(o.variant), o.out, o.quick ? ", quick" : "");
   fflush(stdout);

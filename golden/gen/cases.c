@@ -53,23 +53,17 @@ typedef struct {
 
 /* Everyday data: p and g around 1; states of their usual size, h and v >= 0. */
 static dist typical(gg_algo a, int array) {
-  static const dist none = PZ;
-  static const dist p_g = RND(-4, 1);
-  static const dist s0[GG_ALGO_COUNT] = {
-      [GG_SGD] = PZ,
-      [GG_MOMENTUM] = RND(-8, -2),
-      [GG_NESTEROV] = RND(-8, -2),
-      [GG_ADAGRAD] = POS(-4, 3),
-      [GG_RMSPROP] = POS(-6, 1),
-      [GG_ADAM] = RND(-5, 0),
-  };
-  static const dist adam_v = POS(-8, 0);
-  switch (array) {
-  case AP:
-  case AG: return p_g;
-  case AS0: return s0[a];
-  default: return a == GG_ADAM ? adam_v : none;
-  }
+  static const dist none = PZ, p_g = RND(-4, 1);
+  const gg_algo_info *r = &gg_algos[a];
+  if (array == AP || array == AG)
+    return p_g;
+  const int k = array - AS0;
+  if (k >= r->states)
+    return none;
+  /* the row's range, the sign the list's domain allows */
+  const dist d = {'r', (signed char)(r->state_domain[k] == GG_NONNEG), r->row->typical[k][0],
+                  r->row->typical[k][1]};
+  return d;
 }
 
 static float draw(gg_rng *r, dist d, gg_algo a, int array) {
@@ -119,14 +113,16 @@ new_case(ctx *x, const char *id, size_t n, int steps, const char *note, ...) {
   gg_case *c = &L->v[L->count++];
   memset(c, 0, sizeof *c);
   if (strlen(id) >= sizeof c->id)
-    gg_die("internal: case id too long: %s", id);
+    gg_die("%s: case id '%s' is longer than %zu characters", gg_algos[x->a].name, id,
+           sizeof c->id - 1);
   strcpy(c->id, id);
   va_list ap;
   va_start(ap, note);
   int len = vsnprintf(c->note, sizeof c->note, note, ap);
   va_end(ap);
   if (len < 0 || (size_t)len >= sizeof c->note)
-    gg_die("internal: note of %s too long", id);
+    gg_die("%s case %s: the note is longer than %zu characters", gg_algos[x->a].name, id,
+           sizeof c->note - 1);
 
   char key[64];
   snprintf(key, sizeof key, "%s/%s", gg_algos[x->a].name, id);
@@ -141,8 +137,9 @@ new_case(ctx *x, const char *id, size_t n, int steps, const char *note, ...) {
   c->g = gg_alloc((size_t)steps, sizeof *c->g);
   for (int j = 0; j < steps; j++) {
     c->hp[j] = gg_hp_mask(x->a, gg_algos[x->a].defaults);
-    /* single steps: Adam at t = 3 (bias correction still active), others t = 1 */
-    c->t[j] = steps == 1 && x->a == GG_ADAM ? 3 : j + 1;
+    /* single steps: t = 3 for a rule that reads it (Adam's bias correction still
+     * active), others t = 1 */
+    c->t[j] = steps == 1 && gg_algos[x->a].uses_t ? 3 : j + 1;
     c->g[j] = gg_alloc(n, sizeof(float));
   }
   return c;
@@ -170,10 +167,21 @@ static void fill(ctx *x, gg_case *c, const pat *pats, size_t npat) {
 static const pat typ_only[] = {{{TYP, TYP, TYP, TYP}}};
 #define COUNT(arr) (sizeof(arr) / sizeof(arr)[0])
 
-static int adaptive(gg_algo a) { return a == GG_ADAGRAD || a == GG_RMSPROP || a == GG_ADAM; }
+static gg_shape shape(gg_algo a) { return gg_algos[a].row->shape; }
+
+/* Divides by sqrt(state) + eps. */
+static int adaptive(gg_algo a) {
+  return shape(a) == GG_SHAPE_SQUARES || shape(a) == GG_SHAPE_MOMENTS;
+}
+
+static int uses(gg_algo a, int hp) { return (gg_algos[a].uses >> hp) & 1; }
+
+static int nonneg_state(gg_algo a, int k) {
+  return k < gg_algos[a].states && gg_algos[a].state_domain[k] == GG_NONNEG;
+}
 
 /* A phrase for notes: the step number the single-step cases use. */
-static const char *t_note(gg_algo a) { return a == GG_ADAM ? ", t = 3" : ""; }
+static const char *t_note(gg_algo a) { return gg_algos[a].uses_t ? ", t = 3" : ""; }
 
 /* One family's patterns for a case and a phrase about them for its note. */
 typedef struct {
@@ -182,15 +190,11 @@ typedef struct {
   const char *how;
 } family;
 
-/* The family of rule a: SGD; Momentum and Nesterov; AdaGrad and RMSProp; Adam. */
+/* The family of rule a by the shape of its data (its row): SGD; Momentum and
+ * Nesterov; AdaGrad and RMSProp; Adam. */
 static family pick(gg_algo a, family sgd, family mom, family ada, family adam) {
-  switch (a) {
-  case GG_SGD: return sgd;
-  case GG_MOMENTUM:
-  case GG_NESTEROV: return mom;
-  case GG_ADAM: return adam;
-  default: return ada; /* GG_ADAGRAD, GG_RMSPROP */
-  }
+  const family by_shape[GG_SHAPE_COUNT] = {sgd, mom, ada, adam};
+  return by_shape[shape(a)];
 }
 
 /* ---- the cases ------------------------------------------------------------ */
@@ -223,7 +227,7 @@ static void magnitudes(ctx *x) {
   for (size_t k = 0; k < COUNT(mags); k++) {
     int lo = mags[k].e - 2, hi = mags[k].e + 1;
     pat q = {{RND(lo, hi), RND(lo, hi), RND(lo, hi), POS(lo, hi)}};
-    if (x->a == GG_ADAGRAD || x->a == GG_RMSPROP)
+    if (nonneg_state(x->a, 0))
       q.d[AS0] = (dist)POS(lo, hi);
     gg_case *c = new_case(x, mags[k].id, 64, 1,
                           "p, g and state all of magnitude about %s (2^%d .. 2^%d), random "
@@ -232,7 +236,7 @@ static void magnitudes(ctx *x) {
     fill(x, c, &q, 1);
   }
   pat q = {{RND(-100, 60), RND(-100, 60), RND(-100, 60), POS(-100, 60)}};
-  if (x->a == GG_ADAGRAD || x->a == GG_RMSPROP)
+  if (nonneg_state(x->a, 0))
     q.d[AS0] = (dist)POS(-100, 60);
   gg_case *c = new_case(x, "mag_mixed", 128, 1,
                         "each value of p, g and state of its own magnitude, 2^-100 .. 2^61, "
@@ -332,39 +336,37 @@ static void near_overflow(ctx *x) {
 }
 
 static void signed_zero(ctx *x) {
-  /* every combination of +0, -0, +x, -x in p, g and the states (h, v: +0, -0, +x) */
+  /* every combination of +0, -0, +x, -x in p, g and the states (a state
+   * that is never negative: +0, -0, +x) */
   static const dist any[] = {PZ, NZ, TYP_POS, TYP_NEG};
   static const dist nonneg[] = {PZ, NZ, TYP_POS};
-  int states = gg_algos[x->a].states;
+  const gg_algo_info *r = &gg_algos[x->a];
   size_t rad[4] = {4, 4, 1, 1};
   const dist *set[4] = {any, any, any, nonneg};
-  const int h_state = x->a == GG_ADAGRAD || x->a == GG_RMSPROP;
-  if (states >= 1) {
-    rad[AS0] = h_state ? 3 : 4;
-    set[AS0] = h_state ? nonneg : any;
+  char arrays[64] = "p", only[64] = "";
+  for (int k = 0; k < r->states; k++) {
+    rad[AS0 + k] = nonneg_state(x->a, k) ? 3 : 4;
+    set[AS0 + k] = nonneg_state(x->a, k) ? nonneg : any;
+    if (nonneg_state(x->a, k))
+      snprintf(only + strlen(only), sizeof only - strlen(only), "; %s only +0, -0, +x",
+               r->state[k]);
   }
-  if (states >= 2)
-    rad[AS1] = 3;
+  for (int k = -1; k < r->states; k++) /* "p, g, m and v" */
+    snprintf(arrays + strlen(arrays), sizeof arrays - strlen(arrays), "%s%s",
+             k == r->states - 1 ? " and " : ", ", k < 0 ? "g" : r->state[k]);
   size_t np = rad[0] * rad[1] * rad[2] * rad[3];
   pat *pats = gg_alloc(np, sizeof *pats);
   for (size_t k = 0; k < np; k++) {
-    size_t r = k;
+    size_t rr = k;
     for (int arr = 0; arr < 4; arr++) {
-      pats[k].d[arr] = set[arr][r % rad[arr]];
-      r /= rad[arr];
+      pats[k].d[arr] = set[arr][rr % rad[arr]];
+      rr /= rad[arr];
     }
   }
   gg_case *c = new_case(x, "signed_zero", np, 1,
                         "signed zeros: every combination of +0, -0, +x, -x in %s (x around 1%s); "
                         "textbook defaults%s",
-                        states == 0   ? "p and g"
-                        : states == 2 ? "p, g, m and v"
-                        : h_state     ? "p, g and h"
-                                      : "p, g and v",
-                        states == 2 ? "; v only +0, -0, +x"
-                        : h_state   ? "; h only +0, -0, +x"
-                                    : "",
-                        t_note(x->a));
+                        arrays, only, t_note(x->a));
   fill(x, c, pats, np);
   free(pats);
 }
@@ -397,10 +399,13 @@ static void specials(ctx *x) {
     };
     const pat *pats = states == 2 ? st2 : st1;
     size_t np = states == 2 ? COUNT(st2) : COUNT(st1);
+    char names[48] = "";
+    if (states == 2)
+      snprintf(names, sizeof names, " %s and %s", gg_algos[x->a].state[0], gg_algos[x->a].state[1]);
     c = new_case(x, "nan_inf_state", 2 * np, 1,
                  "NaN, +inf, -inf in the state%s (one or both), with g around 1 or +0 and p "
                  "around 1; textbook defaults%s",
-                 states == 2 ? " m and v" : "", t_note(x->a));
+                 names, t_note(x->a));
     fill(x, c, pats, np);
   }
 
@@ -470,19 +475,20 @@ static void hp_edges(ctx *x) {
     c = new_case(x, "eps_zero", 40, 1,
                  "eps = 0, other hyperparameters the defaults; random data around 1 and "
                  "zero states and gradients: %s%s",
-                 a == GG_ADAM ? "m = v = g = 0 gives 0/0 = NaN, v = g = 0 with m != 0 gives "
-                                "+-inf, v = 0 with g != 0"
-                              : "h = g = 0 gives 0/0 = NaN, h = 0 with g != 0 gives p -+ lr, "
-                                "g = 0 leaves p",
+                 shape(a) == GG_SHAPE_MOMENTS
+                     ? "m = v = g = 0 gives 0/0 = NaN, v = g = 0 with m != 0 gives "
+                       "+-inf, v = 0 with g != 0"
+                     : "h = g = 0 gives 0/0 = NaN, h = 0 with g != 0 gives p -+ lr, "
+                       "g = 0 leaves p",
                  t_note(a));
     set_hp(x, c, hp);
-    if (a == GG_ADAM)
+    if (shape(a) == GG_SHAPE_MOMENTS)
       fill(x, c, e2, COUNT(e2));
     else
       fill(x, c, e1, COUNT(e1));
   }
 
-  if (a == GG_MOMENTUM || a == GG_NESTEROV) {
+  if (uses(a, GG_HPI_momentum)) {
     static const pat m0[] = {
         {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}},  {{TYP, TYP, TYP}},
         {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, PINF}}, {{TYP, TYP, QNAN}},
@@ -496,7 +502,7 @@ static void hp_edges(ctx *x) {
     fill(x, c, m0, COUNT(m0));
   }
 
-  if (a == GG_RMSPROP) {
+  if (uses(a, GG_HPI_decay_rate)) {
     static const pat d0[] = {
         {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}},  {{TYP, TYP, TYP}},
         {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, PINF}},
@@ -510,7 +516,7 @@ static void hp_edges(ctx *x) {
     fill(x, c, d0, COUNT(d0));
   }
 
-  if (a == GG_ADAM) {
+  if (uses(a, GG_HPI_beta1) && uses(a, GG_HPI_beta2)) {
     hp = def;
     hp.beta1 = 0;
     hp.beta2 = 0;
@@ -531,7 +537,8 @@ static void hp_edges(ctx *x) {
   fill(x, c, typ_only, 1);
 }
 
-static void adam_steps(ctx *x) {
+/* The step number of a rule that reads it (Adam's bias correction). */
+static void t_steps(ctx *x) {
   static const int64_t ts[] = {1, 2, 10, 1000, 1000000};
   static const pat fresh[] = {{{TYP, TYP, PZ, PZ}}};
   gg_case *c = new_case(x, "t_1_fresh", 40, 1,
@@ -673,14 +680,29 @@ static void wd_cancel(ctx *x) {
                         (uint32_t)(gg_rng_next(&r) >> 41));
       c->init[0][i] = p;
       c->g[0][i] = -(hp.weight_decay * p) * (1.0f + rr);
-      c->init[1][i] = x->a == GG_ADAM ? -c->g[0][i] * 0.5f
-                                      : gg_float_make(0, 127 - 40 + gg_rng_below(&r, 20), 0);
+      c->init[1][i] = shape(x->a) == GG_SHAPE_MOMENTS
+                          ? -c->g[0][i] * 0.5f
+                          : gg_float_make(0, 127 - 40 + gg_rng_below(&r, 20), 0);
       c->init[2][i] =
           gg_float_make(0, 127 - 40 + gg_rng_below(&r, 20), (uint32_t)(gg_rng_next(&r) >> 41));
-      if (x->a == GG_MOMENTUM || x->a == GG_NESTEROV)
+      if (shape(x->a) == GG_SHAPE_VELOCITY)
         c->init[1][i] = c->g[0][i] * -hp.lr;
     }
   }
+}
+
+/* A float32 for a note as people write it: 6 digits, "1e-7" for 1e-07. */
+static const char *short_num(char buf[32], float v) {
+  snprintf(buf, 32, "%g", (double)v);
+  char *e = strchr(buf, 'e');
+  if (e && (e[1] == '-' || e[1] == '+')) {
+    char *d = e + 2;
+    while (d[0] == '0' && d[1])
+      memmove(d, d + 1, strlen(d));
+    if (e[1] == '+')
+      memmove(e + 1, e + 2, strlen(e + 1));
+  }
+  return buf;
 }
 
 static void trajectories(ctx *x) {
@@ -691,7 +713,7 @@ static void trajectories(ctx *x) {
                         "%d steps, new random gradients every step (each element keeps its "
                         "sign, |g| in [0.5, 2)), p in [0.25, 4) on the other side so that |p| "
                         "grows%s; textbook defaults%s",
-                        steps, state, a == GG_ADAM ? ", t = 1 .. 12" : "");
+                        steps, state, gg_algos[a].uses_t ? ", t = 1 .. 12" : "");
   fill_descent(c);
 
   gg_hp hp = gg_algos[a].defaults;
@@ -700,7 +722,7 @@ static void trajectories(ctx *x) {
   c = new_case(x, "traj_lr_change", 33, steps,
                "%d steps as traj_random with lr changed mid-way: lr = %g for steps 1-5, "
                "lr = %gf/10 in float32 from step 6 on%s",
-               steps, (double)lr0, (double)lr0, a == GG_ADAM ? "; t = 1 .. 12" : "");
+               steps, (double)lr0, (double)lr0, gg_algos[a].uses_t ? "; t = 1 .. 12" : "");
   for (int j = 5; j < steps; j++)
     c->hp[j] = gg_hp_mask(a, hp);
   fill_descent(c);
@@ -711,31 +733,28 @@ static void trajectories(ctx *x) {
   c = new_case(x, "wd_traj", 33, steps,
                "%d steps as traj_random with weight_decay = 0.1 and decoupled_decay = 0.01, "
                "other hyperparameters the defaults%s",
-               steps, a == GG_ADAM ? "; t = 1 .. 12" : "");
+               steps, gg_algos[a].uses_t ? "; t = 1 .. 12" : "");
   set_hp(x, c, hp);
   fill_descent(c);
 
   /* The book's comparison (ch. 6, optimizer_compare_naive.py): f(x, y) = x^2/20 + y^2
-   * from (-7, 2), 30 steps; Nesterov and RMSProp are not in that figure and use
-   * lr 0.1 like Momentum. */
-  static const float book_lr[GG_ALGO_COUNT] = {
-      [GG_SGD] = 0.95f,    [GG_MOMENTUM] = 0.1f, [GG_NESTEROV] = 0.1f,
-      [GG_ADAGRAD] = 1.5f, [GG_RMSPROP] = 0.1f,  [GG_ADAM] = 0.3f,
-  };
-  static const char *const book_hp[GG_ALGO_COUNT] = {
-      [GG_SGD] = "lr = 0.95 (the book's)",
-      [GG_MOMENTUM] = "lr = 0.1, momentum = 0.9 (the book's)",
-      [GG_NESTEROV] = "lr = 0.1, momentum = 0.9 (not in the book's figure: Momentum's)",
-      [GG_ADAGRAD] = "lr = 1.5, eps = 1e-7 (the book's)",
-      [GG_RMSPROP] = "lr = 0.1, decay_rate = 0.99, eps = 1e-7 (not in the book's figure)",
-      [GG_ADAM] = "lr = 0.3 (the book's), beta1 = 0.9, beta2 = 0.999, eps = 1e-7, t = 1 .. 30",
-  };
+   * from (-7, 2), 30 steps, at the list's figure 6-8 rate; the other
+   * hyperparameters the rule reads are its defaults. */
   hp = gg_algos[a].defaults;
-  hp.lr = book_lr[a];
+  hp.lr = gg_algos[a].book_lr;
+  char book_hp[240], num[32];
+  int at = snprintf(book_hp, sizeof book_hp, "lr = %s [%s]", short_num(num, hp.lr),
+                    gg_algos[a].book_source);
+  for (int k = 0; k < GG_HP_COUNT; k++)
+    if (k != GG_HPI_lr && uses(a, k) && at > 0 && (size_t)at < sizeof book_hp)
+      at += snprintf(book_hp + at, sizeof book_hp - (size_t)at, ", %s = %s", gg_hp_names[k],
+                     short_num(num, gg_hp_get(&hp, k)));
+  if (gg_algos[a].uses_t && at > 0 && (size_t)at < sizeof book_hp)
+    snprintf(book_hp + at, sizeof book_hp - (size_t)at, ", t = 1 .. 30");
   c = new_case(x, "book_quadratic", 2, 30,
                "the book's f(x, y) = x^2/20 + y^2 from (-7, 2), 30 steps, gradient (x/10, 2*y) "
                "in float32 from each step's p%s; %s",
-               gg_algos[a].states ? ", state starting at 0" : "", book_hp[a]);
+               gg_algos[a].states ? ", state starting at 0" : "", book_hp);
   set_hp(x, c, hp);
   c->grad = GG_GRAD_QUADRATIC;
   c->init[0][0] = -7.0f;
@@ -763,36 +782,39 @@ static void edge(ctx *x, const char *id, gg_domain dom, gg_hp hp, int64_t t, con
   }
 }
 
-/* The same elements on both sides of an edge that one hyperparameter or one
- * input value moves: `in_id` inside, `out_id` outside. */
-#define EDGE_PAIR(in_id, hp_in, e_in, out_id, dom, hp_out, e_out, note_in, note_out)               \
-  do {                                                                                             \
-    edge(x, in_id, GG_INSIDE, hp_in, t, e_in, COUNT(e_in), note_in);                               \
-    edge(x, out_id, dom, hp_out, t, e_out, COUNT(e_out), note_out);                                \
-  } while (0)
+/* Two elements (value, then its negation) on both sides of an edge that one
+ * hyperparameter or one input value moves: `in_id` inside, `out_id` on side
+ * `dom` outside. */
+static void edge_pair(ctx *x, int64_t t, const char *in_id, gg_hp hp_in, const elem e_in[2],
+                      const char *out_id, gg_domain dom, gg_hp hp_out, const elem e_out[2],
+                      const char *note_in, const char *note_out) {
+  edge(x, in_id, GG_INSIDE, hp_in, t, e_in, 2, note_in);
+  edge(x, out_id, dom, hp_out, t, e_out, 2, note_out);
+}
 
 static void domain_edges(ctx *x) {
   const gg_algo a = x->a;
   const gg_hp def = gg_algos[a].defaults;
-  const int64_t t = a == GG_ADAM ? 3 : 1;
+  const gg_rule_row *row = gg_algos[a].row;
+  const int64_t t = gg_algos[a].uses_t ? 3 : 1;
   gg_hp hp = def, hp2;
 
   /* every rule: lr*decoupled_decay overflows (1e20 * 1e20) or not (1e20 * 1e18) */
   static const elem zero_g[] = {{1.0f, 0.0f, 0.0f, 0.0f}, {-2.0f, 0.0f, 0.0f, 0.0f}};
   hp.lr = 1e20f, hp.decoupled_decay = 1e18f;
   hp2 = hp, hp2.decoupled_decay = 1e20f;
-  EDGE_PAIR("edge_lrdd_in", hp, zero_g, "edge_lrdd_over", GG_REFUSED, hp2, zero_g,
+  edge_pair(x, t, "edge_lrdd_in", hp, zero_g, "edge_lrdd_over", GG_REFUSED, hp2, zero_g,
             "lr = 1e20, decoupled_decay = 1e18: lr*decoupled_decay = 1e38 is finite; p = 1, -2 "
             "with g and state 0",
             "outside: lr = 1e20, decoupled_decay = 1e20: lr*decoupled_decay = 1e40 overflows "
             "float32, the step is refused (the kernel gave NaN)");
 
-  if (a == GG_SGD || a == GG_MOMENTUM || a == GG_NESTEROV) {
+  if (shape(a) == GG_SHAPE_PLAIN || shape(a) == GG_SHAPE_VELOCITY) {
     /* g + weight_decay*p overflows with p = 2^110 (weight_decay*p = 2^130), not with 2^100 */
     static const elem in[] = {{0x1p100f, 0.0f, 0.0f, 0.0f}, {-0x1p100f, 0.0f, 0.0f, 0.0f}};
     static const elem out[] = {{0x1p110f, 0.0f, 0.0f, 0.0f}, {-0x1p110f, 0.0f, 0.0f, 0.0f}};
     hp = def, hp.lr = 0x1p-21f, hp.weight_decay = 0x1p20f;
-    EDGE_PAIR("edge_wdp_in", hp, in, "edge_wdp_over", GG_UNBOUNDED, hp, out,
+    edge_pair(x, t, "edge_wdp_in", hp, in, "edge_wdp_over", GG_UNBOUNDED, hp, out,
               "lr = 2^-21, weight_decay = 2^20, p = +-2^100, g = 0: weight_decay*p = 2^120 is "
               "finite",
               "outside: lr = 2^-21, weight_decay = 2^20, p = +-2^110, g = 0: weight_decay*p = "
@@ -800,79 +822,69 @@ static void domain_edges(ctx *x) {
               "infinite or NaN");
   }
 
-  if (a == GG_SGD) {
+  if (row->lrg.in != 0 && shape(a) == GG_SHAPE_PLAIN) {
     /* lr*g overflows float32 where p - lr*g does not */
-    static const elem in[] = {{3.4e38f, 1.7e38f, 0, 0}, {-3.4e38f, -1.7e38f, 0, 0}};
-    static const elem out[] = {{3.4e38f, 2e38f, 0, 0}, {-3.4e38f, -2e38f, 0, 0}};
+    const float g_in = row->lrg.in, g_out = row->lrg.out;
+    const elem in[] = {{3.4e38f, g_in, 0, 0}, {-3.4e38f, -g_in, 0, 0}};
+    const elem out[] = {{3.4e38f, g_out, 0, 0}, {-3.4e38f, -g_out, 0, 0}};
     hp = def, hp.lr = 2.0f;
-    EDGE_PAIR("edge_lrg_in", hp, in, "edge_lrg_over", GG_UNBOUNDED, hp, out,
-              "lr = 2, p = +-3.4e38, g = +-1.7e38: lr*g = 3.4e38 is finite",
-              "outside: lr = 2, p = +-3.4e38, g = +-2e38: lr*g = 4e38 overflows float32 where "
-              "p' = -+6e37 does not; without FMA p is infinite");
+    edge_pair(x, t, "edge_lrg_in", hp, in, "edge_lrg_over", GG_UNBOUNDED, hp, out, row->lrg.note_in,
+              row->lrg.note_out);
   }
 
-  if (a == GG_MOMENTUM || a == GG_NESTEROV) {
+  if (row->lrg.in != 0 && shape(a) == GG_SHAPE_VELOCITY) {
     /* lr*g (Nesterov: (1+momentum)*lr*g) overflows float32 where v' does not */
-    const float gin = a == GG_MOMENTUM ? 1.7e38f : 8e37f, gout = a == GG_MOMENTUM ? 2e38f : 1e38f;
-    const elem in[] = {{0.0f, gin, 3.4e38f, 0}, {0.0f, -gin, -3.4e38f, 0}};
-    const elem out[] = {{0.0f, gout, 3.4e38f, 0}, {0.0f, -gout, -3.4e38f, 0}};
+    const float g_in = row->lrg.in, g_out = row->lrg.out;
+    const elem in[] = {{0.0f, g_in, 3.4e38f, 0}, {0.0f, -g_in, -3.4e38f, 0}};
+    const elem out[] = {{0.0f, g_out, 3.4e38f, 0}, {0.0f, -g_out, -3.4e38f, 0}};
     hp = def, hp.lr = 2.0f;
-    EDGE_PAIR("edge_lrg_in", hp, in, "edge_lrg_over", GG_UNBOUNDED, hp, out,
-              a == GG_MOMENTUM
-                  ? "lr = 2, momentum = 0.9, v = +-3.4e38, g = +-1.7e38: lr*g = 3.4e38 is finite"
-                  : "lr = 2, momentum = 0.9, v = +-3.4e38, g = +-8e37: (1+momentum)*lr*g = "
-                    "3.04e38 is finite",
-              a == GG_MOMENTUM
-                  ? "outside: lr = 2, momentum = 0.9, v = +-3.4e38, g = +-2e38: lr*g = 4e38 "
-                    "overflows float32 where v' = -+9.4e37 does not; without FMA v and p are "
-                    "infinite"
-                  : "outside: lr = 2, momentum = 0.9, v = +-3.4e38, g = +-1e38: (1+momentum)*lr*g "
-                    "= 3.8e38 overflows float32 where p' = -+2.9e38 does not; p is infinite");
+    edge_pair(x, t, "edge_lrg_in", hp, in, "edge_lrg_over", GG_UNBOUNDED, hp, out, row->lrg.note_in,
+              row->lrg.note_out);
   }
 
-  if (a == GG_NESTEROV) {
-    /* (1+momentum)*lr overflows from lr = FLT_MAX/1.9 on */
-    hp = def, hp.lr = 1.7e38f;
-    hp2 = def, hp2.lr = 3e38f;
-    EDGE_PAIR("edge_lrmom_in", hp, zero_g, "edge_lrmom_over", GG_REFUSED, hp2, zero_g,
-              "lr = 1.7e38, momentum = 0.9: (1+momentum)*lr = 3.23e38 is finite; g and v 0",
-              "outside: lr = 3e38, momentum = 0.9: (1+momentum)*lr = 5.7e38 overflows float32, "
-              "the step is refused (the kernel gave NaN from inf*0)");
+  if (row->coeff_lr.in != 0) {
+    /* a derived coefficient of lr ((1+momentum)*lr) overflows */
+    hp = def, hp.lr = row->coeff_lr.in;
+    hp2 = def, hp2.lr = row->coeff_lr.out;
+    edge_pair(x, t, "edge_lrmom_in", hp, zero_g, "edge_lrmom_over", GG_REFUSED, hp2, zero_g,
+              row->coeff_lr.note_in, row->coeff_lr.note_out);
   }
 
   if (adaptive(a)) {
-    /* the state g*g (AdaGrad), (1-decay_rate)*g*g (RMSProp), (1-beta2)*g*g (Adam)
-     * overflows float32: 4e38, 9e38, 4e39; inside 3.24e38, 3.24e38, 4e35 */
-    const float gin = a == GG_ADAGRAD ? 1.8e19f : a == GG_RMSPROP ? 1.8e20f : 2e19f;
-    const float gout = a == GG_ADAGRAD ? 2e19f : a == GG_RMSPROP ? 3e20f : 2e21f;
-    const elem in[] = {{1.0f, gin, 0.0f, 0.0f}, {1.0f, -gin, 0.0f, 0.0f}};
-    const elem out[] = {{1.0f, gout, 0.0f, 0.0f}, {1.0f, -gout, 0.0f, 0.0f}};
+    /* the new state (g*g, (1-decay_rate)*g*g, (1-beta2)*g*g) overflows float32
+     * at the row's |g| */
+    const float g_in = row->state.in, g_out = row->state.out;
+    const elem in[] = {{1.0f, g_in, 0.0f, 0.0f}, {1.0f, -g_in, 0.0f, 0.0f}};
+    const elem out[] = {{1.0f, g_out, 0.0f, 0.0f}, {1.0f, -g_out, 0.0f, 0.0f}};
     hp = def;
-    EDGE_PAIR("edge_state_in", hp, in, "edge_state_over", GG_UNBOUNDED, hp, out,
-              a == GG_ADAGRAD   ? "p = 1, g = +-1.8e19, h = 0: h' = g*g = 3.24e38 is finite"
-              : a == GG_RMSPROP ? "p = 1, g = +-1.8e20, h = 0: h' = 0.01*g*g = 3.24e38 is finite"
-                                : "p = 1, g = +-2e19, m = v = 0: v' = 0.001*g*g = 4e35 is finite "
-                                  "(the book's form squared g first: inf)",
-              "outside: p = 1, g above the edge, state 0: the new state overflows float32 (its "
-              "rounded value is inf) and p is left unchanged where the exact p moves");
+    if (row->state.in == 0)
+      gg_die("%s: a rule whose step divides by its state needs the state edge of its row "
+             "(golden/gen/rules.c, .state)",
+             gg_algos[a].name);
+    edge_pair(x, t, "edge_state_in", hp, in, "edge_state_over", GG_UNBOUNDED, hp, out,
+              row->state.note_in,
+              row->state.note_out ? row->state.note_out
+                                  : "outside: p = 1, g above the edge, state 0: the new state "
+                                    "overflows float32 (its rounded value is inf) and p is left "
+                                    "unchanged where the exact p moves");
 
     /* eps = 0 and a zero state: g*g underflows to 0 for |g| = 1e-30 and p becomes
      * infinite; at |g| = 1e-17 the state is normal */
     static const elem in0[] = {{1.0f, 1e-17f, 0.0f, 0.0f}, {1.0f, -1e-17f, 0.0f, 0.0f}};
     static const elem out0[] = {{1.0f, 1e-30f, 0.0f, 0.0f}, {1.0f, -1e-30f, 0.0f, 0.0f}};
     hp = def, hp.eps = 0.0f;
-    EDGE_PAIR("edge_eps0_in", hp, in0, "edge_eps0_under", GG_UNBOUNDED, hp, out0,
+    edge_pair(x, t, "edge_eps0_in", hp, in0, "edge_eps0_under", GG_UNBOUNDED, hp, out0,
               "eps = 0, zero state, p = 1, g = +-1e-17: the new state is a normal float32",
               "outside: eps = 0, zero state, p = 1, g = +-1e-30: the new state underflows to 0 "
               "and p becomes infinite where the exact p moves by about lr");
 
-    if (a == GG_ADAM) {
+    if (shape(a) == GG_SHAPE_MOMENTS) {
       /* a subnormal intermediate of m' ((1-beta1)*g) divided by sqrt(v') + eps
        * < 1: g = 1e-39 against 1e-30 */
       static const elem ins[] = {{0.0f, 1e-30f, 0.0f, 0.0f}, {0.0f, -1e-30f, 0.0f, 0.0f}};
       static const elem outs[] = {{0.0f, 1e-39f, 0.0f, 0.0f}, {0.0f, -1e-39f, 0.0f, 0.0f}};
       hp = def;
-      EDGE_PAIR("edge_sub_in", hp, ins, "edge_sub_under", GG_UNBOUNDED, hp, outs,
+      edge_pair(x, t, "edge_sub_in", hp, ins, "edge_sub_under", GG_UNBOUNDED, hp, outs,
                 "p = 0, m = v = 0, g = +-1e-30: m' and lr_t*m' are normal",
                 "outside: p = 0, m = v = 0, g = +-1e-39: m' = (1-beta1)*g is subnormal, and the "
                 "step divides it by sqrt(v') + eps = 1e-7");
@@ -880,7 +892,7 @@ static void domain_edges(ctx *x) {
       static const elem big[] = {{1.0f, 1e10f, 0.0f, 0.0f}, {1.0f, -1e10f, 0.0f, 0.0f}};
       hp = def, hp.lr = 1e28f;
       hp2 = def, hp2.lr = 1e31f;
-      EDGE_PAIR("edge_lrg_in", hp, big, "edge_lrg_over", GG_UNBOUNDED, hp2, big,
+      edge_pair(x, t, "edge_lrg_in", hp, big, "edge_lrg_over", GG_UNBOUNDED, hp2, big,
                 "lr = 1e28, p = 1, g = +-1e10, m = v = 0: lr_t*m' = 2e36 is finite",
                 "outside: lr = 1e31, p = 1, g = +-1e10, m = v = 0: lr_t*m' = 2e39 overflows "
                 "float32 where the step lr_t*m'/(sqrt(v')+eps) does not; p is infinite or NaN");
@@ -902,14 +914,14 @@ static void domain_edges(ctx *x) {
       static const elem q[] = {{0.0f, 1e-40f, 1e6f, 0.0f}, {0.0f, -1e-40f, 1e6f, 0.0f}};
       hp = def, hp.lr = 1.0f;
       hp2 = def, hp2.lr = 0x1p20f;
-      EDGE_PAIR("edge_sub_in", hp, q, "edge_sub_under", GG_UNBOUNDED, hp2, q,
+      edge_pair(x, t, "edge_sub_in", hp, q, "edge_sub_under", GG_UNBOUNDED, hp2, q,
                 "lr = 1, p = 0, h = 1e6, g = +-1e-40: g/(sqrt(h')+eps) is subnormal, lr <= 1",
                 "outside: lr = 2^20, p = 0, h = 1e6, g = +-1e-40: g/(sqrt(h')+eps) is "
                 "subnormal, and lr > 1 scales its absolute error 2^-150 up");
     }
   }
 
-  if (a == GG_ADAM) {
+  if (shape(a) == GG_SHAPE_MOMENTS) {
     /* beta2 = 0 and 0.1: v' = beta2*v + (1-beta2)*g*g far below v, where the book's
      * v += (1-beta2)*(g*g - v) cancels (p became -1 for exact -0.000999) */
     static const elem b2e[] = {
@@ -926,7 +938,7 @@ static void domain_edges(ctx *x) {
     static const elem m_big[] = {{1.0f, 1.0f, 1e20f, 1.0f}, {1.0f, -1.0f, -1e20f, 1.0f}};
     hp = def, hp.lr = 1e-35f;
     hp2 = def, hp2.lr = 1e-44f;
-    EDGE_PAIR("edge_lrt_in", hp, m_big, "edge_lrt_sub", GG_REFUSED, hp2, m_big,
+    edge_pair(x, t, "edge_lrt_in", hp, m_big, "edge_lrt_sub", GG_REFUSED, hp2, m_big,
               "lr = 1e-35, t = 3: lr_t = 7.5e-37 is normal; m = +-1e20",
               "outside: lr = 1e-44, t = 3: lr_t is subnormal, the step is refused (m = 1e20 "
               "scaled its error up 2.5e6 scale-ULPs)");
@@ -945,7 +957,7 @@ static void domain_edges(ctx *x) {
 
     /* the same at random: see wd_cancel */
     /* L2 decay cancelling in g + weight_decay*p, its rounding amplified through
-     * sqrt(v'): the conditioning term of p's scale (FORMAT.md, version 3) */
+     * sqrt(v'): the conditioning term of p's scale (FORMAT.md, "Error metric") */
     static const elem cond[] = {{0.7725f, -0.003223f, 0.002017f, 2.4e-12f}};
     hp = (gg_hp){0.0018f, 0, 0, 0.893f, 0.964f, 1e-7f, 0.00415f, 0};
     edge(x, "edge_wd_cond", GG_INSIDE, hp, 3, cond, COUNT(cond),
@@ -965,8 +977,8 @@ void gg_cases_build(gg_algo a, gg_case_list *out) {
   zero_grad(&x);
   hp_edges(&x);
   weight_decay(&x);
-  if (a == GG_ADAM)
-    adam_steps(&x);
+  if (gg_algos[a].uses_t)
+    t_steps(&x);
   trajectories(&x);
   domain_edges(&x);
   wd_cancel(&x);
@@ -974,12 +986,13 @@ void gg_cases_build(gg_algo a, gg_case_list *out) {
   for (size_t i = 0; i < out->count; i++) {
     const gg_case *c = &out->v[i];
     if (strspn(c->id, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(c->id) || !c->id[0])
-      gg_die("internal: case id '%s' is not [a-z0-9_]+", c->id);
+      gg_die("%s: case id '%s' is not [a-z0-9_]+", gg_algos[a].name, c->id);
     if (strchr(c->note, '\n') || c->note[strlen(c->note) - 1] == ' ')
-      gg_die("internal: note of %s must be one line without trailing space", c->id);
+      gg_die("%s case %s: the note must be one line without trailing space", gg_algos[a].name,
+             c->id);
     for (size_t k = 0; k < i; k++)
       if (!strcmp(out->v[k].id, c->id))
-        gg_die("internal: case id '%s' twice", c->id);
+        gg_die("%s: case id '%s' twice", gg_algos[a].name, c->id);
   }
 }
 

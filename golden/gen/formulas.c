@@ -25,25 +25,26 @@ enum { PREC = 256 };
 
 /* Hyperparameters and derived coefficients of the current step. */
 static mpfr_t lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd;
-/* Inputs, outputs, scales and scratch of the current element. P and G are the
- * p and g the rule sees (after weight decay), SP and SG their scales. */
-static mpfr_t P, G, S0, S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, cterm;
-/* Rounding check. */
-static mpfr_t r_val, r_lo, r_hi, r_d0, r_d1, one;
+/* Inputs, outputs and scales of the current element. P and G are the p and g
+ * the rule sees (after weight decay), SP and SG their scales. Intermediates
+ * are each function's own temporaries (tmp_init). */
+static mpfr_t P, G, S0, S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, one;
+
+/* Local temporaries of the working precision, NULL-terminated lists. */
+#define tmp_init(...)  mpfr_inits2(PREC, __VA_ARGS__, (mpfr_ptr)0)
+#define tmp_clear(...) mpfr_clears(__VA_ARGS__, (mpfr_ptr)0)
 
 void gg_formulas_init(void) {
   mpfr_set_emin(mpfr_get_emin_min());
   mpfr_set_emax(mpfr_get_emax_max());
-  mpfr_inits2(PREC, lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, P, G,
-              S0, S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, cterm, r_val, r_lo, r_hi,
-              r_d0, r_d1, one, (mpfr_ptr)0);
+  tmp_init(lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, P, G, S0, S1,
+           SP, SG, np, ns0, ns1, sp, ss0, ss1, one);
   mpfr_set_ui(one, 1, RN);
 }
 
 void gg_formulas_free(void) {
-  mpfr_clears(lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, P, G, S0,
-              S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, a, b, c, d, w, cterm, r_val, r_lo, r_hi, r_d0,
-              r_d1, one, (mpfr_ptr)0);
+  tmp_clear(lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, P, G, S0, S1,
+            SP, SG, np, ns0, ns1, sp, ss0, ss1, one);
   mpfr_free_cache();
 }
 
@@ -64,6 +65,8 @@ static void coefficients(const gg_hp *hp, int64_t t) {
   mpfr_ui_sub(omb1, 1, b1, RN); /* 1-beta1 */
   mpfr_ui_sub(omb2, 1, b2, RN); /* 1-beta2 */
   /* lr_t = lr*sqrt(1-beta2^t)/(1-beta1^t) */
+  mpfr_t a, b;
+  tmp_init(a, b);
   mpfr_pow_ui(a, b2, (unsigned long)t, RN);
   mpfr_ui_sub(a, 1, a, RN);
   mpfr_sqrt(a, a, RN);
@@ -71,6 +74,7 @@ static void coefficients(const gg_hp *hp, int64_t t) {
   mpfr_pow_ui(b, b1, (unsigned long)t, RN);
   mpfr_ui_sub(b, 1, b, RN);
   mpfr_div(lr_t, a, b, RN);
+  tmp_clear(a, b);
 }
 
 /* ---- error scale: max |term| over the finite terms ---------------------- */
@@ -92,15 +96,21 @@ static void scale_term(mpfr_ptr s, mpfr_srcptr x) {
 
 /* The term |k| * x for a coefficient k (FORMAT.md: |c|*scale(X)). */
 static void scale_term_mul(mpfr_ptr s, mpfr_srcptr k, mpfr_srcptr x) {
+  mpfr_t w;
+  tmp_init(w);
   mpfr_mul(w, k, x, RN);
   scale_term(s, w);
+  tmp_clear(w);
 }
 
 /* The term k * X*X of an intermediate X of scale sx: k * sx^2. */
 static void scale_term_sq(mpfr_ptr s, mpfr_srcptr k, mpfr_srcptr sx) {
+  mpfr_t w;
+  tmp_init(w);
   mpfr_sqr(w, sx, RN);
   mpfr_mul(w, k, w, RN);
   scale_term(s, w);
+  tmp_clear(w);
 }
 
 /* The scale of an intermediate: max of its finite terms, NaN if none (a
@@ -123,6 +133,49 @@ static void scale_end(mpfr_ptr s, mpfr_srcptr exact) {
 
 static char msg[256];
 
+/* The rounding check on v's magnitude w against the float32 |r| = ar. */
+static int nearest(mpfr_srcptr w, float ar) {
+  mpfr_t r_val, r_lo, r_hi, r_d0, r_d1;
+  tmp_init(r_val, r_lo, r_hi, r_d0, r_d1);
+  int ok = 1;
+  uint32_t bits;
+  float lo, hi;
+  if (isinf(ar)) {
+    mpfr_set_ui_2exp(r_val, 1, 128, RN); /* infinity stands for 2^128 */
+    lo = FLT_MAX;
+    hi = 0; /* unused */
+    bits = 0;
+  } else {
+    mpfr_set_flt(r_val, ar, RN);
+    lo = ar == 0 ? 0 : nextafterf(ar, 0);
+    hi = nextafterf(ar, INFINITY);
+    memcpy(&bits, &ar, sizeof bits);
+  }
+  mpfr_sub(r_d0, w, r_val, RN);
+  mpfr_abs(r_d0, r_d0, RN);
+  if (ar != 0) {
+    mpfr_set_flt(r_lo, lo, RN);
+    mpfr_sub(r_d1, w, r_lo, RN);
+    mpfr_abs(r_d1, r_d1, RN);
+    int cmp = mpfr_cmp(r_d0, r_d1);
+    if (cmp > 0 || (cmp == 0 && (bits & 1)))
+      ok = 0;
+  }
+  if (ok && !isinf(ar)) {
+    if (isinf(hi))
+      mpfr_set_ui_2exp(r_hi, 1, 128, RN);
+    else
+      mpfr_set_flt(r_hi, hi, RN);
+    mpfr_sub(r_d1, w, r_hi, RN);
+    mpfr_abs(r_d1, r_d1, RN);
+    int cmp = mpfr_cmp(r_d0, r_d1);
+    if (cmp > 0 || (cmp == 0 && (bits & 1)))
+      ok = 0;
+  }
+  tmp_clear(r_val, r_lo, r_hi, r_d0, r_d1);
+  return ok;
+}
+
 /* Is r the float32 nearest to v, ties to even (an independent check of
  * mpfr_get_flt, subnormals and overflow included)? */
 static int rounding_ok(mpfr_srcptr v, float r) {
@@ -136,43 +189,12 @@ static int rounding_ok(mpfr_srcptr v, float r) {
     return r == 0 && !signbit(r) == !mpfr_signbit(v);
   if (!signbit(r) != !mpfr_signbit(v))
     return 0; /* a zero result keeps v's sign */
-  uint32_t bits;
-  float lo, hi;
-  float ar = fabsf(r);
-  if (isinf(ar)) {
-    mpfr_set_ui_2exp(r_val, 1, 128, RN); /* infinity stands for 2^128 */
-    lo = FLT_MAX;
-    hi = 0; /* unused */
-    bits = 0;
-  } else {
-    mpfr_set_flt(r_val, ar, RN);
-    lo = ar == 0 ? 0 : nextafterf(ar, 0);
-    hi = nextafterf(ar, INFINITY);
-    memcpy(&bits, &ar, sizeof bits);
-  }
+  mpfr_t w;
+  tmp_init(w);
   mpfr_abs(w, v, RN);
-  mpfr_sub(r_d0, w, r_val, RN);
-  mpfr_abs(r_d0, r_d0, RN);
-  if (ar != 0) {
-    mpfr_set_flt(r_lo, lo, RN);
-    mpfr_sub(r_d1, w, r_lo, RN);
-    mpfr_abs(r_d1, r_d1, RN);
-    int cmp = mpfr_cmp(r_d0, r_d1);
-    if (cmp > 0 || (cmp == 0 && (bits & 1)))
-      return 0;
-  }
-  if (!isinf(ar)) {
-    if (isinf(hi))
-      mpfr_set_ui_2exp(r_hi, 1, 128, RN);
-    else
-      mpfr_set_flt(r_hi, hi, RN);
-    mpfr_sub(r_d1, w, r_hi, RN);
-    mpfr_abs(r_d1, r_d1, RN);
-    int cmp = mpfr_cmp(r_d0, r_d1);
-    if (cmp > 0 || (cmp == 0 && (bits & 1)))
-      return 0;
-  }
-  return 1;
+  const int ok = nearest(w, fabsf(r));
+  tmp_clear(w);
+  return ok;
 }
 
 const char *gg_mp_to_elem(gg_elem *e, mpfr_srcptr v, mpfr_srcptr s, const char *array, size_t i) {
@@ -199,6 +221,8 @@ const char *gg_mp_to_elem(gg_elem *e, mpfr_srcptr v, mpfr_srcptr s, const char *
  * its hyperparameter is nonzero. Leaves p' in P, g' in G and their scales
  * max(|p|, |lr*decoupled_decay*p|), max(|g|, |weight_decay*p|) in SP, SG. */
 static void weight_decay(void) {
+  mpfr_t a;
+  tmp_init(a);
   scale_begin(SG);
   scale_term(SG, G);
   if (!mpfr_zero_p(wd)) {
@@ -215,21 +239,27 @@ static void weight_decay(void) {
     scale_term(SP, a);
   }
   scale_end_mid(SP);
+  tmp_clear(a);
 }
 
 /* In the rules a term |g| or |p| of the textbook formula is scale(g') or
  * scale(p') (FORMAT.md): without decay they are the same numbers. */
 
 static void sgd(void) {
+  mpfr_t a;
+  tmp_init(a);
   mpfr_mul(a, lr, G, RN); /* p -= lr*g */
   mpfr_sub(np, P, a, RN);
   scale_begin(sp);
   scale_term(sp, SP);
   scale_term_mul(sp, lr, SG);
   scale_end(sp, np);
+  tmp_clear(a);
 }
 
 static void momentum(void) {
+  mpfr_t a, b;
+  tmp_init(a, b);
   mpfr_mul(a, mom, S0, RN); /* v = momentum*v - lr*g */
   mpfr_mul(b, lr, G, RN);
   mpfr_sub(ns0, a, b, RN);
@@ -242,9 +272,12 @@ static void momentum(void) {
   scale_term(sp, SP);
   scale_term(sp, ss0);
   scale_end(sp, np);
+  tmp_clear(a, b);
 }
 
 static void nesterov(void) {
+  mpfr_t a, b, c, d;
+  tmp_init(a, b, c, d);
   mpfr_mul(a, mom, S0, RN); /* v *= momentum */
   mpfr_mul(b, lr, G, RN);   /* v -= lr*g */
   mpfr_sub(ns0, a, b, RN);
@@ -261,10 +294,13 @@ static void nesterov(void) {
   scale_term_mul(sp, mom2, ss0);
   scale_term_mul(sp, nest_c, SG);
   scale_end(sp, np);
+  tmp_clear(a, b, c, d);
 }
 
 /* p -= lr*g / (sqrt(h) + eps), h the new state (AdaGrad, RMSProp). */
 static void adaptive_p(mpfr_srcptr h) {
+  mpfr_t a, b, c, d;
+  tmp_init(a, b, c, d);
   mpfr_mul(a, lr, G, RN);
   mpfr_sqrt(b, h, RN);
   mpfr_add(b, b, eps, RN);
@@ -276,9 +312,12 @@ static void adaptive_p(mpfr_srcptr h) {
   mpfr_div(d, d, b, RN);
   scale_term(sp, d);
   scale_end(sp, np);
+  tmp_clear(a, b, c, d);
 }
 
 static void adagrad(void) {
+  mpfr_t a;
+  tmp_init(a);
   mpfr_mul(a, G, G, RN); /* h += g*g */
   mpfr_add(ns0, S0, a, RN);
   scale_begin(ss0);
@@ -286,9 +325,12 @@ static void adagrad(void) {
   scale_term_sq(ss0, one, SG);
   scale_end(ss0, ns0);
   adaptive_p(ns0);
+  tmp_clear(a);
 }
 
 static void rmsprop(void) {
+  mpfr_t a, b;
+  tmp_init(a, b);
   mpfr_mul(a, S0, dec, RN); /* h *= decay_rate */
   mpfr_mul(b, omd, G, RN);  /* h += (1-decay_rate)*g*g */
   mpfr_mul(b, b, G, RN);
@@ -298,9 +340,12 @@ static void rmsprop(void) {
   scale_term_sq(ss0, omd, SG);
   scale_end(ss0, ns0);
   adaptive_p(ns0);
+  tmp_clear(a, b);
 }
 
 static void adam(void) {
+  mpfr_t a, b, c, d, cterm;
+  tmp_init(a, b, c, d, cterm);
   mpfr_sub(a, G, S0, RN); /* m += (1-beta1)*(g-m) */
   mpfr_mul(a, omb1, a, RN);
   mpfr_add(ns0, S0, a, RN);
@@ -331,7 +376,7 @@ static void adam(void) {
   /* With L2 decay g' is rounded, to scale(g'), and its error reaches p through
    * sqrt(v') too, where no term of the expanded formula carries it: the term
    * |dp/dg' through v'| * scale(g') = lr_t*|m'|*(1-beta2)*|g'|*scale(g') /
-   * ((sqrt(v') + eps)^2 * sqrt(v')) (FORMAT.md, version 3); none at v' = 0 */
+   * ((sqrt(v') + eps)^2 * sqrt(v')) (FORMAT.md, "Error metric"); none at v' = 0 */
   if (!mpfr_zero_p(wd) && mpfr_regular_p(ns1) && mpfr_sgn(ns1) > 0 && mpfr_number_p(SG)) {
     mpfr_mul(cterm, lr_t, ns0, RN);
     mpfr_mul(cterm, cterm, omb2, RN);
@@ -345,6 +390,7 @@ static void adam(void) {
     scale_term(sp, cterm);
   }
   scale_end(sp, np);
+  tmp_clear(a, b, c, d, cterm);
 }
 
 /* A derived coefficient whose exact value rounded to float32 is infinite, or
@@ -354,25 +400,41 @@ static int coeff_bad(mpfr_srcptr x) {
   return isinf(r) || (!mpfr_zero_p(x) && fabsf(r) < FLT_MIN);
 }
 
+/* The generator's own formula of each rule and the derived coefficients it
+ * forms (FORMAT.md, "Domains"); a rule of the list without one stops the
+ * generator, naming it. */
+enum { C_MOM2 = 1u << 0, C_NEST = 1u << 1, C_LRT = 1u << 2 };
+static const struct {
+  void (*step)(void);
+  unsigned coeffs;
+} formula[GG_ALGO_COUNT] = {
+    [GG_SGD] = {sgd, 0},
+    [GG_MOMENTUM] = {momentum, 0},
+    [GG_NESTEROV] = {nesterov, C_MOM2 | C_NEST},
+    [GG_ADAGRAD] = {adagrad, 0},
+    [GG_RMSPROP] = {rmsprop, 0},
+    [GG_ADAM] = {adam, C_LRT},
+};
+
+int gg_has_formula(gg_algo alg) { return formula[alg].step != NULL; }
+
 const char *gg_coeff_outside(gg_algo alg, const gg_hp *hp, int64_t t) {
   coefficients(hp, t);
   if (hp->decoupled_decay != 0 && coeff_bad(lrdd))
     return "lr*decoupled_decay";
-  if (alg == GG_NESTEROV && coeff_bad(mom2))
+  if ((formula[alg].coeffs & C_MOM2) && coeff_bad(mom2))
     return "momentum^2";
-  if (alg == GG_NESTEROV && coeff_bad(nest_c))
+  if ((formula[alg].coeffs & C_NEST) && coeff_bad(nest_c))
     return "(1+momentum)*lr";
-  if (alg == GG_ADAM && coeff_bad(lr_t))
+  if ((formula[alg].coeffs & C_LRT) && coeff_bad(lr_t))
     return "lr_t";
   return NULL;
 }
 
 const char *gg_exact_step(gg_algo alg, const gg_hp *hp, int64_t t, size_t n, const float *p,
                           const float *g, const float *s0, const float *s1, gg_elem *out[3]) {
-  static void (*const rule[GG_ALGO_COUNT])(void) = {
-      [GG_SGD] = sgd,         [GG_MOMENTUM] = momentum, [GG_NESTEROV] = nesterov,
-      [GG_ADAGRAD] = adagrad, [GG_RMSPROP] = rmsprop,   [GG_ADAM] = adam,
-  };
+  if (!formula[alg].step)
+    return "no exact formula in golden/gen/formulas.c";
   int states = gg_algos[alg].states;
   const char *err;
   if (t < 1)
@@ -386,22 +448,26 @@ const char *gg_exact_step(gg_algo alg, const gg_hp *hp, int64_t t, size_t n, con
     if (states >= 2)
       mpfr_set_flt(S1, s1[i], RN);
     weight_decay();
-    rule[alg]();
+    formula[alg].step();
     if ((err = gg_mp_to_elem(&out[0][i], np, sp, "p", i)))
       return err;
-    if (states >= 1 && (err = gg_mp_to_elem(&out[1][i], ns0, ss0, "s0", i)))
+    if (states >= 1 && (err = gg_mp_to_elem(&out[1][i], ns0, ss0, gg_algos[alg].state[0], i)))
       return err;
-    if (states >= 2 && (err = gg_mp_to_elem(&out[2][i], ns1, ss1, "s1", i)))
+    if (states >= 2 && (err = gg_mp_to_elem(&out[2][i], ns1, ss1, gg_algos[alg].state[1], i)))
       return err;
   }
   return NULL;
 }
 
 float gg_quadratic_grad(int which, float v) {
+  mpfr_t a;
+  tmp_init(a);
   mpfr_set_flt(a, v, RN);
   if (which == 0)
     mpfr_div_ui(a, a, 10, RN); /* x/10 */
   else
     mpfr_mul_ui(a, a, 2, RN); /* 2*y */
-  return mpfr_get_flt(a, RN);
+  const float r = mpfr_get_flt(a, RN);
+  tmp_clear(a);
+  return r;
 }

@@ -15,6 +15,9 @@ void gg_formulas_free(void);
 const char *gg_exact_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, const float *p,
                           const float *g, const float *s0, const float *s1, gg_elem *out[3]);
 
+/* Does the generator have its own exact formula for rule a? */
+int gg_has_formula(gg_algo a);
+
 /* The name of a derived coefficient of the step outside its range (the step
  * is refused: FORMAT.md, "Domains"), or NULL. */
 const char *gg_coeff_outside(gg_algo a, const gg_hp *hp, int64_t t);

@@ -1,8 +1,11 @@
 /* golden_gen - shared types of the golden-vector generator.
  *
- * The generator is the independent reference of optbench: it includes nothing
- * from impl/. Its list of algorithms mirrors golden/FORMAT.md, the contract it
- * writes, not the library's optbench_algos.def.
+ * The generator is the independent reference of optbench: its formulas are
+ * its own and it links nothing from impl/. What it knows about each rule
+ * besides its formula - the name, the state arrays by name and domain, the
+ * hyperparameters it reads and their defaults, whether it reads t, the
+ * book's figure 6-8 rate - it reads from the one list,
+ * impl/include/optbench_algos.def (rules.c).
  */
 #ifndef GG_GEN_H
 #define GG_GEN_H
@@ -14,43 +17,89 @@
 #include "outfile.h"
 
 typedef enum {
-  GG_SGD,
-  GG_MOMENTUM,
-  GG_NESTEROV,
-  GG_ADAGRAD,
-  GG_RMSPROP,
-  GG_ADAM,
+#define OB_ALGO(ID, ...) GG_##ID,
+#include "optbench_algos.def"
+#undef OB_ALGO
   GG_ALGO_COUNT
 } gg_algo;
 
-/* float32 hyperparameters, in the order of the `hp` line. weight_decay (L2:
- * the rule sees g + weight_decay*p) and decoupled_decay (p -= lr*decoupled_decay*p
- * first) are read by every rule; each applies iff it is nonzero. */
+/* float32 hyperparameters, a field for each row of the list of
+ * hyperparameters (optbench_hparams.def), by its name (the files' name).
+ * weight_decay (L2: the rule sees g + weight_decay*p) and decoupled_decay
+ * (p -= lr*decoupled_decay*p first) are read by every rule; each applies iff
+ * it is nonzero. */
 typedef struct {
-  float lr, momentum, decay_rate, beta1, beta2, eps, weight_decay, decoupled_decay;
+#define OB_HPARAM(ID, field, ...) float field;
+#include "optbench_hparams.def"
+#undef OB_HPARAM
 } gg_hp;
 
-/* Which hyperparameters a rule reads; the others are written as 0x0p+0. */
+/* The index of each field in gg_hp_names, gg_hp_get and the `uses` bits. */
 enum {
-  GG_HP_LR = 1 << 0,
-  GG_HP_MOMENTUM = 1 << 1,
-  GG_HP_DECAY = 1 << 2,
-  GG_HP_BETA1 = 1 << 3,
-  GG_HP_BETA2 = 1 << 4,
-  GG_HP_EPS = 1 << 5
+#define OB_HPARAM(ID, field, ...) GG_HPI_##field,
+#include "optbench_hparams.def"
+#undef OB_HPARAM
+  GG_HP_COUNT
 };
+extern const char *const gg_hp_names[GG_HP_COUNT];
+float gg_hp_get(const gg_hp *hp, int k);
+
+typedef enum { GG_SIGNED, GG_NONNEG } gg_state_domain;
+
+/* The data a rule's cases draw (cases.c), by what its state is. */
+typedef enum {
+  GG_SHAPE_PLAIN,    /* no state: SGD */
+  GG_SHAPE_VELOCITY, /* a signed velocity added to p: Momentum, Nesterov */
+  GG_SHAPE_SQUARES,  /* a sum of squares h, p -= lr*g/(sqrt(h) + eps): AdaGrad, RMSProp */
+  GG_SHAPE_MOMENTS,  /* moments m and v, p -= lr_t*m/(sqrt(v) + eps): Adam */
+  GG_SHAPE_COUNT
+} gg_shape;
+
+/* An edge of a rule's domain that one value moves across (FORMAT.md,
+ * "Domains"): the value on the inside and on the outside, and the notes of
+ * the two cases (NULL: the shape's common note). in == 0: no such edge. */
+typedef struct {
+  float in, out;
+  const char *note_in, *note_out;
+} gg_edge;
+
+/* The generator's own knowledge of a rule besides its formula, a row per
+ * rule of the list (rules.c): the shape of its data, the everyday range of
+ * its states, where its limits are. */
+typedef struct {
+  const char *name;
+  gg_shape shape;
+  signed char typical[2][2]; /* each state's everyday binary exponents [lo, hi] */
+  gg_edge lrg;        /* |g| where lr*g (Nesterov: (1+momentum)*lr*g) overflows float32 where the
+                         step does not (plain and velocity shapes) */
+  gg_edge state;      /* |g| where the new state overflows float32 (squares and moments) */
+  gg_edge coeff_lr;   /* lr where a derived coefficient of lr overflows (Nesterov) */
+  double fresh_limit; /* the plain float32 evaluation's largest error, scale-ULPs, each step
+                         from the file's inputs; past it the case is not well-posed */
+  double own_limit;   /* the same per step of a trajectory on its own state */
+} gg_rule_row;
 
 typedef struct {
-  const char *name; /* file name and `algo` line */
-  int states;       /* 0, 1 or 2 state arrays */
-  unsigned uses;    /* GG_HP_* */
-  gg_hp defaults;   /* the book's defaults, as float32 */
+  const char *name;                /* file name, `family` and `op` lines */
+  int states;                      /* 0, 1 or 2 state arrays */
+  const char *state[2];            /* their names (the `in`/`out` records) */
+  gg_state_domain state_domain[2]; /* the values a valid state takes */
+  unsigned uses;                   /* bit GG_HPI_x: reads hyperparameter x */
+  int uses_t;                      /* reads the step number t (bias correction) */
+  gg_hp defaults;                  /* the book's defaults, as float32; 0 where unused */
+  float book_lr;                   /* figure 6-8's learning rate ... */
+  const char *book_source;         /* ... and where it comes from */
+  const gg_rule_row *row;          /* the generator's own row */
 } gg_algo_info;
 
-extern const gg_algo_info gg_algos[GG_ALGO_COUNT];
+/* Filled from the list and the rows by gg_rules_init(), which main runs
+ * first: it stops, naming the rule, where a rule of the list has no row or a
+ * row no rule. */
+extern gg_algo_info gg_algos[GG_ALGO_COUNT];
+void gg_rules_init(void);
 
-/* Keeps only the hyperparameters `a` reads (the two decays always); the
- * others become +0. */
+/* Keeps only the hyperparameters `a` reads (its own and those every rule
+ * reads, the weight decays); the others become +0. */
 gg_hp gg_hp_mask(gg_algo a, gg_hp hp);
 
 /* One output element of the file: `<exact> <rounded> <scale>`. */

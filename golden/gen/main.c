@@ -25,15 +25,6 @@
 #include "philox.h"
 #include "plain.h"
 
-/* The check's limit in scale-ULPs: DESIGN.md expects a straightforward float32
- * evaluation within about 4; 3 leaves a margin for other correct orders. */
-#define GG_CHECK_LIMIT        3.0
-/* A run on its own state may be off by j times the single-step bound at step
- * j (FORMAT.md). The trajectories are designed to need much less: one
- * scale-ULP per step, under the smallest bound a variant may have (SGD's
- * two roundings), so no correct implementation fails that allowance. */
-#define GG_OWN_LIMIT_PER_STEP 1.0
-
 typedef struct {
   double max, sum; /* scale-ULPs; own-state errors divided by the step number */
   size_t count;
@@ -45,13 +36,15 @@ typedef struct {
   gg_stat own;   /* trajectories carried on the float32 evaluation's own state */
 } gg_stats;
 
-static const char *const array_name[3] = {"p", "s0", "s1"};
+/* Output k of rule a: p, then its states by name. */
+static const char *array_name(gg_algo a, int k) { return k ? gg_algos[a].state[k - 1] : "p"; }
 
 /* Checks the float32 results got[] of step j against the file's elements:
  * each error must stay within `limit`; the statistics take err / norm. A case
  * outside its domain (st NULL) only counts the elements past the limit. */
-static size_t check_step(gg_algo a, const gg_case *c, int j, const char *mode, double limit,
-                         double norm, float *const got[3], gg_elem *const out[3], gg_stat *st) {
+static size_t check_step(gg_algo a, const gg_case *c, int j, const char *mode,
+                         const char *limit_name, double limit, double norm, float *const got[3],
+                         gg_elem *const out[3], gg_stat *st) {
   size_t over = 0;
   for (int k = 0; k <= gg_algos[a].states; k++) {
     for (size_t i = 0; i < c->n; i++) {
@@ -71,18 +64,19 @@ static size_t check_step(gg_algo a, const gg_case *c, int j, const char *mode, d
         if (why)
           snprintf(verdict, sizeof verdict, "%s", why);
         else
-          snprintf(verdict, sizeof verdict, "%.3g scale-ULPs > %g", ulps, limit);
+          snprintf(verdict, sizeof verdict, "%.3g scale-ULPs > %g, the rule's %s", ulps, limit,
+                   limit_name);
         gg_die("%s case %s step %d out %s[%zu]: the float32 textbook evaluation (%s) gives %s, "
                "exact %s (rounded %s, scale %s): %s; the case is not well-posed in float32, "
                "change its data",
-               gg_algos[a].name, c->id, j, array_name[k], i, mode, x, ex, r, s, verdict);
+               gg_algos[a].name, c->id, j, array_name(a, k), i, mode, x, ex, r, s, verdict);
       }
       ulps /= norm;
       st->sum += ulps;
       st->count++;
       if (ulps > st->max || !st->where[0]) {
         st->max = ulps;
-        snprintf(st->where, sizeof st->where, "%s step %d %s[%zu]", c->id, j, array_name[k], i);
+        snprintf(st->where, sizeof st->where, "%s step %d %s[%zu]", c->id, j, array_name(a, k), i);
       }
     }
   }
@@ -112,13 +106,15 @@ static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
     memcpy(own[k], c->init[k], n * sizeof(float));
   }
   if (c->grad == GG_GRAD_QUADRATIC && n != 2)
-    gg_die("%s: quadratic case needs n = 2", c->id);
+    gg_die("%s case %s: grad quadratic needs n = 2 (x, y), the case has %zu", gg_algos[a].name,
+           c->id, n);
 
   /* With weight decay a single step already has more roundings (Nesterov's
    * reaches 1.1 scale-ULPs fresh): its trajectory gets the fresh limit per step. */
-  const double own_limit = c->hp[0].weight_decay != 0 || c->hp[0].decoupled_decay != 0
-                               ? GG_CHECK_LIMIT
-                               : GG_OWN_LIMIT_PER_STEP;
+  const gg_rule_row *row = gg_algos[a].row;
+  const int wd = c->hp[0].weight_decay != 0 || c->hp[0].decoupled_decay != 0;
+  const double own_limit = wd ? row->fresh_limit : row->own_limit;
+  const char *own_name = wd ? "fresh_limit per step (weight decay)" : "own_limit per step";
   gg_emit_case(f, a, c);
   for (int j = 1; j <= c->steps; j++) {
     const gg_hp *hp = &c->hp[j - 1];
@@ -152,12 +148,13 @@ static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
       memcpy(fl[k], in[k], n * sizeof(float));
     gg_plain_step(a, hp, t, n, fl[0], g, fl[1], fl[2]);
     if (c->domain == GG_UNBOUNDED &&
-        !check_step(a, c, j, "fresh", GG_CHECK_LIMIT, 1.0, fl, out, NULL))
-      gg_die("%s case %s step %d: declared outside the domain, but float32 meets the limit; "
+        !check_step(a, c, j, "fresh", "fresh_limit", row->fresh_limit, 1.0, fl, out, NULL))
+      gg_die("%s case %s step %d: declared outside the domain, but float32 meets the rule's "
+             "fresh_limit %g (golden/gen/rules.c) everywhere; "
              "move its data across the edge",
-             gg_algos[a].name, c->id, j);
+             gg_algos[a].name, c->id, j, row->fresh_limit);
     if (c->domain == GG_INSIDE)
-      check_step(a, c, j, "fresh", GG_CHECK_LIMIT, 1.0, fl, out, &st->fresh);
+      check_step(a, c, j, "fresh", "fresh_limit", row->fresh_limit, 1.0, fl, out, &st->fresh);
     /* own state: the error may grow with the step number j */
     if (traj && c->domain == GG_INSIDE) {
       gg_plain_step(a, hp, t, n, own[0], own_g, own[1], own[2]);
@@ -168,10 +165,11 @@ static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
           peak[k][i] = out[k][i];
           peak[k][i].scale = isfinite(e) && e > top ? e : top;
         }
-      check_step(a, c, j, "own state", j * own_limit, (double)j, own, peak, &st->own);
+      check_step(a, c, j, "own state", own_name, j * own_limit, (double)j, own, peak, &st->own);
     }
 
-    gg_emit_step(f, a, j, hp, t, n, g, out);
+    const float *const step_in[3] = {in[0], in[1], in[2]};
+    gg_emit_step(f, a, c, j, step_in, g, out);
     for (int k = 0; k <= states; k++) /* the next step starts from the rounded outputs */
       for (size_t i = 0; i < n; i++)
         in[k][i] = out[k][i].rounded;
@@ -205,6 +203,11 @@ static void write_file(const char *dir, gg_algo a, gg_stats *st) {
 int main(int argc, char **argv) {
   if (argc != 2 || !argv[1][0])
     gg_die("usage: golden_gen OUTDIR");
+  gg_rules_init();
+  for (int a = 0; a < GG_ALGO_COUNT; a++)
+    if (!gg_has_formula((gg_algo)a))
+      gg_die("rule '%s' of optbench_algos.def has no exact formula in golden/gen/formulas.c",
+             gg_algos[a].name);
   gg_philox_selfcheck();
   gg_formulas_init();
   gg_stats st[GG_ALGO_COUNT];
@@ -215,15 +218,16 @@ int main(int argc, char **argv) {
   gg_formulas_free();
 
   printf("\nplain float32 textbook evaluation against the exact values, in scale-ULPs\n"
-         "(fresh: each step from the file's inputs, limit %g; own state: trajectories\n"
-         "carried on their own state, error at step j divided by j, limit %g):\n",
-         GG_CHECK_LIMIT, GG_OWN_LIMIT_PER_STEP);
-  printf("%-9s %9s %9s %9s  %-30s %9s  %s\n", "algo", "elements", "max", "mean", "max at",
-         "own max", "own max at");
+         "(fresh: each step from the file's inputs; own state: trajectories carried on\n"
+         "their own state, error at step j divided by j; the limits are each rule's,\n"
+         "golden/gen/rules.c):\n");
+  printf("%-9s %9s %9s %9s %6s  %-30s %9s %6s  %s\n", "algo", "elements", "max", "mean", "limit",
+         "max at", "own max", "limit", "own max at");
   for (int a = 0; a < GG_ALGO_COUNT; a++) {
     const gg_stat *fr = &st[a].fresh, *ow = &st[a].own;
-    printf("%-9s %9zu %9.3f %9.4f  %-30s %9.3f  %s\n", gg_algos[a].name, fr->count, fr->max,
-           fr->count ? fr->sum / (double)fr->count : 0.0, fr->where, ow->max, ow->where);
+    printf("%-9s %9zu %9.3f %9.4f %6g  %-30s %9.3f %6g  %s\n", gg_algos[a].name, fr->count, fr->max,
+           fr->count ? fr->sum / (double)fr->count : 0.0, gg_algos[a].row->fresh_limit, fr->where,
+           ow->max, gg_algos[a].row->own_limit, ow->where);
   }
   printf("(MPFR %s)\n", mpfr_get_version());
   if (fflush(stdout) != 0)

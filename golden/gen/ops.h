@@ -1,8 +1,9 @@
 /* golden_gen - the layer kernels' vector files (golden/FORMAT.md, "Layer
  * kernels"): golden/<family>.txt for rand, init, dropout and batchnorm.
  *
- * Like the update rules, the generator's list of ops mirrors FORMAT.md, not
- * the library's optbench_ops.def.
+ * Like the update rules, the ops' names and families come from the one list,
+ * impl/include/optbench_ops.def; their exact and float32 evaluations
+ * (ops_exact.c, ops_plain.c) and their cases are the generator's own.
  */
 #ifndef GG_OPS_H
 #define GG_OPS_H
@@ -12,15 +13,9 @@
 #include "gen.h"
 
 typedef enum {
-  GO_RAND_UNIFORM,
-  GO_RAND_NORMAL,
-  GO_INIT,
-  GO_DROPOUT_TRAIN,
-  GO_DROPOUT_TEST,
-  GO_DROPOUT_BACKWARD,
-  GO_BATCHNORM_TRAIN,
-  GO_BATCHNORM_TEST,
-  GO_BATCHNORM_BACKWARD,
+#define OB_OP(ID, ...) GO_##ID,
+#include "optbench_ops.def"
+#undef OB_OP
   GO_OP_COUNT
 } go_op;
 

@@ -6,15 +6,9 @@
 #include "ops.h"
 
 const go_op_info go_ops[GO_OP_COUNT] = {
-    [GO_RAND_UNIFORM] = {"rand_uniform", "rand"},
-    [GO_RAND_NORMAL] = {"rand_normal", "rand"},
-    [GO_INIT] = {"init", "init"},
-    [GO_DROPOUT_TRAIN] = {"dropout_train", "dropout"},
-    [GO_DROPOUT_TEST] = {"dropout_test", "dropout"},
-    [GO_DROPOUT_BACKWARD] = {"dropout_backward", "dropout"},
-    [GO_BATCHNORM_TRAIN] = {"batchnorm_train", "batchnorm"},
-    [GO_BATCHNORM_TEST] = {"batchnorm_test", "batchnorm"},
-    [GO_BATCHNORM_BACKWARD] = {"batchnorm_backward", "batchnorm"},
+#define OB_OP(ID, name, family, ...) [GO_##ID] = {#name, #family},
+#include "optbench_ops.def"
+#undef OB_OP
 };
 
 static void set_name(char *dst, const char *name) {

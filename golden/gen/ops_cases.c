@@ -484,7 +484,7 @@ void go_cases_build(const char *family, go_case_list *L) {
   else if (!strcmp(family, "batchnorm"))
     batchnorm_cases(L);
   else
-    gg_die("internal: unknown family %s", family);
+    gg_die("family %s of optbench_ops.def has no cases in golden/gen/ops_cases.c", family);
   for (size_t i = 0; i < L->count; i++) {
     if (strcmp(go_ops[L->v[i].op].family, family))
       gg_die("internal: case %s of op %s in file %s", L->v[i].id, go_ops[L->v[i].op].name, family);

@@ -443,7 +443,9 @@ void go_exact(go_case *c) {
   case GO_BATCHNORM_TRAIN: batchnorm_train(c); break;
   case GO_BATCHNORM_TEST: batchnorm_test(c); break;
   case GO_BATCHNORM_BACKWARD: batchnorm_backward(c); break;
-  case GO_OP_COUNT: gg_die("internal: op count");
+  default:
+    gg_die("op %s has no exact evaluation in golden/gen/ops_exact.c",
+           (unsigned)c->op < GO_OP_COUNT ? go_ops[c->op].name : "?");
   }
   bn_vars(0);
 }

@@ -133,6 +133,8 @@ void go_plain(go_case *c) {
   case GO_BATCHNORM_TRAIN:
   case GO_BATCHNORM_TEST:
   case GO_BATCHNORM_BACKWARD: batchnorm(c); break;
-  case GO_OP_COUNT: break;
+  default:
+    gg_die("op %s has no float32 evaluation in golden/gen/ops_plain.c",
+           (unsigned)c->op < GO_OP_COUNT ? go_ops[c->op].name : "?");
   }
 }

@@ -63,14 +63,6 @@ static void check_case(const go_case *c) {
            c->id);
 }
 
-static void values(FILE *f, const float *v, size_t n) {
-  char b[32];
-  for (size_t i = 0; i < n; i++) {
-    gg_format_num(b, (double)v[i]);
-    fprintf(f, " %s", b);
-  }
-}
-
 static void mask_line(FILE *f, const char *kw, const go_mask *m) {
   fprintf(f, "%s %s %zu", kw, m->name, m->bits);
   if (m->bits) {
@@ -82,7 +74,6 @@ static void mask_line(FILE *f, const char *kw, const go_mask *m) {
 }
 
 static void emit_case(FILE *f, const go_case *c) {
-  char b0[32], b1[32], b2[32];
   fprintf(f, "case %s\nnote %s\nop %s\n", c->id, c->note, go_ops[c->op].name);
   for (int k = 0; k < c->npar; k++) {
     const go_param *p = &c->par[k];
@@ -90,28 +81,15 @@ static void emit_case(FILE *f, const go_case *c) {
       fprintf(f, "int %s %" PRIu64 "\n", p->name, p->i);
     else if (p->kind == GO_WORD)
       fprintf(f, "word %s %s\n", p->name, p->w);
-    else {
-      gg_format_num(b0, (double)p->f);
-      fprintf(f, "float %s %s\n", p->name, b0);
-    }
+    else
+      gg_emit_float(f, p->name, p->f);
   }
-  for (int k = 0; k < c->nin; k++) {
-    fprintf(f, "in %s %zu", c->in[k].name, c->in[k].n);
-    values(f, c->in[k].v, c->in[k].n);
-    fputc('\n', f);
-  }
+  for (int k = 0; k < c->nin; k++)
+    gg_emit_in(f, c->in[k].name, c->in[k].v, c->in[k].n);
   if (c->mask_in.name[0])
     mask_line(f, "mask", &c->mask_in);
-  for (int k = 0; k < c->nout; k++) {
-    const go_out *o = &c->out[k];
-    fprintf(f, "out %s %zu\n", o->name, o->n);
-    for (size_t i = 0; i < o->n; i++) {
-      gg_format_num(b0, o->e[i].exact);
-      gg_format_num(b1, (double)o->e[i].rounded);
-      gg_format_num(b2, o->e[i].scale);
-      fprintf(f, "%s %s %s\n", b0, b1, b2);
-    }
-  }
+  for (int k = 0; k < c->nout; k++)
+    gg_emit_out(f, c->out[k].name, c->out[k].e, c->out[k].n);
   if (c->mask_out.name[0])
     mask_line(f, "outmask", &c->mask_out);
   fputs("end\n", f);
@@ -129,11 +107,11 @@ static void write_family(const char *dir, const char *family) {
   gg_out o;
   gg_open_out(&o, dir, family);
   FILE *f = o.f;
-  fputs("optbench-golden-ops 1\n", f);
+  fputs(GG_FORMAT_LINE, f);
   fputs("# Written by golden/gen (golden_gen): the layer kernels evaluated in MPFR with\n"
         "# 256-bit significands, round to nearest, on the float32 inputs and parameters;\n"
-        "# random bits from Random123's philox4x32_10. Format: golden/FORMAT.md, \"Layer\n"
-        "# kernels\". Regenerate with `make golden`.\n",
+        "# random bits from Random123's philox4x32_10. Format: golden/FORMAT.md.\n"
+        "# Regenerate with `make golden`.\n",
         f);
   fprintf(f,
           "# Data arrays: splitmix64 seeded with 0x%016" PRIx64 " ^ fnv1a64(\"%s/<case id>\").\n",

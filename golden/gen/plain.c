@@ -80,7 +80,9 @@ void gg_plain_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, float *p, co
     }
     break;
   }
-  case GG_ALGO_COUNT: break;
+  default:
+    gg_die("rule %s has no plain float32 evaluation in golden/gen/plain.c",
+           (unsigned)a < GG_ALGO_COUNT ? gg_algos[a].name : "?");
   }
   free(g);
 }

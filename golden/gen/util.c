@@ -1,45 +1,10 @@
-/* golden_gen - the algorithm table, error exit and allocation. */
+/* golden_gen - error exit, allocation and the output file. */
 #include "gen.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The book's defaults (common/optimizer.py), as float32; 0 where unused and
- * for both decays (the textbook rules have none). */
-const gg_algo_info gg_algos[GG_ALGO_COUNT] = {
-    [GG_SGD] = {"sgd", 0, GG_HP_LR, {0.01f, 0, 0, 0, 0, 0, 0, 0}},
-    [GG_MOMENTUM] = {"momentum", 1, GG_HP_LR | GG_HP_MOMENTUM, {0.01f, 0.9f, 0, 0, 0, 0, 0, 0}},
-    [GG_NESTEROV] = {"nesterov", 1, GG_HP_LR | GG_HP_MOMENTUM, {0.01f, 0.9f, 0, 0, 0, 0, 0, 0}},
-    [GG_ADAGRAD] = {"adagrad", 1, GG_HP_LR | GG_HP_EPS, {0.01f, 0, 0, 0, 0, 1e-7f, 0, 0}},
-    [GG_RMSPROP] = {"rmsprop",
-                    1,
-                    GG_HP_LR | GG_HP_DECAY | GG_HP_EPS,
-                    {0.01f, 0, 0.99f, 0, 0, 1e-7f, 0, 0}},
-    [GG_ADAM] = {"adam",
-                 2,
-                 GG_HP_LR | GG_HP_BETA1 | GG_HP_BETA2 | GG_HP_EPS,
-                 {0.001f, 0, 0, 0.9f, 0.999f, 1e-7f, 0, 0}},
-};
-
-gg_hp gg_hp_mask(gg_algo a, gg_hp hp) {
-  unsigned u = gg_algos[a].uses;
-  gg_hp m = {0, 0, 0, 0, 0, 0, hp.weight_decay, hp.decoupled_decay};
-  if (u & GG_HP_LR)
-    m.lr = hp.lr;
-  if (u & GG_HP_MOMENTUM)
-    m.momentum = hp.momentum;
-  if (u & GG_HP_DECAY)
-    m.decay_rate = hp.decay_rate;
-  if (u & GG_HP_BETA1)
-    m.beta1 = hp.beta1;
-  if (u & GG_HP_BETA2)
-    m.beta2 = hp.beta2;
-  if (u & GG_HP_EPS)
-    m.eps = hp.eps;
-  return m;
-}
 
 static char cleanup_path[4096];
 

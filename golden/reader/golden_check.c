@@ -3,7 +3,6 @@
 
 #include <math.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +20,7 @@ double gc_ulp(double a) {
   return ldexp(1.0, e - 1 - 23);
 }
 
-/* strict_zero: where the exact result is a zero, a zero result must have its
- * sign (fresh mode, FORMAT.md); a nonzero result is measured like any other.
- * On its own state a run's inputs differ from the file's, so there the sign
- * of a zero is not checked. */
-static double scale_ulps(float got, double exact, float rounded, double scale, int strict_zero) {
+double gc_scale_ulps(float got, double exact, float rounded, double scale, int strict_zero) {
   if (isnan(rounded))
     return isnan(got) ? 0.0 : INFINITY;
   if (isinf(rounded))
@@ -40,44 +35,28 @@ static double scale_ulps(float got, double exact, float rounded, double scale, i
   return fabs((double)got - exact) / gc_ulp(a);
 }
 
-double gc_scale_ulps(float got, double exact, float rounded, double scale) {
-  return scale_ulps(got, exact, rounded, scale, 1);
-}
-
-const char *gc_mode_name(gc_mode m) { return m == GC_OWN ? "own-state" : "fresh"; }
-
 gc_options gc_default_options(void) {
-  gc_options o;
-  o.offset = 0;
-  o.bound = -1.0;
-  o.own_state = 1;
+  gc_options o = {0, -1.0, 1};
   return o;
 }
 
+double gc_op_bound(gd_op op, const ob_variant *v) {
+  if (gd_op_is_rule(op))
+    return ob_error_bound((ob_algo)op, v);
+  return op >= OB_ALGO_COUNT && op < GD_OP_COUNT ? ob_op_error_bound((ob_op)(op - OB_ALGO_COUNT), v)
+                                                 : -1.0;
+}
+
+/* ---- statistics ----------------------------------------------------------- */
+
 void gc_stats_init(gc_stats *st) {
   memset(st, 0, sizeof *st);
-  st->bound = -1.0;
+  st->bound = -1;
+  st->worst_severity = -1;
 }
 
 double gc_mean_err(const gc_stats *st) {
   return st->finite ? st->sum_err / (double)st->finite : 0.0;
-}
-
-static double severity(const gc_failure *fl) {
-  if (!fl->set)
-    return -1.0;
-  if (fl->status != OB_OK || fl->what[0])
-    return INFINITY;
-  if (!(fl->allowed > 0))
-    return fl->err > 0 ? INFINITY : 0.0;
-  return fl->err / fl->allowed;
-}
-
-static void record(gc_stats *st, const gc_failure *fl) {
-  if (!st->first.set)
-    st->first = *fl;
-  if (!st->worst.set || severity(fl) > severity(&st->worst))
-    st->worst = *fl;
 }
 
 void gc_stats_merge(gc_stats *a, const gc_stats *b) {
@@ -88,409 +67,635 @@ void gc_stats_merge(gc_stats *a, const gc_stats *b) {
   a->other_failures += b->other_failures;
   a->finite += b->finite;
   a->sum_err += b->sum_err;
-  if (b->max_err > a->max_err)
-    a->max_err = b->max_err;
+  a->max_err = fmax(a->max_err, b->max_err);
+  a->max_err_decay = fmax(a->max_err_decay, b->max_err_decay);
   a->own_elements += b->own_elements;
-  if (b->own_max > a->own_max)
-    a->own_max = b->own_max;
+  a->own_max = fmax(a->own_max, b->own_max);
   if (a->bound < 0)
     a->bound = b->bound;
-  if (b->max_err_decay > a->max_err_decay)
-    a->max_err_decay = b->max_err_decay;
-  if (b->first.set && !a->first.set)
-    a->first = b->first;
-  if (b->worst.set)
-    record(a, &b->worst);
-}
-
-/* ---- guarded buffers ------------------------------------------------------ */
-
-#define GUARD 16 /* floats of guard before the 64-byte boundary and after n */
-static const uint32_t GUARD_BITS = 0x7fa5a5a5u; /* a signalling NaN pattern */
-
-typedef struct {
-  float *base;  /* allocation */
-  float *data;  /* base + GUARD + offset */
-  size_t total; /* floats in the allocation */
-} gbuf;
-
-static int gbuf_alloc(gbuf *b, size_t n, size_t offset) {
-  b->total = GUARD + offset + n + GUARD;
-  size_t bytes = (b->total * sizeof(float) + 63) / 64 * 64;
-  b->base = aligned_alloc(64, bytes);
-  if (!b->base)
-    return -1;
-  b->total = bytes / sizeof(float);
-  b->data = b->base + GUARD + offset;
-  return 0;
-}
-
-static void gbuf_fill(gbuf *b, const float *src, size_t n) {
-  for (size_t i = 0; i < b->total; i++)
-    memcpy(&b->base[i], &GUARD_BITS, sizeof GUARD_BITS);
-  if (n)
-    memcpy(b->data, src, n * sizeof *src);
-}
-
-/* Index (relative to data) of the first damaged guard word, or 0 and
- * returns 0 if intact. */
-static int gbuf_damaged(const gbuf *b, size_t n, ptrdiff_t *where) {
-  size_t lo = (size_t)(b->data - b->base);
-  for (size_t i = 0; i < b->total; i++) {
-    if (i >= lo && i < lo + n)
-      continue;
-    uint32_t w;
-    memcpy(&w, &b->base[i], sizeof w);
-    if (w != GUARD_BITS) {
-      *where = (ptrdiff_t)i - (ptrdiff_t)lo;
-      return 1;
-    }
+  if (!a->first[0])
+    memcpy(a->first, b->first, sizeof a->first);
+  if (b->worst[0] && b->worst_severity > a->worst_severity) {
+    memcpy(a->worst, b->worst, sizeof a->worst);
+    a->worst_severity = b->worst_severity;
   }
-  return 0;
 }
 
-/* ---- running a case ------------------------------------------------------- */
+/* ---- a run ---------------------------------------------------------------- */
 
-static int same_bits(float a, float b) { return memcmp(&a, &b, sizeof a) == 0; }
+#define GUARD_BYTES 64
+static const unsigned char GUARD[4] = {0xa5, 0xa5, 0xa5, 0x7f}; /* 0x7fa5a5a5: a NaN */
+
+typedef enum { B_IN, B_OUT, B_INOUT, B_MASK_IN, B_MASK_OUT } bkind;
 
 typedef struct {
-  const gf_file *f;
-  const gf_case *c;
+  bkind kind;
+  unsigned char *base, *data;
+  size_t total, bytes; /* allocation, data region */
+  const char *name;
+  const void *src;      /* what an input (or in-place array) started as */
+  size_t n;             /* elements (bits for masks) */
+  const gd_record *out; /* the expected output, or NULL */
+} buffer;
+
+/* An array carried from step to step on the variant's own state, with the
+ * largest max(|exact|, scale) each element has had (FORMAT.md). */
+typedef struct {
+  char *name;
+  size_t n;
+  float *v;
+  double *peak;
+} carried;
+
+enum { MAX_BUFFERS = 64, MAX_CARRIED = 16, MAX_ARRAY_BYTES = 1 << 30 };
+
+struct gc_run {
+  const gd_file *f;
+  const gd_case *c;
   const ob_variant *v;
   const gc_options *opt;
   gc_stats *st;
-  double bound;
-  gbuf buf[4];  /* p, g, s0, s1 */
-  double *peak; /* own-state: largest max(|exact|, scale) so far, per output element */
+  size_t offset;
+  double bound;      /* the op's */
+  double step_bound; /* gc_set_step_bound, < 0: none */
+  int allowance;
+  size_t j; /* the step, 1-based */
+  int own;  /* own-state mode */
   int failed;
-} run;
+  buffer buf[MAX_BUFFERS];
+  int nbuf;
+  unsigned char used[GD_MAX_RECORDS];
+  carried car[MAX_CARRIED];
+  int ncar;
+  float qgrad[2]; /* own state, grad quadratic: the gradient of the own p */
+};
 
-static void fail_base(const run *R, gc_failure *fl, gc_mode mode, size_t j) {
-  memset(fl, 0, sizeof *fl);
-  fl->set = 1;
-  fl->mode = mode;
-  snprintf(fl->case_id, sizeof fl->case_id, "%s", R->c->id);
-  fl->case_line = R->c->line;
-  fl->step = j;
-  fl->step_line = R->c->step[j - 1].line;
-  fl->offset = R->opt->offset;
-  fl->status = OB_OK;
-}
+static const gd_step *cur(const gc_run *R) { return &R->c->step[R->j - 1]; }
 
-/* The inputs of step j as the file gives them (fresh mode). */
-static const float *file_input(const gf_case *c, size_t j, int a) {
-  return j == 1 ? c->init[a] : c->step[j - 2].out[a].rounded;
-}
-
-/* Calls ob_step on the buffers and checks guards and g (damage is recorded
- * as a failure). Returns -1 if the call was refused, else 0. */
-static int call_step(run *R, gc_mode mode, size_t j, const float *g_src) {
-  const gf_file *f = R->f;
-  const gf_case *c = R->c;
-  const gf_step *s = &c->step[j - 1];
-  size_t n = c->n;
-  ob_status rc =
-      ob_step(R->v, f->algo, &s->hp, s->t, R->buf[0].data, R->buf[1].data,
-              f->states >= 1 ? R->buf[2].data : NULL, f->states >= 2 ? R->buf[3].data : NULL, n);
-  gc_failure fl;
-  if (rc != OB_OK) {
-    fail_base(R, &fl, mode, j);
-    fl.status = rc;
-    snprintf(fl.what, sizeof fl.what, "ob_step returned %d (%s)", (int)rc, ob_strerror(rc));
-    R->st->other_failures++;
-    record(R->st, &fl);
-    R->failed = 1;
-    return -1;
+static void record(gc_run *R, double severity, const char *what) {
+  gc_stats *st = R->st;
+  char buf[sizeof st->worst], where[96] = "";
+  if (R->c->steps > 1)
+    snprintf(where, sizeof where, " step %zu (line %zu), %s", R->j, cur(R)->line,
+             R->own ? "own state" : "fresh");
+  snprintf(buf, sizeof buf, "%s:%zu: case '%s'%s (op %s, variant %s, offset %zu): %s", R->f->path,
+           R->c->line, R->c->id, where, gd_op_name(R->c->op), ob_variant_name(R->v), R->offset,
+           what);
+  if (!st->first[0])
+    memcpy(st->first, buf, sizeof buf);
+  if (severity > st->worst_severity) {
+    memcpy(st->worst, buf, sizeof buf);
+    st->worst_severity = severity;
   }
-  static const char *const bufname[4] = {"p", "g", "s0", "s1"};
-  int bad = 0;
-  for (int b = 0; b < 4; b++) {
-    if (b >= 2 && b - 1 > f->states)
-      continue;
-    ptrdiff_t where;
-    if (gbuf_damaged(&R->buf[b], n, &where)) {
-      fail_base(R, &fl, mode, j);
-      snprintf(fl.what, sizeof fl.what, "wrote outside the %zu elements of %s (at index %td)", n,
-               bufname[b], where);
-      R->st->other_failures++;
-      record(R->st, &fl);
-      bad = 1;
-    }
-  }
-  for (size_t i = 0; i < n; i++) {
-    if (!same_bits(R->buf[1].data[i], g_src[i])) {
-      fail_base(R, &fl, mode, j);
-      fl.index = i;
-      snprintf(fl.what, sizeof fl.what, "modified the gradient: g[%zu] %a became %a", i,
-               (double)g_src[i], (double)R->buf[1].data[i]);
-      R->st->other_failures++;
-      record(R->st, &fl);
-      bad = 1;
-      break;
-    }
-  }
-  if (bad)
-    R->failed = 1;
-  return 0; /* damage is recorded; the results are still compared */
-}
-
-/* Compares the outputs of step j; in[] are the inputs the step was given.
- * Outside the domain (`outside unbounded`) no bound applies: only the call's
- * success, its writes and g are checked (call_step). */
-static void compare(run *R, gc_mode mode, size_t j, const float *const in[4]) {
-  const gf_case *c = R->c;
-  if (c->domain != GF_INSIDE)
-    return;
-  const gf_step *s = &c->step[j - 1];
-  /* weight decay adds its allowance per step (ob_step_error_bound) unless the
-   * caller fixed the bound */
-  const double b = R->opt->bound >= 0 ? R->bound : ob_step_error_bound(R->f->algo, &s->hp, R->v);
-  double allowed = mode == GC_OWN ? (double)j * b : b;
-  const int decay = s->hp.weight_decay != 0.0f || s->hp.decoupled_decay != 0.0f;
-  for (int a = 0; a <= R->f->states; a++) {
-    const gf_out *o = &s->out[a];
-    const float *got = R->buf[a == GF_P ? 0 : a + 1].data;
-    for (size_t i = 0; i < c->n; i++) {
-      double scale = o->scale[i];
-      if (mode == GC_OWN) { /* ulps of the largest magnitude so far (FORMAT.md) */
-        double *peak = &R->peak[(size_t)a * c->n + i];
-        const double e = fabs(o->exact[i]);
-        if (isfinite(e) && e > *peak)
-          *peak = e;
-        if (isfinite(scale) && scale > *peak)
-          *peak = scale;
-        scale = *peak;
-      }
-      double err = scale_ulps(got[i], o->exact[i], o->rounded[i], scale, mode == GC_FRESH);
-      R->st->elements++;
-      if (mode == GC_FRESH) {
-        if (isfinite(o->rounded[i])) {
-          R->st->finite++;
-          if (isfinite(err))
-            R->st->sum_err += err;
-        }
-        double *max = decay ? &R->st->max_err_decay : &R->st->max_err;
-        if (isfinite(err) && err > *max)
-          *max = err;
-      } else {
-        R->st->own_elements++;
-        if (isfinite(err) && err / (double)j > R->st->own_max)
-          R->st->own_max = err / (double)j;
-      }
-      if (!(err <= allowed)) {
-        gc_failure fl;
-        fail_base(R, &fl, mode, j);
-        fl.array = a;
-        fl.index = i;
-        fl.out_line = o->line;
-        fl.elem_line = o->dense ? o->line + 1 + i : 0;
-        for (int k = 0; k < 4; k++)
-          fl.in[k] = in[k] ? in[k][i] : 0.0f;
-        fl.got = got[i];
-        fl.exact = o->exact[i];
-        fl.rounded = o->rounded[i];
-        fl.scale = scale; /* own state: the peak the error was measured against */
-        fl.err = err;
-        fl.allowed = allowed;
-        R->st->failed_elements++;
-        record(R->st, &fl);
-        R->failed = 1;
-      }
-    }
-  }
-}
-
-/* `outside refused`: ob_step must return OB_EHPARAM and change no byte. */
-static void check_refused(run *R, size_t j, const float *const in[4]) {
-  const gf_case *c = R->c;
-  const gf_step *s = &c->step[j - 1];
-  const ob_status rc = ob_step(R->v, R->f->algo, &s->hp, s->t, R->buf[0].data, R->buf[1].data,
-                               R->f->states >= 1 ? R->buf[2].data : NULL,
-                               R->f->states >= 2 ? R->buf[3].data : NULL, c->n);
-  int changed = 0;
-  for (int b = 0; b < 4; b++) {
-    ptrdiff_t where;
-    changed |= gbuf_damaged(&R->buf[b], c->n, &where) ||
-               (in[b] && c->n && memcmp(R->buf[b].data, in[b], c->n * sizeof(float)) != 0);
-  }
-  if (rc == OB_EHPARAM && !changed)
-    return;
-  gc_failure fl;
-  fail_base(R, &fl, GC_FRESH, j);
-  fl.status = rc;
-  snprintf(fl.what, sizeof fl.what, "outside refused: ob_step returned %d (%s)%s, want %d (%s)",
-           (int)rc, ob_strerror(rc), changed ? " and changed memory" : "", (int)OB_EHPARAM,
-           ob_strerror(OB_EHPARAM));
-  R->st->other_failures++;
-  record(R->st, &fl);
   R->failed = 1;
 }
 
-static void run_fresh(run *R) {
-  const gf_case *c = R->c;
-  for (size_t j = 1; j <= c->steps; j++) {
-    const float *in[4] = {file_input(c, j, GF_P), c->step[j - 1].g,
-                          R->f->states >= 1 ? file_input(c, j, GF_S0) : NULL,
-                          R->f->states >= 2 ? file_input(c, j, GF_S1) : NULL};
-    for (int b = 0; b < 4; b++)
-      gbuf_fill(&R->buf[b], in[b], in[b] ? c->n : 0);
-    if (c->domain == GF_REFUSED)
-      check_refused(R, j, in);
-    else if (call_step(R, GC_FRESH, j, in[1]) == 0)
-      compare(R, GC_FRESH, j, in);
-  }
+void gc_fail(gc_run *R, const char *fmt, ...) {
+  char what[768];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  R->st->other_failures++;
+  record(R, INFINITY, what);
 }
 
-/* Carries the variant's own outputs from step to step. Copies of the inputs
- * are kept for failure reports. */
-static int run_own(run *R) {
-  const gf_case *c = R->c;
-  size_t n = c->n;
-  int states = R->f->states;
-  float *cur = NULL; /* 4 arrays of n: p, g, s0, s1 (inputs of the step) */
-  if (n) {
-    cur = malloc(4 * n * sizeof *cur);
-    R->peak = calloc(3 * n, sizeof *R->peak);
-    if (!cur || !R->peak) {
-      free(cur);
-      free(R->peak);
-      R->peak = NULL;
-      return -1;
-    }
-    memcpy(cur, c->init[GF_P], n * sizeof *cur);
-    for (int a = 1; a <= states; a++)
-      memcpy(cur + (size_t)(a + 1) * n, c->init[a], n * sizeof *cur);
+const ob_variant *gc_variant(gc_run *R) { return R->v; }
+
+void gc_set_step_bound(gc_run *R, double bound, int allowance) {
+  R->step_bound = bound;
+  R->allowance = allowance;
+}
+
+/* A guarded array of `bytes`, or NULL (the case fails, saying why): the
+ * adapter then passes NULL with n > 0, which the library refuses without
+ * touching memory, so a file with an absurd length cannot crash the check. */
+static unsigned char *buffer_new(gc_run *R, bkind kind, const char *name, size_t n, size_t elem,
+                                 const void *src, const gd_record *out) {
+  if (R->nbuf == MAX_BUFFERS) {
+    gc_fail(R, "the adapter asks for more than %d arrays", MAX_BUFFERS);
+    return NULL;
   }
-  for (size_t j = 1; j <= c->steps; j++) {
-    float *p = cur, *g = cur ? cur + n : NULL;
-    if (n) {
-      if (c->grad == GF_GRAD_QUADRATIC)
-        gf_quadratic_grad(p, g);
-      else
-        memcpy(g, c->step[j - 1].g, n * sizeof *g);
-    }
-    const float *in[4] = {p, g, states >= 1 && cur ? cur + 2 * n : NULL,
-                          states >= 2 && cur ? cur + 3 * n : NULL};
-    for (int b = 0; b < 4; b++)
-      gbuf_fill(&R->buf[b], in[b], in[b] ? n : 0);
-    if (call_step(R, GC_OWN, j, g) != 0)
-      break; /* no state to carry on from */
-    compare(R, GC_OWN, j, in);
-    if (n) {
-      memcpy(cur, R->buf[0].data, n * sizeof *cur);
-      for (int a = 1; a <= states; a++)
-        memcpy(cur + (size_t)(a + 1) * n, R->buf[a + 1].data, n * sizeof *cur);
-    }
+  const size_t bytes = elem == 1 ? (n + 7) / 8 : n * elem;
+  buffer *b = &R->buf[R->nbuf];
+  /* golden arrays are text in a file: a length beyond 1 GiB is a bad file,
+   * refused before asking the allocator */
+  const size_t total = (2 * GUARD_BYTES + R->offset * elem + bytes + 63) / 64 * 64;
+  b->base = bytes <= MAX_ARRAY_BYTES ? aligned_alloc(64, total) : NULL;
+  if (!b->base) {
+    gc_fail(R, "cannot allocate an array of %zu bytes (over %d MiB, or out of memory)", bytes,
+            MAX_ARRAY_BYTES >> 20);
+    return NULL;
   }
-  free(cur);
-  free(R->peak);
-  R->peak = NULL;
+  R->nbuf++;
+  b->kind = kind;
+  b->total = total;
+  b->bytes = bytes;
+  b->data = b->base + GUARD_BYTES + R->offset * elem;
+  b->name = name;
+  b->src = src;
+  b->n = n;
+  b->out = out;
+  for (size_t i = 0; i < total; i++)
+    b->base[i] = GUARD[i % 4];
+  if (src && bytes)
+    memcpy(b->data, src, bytes);
+  return b->data;
+}
+
+/* ---- lookups -------------------------------------------------------------- */
+
+static const gd_record *find(gc_run *R, gd_kind k, const char *name) {
+  const gd_step *s = cur(R);
+  for (size_t i = 0; i < s->nrec; i++)
+    if (s->rec[i].kind == k && !strcmp(s->rec[i].name, name)) {
+      R->used[i] = 1;
+      return &s->rec[i];
+    }
+  return NULL;
+}
+
+static const gd_record *param(gc_run *R, const char *name, gd_kind kind, int optional) {
+  const gd_step *s = cur(R);
+  for (size_t k = 0; k < s->nrec; k++)
+    if (s->rec[k].kind <= GD_WORD && !strcmp(s->rec[k].name, name)) {
+      R->used[k] = 1;
+      if (s->rec[k].kind == kind)
+        return &s->rec[k];
+      gc_fail(R, "line %zu: '%s' is %s, op %s reads it as %s", s->rec[k].line, name,
+              gd_kind_name(s->rec[k].kind), gd_op_name(R->c->op), gd_kind_name(kind));
+      return NULL;
+    }
+  if (!optional)
+    gc_fail(R, "the case has no '%s %s', which op %s needs", gd_kind_name(kind), name,
+            gd_op_name(R->c->op));
+  return NULL;
+}
+
+uint64_t gc_int(gc_run *R, const char *name) {
+  const gd_record *p = param(R, name, GD_INT, 0);
+  return p ? p->i : 0;
+}
+
+float gc_float(gc_run *R, const char *name) {
+  const gd_record *p = param(R, name, GD_FLOAT, 0);
+  return p ? p->f : 0.0f;
+}
+
+float gc_float_or_0(gc_run *R, const char *name) {
+  const gd_record *p = param(R, name, GD_FLOAT, 1);
+  return p ? p->f : 0.0f;
+}
+
+const char *gc_word(gc_run *R, const char *name) {
+  const gd_record *p = param(R, name, GD_WORD, 0);
+  return p ? p->w : "";
+}
+
+int gc_word_index(gc_run *R, const char *name, const char *(*names)(int k), int count) {
+  const gd_record *p = param(R, name, GD_WORD, 0);
+  if (!p)
+    return 0;
+  for (int k = 0; k < count; k++)
+    if (names(k) && !strcmp(names(k), p->w))
+      return k;
+  gc_fail(R, "line %zu: word %s '%s' is not one the library knows", p->line, name, p->w);
   return 0;
 }
 
-int gc_run_case(const gf_file *f, const gf_case *c, const ob_variant *v, const gc_options *opt,
+static carried *carried_of(gc_run *R, const char *name) {
+  for (int k = 0; k < R->ncar; k++)
+    if (!strcmp(R->car[k].name, name))
+      return &R->car[k];
+  return NULL;
+}
+
+/* Where input `name` of this step comes from (FORMAT.md, "Trajectories"):
+ * the step's `in` record; after step 1 the output it is carried from, the
+ * file's rounded values fresh, the variant's own on its own state; on its
+ * own state with `grad quadratic`, g is the gradient of the own p. */
+static int source(gc_run *R, const char *name, const float **v, size_t *n, size_t *line) {
+  *v = NULL;
+  *n = 0;
+  *line = cur(R)->line;
+  const gd_record *r = find(R, GD_IN, name);
+  if (r)
+    *line = r->line;
+  if (R->own && R->c->grad == GD_GRAD_QUADRATIC && !strcmp(name, "g")) {
+    *v = R->qgrad; /* replaces the file's g */
+    *n = 2;
+    return 1;
+  }
+  if (r) {
+    *v = r->v;
+    *n = r->n;
+    return 1;
+  }
+  if (R->j > 1 && R->own) {
+    const carried *k = carried_of(R, name);
+    if (k) {
+      *v = k->v;
+      *n = k->n;
+      return 1;
+    }
+  } else if (R->j > 1 && (r = gd_find(&R->c->step[R->j - 2], GD_OUT, name))) {
+    *v = r->rounded;
+    *n = r->n;
+    *line = r->line;
+    return 1;
+  }
+  return 0;
+}
+
+size_t gc_in_count(gc_run *R, const char *name) {
+  size_t n, line;
+  const float *v;
+  if (!source(R, name, &v, &n, &line)) {
+    gc_fail(R, "the case has no 'in %s', which op %s needs", name, gd_op_name(R->c->op));
+    return 0;
+  }
+  return n;
+}
+
+/* Every accessor checks the record before allocating: the length asked for
+ * comes from the case's own int parameters, which a hostile file may set to
+ * anything, while a record's length is bounded by the file's size. */
+
+const float *gc_in(gc_run *R, const char *name, size_t n) {
+  size_t have, line;
+  const float *v;
+  if (!source(R, name, &v, &have, &line)) {
+    gc_fail(R, "the case has no 'in %s', which op %s needs", name, gd_op_name(R->c->op));
+    return NULL;
+  }
+  if (have != n) {
+    gc_fail(R, "line %zu: 'in %s' has %zu elements, op %s needs %zu here", line, name, have,
+            gd_op_name(R->c->op), n);
+    return NULL;
+  }
+  return (const float *)buffer_new(R, B_IN, name, n, sizeof(float), v, NULL);
+}
+
+float *gc_out(gc_run *R, const char *name, size_t n) {
+  const gd_record *o = find(R, GD_OUT, name);
+  if (!o) {
+    gc_fail(R, "the case has no 'out %s', which op %s writes", name, gd_op_name(R->c->op));
+    return NULL;
+  }
+  if (o->n != n) {
+    gc_fail(R, "line %zu: 'out %s' has %zu elements, op %s writes %zu here", o->line, name, o->n,
+            gd_op_name(R->c->op), n);
+    return NULL;
+  }
+  return (float *)buffer_new(R, B_OUT, name, n, sizeof(float), NULL, o);
+}
+
+float *gc_inout(gc_run *R, const char *name, size_t n) {
+  size_t have, line;
+  const float *v;
+  const int found = source(R, name, &v, &have, &line);
+  const gd_record *o = find(R, GD_OUT, name);
+  if (!found || !o) {
+    gc_fail(R, "the case needs both 'in %s' and 'out %s' (op %s updates it in place)", name, name,
+            gd_op_name(R->c->op));
+    return NULL;
+  }
+  if (have != n || o->n != n) {
+    gc_fail(R, "line %zu: 'in %s' (%zu) and 'out %s' (%zu) must have %zu elements for op %s", line,
+            name, have, name, o->n, n, gd_op_name(R->c->op));
+    return NULL;
+  }
+  return (float *)buffer_new(R, B_INOUT, name, n, sizeof(float), v, o);
+}
+
+const uint8_t *gc_mask_in(gc_run *R, const char *name, size_t bits) {
+  const gd_record *m = find(R, GD_MASK, name);
+  if (!m) {
+    gc_fail(R, "the case has no 'mask %s', which op %s needs", name, gd_op_name(R->c->op));
+    return NULL;
+  }
+  if (m->n != bits) {
+    gc_fail(R, "line %zu: 'mask %s' has %zu bits, op %s needs %zu here", m->line, name, m->n,
+            gd_op_name(R->c->op), bits);
+    return NULL;
+  }
+  return buffer_new(R, B_MASK_IN, name, bits, 1, m->b, NULL);
+}
+
+uint8_t *gc_mask_out(gc_run *R, const char *name, size_t bits) {
+  const gd_record *m = find(R, GD_OUTMASK, name);
+  if (!m) {
+    gc_fail(R, "the case has no 'outmask %s', which op %s writes", name, gd_op_name(R->c->op));
+    return NULL;
+  }
+  if (m->n != bits) {
+    gc_fail(R, "line %zu: 'outmask %s' has %zu bits, op %s writes %zu here", m->line, name, m->n,
+            gd_op_name(R->c->op), bits);
+    return NULL;
+  }
+  return buffer_new(R, B_MASK_OUT, name, bits, 1, NULL, m);
+}
+
+size_t gc_mul(gc_run *R, size_t a, size_t b, const char *what) {
+  if (b && a > SIZE_MAX / sizeof(float) / b) {
+    gc_fail(R, "%s: %zu x %zu elements overflow the address space", what, a, b);
+    return SIZE_MAX; /* no record has that many elements */
+  }
+  return a * b;
+}
+
+/* ---- after the call ------------------------------------------------------- */
+
+static const char *const kind_text[5] = {"input", "output", "in-place array", "input mask",
+                                         "output mask"};
+
+/* Guards intact, inputs unchanged; with `unchanged` (a refused call) the
+ * outputs and in-place arrays too. Returns 1 if all is well. */
+static int check_memory(gc_run *R, int unchanged) {
+  int ok = 1;
+  for (int b = 0; b < R->nbuf; b++) {
+    const buffer *B = &R->buf[b];
+    size_t lo = (size_t)(B->data - B->base);
+    for (size_t i = 0; i < B->total; i++) {
+      if (i >= lo && i < lo + B->bytes)
+        continue;
+      if (B->base[i] != GUARD[i % 4]) {
+        gc_fail(R, "wrote outside %s '%s' (byte %td relative to its start, %zu bytes long)",
+                kind_text[B->kind], B->name, (ptrdiff_t)i - (ptrdiff_t)lo, B->bytes);
+        ok = 0;
+        break;
+      }
+    }
+    int changed = 0;
+    if (B->src && B->bytes && (B->kind != B_INOUT || unchanged))
+      changed = memcmp(B->data, B->src, B->bytes) != 0;
+    if (!B->src && unchanged)
+      for (size_t i = 0; i < B->bytes && !changed; i++)
+        changed = B->data[i] != GUARD[(lo + i) % 4];
+    if (changed) {
+      gc_fail(R, "modified its %s '%s'%s", kind_text[B->kind], B->name,
+              unchanged && B->kind != B_IN && B->kind != B_MASK_IN ? " on a refused call" : "");
+      ok = 0;
+    }
+  }
+  return ok;
+}
+
+static void check_unused(gc_run *R) {
+  const gd_step *s = cur(R);
+  for (size_t k = 0; k < s->nrec; k++)
+    if (!R->used[k])
+      gc_fail(R, "line %zu: op %s does not %s '%s %s'", s->rec[k].line, gd_op_name(R->c->op),
+              s->rec[k].kind >= GD_OUT ? "write" : "read", gd_kind_name(s->rec[k].kind),
+              s->rec[k].name);
+}
+
+/* The inputs of element i (each input array long enough), for a report. */
+static size_t inputs_at(const gc_run *R, size_t i, char *buf, size_t len) {
+  size_t at = 0;
+  for (int b = 0; b < R->nbuf && at < len; b++) {
+    const buffer *B = &R->buf[b];
+    if ((B->kind != B_IN && B->kind != B_INOUT) || i >= B->n || !B->src)
+      continue;
+    int k = snprintf(buf + at, len - at, "%s %s %a", at ? "," : "; inputs:", B->name,
+                     (double)((const float *)B->src)[i]);
+    if (k < 0)
+      break;
+    at += (size_t)k;
+  }
+  return at;
+}
+
+static void compare_out(gc_run *R, const buffer *B, double bound) {
+  const gd_record *o = B->out;
+  const int rule = gd_op_is_rule(R->c->op);
+  const double allowed = R->own ? (double)R->j * bound : bound;
+  carried *k = R->own ? carried_of(R, B->name) : NULL;
+  for (size_t i = 0; i < o->n; i++) {
+    float g;
+    memcpy(&g, B->data + i * sizeof g, sizeof g);
+    double scale = o->scale[i];
+    if (k && k->peak) { /* own state: ulps of the largest magnitude so far */
+      const double e = fabs(o->exact[i]);
+      if (isfinite(e) && e > k->peak[i])
+        k->peak[i] = e;
+      if (isfinite(scale) && scale > k->peak[i])
+        k->peak[i] = scale;
+      scale = k->peak[i];
+    }
+    const int strict = R->own ? 0 : rule ? 1 : !(scale > 0);
+    const double err = gc_scale_ulps(g, o->exact[i], o->rounded[i], scale, strict);
+    const int unwritten =
+        B->kind == B_OUT && memcmp(B->data + i * sizeof g, GUARD, 4) == 0 && isnan(o->rounded[i]);
+    R->st->elements++;
+    if (!R->own) {
+      if (isfinite(o->rounded[i])) {
+        R->st->finite++;
+        if (isfinite(err))
+          R->st->sum_err += err;
+      }
+      double *max = R->allowance ? &R->st->max_err_decay : &R->st->max_err;
+      if (isfinite(err) && err > *max)
+        *max = err;
+    } else {
+      R->st->own_elements++;
+      if (isfinite(err) && err / (double)R->j > R->st->own_max)
+        R->st->own_max = err / (double)R->j;
+    }
+    if (unwritten || !(err <= allowed)) {
+      char what[768];
+      size_t at;
+      const size_t line = o->dense ? o->line + 1 + i : o->line;
+      if (unwritten)
+        at = (size_t)snprintf(what, sizeof what, "out %s[%zu] (line %zu) was not written", o->name,
+                              i, line);
+      else
+        at = (size_t)snprintf(
+            what, sizeof what,
+            "out %s[%zu] (line %zu): got %a (%.9g), exact %a (%.17g), rounded %a, scale %a: err "
+            "%.3f scale-ULPs > allowed %.3f%s",
+            o->name, i, line, (double)g, (double)g, o->exact[i], o->exact[i], (double)o->rounded[i],
+            scale, err, allowed, isinf(err) ? " (special value or zero sign mismatch)" : "");
+      if (at < sizeof what)
+        inputs_at(R, i, what + at, sizeof what - at);
+      R->st->failed_elements++;
+      record(R, unwritten || !(allowed > 0) ? INFINITY : err / allowed, what);
+    }
+  }
+}
+
+static void compare_mask(gc_run *R, const buffer *B) {
+  const gd_record *m = B->out;
+  for (size_t i = 0; i < B->bytes; i++) {
+    R->st->elements++;
+    if (B->data[i] != m->b[i]) {
+      char what[256];
+      snprintf(what, sizeof what,
+               "outmask %s byte %zu (bits %zu..%zu, line %zu): got %02x, expected %02x", m->name, i,
+               8 * i, 8 * i + 7, m->line, B->data[i], m->b[i]);
+      R->st->failed_elements++;
+      record(R, INFINITY, what);
+    }
+  }
+}
+
+/* Keeps the outputs of this step as the inputs of the next (own state). */
+static int carry(gc_run *R) {
+  for (int b = 0; b < R->nbuf; b++) {
+    const buffer *B = &R->buf[b];
+    if ((B->kind != B_OUT && B->kind != B_INOUT) || !B->out)
+      continue;
+    carried *k = carried_of(R, B->name);
+    if (!k) {
+      if (R->ncar == MAX_CARRIED)
+        continue;
+      k = &R->car[R->ncar++];
+      memset(k, 0, sizeof *k);
+      k->name = (char *)B->out->name;
+      k->n = B->n;
+      k->v = malloc(B->n ? B->n * sizeof(float) : 1);
+      k->peak = calloc(B->n ? B->n : 1, sizeof(double));
+      if (!k->v || !k->peak)
+        return -1;
+    }
+    if (k->n == B->n && B->n)
+      memcpy(k->v, B->data, B->n * sizeof(float));
+  }
+  return 0;
+}
+
+/* Peaks exist before the first comparison of the own-state run. */
+static int prepare_peaks(gc_run *R) {
+  const gd_step *s = &R->c->step[0];
+  for (size_t i = 0; i < s->nrec && R->ncar < MAX_CARRIED; i++) {
+    if (s->rec[i].kind != GD_OUT)
+      continue;
+    carried *k = &R->car[R->ncar++];
+    memset(k, 0, sizeof *k);
+    k->name = s->rec[i].name;
+    k->n = s->rec[i].n;
+    k->v = malloc(k->n ? k->n * sizeof(float) : 1);
+    k->peak = calloc(k->n ? k->n : 1, sizeof(double));
+    if (!k->v || !k->peak)
+      return -1;
+  }
+  return 0;
+}
+
+static void free_buffers(gc_run *R) {
+  for (int b = 0; b < R->nbuf; b++)
+    free(R->buf[b].base);
+  R->nbuf = 0;
+}
+
+/* One step in the current mode. Returns 1 if the next step may run (own
+ * state: the call succeeded), 0 if not, -1 out of memory. */
+static int run_step(gc_run *R, gc_entry e) {
+  memset(R->used, 0, sizeof R->used);
+  R->step_bound = -1;
+  R->allowance = 0;
+  if (R->own && R->c->grad == GD_GRAD_QUADRATIC) {
+    size_t n, line;
+    const float *p;
+    if (source(R, "p", &p, &n, &line) && n == 2)
+      gd_quadratic_grad(p, R->qgrad);
+  }
+  const ob_status rc = e.call(R, e.id);
+  int go = 1;
+  if (R->c->domain == GD_REFUSED) {
+    const int same = check_memory(R, 1);
+    if (rc != OB_EHPARAM)
+      gc_fail(R, "outside refused: the call returned %d (%s)%s, want %d (%s)", (int)rc,
+              ob_strerror(rc), same ? "" : " and changed memory", (int)OB_EHPARAM,
+              ob_strerror(OB_EHPARAM));
+    check_unused(R);
+    free_buffers(R);
+    return 0;
+  }
+  if (rc != OB_OK) {
+    gc_fail(R, "the call returned %d (%s)", (int)rc, ob_strerror(rc));
+    go = 0;
+  }
+  check_memory(R, 0);
+  check_unused(R);
+  const double b = R->opt->bound >= 0   ? R->opt->bound
+                   : R->step_bound >= 0 ? R->step_bound
+                                        : R->bound;
+  if (rc == OB_OK && R->c->domain == GD_INSIDE)
+    for (int k = 0; k < R->nbuf; k++) {
+      if (!R->buf[k].out)
+        continue;
+      if (R->buf[k].kind == B_MASK_OUT)
+        compare_mask(R, &R->buf[k]);
+      else
+        compare_out(R, &R->buf[k], b);
+    }
+  if (go && R->own && carry(R) < 0) {
+    free_buffers(R);
+    return -1;
+  }
+  free_buffers(R);
+  return go;
+}
+
+static void free_carried(gc_run *R) {
+  for (int k = 0; k < R->ncar; k++) {
+    free(R->car[k].v);
+    free(R->car[k].peak);
+  }
+  R->ncar = 0;
+}
+
+int gc_run_case(const gd_file *f, const gd_case *c, const ob_variant *v, const gc_options *opt,
                 gc_stats *st) {
   gc_options dflt = gc_default_options();
   if (!opt)
     opt = &dflt;
-  run R;
-  memset(&R, 0, sizeof R);
-  R.f = f;
-  R.c = c;
-  R.v = v;
-  R.opt = opt;
-  R.st = st;
-  R.bound = opt->bound >= 0 ? opt->bound : ob_error_bound(f->algo, v);
-  st->bound = R.bound;
-  size_t offset = opt->offset > GC_MAX_OFFSET ? GC_MAX_OFFSET : opt->offset;
+  gc_run *R = calloc(1, sizeof *R);
+  if (!R)
+    return -1;
+  R->f = f;
+  R->c = c;
+  R->v = v;
+  R->opt = opt;
+  R->st = st;
+  R->offset = opt->offset > GC_MAX_OFFSET ? GC_MAX_OFFSET : opt->offset;
+  R->bound = opt->bound >= 0 ? opt->bound : gc_op_bound(c->op, v);
+  st->bound = R->bound;
+  st->cases_run++;
+  const gc_entry e = gc_entry_of(c->op);
   int rc = 0;
-  for (int b = 0; b < 4; b++)
-    if (gbuf_alloc(&R.buf[b], c->n, offset) < 0)
-      rc = -1;
-  if (rc == 0) {
-    st->cases_run++;
-    if (R.bound < 0) {
-      gc_failure fl;
-      fail_base(&R, &fl, GC_FRESH, 1);
-      snprintf(fl.what, sizeof fl.what, "ob_error_bound gave no bound (%g)", R.bound);
-      st->other_failures++;
-      record(st, &fl);
-      R.failed = 1;
-    } else {
-      run_fresh(&R);
-      if (opt->own_state && c->steps > 1 && c->domain == GF_INSIDE && run_own(&R) < 0)
-        rc = -1;
+  R->j = 1;
+  if (R->bound < 0 || !e.call) {
+    gc_fail(R, "the checker knows no bound or adapter for op %s", gd_op_name(c->op));
+  } else {
+    for (R->j = 1; R->j <= c->steps && rc >= 0; R->j++)
+      rc = run_step(R, e);
+    if (rc >= 0 && opt->own_state && c->steps > 1 && c->domain == GD_INSIDE) {
+      R->own = 1;
+      rc = prepare_peaks(R) < 0 ? -1 : 1;
+      for (R->j = 1; R->j <= c->steps && rc > 0; R->j++)
+        rc = run_step(R, e);
+      free_carried(R);
     }
-    if (rc == 0 && !R.failed)
-      st->cases_passed++;
   }
-  for (int b = 0; b < 4; b++)
-    free(R.buf[b].base);
-  return rc < 0 ? -1 : !R.failed;
+  const int result = rc < 0 ? -1 : !R->failed;
+  st->cases_passed += result == 1;
+  free_carried(R);
+  free(R);
+  return result;
 }
 
-long gc_run_file(const gf_file *f, const ob_variant *v, const gc_options *opt, gc_stats *st) {
+long gc_run_op(const gd_file *f, gd_op op, const ob_variant *v, const gc_options *opt,
+               gc_stats *st) {
   long failed = 0;
   for (size_t i = 0; i < f->ncases; i++) {
+    if (f->cases[i].op != op)
+      continue;
     int r = gc_run_case(f, &f->cases[i], v, opt, st);
     if (r < 0)
       return -1;
     failed += r == 0;
   }
   return failed;
-}
-
-/* ---- reporting ------------------------------------------------------------ */
-
-#if defined(__GNUC__)
-static size_t put(char *buf, size_t len, size_t at, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-#endif
-static size_t put(char *buf, size_t len, size_t at, const char *fmt, ...) {
-  if (at >= len)
-    return at;
-  va_list ap;
-  va_start(ap, fmt);
-  int k = vsnprintf(buf + at, len - at, fmt, ap);
-  va_end(ap);
-  if (k < 0)
-    return at;
-  at += (size_t)k;
-  return at < len ? at : len;
-}
-
-void gc_format_failure(const gc_failure *fl, const gf_file *f, const ob_variant *v,
-                       const char *indent, char *buf, size_t len) {
-  if (!len)
-    return;
-  buf[0] = '\0';
-  if (!fl->set)
-    return;
-  size_t at = 0;
-  at = put(buf, len, at, "%s%s:%zu: case '%s' step %zu (line %zu), %s mode, variant %s, offset %zu",
-           indent, f && f->path ? f->path : "?", fl->case_line, fl->case_id, fl->step,
-           fl->step_line, gc_mode_name(fl->mode), v ? ob_variant_name(v) : "?", fl->offset);
-  if (fl->what[0]) {
-    put(buf, len, at, "\n%s  %s", indent, fl->what);
-    return;
-  }
-  at = put(buf, len, at, "\n%s  inputs[%zu]: p %a", indent, fl->index, (double)fl->in[0]);
-  at = put(buf, len, at, ", g %a", (double)fl->in[1]);
-  if (f && f->states >= 1)
-    at = put(buf, len, at, ", s0 %a", (double)fl->in[2]);
-  if (f && f->states >= 2)
-    at = put(buf, len, at, ", s1 %a", (double)fl->in[3]);
-  if (fl->elem_line)
-    at = put(buf, len, at, "\n%s  %s:%zu: the element", indent, f && f->path ? f->path : "?",
-             fl->elem_line);
-  else
-    at = put(buf, len, at, "\n%s  element %zu after 'out %s' at line %zu", indent, fl->index + 1,
-             gf_array_name(fl->array), fl->out_line);
-  at = put(buf, len, at, "\n%s  %s[%zu]: got %a (%.9g)", indent, gf_array_name(fl->array),
-           fl->index, (double)fl->got, (double)fl->got);
-  at = put(buf, len, at, "\n%s  %*s expected %a (%.17g), rounded %a, scale %a", indent,
-           (int)strlen(gf_array_name(fl->array)) + 3 + snprintf(NULL, 0, "%zu", fl->index), "",
-           fl->exact, fl->exact, (double)fl->rounded, fl->scale);
-  put(buf, len, at, "\n%s  err %.3f scale-ULPs, allowed %.3f%s", indent, fl->err, fl->allowed,
-      isinf(fl->err) ? " (special value or zero sign mismatch)" : "");
 }

@@ -1,15 +1,22 @@
 /* golden_check - runs golden cases (golden_file.h) on a library variant and
- * measures the error metric of golden/FORMAT.md.
+ * measures the error metric of golden/FORMAT.md: one checker for the rules
+ * and the layer kernels.
  *
- * Every array ob_step sees is a fresh copy in a buffer the checker owns,
- * placed `offset` floats (0..15) after a 64-byte boundary and surrounded by
- * guard words: a write outside [0, n) or any change to g is a failure. The
- * checker reads no element at or past n.
+ * Each case goes to its op's adapter (golden_adapters.c: a table expanded
+ * from optbench_algos.def and optbench_ops.def), which asks for the step's
+ * records by name and calls the public API. Every array the library sees is
+ * a copy in a buffer the checker owns, `offset` elements past a 64-byte
+ * boundary and surrounded by guard words: a write outside an array, a change
+ * to an input, an output element left unwritten, a record the adapter did
+ * not use or one it asked for and the case lacks all fail the case. A
+ * trajectory runs fresh (each step from the file's inputs) and, when asked,
+ * on its own state (each step from the variant's own outputs).
  */
 #ifndef GOLDEN_CHECK_H
 #define GOLDEN_CHECK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "golden_file.h"
 #include "optbench.h"
@@ -21,87 +28,102 @@
 double gc_ulp(double a);
 
 /* The error of one output element in scale-ULPs (FORMAT.md, "Error
- * metric"): 0 for a correct special value (NaN where rounded is NaN, the
- * same infinity, a zero of the same sign where exact is a zero), INFINITY
- * for a wrong one or a non-finite result where a finite one is expected,
- * else |got - exact| / ulp(max(|exact|, scale)). */
-double gc_scale_ulps(float got, double exact, float rounded, double scale);
-
-typedef enum { GC_FRESH = 0, GC_OWN = 1 } gc_mode;
-const char *gc_mode_name(gc_mode); /* "fresh", "own-state" */
+ * metric"): 0 for a correct special value, INFINITY for a wrong one or a
+ * non-finite result where a finite one is expected, else |got - exact| /
+ * ulp(max(|exact|, scale)). strict_zero: where exact is a zero, a zero
+ * result must have its sign (a rule's fresh step; a kernel's output whose
+ * scale is 0). */
+double gc_scale_ulps(float got, double exact, float rounded, double scale, int strict_zero);
 
 typedef struct {
   size_t offset; /* element offset of every array from a 64-byte boundary, 0..15 */
-  double bound;  /* single-step bound in scale-ULPs; < 0: ob_error_bound(algo, variant) */
-  int own_state; /* also run cases with steps > 1 on their own state */
+  double bound;  /* the bound in scale-ULPs; < 0: the library's for the op and step */
+  int own_state; /* also run trajectories on their own state */
 } gc_options;
 
-/* offset 0, the library's bound, own-state on */
-gc_options gc_default_options(void);
-
-/* One failing comparison (or a refused call, an out-of-bounds write...). */
-typedef struct {
-  int set; /* 0: no failure recorded */
-  gc_mode mode;
-  char case_id[64];
-  size_t case_line; /* line of `case` in the file */
-  size_t step;      /* 1-based */
-  size_t step_line; /* line of `step` in the file */
-  size_t offset;
-  ob_status status; /* != OB_OK: ob_step refused the call */
-  char what[128];   /* non-numeric failures: guard, g modified...; "" otherwise */
-  int array;        /* GF_P, GF_S0, GF_S1 */
-  size_t index;     /* element index */
-  size_t elem_line; /* line of the element in the file (0 if unknown) */
-  size_t out_line;  /* line of the `out` record of that array */
-  float in[4];      /* the element's inputs p, g, s0, s1 (0 where absent) */
-  float got;
-  double exact;
-  float rounded;
-  double scale;
-  double err;     /* scale-ULPs, INFINITY for a special-value mismatch */
-  double allowed; /* bound at this step (j * bound in own-state mode) */
-} gc_failure;
+gc_options gc_default_options(void); /* offset 0, the library's bound, own-state on */
 
 typedef struct {
-  size_t cases_run;
-  size_t cases_passed;
-  size_t elements;        /* element comparisons, both modes */
-  size_t failed_elements; /* comparisons over the bound or special-value mismatches */
-  size_t other_failures;  /* refused calls, guard or g damage */
-  /* fresh mode: the single-step error, comparable to the bound */
-  size_t finite;        /* comparisons with a finite rounded value */
-  double sum_err;       /* over those */
-  double max_err;       /* over every finite err of fresh mode, steps without weight decay */
-  double max_err_decay; /* the same on steps with weight decay, whose bound is higher by 1 per
-                           term (ob_step_error_bound) */
-  /* own-state mode: max over steps j of err/j, comparable to the bound */
+  size_t cases_run, cases_passed;
+  size_t elements;        /* element and mask-byte comparisons, both modes */
+  size_t failed_elements; /* over the bound, special-value or mask mismatches */
+  size_t other_failures;  /* refused calls, guards, missing or unused records */
+  size_t finite;          /* fresh comparisons with a finite rounded value */
+  double sum_err;         /* over those */
+  double max_err;         /* fresh, steps without an allowance (weight decay) */
+  double max_err_decay;   /* fresh, steps whose bound has the weight-decay allowance */
   size_t own_elements;
-  double own_max;
-  double bound;     /* the single-step bound used (without weight decay) */
-  gc_failure first; /* first failure */
-  gc_failure worst; /* largest err/allowed (refusals count as infinite) */
+  double own_max;                /* own state: max over steps j of err/j, comparable to the bound */
+  double bound;                  /* the op's bound (without allowances); < 0 unknown */
+  char first[1024], worst[1024]; /* the first and the worst failure ("" if none) */
+  double worst_severity;
 } gc_stats;
 
 void gc_stats_init(gc_stats *st);
 double gc_mean_err(const gc_stats *st); /* sum_err / finite, 0 if none */
-/* Adds b's counts into a (max, sums; first/worst kept by the same rules). */
 void gc_stats_merge(gc_stats *a, const gc_stats *b);
 
-/* Runs one case: fresh mode, then (if steps > 1 and opt->own_state) own-state
- * mode. A case outside its domain (FORMAT.md, "Domains") passes if ob_step
- * refuses it with nothing changed (`outside refused`), or if the call succeeds
- * within its arrays with g unchanged, values unchecked (`outside unbounded`).
- * Returns 1 if it passed, 0 if it failed, -1 if memory ran out. */
-int gc_run_case(const gf_file *f, const gf_case *c, const ob_variant *v, const gc_options *opt,
+/* The op's bound for variant v (ob_error_bound or ob_op_error_bound). */
+double gc_op_bound(gd_op op, const ob_variant *v);
+
+/* Runs one case; returns 1 passed, 0 failed, -1 out of memory. */
+int gc_run_case(const gd_file *f, const gd_case *c, const ob_variant *v, const gc_options *opt,
                 gc_stats *st);
+/* Every case of f whose op is `op`: the number of failed cases or -1. */
+long gc_run_op(const gd_file *f, gd_op op, const ob_variant *v, const gc_options *opt,
+               gc_stats *st);
 
-/* Every case of f. Returns the number of failed cases, -1 if memory ran out. */
-long gc_run_file(const gf_file *f, const ob_variant *v, const gc_options *opt, gc_stats *st);
+/* ---- what adapters use ---------------------------------------------------- */
 
-/* A multi-line description of a failure (no trailing newline), every line
- * starting with `indent`. */
-void gc_format_failure(const gc_failure *fl, const gf_file *f, const ob_variant *v,
-                       const char *indent, char *buf, size_t len);
+typedef struct gc_run gc_run;
+
+/* A parameter of the step. A missing one (or one of another kind) fails the
+ * case; the value returned then is 0 or "". */
+uint64_t gc_int(gc_run *R, const char *name);
+float gc_float(gc_run *R, const char *name);
+/* A float parameter whose absence means 0 (a rule's hyperparameters). */
+float gc_float_or_0(gc_run *R, const char *name);
+const char *gc_word(gc_run *R, const char *name);
+/* The index k < count with names(k) equal to word `name`; fails the case
+ * (returning 0) if there is none. */
+int gc_word_index(gc_run *R, const char *name, const char *(*names)(int k), int count);
+
+/* The length of input `name` (0 and a failure if missing). */
+size_t gc_in_count(gc_run *R, const char *name);
+/* Input `name` (the step's, or carried: FORMAT.md, "Trajectories"), which
+ * must have n elements, in a guarded copy. These accessors check the record
+ * first and allocate nothing for a missing or mismatched one (the case
+ * fails; they return NULL, which the library refuses without touching
+ * memory). */
+const float *gc_in(gc_run *R, const char *name, size_t n);
+/* Output `name`, n elements: a guarded buffer the library is to fill. */
+float *gc_out(gc_run *R, const char *name, size_t n);
+/* An array updated in place: input and output of the same name, n each. */
+float *gc_inout(gc_run *R, const char *name, size_t n);
+const uint8_t *gc_mask_in(gc_run *R, const char *name, size_t bits);
+uint8_t *gc_mask_out(gc_run *R, const char *name, size_t bits);
+
+/* a * b for an array length from the case's int parameters; an overflow
+ * fails the case and gives SIZE_MAX, a length no record has. */
+size_t gc_mul(gc_run *R, size_t a, size_t b, const char *what);
+
+const ob_variant *gc_variant(gc_run *R);
+/* The bound of this step when it is not the op's (a rule with weight decay:
+ * ob_step_error_bound); `allowance` nonzero counts its errors as max_err_decay. */
+void gc_set_step_bound(gc_run *R, double bound, int allowance);
+/* A failure the adapter found itself. */
+void gc_fail(gc_run *R, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The adapter of an op (golden_adapters.c): calls the library. */
+typedef ob_status (*gc_adapter)(gc_run *R, int id);
+typedef struct {
+  gc_adapter call;
+  int id; /* the ob_algo or ob_op */
+} gc_entry;
+gc_entry gc_entry_of(gd_op op);
 
 #endif /* GOLDEN_CHECK_H */

@@ -1,6 +1,5 @@
-/* golden_lex - the lines, tokens and numbers shared by the golden file
- * readers (golden/FORMAT.md, "Grammar"): golden_file (the update rules) and
- * golden_ops_file (the layer kernels). */
+/* golden_lex - the lines, tokens and numbers of the golden files
+ * (golden/FORMAT.md, "Grammar"), for golden_file. */
 #define _POSIX_C_SOURCE 200809L /* getline */
 
 #include "golden_lex.h"
@@ -14,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-
-#define MAX_TOKS_SHOWN 40 /* characters of an offending line quoted in a message */
 
 struct gl_id {
   char *id; /* NULL: a free slot */
@@ -40,7 +37,13 @@ int gl_fail(gl_parser *P, size_t line, const char *fmt, ...) {
 
 /* Reads the next line (skipping comments if allow_comment). Returns 1 with
  * the line in P->line, 0 at end of file, -1 on error (message written). */
+void gl_unread(gl_parser *P) { P->unread = 1; }
+
 int gl_next_line(gl_parser *P, int allow_comment) {
+  if (P->unread) {
+    P->unread = 0;
+    return 1;
+  }
   for (;;) {
     errno = 0;
     ssize_t r = getline(&P->line, &P->cap, P->fp);

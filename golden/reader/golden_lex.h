@@ -1,5 +1,5 @@
 /* golden_lex - lines, tokens and numbers of the golden file grammar
- * (golden/FORMAT.md, "Grammar"), shared by golden_file and golden_ops_file.
+ * (golden/FORMAT.md, "Grammar").
  *
  * Every function that fails writes one message "PATH:LINE: reason" into the
  * parser's buffer and returns -1.
@@ -19,6 +19,7 @@ typedef struct {
   size_t cap; /* getline's buffer size */
   size_t len; /* length of the current line */
   size_t lineno;
+  int unread; /* gl_unread: the next gl_next_line returns the current line again */
   char **tok; /* tokens of the current line (point into line) */
   size_t ntok;
   size_t tokcap;
@@ -39,6 +40,8 @@ typedef struct {
 int gl_fail(gl_parser *P, size_t line, const char *fmt, ...) GL_PRINTF(3, 4);
 /* The next line (comments skipped if allow_comment): 1, 0 at end of file, -1. */
 int gl_next_line(gl_parser *P, int allow_comment);
+/* The current (untokenized) line is read again by the next gl_next_line. */
+void gl_unread(gl_parser *P);
 /* Splits the current line at single spaces; an empty field is an error. */
 int gl_tokenize(gl_parser *P);
 /* The next record must start with kw (and kw2 unless NULL); tokenized. */

@@ -2,8 +2,9 @@
  * stores (vmaskmovps), which neither read nor write the masked-out lanes. */
 #include <immintrin.h>
 
-#define OB_VL     8
-#define OB_INLINE inline __attribute__((always_inline))
+#include "kernel.h" /* OB_INLINE */
+
+#define OB_VL 8
 typedef __m256 vf;
 
 static OB_INLINE __m256i lanes_below(size_t w) {

@@ -2,8 +2,9 @@
  * so masked-out lanes are neither read nor written (and cannot fault). */
 #include <immintrin.h>
 
-#define OB_VL     16
-#define OB_INLINE inline __attribute__((always_inline))
+#include "kernel.h" /* OB_INLINE */
+
+#define OB_VL 16
 typedef __m512 vf;
 
 static OB_INLINE __mmask16 lanes_below(size_t w) { return (__mmask16)((1u << w) - 1u); }

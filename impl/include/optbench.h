@@ -34,19 +34,8 @@ extern "C" {
 #endif
 
 #define OB_VERSION_MAJOR 0
-#define OB_VERSION_MINOR 1
+#define OB_VERSION_MINOR 2
 #define OB_VERSION_PATCH 0
-
-/* Hyperparameters an algorithm may read (the `uses` column of the list). */
-enum {
-  OB_HP_LR = 1 << 0,
-  OB_HP_MOMENTUM = 1 << 1,
-  OB_HP_DECAY = 1 << 2,
-  OB_HP_BETA1 = 1 << 3,
-  OB_HP_BETA2 = 1 << 4,
-  OB_HP_EPS = 1 << 5,
-  OB_HP_STEP = 1 << 6 /* not a field: the rule reads the step number t */
-};
 
 typedef enum {
 #define OB_ALGO(ID, name, ...) OB_##ID,
@@ -55,32 +44,72 @@ typedef enum {
   OB_ALGO_COUNT
 } ob_algo;
 
-/* float32 hyperparameters. Fields an algorithm does not use are ignored. */
+/* ---- Hyperparameters and the ABI ------------------------------------- */
+
+/* Hyperparameters are a list (optbench_hparams.def): ob_hparams has a float
+ * field for each row, in list order, after `size`. A rule reads the fields
+ * its row of optbench_algos.def names, and the every-rule ones (weight
+ * decay): ob_hparams_used. It ignores the others, whatever they hold.
+ *
+ * The struct grows: a later version appends fields (never reorders or
+ * removes one), each meaning "off, the old behaviour" at 0. `size` says
+ * which version the caller was built with - OB_HPARAMS_INIT, ob_defaults and
+ * ob_hparams_defaults set it to the caller's sizeof(ob_hparams) - and the
+ * library reads that many bytes and no more, the convention of Linux's
+ * copy_struct_from_user (openat2, clone3):
+ *   - size < OB_HPARAMS_SIZE_V1 (the first version's struct): OB_EINVAL;
+ *   - size <= the library's sizeof: the fields past size read as 0, so a
+ *     caller built against an older header runs the rules it knew;
+ *   - size > the library's sizeof (a caller newer than the library): the
+ *     bytes past the library's struct must all be 0, since it cannot honour
+ *     a field it does not know; otherwise OB_EHPARAM.
+ * Every call that takes an ob_hparams applies this. Named access
+ * (ob_hparams_set/get) reaches a field without this header declaring it. */
+typedef enum {
+#define OB_HPARAM(ID, ...) OB_HPARAM_##ID,
+#include "optbench_hparams.def"
+#undef OB_HPARAM
+  OB_HPARAM_COUNT /* this header's count; ob_hparam_count() is the library's */
+} ob_hparam;
+
+/* The bits of ob_hparams_used: bit i is hyperparameter i of the list. */
+enum {
+#define OB_HPARAM(ID, ...) OB_HP_##ID = 1 << OB_HPARAM_##ID,
+#include "optbench_hparams.def"
+#undef OB_HPARAM
+  OB_HP_DECAY = OB_HP_DECAY_RATE
+};
+#define OB_HP_STEP 0x80000000u /* not a field: the rule reads the step number t */
+
 typedef struct {
-  float lr;
-  float momentum;   /* Momentum, Nesterov: [0, 1) */
-  float decay_rate; /* RMSProp: [0, 1) */
-  float beta1;      /* Adam: [0, 1) */
-  float beta2;      /* Adam: [0, 1) */
-  float eps;        /* AdaGrad, RMSProp, Adam: >= 0 */
-  /* Weight decay, read by every rule, both >= 0 and 0 by default (then the
-   * rule is exactly the textbook one):
-   *   weight_decay     the book's L2 form (loss += 0.5*lambda*sum(W^2)): the
-   *                    rule sees g + weight_decay*p instead of g;
-   *   decoupled_decay  the AdamW form: p -= lr*decoupled_decay*p first, then
-   *                    the rule (lr, not Adam's lr_t; the coefficient
-   *                    lr*decoupled_decay is computed in double, rounded once). */
-  float weight_decay;
-  float decoupled_decay;
+  uint32_t size; /* sizeof(ob_hparams) of the caller's build */
+#define OB_HPARAM(ID, field, ...) float field;
+#include "optbench_hparams.def"
+#undef OB_HPARAM
 } ob_hparams;
+/* The two weight-decay fields, read by every rule, are 0 by default (then
+ * the rule is exactly the textbook one):
+ *   weight_decay     the book's L2 form (loss += 0.5*lambda*sum(W^2)): the
+ *                    rule sees g + weight_decay*p instead of g;
+ *   decoupled_decay  the AdamW form: p -= lr*decoupled_decay*p first, then
+ *                    the rule (lr, not Adam's lr_t; the coefficient
+ *                    lr*decoupled_decay is computed in double, rounded once). */
+
+/* The first version's struct: size and the eight floats through decoupled_decay. */
+#define OB_HPARAMS_SIZE_V1 (offsetof(ob_hparams, decoupled_decay) + sizeof(float))
+/* Every field 0, size set: `ob_hparams hp = OB_HPARAMS_INIT;` */
+#define OB_HPARAMS_INIT                                                                            \
+  { .size = (uint32_t)sizeof(ob_hparams) }
 
 typedef enum {
   OB_OK = 0,
   OB_EINVAL,       /* a NULL array with n > 0, a float array not aligned to alignof(float),
-                      an unknown algorithm, n too large */
+                      an unknown algorithm, n too large, an ob_hparams size below
+                      OB_HPARAMS_SIZE_V1 */
   OB_EHPARAM,      /* a hyperparameter outside its domain (NaN, Inf, < 0, >= 1), or (ob_step)
                       a derived coefficient - lr_t, (1+momentum)*lr, momentum^2,
-                      lr*decoupled_decay - that overflows or is subnormal */
+                      lr*decoupled_decay - that overflows or is subnormal, or a nonzero
+                      field this library does not know (ob_hparams) */
   OB_ESTEP,        /* step number t < 1 for an algorithm that uses it (Adam) */
   OB_EOVERLAP,     /* two arrays of one call share memory */
   OB_ESHAPE,       /* optimizer update with other array count or sizes than before */
@@ -94,14 +123,69 @@ typedef enum {
 
 OB_API const char *ob_strerror(ob_status);
 
+/* ---- Hyperparameters by name ------------------------------------------- */
+
+/* The library's list, which may be longer than this header's OB_HPARAM_COUNT. */
+OB_API int ob_hparam_count(void);
+OB_API const char *ob_hparam_name(int i);    /* "lr", ...; NULL if i is out of range */
+OB_API int ob_hparam_find(const char *name); /* the index, or -1 if unknown */
+/* Sets field `name` to (float)value (+-Inf past the float range), checking
+ * nothing else: the rules check the values they read (ob_hparams_check).
+ * OB_EINVAL for a NULL argument, a size below OB_HPARAMS_SIZE_V1 or an
+ * unknown name; a field past hp->size (the caller's struct predates it) can
+ * only be set to 0 (a no-op), any other value is OB_EHPARAM. */
+OB_API ob_status ob_hparams_set(ob_hparams *hp, const char *name, double value);
+/* *value = field `name`; 0 for a field past hp->size. Statuses as _set. */
+OB_API ob_status ob_hparams_get(const ob_hparams *hp, const char *name, double *value);
+
 /* ---- Algorithms -------------------------------------------------------- */
 
-OB_API ob_hparams ob_defaults(ob_algo);     /* textbook defaults, unused fields 0 */
+/* The textbook defaults of `algo` (the list's OB_USES), every other field 0,
+ * written over the hp->size bytes of *hp (size kept). OB_EINVAL for an
+ * unknown algorithm, a NULL hp or a size below OB_HPARAMS_SIZE_V1. */
+OB_API ob_status ob_hparams_defaults(ob_algo, ob_hparams *hp);
+/* The same by value, at this header's size (all 0 but size if algo is
+ * unknown). Inline: a struct returned by value has the caller's layout. */
+static inline ob_hparams ob_defaults(ob_algo a) {
+  ob_hparams hp = OB_HPARAMS_INIT;
+  ob_hparams_defaults(a, &hp);
+  return hp;
+}
 OB_API const char *ob_algo_name(ob_algo);   /* "sgd", "momentum", ...; NULL if unknown */
 OB_API int ob_algo_from_name(const char *); /* the ob_algo, or -1 if unknown */
 OB_API int ob_state_count(ob_algo);         /* 0, 1 or 2 state arrays; -1 if unknown */
-OB_API unsigned ob_hparams_used(ob_algo);   /* OB_HP_* bits the rule reads */
+/* OB_HP_* bits of what the rule reads: its own fields, the every-rule ones
+ * (the weight decays), OB_HP_STEP if it reads t; 0 if unknown. */
+OB_API unsigned ob_hparams_used(ob_algo);
+/* Every field the rule reads in its domain (optbench_hparams.def): OB_OK,
+ * OB_EHPARAM, or OB_EINVAL (unknown algorithm, NULL, a bad size). */
 OB_API ob_status ob_hparams_check(ob_algo, const ob_hparams *);
+
+/* A read-only view of the rest of the rule's row in optbench_algos.def, for
+ * the tests, benchmarks and experiments; NULL or a negative number for an
+ * unknown algorithm or an index out of range. */
+OB_API const char *ob_algo_title(ob_algo);        /* "AdaGrad": how a figure names it */
+OB_API const char *ob_state_name(ob_algo, int i); /* state i's name in the formula: "h" */
+OB_API int ob_state_nonneg(ob_algo, int i);       /* 1: never negative when valid; 0: signed */
+OB_API int ob_algo_reads_step(ob_algo);           /* 1 if it reads t (Adam), else 0 */
+/* Square roots and divisions per element: the arithmetic that bounds the
+ * benchmark's arithmetic roofline (0 and 0: memory-bound, no ceiling). */
+OB_API ob_status ob_algo_cost(ob_algo, int *sqrt_count, int *div_count);
+typedef enum {
+  OB_BOOK_TRAJECTORY, /* figure 6-8: f = x^2/20 + y^2 from (-7, 2), 30 steps */
+  OB_BOOK_MNIST       /* figure 6-9: the MNIST MLP */
+} ob_book_figure;
+OB_API float ob_algo_book_lr(ob_algo, ob_book_figure);           /* the learning rate used */
+OB_API const char *ob_algo_book_source(ob_algo, ob_book_figure); /* where it comes from */
+/* The torch.optim call that is this rule's peer, in terms of the ob_hparams
+ * fields and a parameter list p: "Adagrad(p, lr=lr, eps=eps)"; NULL if
+ * torch has none. The note says how torch's rule differs ("" if it does
+ * not, or why there is no peer). */
+OB_API const char *ob_algo_torch(ob_algo);
+OB_API const char *ob_algo_torch_note(ob_algo);
+/* The textbook step as NumPy statements on p, g, the states by name, the
+ * hyperparameters by field and t (common/optimizer.py). */
+OB_API const char *ob_algo_numpy(ob_algo);
 
 /* ---- Variants ---------------------------------------------------------- */
 

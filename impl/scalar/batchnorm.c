@@ -47,7 +47,7 @@
 
 static size_t panel_width(size_t c, size_t c1) { return c1 - c < PANEL ? c1 - c : PANEL; }
 
-static void train_kernel(const ob_bn_args *a, size_t c0, size_t c1) {
+static void OB_ISA_FN(bn_train)(const ob_bn_args *a, size_t c0, size_t c1) {
   const size_t cols = a->cols;
   const double n = (double)a->rows;
   const float eps = a->eps, mom = a->momentum, omm = a->one_minus_momentum;
@@ -94,7 +94,7 @@ static void train_kernel(const ob_bn_args *a, size_t c0, size_t c1) {
   }
 }
 
-static void test_kernel(const ob_bn_args *a, size_t c0, size_t c1) {
+static void OB_ISA_FN(bn_test)(const ob_bn_args *a, size_t c0, size_t c1) {
   const size_t cols = a->cols;
   for (size_t c = c0; c < c1; c += PANEL) {
     const size_t w = panel_width(c, c1);
@@ -116,7 +116,7 @@ static void test_kernel(const ob_bn_args *a, size_t c0, size_t c1) {
   }
 }
 
-static void backward_kernel(const ob_bn_args *a, size_t c0, size_t c1) {
+static void OB_ISA_FN(bn_backward)(const ob_bn_args *a, size_t c0, size_t c1) {
   const size_t cols = a->cols;
   const double n = (double)a->rows;
   for (size_t c = c0; c < c1; c += PANEL) {
@@ -154,4 +154,5 @@ static void backward_kernel(const ob_bn_args *a, size_t c0, size_t c1) {
   }
 }
 
-const ob_bn_kernels OB_PASTE(ob_bn_, OB_ISA) = {train_kernel, test_kernel, backward_kernel};
+const ob_bn_kernels OB_PASTE(ob_bn_, OB_ISA) = {OB_ISA_FN(bn_train), OB_ISA_FN(bn_test),
+                                                OB_ISA_FN(bn_backward)};

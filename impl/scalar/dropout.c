@@ -4,8 +4,8 @@
 #include "scalar/philox.h"
 
 /* x, y and mask start at element i0 (a multiple of 64: whole bytes). */
-static void train_kernel(const ob_rand_coeffs *c, uint64_t i0, const float *restrict x,
-                         float *restrict y, uint8_t *restrict mask, size_t n) {
+static void OB_ISA_FN(dropout_train)(const ob_rand_coeffs *c, uint64_t i0, const float *restrict x,
+                                     float *restrict y, uint8_t *restrict mask, size_t n) {
   for (size_t i = 0; i < n; i += 8) { /* one mask byte: two Philox blocks */
     unsigned byte = 0;
     for (size_t h = 0; h < 8 && i + h < n; h += 4) {
@@ -20,16 +20,17 @@ static void train_kernel(const ob_rand_coeffs *c, uint64_t i0, const float *rest
   }
 }
 
-static void scale_kernel(float f, const float *restrict x, float *restrict y, size_t n) {
+static void OB_ISA_FN(dropout_scale)(float f, const float *restrict x, float *restrict y,
+                                     size_t n) {
   for (size_t i = 0; i < n; i++)
     y[i] = x[i] * f;
 }
 
-static void backward_kernel(float keep, const uint8_t *restrict mask, const float *restrict dout,
-                            float *restrict dx, size_t n) {
+static void OB_ISA_FN(dropout_backward)(float keep, const uint8_t *restrict mask,
+                                        const float *restrict dout, float *restrict dx, size_t n) {
   for (size_t i = 0; i < n; i++)
     dx[i] = dout[i] * ((mask[i / 8] >> (i % 8)) & 1u ? keep : 0.0f);
 }
 
-const ob_dropout_kernels OB_PASTE(ob_dropout_, OB_ISA) = {train_kernel, scale_kernel,
-                                                          backward_kernel};
+const ob_dropout_kernels OB_PASTE(ob_dropout_, OB_ISA) = {
+    OB_ISA_FN(dropout_train), OB_ISA_FN(dropout_scale), OB_ISA_FN(dropout_backward)};

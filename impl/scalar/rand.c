@@ -5,7 +5,7 @@
 
 #include "scalar/philox.h"
 
-static void uniform_kernel(const ob_rand_coeffs *c, uint64_t i0, float *out, size_t n) {
+static void OB_ISA_FN(uniform)(const ob_rand_coeffs *c, uint64_t i0, float *out, size_t n) {
   for (size_t i = 0; i < n; i += 4) { /* i0 is a multiple of 4: whole blocks */
     const philox4x32_ctr_t w = ob_block(&c->rng, (i0 + i) / 4);
     for (size_t k = 0; k < 4 && i + k < n; k++)
@@ -13,7 +13,7 @@ static void uniform_kernel(const ob_rand_coeffs *c, uint64_t i0, float *out, siz
   }
 }
 
-static void normal_kernel(const ob_rand_coeffs *c, uint64_t i0, float *out, size_t n) {
+static void OB_ISA_FN(normal)(const ob_rand_coeffs *c, uint64_t i0, float *out, size_t n) {
   for (size_t i = 0; i < n; i += 4) {
     const philox4x32_ctr_t w = ob_block(&c->rng, (i0 + i) / 4);
     for (unsigned k = 0; k < 4 && i + k < n; k++)
@@ -21,4 +21,4 @@ static void normal_kernel(const ob_rand_coeffs *c, uint64_t i0, float *out, size
   }
 }
 
-const ob_rand_kernels OB_PASTE(ob_rand_, OB_ISA) = {uniform_kernel, normal_kernel};
+const ob_rand_kernels OB_PASTE(ob_rand_, OB_ISA) = {OB_ISA_FN(uniform), OB_ISA_FN(normal)};

@@ -31,21 +31,19 @@
  * compiler that unrolls a loop over the panel's vectors may order the
  * operands of an add differently in each copy, and x86 keeps the first
  * operand's NaN, so payloads would depend on the column's place in the
- * panel. A panel of 16 whole columns runs the passes in place; a narrower
- * one (the tail of a chunk) is staged BN_STAGE rows at a time through
- * 16-wide buffers whose unused lanes hold 0, and runs the same functions.
- * So a feature gives the same bits wherever it falls, and nothing past the
- * arrays is touched. The
- * unused lanes' per-feature values are reset to harmless ones (mean 0,
- * std 1, factors 0) before an element-wise pass: no 0/0 raises a flag the
- * data would not. */
+ * panel. A panel of BN_W whole columns runs the passes in place, BN_ROWS
+ * rows per call; a narrower one (the tail of a chunk) is staged BN_STAGE
+ * rows at a time through BN_W-wide buffers whose unused lanes hold 0, and
+ * runs the same functions. So a feature gives the same bits wherever it
+ * falls, and nothing past the arrays is touched. The unused lanes'
+ * per-feature values are reset to harmless ones (mean 0, std 1, factors 0)
+ * before an element-wise pass: no 0/0 raises a flag the data would not. */
 #include <string.h>
 
-#define OB_VECTORS __attribute__((noinline, noclone))
-#define BN_W       128            /* columns per panel: eight 64-byte lines of floats */
-#define BN_K       (BN_W / OB_VL) /* vectors per row of a panel */
-#define BN_ROWS    16             /* rows of a whole panel per pass call: 8 KiB an array */
-#define BN_STAGE   16             /* rows of a narrow panel staged at a time */
+#define BN_W     128            /* columns per panel: eight 64-byte lines of floats */
+#define BN_K     (BN_W / OB_VL) /* vectors per row of a panel */
+#define BN_ROWS  16             /* rows of a whole panel per pass call: 8 KiB an array */
+#define BN_STAGE 16             /* rows of a narrow panel staged at a time */
 
 /* One panel's sums and per-feature values, BN_W lanes each. A panel's
  * vectors are independent: the passes take them one at a time, BN_ROWS rows
@@ -68,8 +66,8 @@ typedef void (*rows_fn)(panel *p, size_t k, const float *x, const float *d, floa
                         size_t rows);
 
 /* s0 += x */
-static OB_VECTORS void sum_x(panel *p, size_t k, const float *x, const float *d, float *out,
-                             size_t ld, size_t rows) {
+static OB_VECTORS void OB_ISA_FN_MODE(bn, sum_x)(panel *p, size_t k, const float *x, const float *d,
+                                                 float *out, size_t ld, size_t rows) {
   (void)d, (void)out;
   const size_t o = k * OB_VL;
   vd lo = vd_load(p->s0 + o), hi = vd_load(p->s0 + o + OB_VDL);
@@ -82,8 +80,9 @@ static OB_VECTORS void sum_x(panel *p, size_t k, const float *x, const float *d,
 }
 
 /* s1 += xc*xc, xc = x - m in double, m the double mean (in s0) */
-static OB_VECTORS void sum_xc2(panel *p, size_t k, const float *x, const float *d, float *out,
-                               size_t ld, size_t rows) {
+static OB_VECTORS void OB_ISA_FN_MODE(bn, sum_xc2)(panel *p, size_t k, const float *x,
+                                                   const float *d, float *out, size_t ld,
+                                                   size_t rows) {
   (void)d, (void)out;
   const size_t o = k * OB_VL;
   const vd mlo = vd_load(p->s0 + o), mhi = vd_load(p->s0 + o + OB_VDL);
@@ -98,8 +97,9 @@ static OB_VECTORS void sum_xc2(panel *p, size_t k, const float *x, const float *
 }
 
 /* out = gamma*((x - mean)/std) + beta: the training and the test forward */
-static OB_VECTORS void normalise(panel *p, size_t k, const float *x, const float *d, float *out,
-                                 size_t ld, size_t rows) {
+static OB_VECTORS void OB_ISA_FN_MODE(bn, normalise)(panel *p, size_t k, const float *x,
+                                                     const float *d, float *out, size_t ld,
+                                                     size_t rows) {
   (void)d;
   const size_t o = k * OB_VL;
   const vf mean = vload(p->mean + o), std = vload(p->std + o);
@@ -111,8 +111,9 @@ static OB_VECTORS void normalise(panel *p, size_t k, const float *x, const float
 }
 
 /* s0 += dout, s1 += (x - mean)*dout in double (x - mean exact): dgamma*std */
-static OB_VECTORS void sum_dout(panel *p, size_t k, const float *x, const float *d, float *out,
-                                size_t ld, size_t rows) {
+static OB_VECTORS void OB_ISA_FN_MODE(bn, sum_dout)(panel *p, size_t k, const float *x,
+                                                    const float *d, float *out, size_t ld,
+                                                    size_t rows) {
   (void)out;
   const size_t o = k * OB_VL;
   const vf mean = vload(p->mean + o);
@@ -132,8 +133,9 @@ static OB_VECTORS void sum_dout(panel *p, size_t k, const float *x, const float 
 }
 
 /* out = (gamma/std)*((dout - dbeta/N) - xn*(dgamma/N)) */
-static OB_VECTORS void input_grad(panel *p, size_t k, const float *x, const float *d, float *out,
-                                  size_t ld, size_t rows) {
+static OB_VECTORS void OB_ISA_FN_MODE(bn, input_grad)(panel *p, size_t k, const float *x,
+                                                      const float *d, float *out, size_t ld,
+                                                      size_t rows) {
   const size_t o = k * OB_VL;
   const vf mean = vload(p->mean + o), std = vload(p->std + o), gs = vload(p->gamma + o);
   const vf am = vload(p->a + o), bm = vload(p->b + o);
@@ -149,7 +151,7 @@ static OB_VECTORS void input_grad(panel *p, size_t k, const float *x, const floa
 /* Runs f over every row of the panel at column c, w columns wide, BN_ROWS
  * rows at a time so that the lines of a block stay in L1 while each vector
  * of the panel takes its turn. A whole panel runs in place; a narrower one
- * through 16-wide buffers (unused lanes 0). */
+ * through BN_W-wide buffers (unused lanes 0). */
 static void run_rows(rows_fn f, panel *p, const ob_bn_args *a, const float *x, const float *d,
                      float *out, size_t c, size_t w) {
   const size_t cols = a->cols;
@@ -204,7 +206,7 @@ static inline vf round_sum(const double *s, size_t o) {
  * compiled copy like the passes (two NaNs can meet in the running
  * averages: the operand order must not depend on k). */
 /* m = sum(x)/N in double, kept in s0 for the variance; mean = (float)m */
-static OB_VECTORS void train_mean(panel *p, size_t k, const ob_bn_args *a) {
+static OB_VECTORS void OB_ISA_FN_MODE(bn, train_mean)(panel *p, size_t k, const ob_bn_args *a) {
   const size_t o = k * OB_VL;
   const vd n = vd_set1((double)a->rows);
   const vd lo = vd_div(vd_load(p->s0 + o), n), hi = vd_div(vd_load(p->s0 + o + OB_VDL), n);
@@ -212,7 +214,8 @@ static OB_VECTORS void train_mean(panel *p, size_t k, const ob_bn_args *a) {
   vstore(p->mean + o, vf_from_vd(lo, hi));
 }
 
-static OB_VECTORS void train_std(panel *p, size_t k, const ob_bn_args *a, float *rm, float *rv) {
+static OB_VECTORS void OB_ISA_FN_MODE(bn, train_std)(panel *p, size_t k, const ob_bn_args *a,
+                                                     float *rm, float *rv) {
   const size_t o = k * OB_VL;
   const vf mom = vset1(a->momentum), omm = vset1(a->one_minus_momentum);
   const vd n = vd_set1((double)a->rows), eps = vd_set1((double)a->eps);
@@ -226,15 +229,15 @@ static OB_VECTORS void train_std(panel *p, size_t k, const ob_bn_args *a, float 
   vstore(rv + o, vfmadd(mom, vload(rv + o), ommv));
 }
 
-static OB_VECTORS void test_std(panel *p, size_t k, const ob_bn_args *a) {
+static OB_VECTORS void OB_ISA_FN_MODE(bn, test_std)(panel *p, size_t k, const ob_bn_args *a) {
   const size_t o = k * OB_VL; /* std holds running_var: sqrt(running_var + eps) in double */
   const vf rv = vload(p->std + o);
   const vd eps = vd_set1((double)a->eps);
   vstore(p->std + o, vf_from_vd(vd_sqrt(vd_add(vd_lo(rv), eps)), vd_sqrt(vd_add(vd_hi(rv), eps))));
 }
 
-static OB_VECTORS void backward_coeffs(panel *p, size_t k, const ob_bn_args *a, float *dbeta,
-                                       float *dgamma) {
+static OB_VECTORS void OB_ISA_FN_MODE(bn, backward_coeffs)(panel *p, size_t k, const ob_bn_args *a,
+                                                           float *dbeta, float *dgamma) {
   const size_t o = k * OB_VL;
   const vd n = vd_set1((double)a->rows);
   const vf std = vload(p->std + o);
@@ -255,18 +258,18 @@ static void train_panel(const ob_bn_args *a, size_t c, size_t w) {
   _Alignas(64) float rm[BN_W], rv[BN_W];
   load_lanes(rm, a->running_mean + c, w, 0.0f);
   load_lanes(rv, a->running_var + c, w, 0.0f);
-  run_rows(sum_x, &p, a, a->x, NULL, NULL, c, w);
+  run_rows(OB_ISA_FN_MODE(bn, sum_x), &p, a, a->x, NULL, NULL, c, w);
   for (size_t k = 0; k < BN_K; k++)
-    train_mean(&p, k, a);
-  run_rows(sum_xc2, &p, a, a->x, NULL, NULL, c, w);
+    OB_ISA_FN_MODE(bn, train_mean)(&p, k, a);
+  run_rows(OB_ISA_FN_MODE(bn, sum_xc2), &p, a, a->x, NULL, NULL, c, w);
   for (size_t k = 0; k < BN_K; k++)
-    train_std(&p, k, a, rm, rv);
+    OB_ISA_FN_MODE(bn, train_std)(&p, k, a, rm, rv);
   memcpy(a->mean + c, p.mean, w * sizeof(float));
   memcpy(a->std + c, p.std, w * sizeof(float));
   memcpy(a->running_mean + c, rm, w * sizeof(float));
   memcpy(a->running_var + c, rv, w * sizeof(float));
   pad_lanes(&p, w);
-  run_rows(normalise, &p, a, a->x, NULL, a->y, c, w);
+  run_rows(OB_ISA_FN_MODE(bn, normalise), &p, a, a->x, NULL, a->y, c, w);
 }
 
 static void test_panel(const ob_bn_args *a, size_t c, size_t w) {
@@ -276,9 +279,9 @@ static void test_panel(const ob_bn_args *a, size_t c, size_t w) {
   load_lanes(p.gamma, a->gamma + c, w, 0.0f);
   load_lanes(p.beta, a->beta + c, w, 0.0f);
   for (size_t k = 0; k < BN_K; k++)
-    test_std(&p, k, a);
+    OB_ISA_FN_MODE(bn, test_std)(&p, k, a);
   pad_lanes(&p, w);
-  run_rows(normalise, &p, a, a->x, NULL, a->y, c, w);
+  run_rows(OB_ISA_FN_MODE(bn, normalise), &p, a, a->x, NULL, a->y, c, w);
 }
 
 static void backward_panel(const ob_bn_args *a, size_t c, size_t w) {
@@ -286,26 +289,34 @@ static void backward_panel(const ob_bn_args *a, size_t c, size_t w) {
   load_lanes(p.mean, a->mean + c, w, 0.0f);
   load_lanes(p.std, a->std + c, w, 1.0f);
   load_lanes(p.gamma, a->gamma + c, w, 0.0f);
-  run_rows(sum_dout, &p, a, a->x, a->dout, NULL, c, w);
+  run_rows(OB_ISA_FN_MODE(bn, sum_dout), &p, a, a->x, a->dout, NULL, c, w);
   _Alignas(64) float dbeta[BN_W], dgamma[BN_W];
   for (size_t k = 0; k < BN_K; k++)
-    backward_coeffs(&p, k, a, dbeta, dgamma);
+    OB_ISA_FN_MODE(bn, backward_coeffs)(&p, k, a, dbeta, dgamma);
   memcpy(a->dbeta + c, dbeta, w * sizeof(float));
   memcpy(a->dgamma + c, dgamma, w * sizeof(float));
   pad_lanes(&p, w);
-  run_rows(input_grad, &p, a, a->x, a->dout, a->dx, c, w);
+  run_rows(OB_ISA_FN_MODE(bn, input_grad), &p, a, a->x, a->dout, a->dx, c, w);
 }
 
 /* ---- The kernels: columns [c0, c1) panel by panel ---------------------- */
 
-#define BN_KERNEL(name)                                                                            \
-  static void name##_kernel(const ob_bn_args *a, size_t c0, size_t c1) {                           \
-    for (size_t c = c0; c < c1; c += BN_W)                                                         \
-      name##_panel(a, c, c1 - c < BN_W ? c1 - c : BN_W);                                           \
-  }
-BN_KERNEL(train)
-BN_KERNEL(test)
-BN_KERNEL(backward)
-#undef BN_KERNEL
+typedef void (*panel_fn)(const ob_bn_args *a, size_t c, size_t w);
 
-const ob_bn_kernels OB_PASTE(ob_bn_, OB_ISA) = {train_kernel, test_kernel, backward_kernel};
+static void run_panels(panel_fn f, const ob_bn_args *a, size_t c0, size_t c1) {
+  for (size_t c = c0; c < c1; c += BN_W)
+    f(a, c, c1 - c < BN_W ? c1 - c : BN_W);
+}
+
+static void OB_ISA_FN(bn_train)(const ob_bn_args *a, size_t c0, size_t c1) {
+  run_panels(train_panel, a, c0, c1);
+}
+static void OB_ISA_FN(bn_test)(const ob_bn_args *a, size_t c0, size_t c1) {
+  run_panels(test_panel, a, c0, c1);
+}
+static void OB_ISA_FN(bn_backward)(const ob_bn_args *a, size_t c0, size_t c1) {
+  run_panels(backward_panel, a, c0, c1);
+}
+
+const ob_bn_kernels OB_PASTE(ob_bn_, OB_ISA) = {OB_ISA_FN(bn_train), OB_ISA_FN(bn_test),
+                                                OB_ISA_FN(bn_backward)};

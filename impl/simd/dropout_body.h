@@ -10,7 +10,6 @@
 
 #include "simd/philox.h"
 
-#define OB_VECTORS  __attribute__((noinline, noclone))
 #define GROUP       64
 #define VEC_PER_GRP (GROUP / OB_VL)
 #define LANE_BITS   ((1u << OB_VL) - 1u)
@@ -30,8 +29,9 @@ static OB_INLINE void train_vector(vu w, vf ratio, vf keep, const float *x, floa
 
 /* Groups from block b on; mask receives 8 bytes per group. Philox runs
  * OB_PHILOX_INTERLEAVE vectors in lockstep, then one at a time. */
-static OB_VECTORS void train_groups(const ob_rand_coeffs *c, uint64_t b, const float *x, float *y,
-                                    uint8_t *mask, size_t ngroups) {
+static OB_VECTORS void OB_ISA_FN_MODE(dropout_train, groups)(const ob_rand_coeffs *c, uint64_t b,
+                                                             const float *x, float *y,
+                                                             uint8_t *mask, size_t ngroups) {
   const vf ratio = vset1(c->ratio), keep = vset1(c->keep);
   const size_t nvec = ngroups * VEC_PER_GRP;
   vu ctr = ob_counters(&c->rng, b);
@@ -57,8 +57,9 @@ static OB_VECTORS void train_groups(const ob_rand_coeffs *c, uint64_t b, const f
   }
 }
 
-static OB_VECTORS void backward_groups(float keep_f, const uint8_t *mask, const float *dout,
-                                       float *dx, size_t ngroups) {
+static OB_VECTORS void OB_ISA_FN_MODE(dropout_backward, groups)(float keep_f, const uint8_t *mask,
+                                                                const float *dout, float *dx,
+                                                                size_t ngroups) {
   const vf keep = vset1(keep_f);
   for (size_t g = 0; g < ngroups; g++) {
     uint64_t bits;
@@ -71,7 +72,8 @@ static OB_VECTORS void backward_groups(float keep_f, const uint8_t *mask, const 
   }
 }
 
-static OB_VECTORS void scale_vectors(float f, const float *x, float *y, size_t nvec) {
+static OB_VECTORS void OB_ISA_FN_MODE(dropout_scale, vectors)(float f, const float *x, float *y,
+                                                              size_t nvec) {
   const vf ff = vset1(f);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL)
     vstore(y + i, vmul(vload(x + i), ff));
@@ -84,48 +86,48 @@ static void stage(float *buf, const float *src, size_t w) {
   memcpy(buf, src, w * sizeof(float));
 }
 
-static void train_kernel(const ob_rand_coeffs *c, uint64_t i0, const float *x, float *y,
-                         uint8_t *mask, size_t n) {
+static void OB_ISA_FN(dropout_train)(const ob_rand_coeffs *c, uint64_t i0, const float *x, float *y,
+                                     uint8_t *mask, size_t n) {
   const size_t ng = n / GROUP, body = ng * GROUP, w = n - body;
-  train_groups(c, i0 / 4, x, y, mask, ng);
+  OB_ISA_FN_MODE(dropout_train, groups)(c, i0 / 4, x, y, mask, ng);
   if (w == 0)
     return;
   _Alignas(64) float xb[GROUP], yb[GROUP];
   uint8_t mb[8];
   stage(xb, x + body, w);
-  train_groups(c, (i0 + body) / 4, xb, yb, mb, 1);
+  OB_ISA_FN_MODE(dropout_train, groups)(c, (i0 + body) / 4, xb, yb, mb, 1);
   memcpy(y + body, yb, w * sizeof(float));
   if (w % 8)
     mb[w / 8] &= (uint8_t)((1u << (w % 8)) - 1u); /* bits past n are 0 */
   memcpy(mask + ng * 8, mb, (w + 7) / 8);
 }
 
-static void backward_kernel(float keep, const uint8_t *mask, const float *dout, float *dx,
-                            size_t n) {
+static void OB_ISA_FN(dropout_backward)(float keep, const uint8_t *mask, const float *dout,
+                                        float *dx, size_t n) {
   const size_t ng = n / GROUP, body = ng * GROUP, w = n - body;
-  backward_groups(keep, mask, dout, dx, ng);
+  OB_ISA_FN_MODE(dropout_backward, groups)(keep, mask, dout, dx, ng);
   if (w == 0)
     return;
   _Alignas(64) float db[GROUP], xb[GROUP];
   uint8_t mb[8] = {0};
   stage(db, dout + body, w);
   memcpy(mb, mask + ng * 8, (w + 7) / 8);
-  backward_groups(keep, mb, db, xb, 1);
+  OB_ISA_FN_MODE(dropout_backward, groups)(keep, mb, db, xb, 1);
   memcpy(dx + body, xb, w * sizeof(float));
 }
 
-static void scale_kernel(float f, const float *x, float *y, size_t n) {
+static void OB_ISA_FN(dropout_scale)(float f, const float *x, float *y, size_t n) {
   const size_t nvec = n / OB_VL, body = nvec * OB_VL;
-  scale_vectors(f, x, y, nvec);
+  OB_ISA_FN_MODE(dropout_scale, vectors)(f, x, y, nvec);
   if (body < n) {
     _Alignas(64) float xb[OB_VL], yb[OB_VL];
     for (int i = 0; i < OB_VL; i++)
       xb[i] = 1.0f;
     memcpy(xb, x + body, (n - body) * sizeof(float));
-    scale_vectors(f, xb, yb, 1);
+    OB_ISA_FN_MODE(dropout_scale, vectors)(f, xb, yb, 1);
     memcpy(y + body, yb, (n - body) * sizeof(float));
   }
 }
 
-const ob_dropout_kernels OB_PASTE(ob_dropout_, OB_ISA) = {train_kernel, scale_kernel,
-                                                          backward_kernel};
+const ob_dropout_kernels OB_PASTE(ob_dropout_, OB_ISA) = {
+    OB_ISA_FN(dropout_train), OB_ISA_FN(dropout_scale), OB_ISA_FN(dropout_backward)};

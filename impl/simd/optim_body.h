@@ -3,8 +3,9 @@
  * vstore, vload_part, vstore_part, vadd, vsub, vmul, vdiv, vsqrt, vfmadd,
  * vfnmadd, vfmsub).
  *
- * Each rule's arithmetic exists in exactly one compiled copy: a function over
- * whole vectors, kept out of line and unspecialised. The tail (n % OB_VL
+ * Each rule's arithmetic, in each weight-decay mode, exists in exactly one
+ * compiled copy (<rule>_<isa>_<mode>): a function over whole vectors, kept
+ * out of line and never cloned (OB_VECTORS). The tail (n % OB_VL
  * elements) is staged into full-width buffers and run through that same
  * function, so every element - in the body, in the tail, in any +omp chunk -
  * goes through the same instructions with the same operand order and gives
@@ -13,8 +14,6 @@
  *
  * Without FMA (sse2) vfmadd(a, b, c) is a*b + c rounded twice, which is the
  * textbook order of the scalar reference: sse2 equals scalar bitwise. */
-
-#define OB_VECTORS __attribute__((noinline, noclone))
 
 /* Runs f on n elements: the whole vectors in place, then the tail through
  * buffers. Nothing past n is read or written (vload_part/vstore_part). */
@@ -43,48 +42,50 @@ static void run_vectors(vectors_fn f, int states, const ob_coeffs *c, float *p, 
 
 /* The step's gradient and parameters with the weight-decay terms of `mode`
  * (kernel.h): g + weight_decay*p (L2) and p - lr_decoupled*p (decoupled),
- * both from the input p. mode is a constant in each compiled copy. */
-#define WD_LOAD(i)                                                                                 \
-  vf gg = vload(g + (i)), pp = vload(p + (i));                                                     \
-  if (mode & OB_WD_L2)                                                                             \
-    gg = vfmadd(wd, pp, gg);                                                                       \
-  if (mode & OB_WD_DECOUPLED)                                                                      \
-  pp = vfnmadd(lrd, pp, pp)
-#define WD_COEFFS const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled)
-#define OB_RULE   static inline __attribute__((always_inline)) void
+ * both from the input p. mode is a constant in each compiled copy, so the
+ * untaken term costs nothing. */
+static OB_INLINE vf wd_grad(int mode, vf wd, vf g, vf p) {
+  return (mode & OB_WD_L2) ? vfmadd(wd, p, g) : g;
+}
+static OB_INLINE vf wd_param(int mode, vf lrd, vf p) {
+  return (mode & OB_WD_DECOUPLED) ? vfnmadd(lrd, p, p) : p;
+}
 
-OB_RULE sgd_body(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1, size_t nvec,
-                 const int mode) {
+static OB_INLINE void sgd_body(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
+                               size_t nvec, const int mode) {
   (void)s0, (void)s1;
-  WD_COEFFS;
+  const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr = vset1(c->lr);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
-    WD_LOAD(i);
+    const vf p0 = vload(p + i), gg = wd_grad(mode, wd, vload(g + i), p0);
+    const vf pp = wd_param(mode, lrd, p0);
     vstore(p + i, vfnmadd(lr, gg, pp)); /* p -= lr*g */
   }
 }
 
-OB_RULE momentum_body(const ob_coeffs *c, float *p, const float *g, float *v, float *s1,
-                      size_t nvec, const int mode) {
+static OB_INLINE void momentum_body(const ob_coeffs *c, float *p, const float *g, float *v,
+                                    float *s1, size_t nvec, const int mode) {
   (void)s1;
-  WD_COEFFS;
+  const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr = vset1(c->lr), mom = vset1(c->momentum);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
-    WD_LOAD(i);
+    const vf p0 = vload(p + i), gg = wd_grad(mode, wd, vload(g + i), p0);
+    const vf pp = wd_param(mode, lrd, p0);
     const vf vv = vfnmadd(lr, gg, vmul(mom, vload(v + i))); /* v = momentum*v - lr*g */
     vstore(v + i, vv);
     vstore(p + i, vadd(pp, vv)); /* p += v */
   }
 }
 
-OB_RULE nesterov_body(const ob_coeffs *c, float *p, const float *g, float *v, float *s1,
-                      size_t nvec, const int mode) {
+static OB_INLINE void nesterov_body(const ob_coeffs *c, float *p, const float *g, float *v,
+                                    float *s1, size_t nvec, const int mode) {
   (void)s1;
-  WD_COEFFS;
+  const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr = vset1(c->lr), mom = vset1(c->momentum);
   const vf mom_sq = vset1(c->momentum_sq), lr_mom = vset1(c->lr_one_plus_mom);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
-    WD_LOAD(i);
+    const vf p0 = vload(p + i), gg = wd_grad(mode, wd, vload(g + i), p0);
+    vf pp = wd_param(mode, lrd, p0);
     vf vv = vmul(vload(v + i), mom); /* v *= momentum */
     vv = vfnmadd(lr, gg, vv);        /* v -= lr*g */
     pp = vfmadd(mom_sq, vv, pp);     /* p += momentum*momentum*v */
@@ -96,33 +97,35 @@ OB_RULE nesterov_body(const ob_coeffs *c, float *p, const float *g, float *v, fl
 
 /* p - lr*g / (sqrt(h) + eps) of AdaGrad and RMSProp, as lr*(g / (sqrt(h) +
  * eps)): the quotient is at most 1/sqrt(1-decay_rate) <= 2^12, so lr*g can
- * neither overflow nor turn subnormal and be divided up (README.md,
- * "Domains"); the scalar order, with FMA one rounding fewer */
+ * neither overflow nor turn subnormal and be divided up (DESIGN.md
+ * 6.1); the scalar order, with FMA one rounding fewer */
 static inline vf scaled_step(vf p, vf lr, vf g, vf h, vf eps) {
   return vfnmadd(lr, vdiv(g, vadd(vsqrt(h), eps)), p);
 }
 
-OB_RULE adagrad_body(const ob_coeffs *c, float *p, const float *g, float *h, float *s1, size_t nvec,
-                     const int mode) {
+static OB_INLINE void adagrad_body(const ob_coeffs *c, float *p, const float *g, float *h,
+                                   float *s1, size_t nvec, const int mode) {
   (void)s1;
-  WD_COEFFS;
+  const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr = vset1(c->lr), eps = vset1(c->eps);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
-    WD_LOAD(i);
+    const vf p0 = vload(p + i), gg = wd_grad(mode, wd, vload(g + i), p0);
+    const vf pp = wd_param(mode, lrd, p0);
     const vf hh = vfmadd(gg, gg, vload(h + i)); /* h += g*g */
     vstore(h + i, hh);
     vstore(p + i, scaled_step(pp, lr, gg, hh, eps)); /* p -= lr*g/(sqrt(h)+eps) */
   }
 }
 
-OB_RULE rmsprop_body(const ob_coeffs *c, float *p, const float *g, float *h, float *s1, size_t nvec,
-                     const int mode) {
+static OB_INLINE void rmsprop_body(const ob_coeffs *c, float *p, const float *g, float *h,
+                                   float *s1, size_t nvec, const int mode) {
   (void)s1;
-  WD_COEFFS;
+  const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr = vset1(c->lr), eps = vset1(c->eps);
   const vf d = vset1(c->decay), one_d = vset1(c->one_minus_decay);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
-    WD_LOAD(i);
+    const vf p0 = vload(p + i), gg = wd_grad(mode, wd, vload(g + i), p0);
+    const vf pp = wd_param(mode, lrd, p0);
     /* h *= decay_rate; h += (1-decay_rate)*g*g */
     const vf hh = vfmadd(vmul(one_d, gg), gg, vmul(vload(h + i), d));
     vstore(h + i, hh);
@@ -130,14 +133,15 @@ OB_RULE rmsprop_body(const ob_coeffs *c, float *p, const float *g, float *h, flo
   }
 }
 
-OB_RULE adam_body(const ob_coeffs *c, float *p, const float *g, float *m, float *v, size_t nvec,
-                  const int mode) {
-  WD_COEFFS;
+static OB_INLINE void adam_body(const ob_coeffs *c, float *p, const float *g, float *m, float *v,
+                                size_t nvec, const int mode) {
+  const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr_t = vset1(c->lr_t), eps = vset1(c->eps);
   const vf b1 = vset1(c->one_minus_beta1), b2 = vset1(c->one_minus_beta2);
   const vf beta2 = vset1(c->beta2), zero = vset1(0.0f);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
-    WD_LOAD(i);
+    const vf p0 = vload(p + i), gg = wd_grad(mode, wd, vload(g + i), p0);
+    const vf pp = wd_param(mode, lrd, p0);
     const vf m0 = vload(m + i), v0 = vload(v + i);
     const vf mm = vfmadd(b1, vsub(gg, m0), m0); /* m += (1-beta1)*(g-m) */
     /* v += (1-beta2)*(g*g-v) as beta2*v + (1-beta2)*g*g: no cancellation;
@@ -151,28 +155,26 @@ OB_RULE adam_body(const ob_coeffs *c, float *p, const float *g, float *m, float 
   }
 }
 
-/* One out-of-line copy per rule and weight-decay mode. */
-#define OB_MODE_COPY(name, mode)                                                                   \
-  static OB_VECTORS void name##_vectors_##mode(const ob_coeffs *c, float *p, const float *g,       \
-                                               float *s0, float *s1, size_t nvec) {                \
+/* One out-of-line copy per rule and weight-decay mode, <rule>_<isa>_<mode>
+ * (adam_avx512_l2): the body with its mode a constant. */
+#define OB_MODE_COPY(name, suffix, mode)                                                           \
+  static OB_VECTORS void OB_ISA_FN_MODE(name, suffix)(                                             \
+      const ob_coeffs *c, float *p, const float *g, float *s0, float *s1, size_t nvec) {           \
     name##_body(c, p, g, s0, s1, nvec, mode);                                                      \
   }
+#define OB_MODE_ENTRY(name, suffix, mode) [mode] = OB_ISA_FN_MODE(name, suffix),
 #define OB_ALGO(ID, name, ...)                                                                     \
-  OB_MODE_COPY(name, 0)                                                                            \
-  OB_MODE_COPY(name, 1)                                                                            \
-  OB_MODE_COPY(name, 2)                                                                            \
-  OB_MODE_COPY(name, 3)                                                                            \
-  static const vectors_fn name##_vectors[OB_WD_MODES] = {name##_vectors_0, name##_vectors_1,       \
-                                                         name##_vectors_2, name##_vectors_3};
+  OB_WD_MODE_LIST(OB_MODE_COPY, name)                                                              \
+  static const vectors_fn name##_vectors[OB_WD_MODES] = {OB_WD_MODE_LIST(OB_MODE_ENTRY, name)};
 #include "optbench_algos.def"
 #undef OB_ALGO
 
-/* The kernels of the table: each rule's vectors, in the call's weight-decay
- * mode, through run_vectors. */
+/* The kernels of the table, <rule>_<isa>: each rule's copy for the call's
+ * weight-decay mode, through run_vectors. */
 #define OB_STATE(name, domain) +1
 #define OB_ALGO(ID, name, title, states, ...)                                                      \
-  static void name##_kernel(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,    \
-                            size_t n) {                                                            \
+  static void OB_ISA_FN(name)(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,  \
+                              size_t n) {                                                          \
     run_vectors(name##_vectors[c->wd_mode], 0 states, c, p, g, s0, s1, n);                         \
   }
 #include "optbench_algos.def"

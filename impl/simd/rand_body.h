@@ -9,39 +9,49 @@
 
 #include "simd/philox.h"
 
-#define OB_VECTORS __attribute__((noinline, noclone))
+/* The element values of Philox output w: uniform in [0, 1), or normal
+ * with standard deviation stddev. normal is a constant in each copy. */
+static OB_INLINE vf transform(int normal, vu w, vf stddev) {
+  return normal ? ob_vnormal(w, stddev) : ob_vuniform(w);
+}
 
-/* Runs the transform T on nvec whole vectors of elements from block b on,
- * OB_PHILOX_INTERLEAVE vectors at a time, then one at a time. */
-#define FILL_VECTORS(name, T)                                                                      \
-  static OB_VECTORS void name(const ob_rand_coeffs *c, uint64_t b, float *out, size_t nvec) {      \
-    const vf stddev = vset1(c->stddev);                                                            \
-    (void)stddev;                                                                                  \
-    vu ctr = ob_counters(&c->rng, b);                                                              \
-    size_t v = 0;                                                                                  \
-    for (; v + OB_PHILOX_INTERLEAVE <= nvec; v += OB_PHILOX_INTERLEAVE) {                          \
-      vu w[OB_PHILOX_INTERLEAVE];                                                                  \
-      for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++) {                                             \
-        w[j] = ctr;                                                                                \
-        b += OB_BLOCKS_PER_VEC;                                                                    \
-        ctr = next_counters(&c->rng, ctr, b);                                                      \
-      }                                                                                            \
-      ob_philox10_k(&c->rng, w, OB_PHILOX_INTERLEAVE);                                             \
-      for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++)                                               \
-        vstore(out + (v + (size_t)j) * OB_VL, T(w[j]));                                            \
-    }                                                                                              \
-    for (; v < nvec; v++) {                                                                        \
-      vu w = ctr;                                                                                  \
-      ob_philox10_k(&c->rng, &w, 1);                                                               \
-      vstore(out + v * OB_VL, T(w));                                                               \
-      b += OB_BLOCKS_PER_VEC;                                                                      \
-      ctr = next_counters(&c->rng, ctr, b);                                                        \
-    }                                                                                              \
+/* Fills nvec whole vectors of elements from block b on, OB_PHILOX_INTERLEAVE
+ * vectors at a time, then one at a time. */
+static OB_INLINE void fill_vectors(int normal, const ob_rand_coeffs *c, uint64_t b, float *out,
+                                   size_t nvec) {
+  const vf stddev = vset1(c->stddev);
+  vu ctr = ob_counters(&c->rng, b);
+  size_t v = 0;
+  for (; v + OB_PHILOX_INTERLEAVE <= nvec; v += OB_PHILOX_INTERLEAVE) {
+    vu w[OB_PHILOX_INTERLEAVE];
+    for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++) {
+      w[j] = ctr;
+      b += OB_BLOCKS_PER_VEC;
+      ctr = next_counters(&c->rng, ctr, b);
+    }
+    ob_philox10_k(&c->rng, w, OB_PHILOX_INTERLEAVE);
+    for (int j = 0; j < OB_PHILOX_INTERLEAVE; j++)
+      vstore(out + (v + (size_t)j) * OB_VL, transform(normal, w[j], stddev));
   }
-#define UNIFORM(w) ob_vuniform(w)
-#define NORMAL(w)  ob_vnormal((w), stddev)
-FILL_VECTORS(uniform_vectors, UNIFORM)
-FILL_VECTORS(normal_vectors, NORMAL)
+  for (; v < nvec; v++) {
+    vu w = ctr;
+    ob_philox10_k(&c->rng, &w, 1);
+    vstore(out + v * OB_VL, transform(normal, w, stddev));
+    b += OB_BLOCKS_PER_VEC;
+    ctr = next_counters(&c->rng, ctr, b);
+  }
+}
+
+/* One out-of-line copy per distribution, uniform_<isa>_vectors and
+ * normal_<isa>_vectors. */
+static OB_VECTORS void OB_ISA_FN_MODE(uniform, vectors)(const ob_rand_coeffs *c, uint64_t b,
+                                                        float *out, size_t nvec) {
+  fill_vectors(0, c, b, out, nvec);
+}
+static OB_VECTORS void OB_ISA_FN_MODE(normal, vectors)(const ob_rand_coeffs *c, uint64_t b,
+                                                       float *out, size_t nvec) {
+  fill_vectors(1, c, b, out, nvec);
+}
 
 typedef void (*fill_vectors_fn)(const ob_rand_coeffs *, uint64_t, float *, size_t);
 
@@ -57,11 +67,11 @@ static void run_fill(fill_vectors_fn f, const ob_rand_coeffs *c, uint64_t i0, fl
   }
 }
 
-static void uniform_kernel(const ob_rand_coeffs *c, uint64_t i0, float *out, size_t n) {
-  run_fill(uniform_vectors, c, i0, out, n);
+static void OB_ISA_FN(uniform)(const ob_rand_coeffs *c, uint64_t i0, float *out, size_t n) {
+  run_fill(OB_ISA_FN_MODE(uniform, vectors), c, i0, out, n);
 }
-static void normal_kernel(const ob_rand_coeffs *c, uint64_t i0, float *out, size_t n) {
-  run_fill(normal_vectors, c, i0, out, n);
+static void OB_ISA_FN(normal)(const ob_rand_coeffs *c, uint64_t i0, float *out, size_t n) {
+  run_fill(OB_ISA_FN_MODE(normal, vectors), c, i0, out, n);
 }
 
-const ob_rand_kernels OB_PASTE(ob_rand_, OB_ISA) = {uniform_kernel, normal_kernel};
+const ob_rand_kernels OB_PASTE(ob_rand_, OB_ISA) = {OB_ISA_FN(uniform), OB_ISA_FN(normal)};

@@ -3,8 +3,9 @@
 #include <emmintrin.h>
 #include <string.h>
 
-#define OB_VL     4
-#define OB_INLINE inline __attribute__((always_inline))
+#include "kernel.h" /* OB_INLINE */
+
+#define OB_VL 4
 typedef __m128 vf;
 
 static OB_INLINE vf vset1(float x) { return _mm_set1_ps(x); }
