@@ -23,7 +23,7 @@ void ob_caches_cpuid(ob_caches *out);
 void ob_caches_sysfs(const char *dir, ob_caches *out);
 
 /* The tuning cache's text (the format is in tune_cache.c and README,
- * "OpenMP threshold"): checks its version and machine lines against these,
+ * "Tuning the OpenMP thresholds"): checks its version and machine lines against these,
  * and fills algo[] and op[] with its thresholds (every rule and op exactly
  * once). 0, or -1 with "line N: reason" in why and algo[], op[] untouched. */
 int ob_tune_parse(const char *text, size_t len, const char *version, const char *machine,

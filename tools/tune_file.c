@@ -16,8 +16,8 @@ void tune_write_text(FILE *f, const tune_result *r) {
   fprintf(f, "optbench-tune 1\n");
   fprintf(f, "version %d.%d.%d\n", OB_VERSION_MAJOR, OB_VERSION_MINOR, OB_VERSION_PATCH);
   fprintf(f, "machine %s\n", id);
-  fprintf(f, "# written by `optbench tune`; the +omp variants read it (README, \"OpenMP "
-             "threshold\").\n");
+  fprintf(f, "# written by `optbench tune`; the +omp variants read it (README, \"Tuning the "
+             "OpenMP thresholds\").\n");
   fprintf(f, "# A threshold is the smallest size from which +omp on `threads` threads was no\n"
              "# slower than its ISA on one at every larger size measured.\n");
   fprintf(f, "cpu %.200s\n", cli_cpu_name());
