@@ -219,8 +219,9 @@ OB_API double ob_error_bound(ob_algo, const ob_variant *);
 OB_API double ob_step_error_bound(ob_algo, const ob_hparams *, const ob_variant *);
 
 /* The +omp variants run on one thread below this many elements: each rule's
- * own value (measured, in the algorithm list) unless ob_set_omp_threshold
- * set one for all. 0 for an unknown algorithm. */
+ * own value (tuned for the machine, else the algorithm list's: "The machine"
+ * below) unless ob_set_omp_threshold set one for all. 0 for an unknown
+ * algorithm. */
 OB_API size_t ob_omp_threshold(ob_algo);
 OB_API void ob_set_omp_threshold(size_t elements); /* 0 restores the per-rule values */
 
