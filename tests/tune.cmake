@@ -10,6 +10,9 @@
 #                       made-up tree
 #   tune_cli_out_*      `optbench tune --out` refuses a FIFO or a folder
 #                       before any measurement, and leaves them alone
+#   tune_cli_usage      bad options exit 2 before any measurement: unknown,
+#                       --reps 0, an ISA given with +omp, --kernel with a
+#                       cache to write, --out with --print
 #   tune_cli_roundtrip  a short `optbench tune --out F`, then `optbench info`
 #                       under OPTBENCH_TUNE=F reports F's thresholds in force
 # None asserts anything about timing.
@@ -29,6 +32,12 @@ add_test(NAME tune_cli_out_dir
 \"$0\" tune --out \"$d/x\" --max-log2 8 --reps 1 >\"$d/out\" 2>\"$d/err\"; s=$?; cat \"$d/err\"; \
 [ $s -eq 2 ] && [ -d \"$d/x\" ] && [ ! -s \"$d/out\" ]"
                  $<TARGET_FILE:optbench_cli> ${CMAKE_CURRENT_BINARY_DIR}/tune_dir)
+add_test(NAME tune_cli_usage
+         COMMAND sh -c "for args in '--bogus' '--reps 0' '--reps 1x' '--isa avx512+omp' \
+'--kernel sgd --out /nonexistent/t.txt' '--kernel lion --print' '--out a --print' '--max-log2 7'; do \
+\"$0\" tune $args >/dev/null 2>&1; s=$?; [ $s -eq 2 ] || { echo \"tune $args: exit $s\"; exit 1; }; \
+done"
+                 $<TARGET_FILE:optbench_cli>)
 add_test(NAME tune_cli_roundtrip
          COMMAND sh -c "d=\"$1\"; rm -rf \"$d\"; mkdir -p \"$d\" || exit 1; \
 \"$0\" tune --out \"$d/t.txt\" --max-log2 10 --reps 1 >\"$d/out\" 2>&1 || { cat \"$d/out\"; exit 1; }; \
