@@ -404,6 +404,13 @@ int cli_tune(int argc, char **argv) {
             "took %.1f %% (steal)%s\n",
             100 * others, 100 * steal,
             others > 0.05 ? ": the machine was busy, the ratios measure that too" : "");
+  /* woken on a busy machine, the worker often lands on the caller's core, and
+   * each call then waits a time slice at the closing barrier; bound threads
+   * do not (RESULTS.md, issue 14's measurements) */
+  const char *bind = getenv("OMP_PROC_BIND");
+  if (others > 0.05 && !(bind && *bind))
+    fprintf(f, "OMP_PROC_BIND is unset: on a busy machine OMP_PROC_BIND=spread OMP_PLACES=cores "
+               "keeps the team's threads on their own cores\n");
   print_load(f, "after");
   tune_bufs_free(b);
   return status;
