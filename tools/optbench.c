@@ -6,15 +6,13 @@
 
 #include "args.h"
 #include "cli.h"
+#include "golden_dir.h"
 #include "golden_verify.h"
 #include "info_json.h"
 #include "optbench.h"
 #include "optnames.h"
 #include "outfile.h"
-
-#ifndef OB_GOLDEN_DIR
-#define OB_GOLDEN_DIR "golden"
-#endif
+#include "tune.h"
 
 void cli_usage(int to_stdout) {
   FILE *o = to_stdout ? stdout : stderr;
@@ -23,13 +21,14 @@ void cli_usage(int to_stdout) {
           "       optbench verify [--variant V]... [--algo A]... [--op O]... [--golden-dir DIR]\n"
           "                       [--offset N]... [--no-own-state] [--omp-threshold N]\n"
           "                       [--json FILE] [--quiet]\n"
+          "       optbench tune [--out FILE | --print | --check] ... (optbench tune --help)\n"
           "       optbench help\n"
           "\n"
           "verify runs every case of DIR/<family>.txt (a rule is a family of its own;\n"
-          "DIR: %s) on every variant (trajectories fresh and on their own\n"
-          "state) and checks the error metric of golden/FORMAT.md against each\n"
-          "variant's documented bound; one row per op (rule or layer kernel) x variant.\n",
-          OB_GOLDEN_DIR);
+          "DIR: %s, or OPTBENCH_GOLDEN_DIR) on every variant (trajectories fresh and\n"
+          "on their own state) and checks the error metric of golden/FORMAT.md against\n"
+          "each variant's documented bound; one row per op (rule or layer kernel) x variant.\n",
+          cli_golden_dir(NULL));
   cli_verify_usage(o);
   fprintf(o, "exit status: 0 all passed, 1 a failure or an unreadable golden file, 2 bad usage\n");
   fprintf(o, "algorithms: ");
@@ -52,7 +51,7 @@ int cli_verify(const cli_opts *o) {
     return 1;
   }
   size_t nchosen = 0, nskipped = 0;
-  const char *golden_dir = o->golden_dir ? o->golden_dir : OB_GOLDEN_DIR, *json = o->json;
+  const char *golden_dir = o->golden_dir ? o->golden_dir : cli_golden_dir(NULL), *json = o->json;
   for (size_t i = 0; i < o->nvariants && i < nv; i++)
     chosen[nchosen++] = o->variants[i];
   if (o->omp_threshold)
@@ -148,6 +147,8 @@ int cli_verify(const cli_opts *o) {
 int main(int argc, char **argv) {
   cli_opts o;
   char err[512];
+  if (argc > 1 && argv[1] && strcmp(argv[1], "tune") == 0)
+    return cli_tune(argc - 1, argv + 1);
   const int r = cli_parse(argc, argv, &o, err, sizeof err);
   if (r != CLI_PARSE_OK) {
     if (r == CLI_PARSE_ERROR)

@@ -219,8 +219,9 @@ OB_API double ob_error_bound(ob_algo, const ob_variant *);
 OB_API double ob_step_error_bound(ob_algo, const ob_hparams *, const ob_variant *);
 
 /* The +omp variants run on one thread below this many elements: each rule's
- * own value (measured, in the algorithm list) unless ob_set_omp_threshold
- * set one for all. 0 for an unknown algorithm. */
+ * own value (tuned for the machine, else the algorithm list's: "The machine"
+ * below) unless ob_set_omp_threshold set one for all. 0 for an unknown
+ * algorithm. */
 OB_API size_t ob_omp_threshold(ob_algo);
 OB_API void ob_set_omp_threshold(size_t elements); /* 0 restores the per-rule values */
 
@@ -436,6 +437,43 @@ OB_API double ob_op_error_bound(ob_op, const ob_variant *);
 OB_API double ob_op_bytes_read(ob_op);
 OB_API double ob_op_bytes_written(ob_op);
 OB_API size_t ob_op_omp_threshold(ob_op); /* elements; ob_set_omp_threshold overrides */
+
+/* ---- The machine: cache sizes and tuned OpenMP thresholds -------------- */
+
+/* The data cache sizes in bytes of one cache of each level (L1d and L2 are
+ * per core on most CPUs, L3 per core complex), 0 where unknown; source says
+ * where they came from ("cpuid 0x8000001d", "cpuid 4", "cpuid 0x80000006",
+ * "sysfs", or "none"; a static string). Detected once: cpuid first, /sys
+ * for the levels cpuid does not tell. OB_EINVAL if out is NULL. */
+typedef struct {
+  size_t l1d, l2, l3;
+  const char *source;
+} ob_caches;
+OB_API ob_status ob_cpu_caches(ob_caches *out);
+
+/* The thresholds of the +omp variants (ob_omp_threshold, ob_op_omp_threshold)
+ * come, in this order, from ob_set_omp_threshold; from the tuning cache that
+ * `optbench tune` writes for this machine and library version; from the
+ * built-in values of the two lists. The cache is read once, at the first
+ * threshold asked for: the file OPTBENCH_TUNE names (OPTBENCH_TUNE=off: none),
+ * else ob_tune_default_path's. A missing, unreadable or invalid file (another
+ * version, another machine, a bad line) leaves the built-in values, silently;
+ * ob_omp_threshold_source says which are in force and why. */
+
+/* 16 hex digits naming this machine in the cache: a hash of the CPU's brand
+ * string and its count of logical processors. OB_EINVAL if len < 17. */
+OB_API ob_status ob_machine_id(char *buf, size_t len);
+/* $XDG_CACHE_HOME/optbench/tune-<version>-<machine id>.txt ($HOME/.cache
+ * without XDG_CACHE_HOME). OB_EINVAL if neither is set to an absolute path
+ * or buf is too short. */
+OB_API ob_status ob_tune_default_path(char *buf, size_t len);
+/* Reads the cache at path now (NULL: the lookup above, OPTBENCH_TUNE
+ * included) in place of what is in force. OB_OK if its thresholds are in
+ * force, else OB_EINVAL and the built-in ones are. */
+OB_API ob_status ob_tune_load(const char *path);
+/* One line on where the thresholds in force come from ("tuned: PATH",
+ * "built-in: PATH: line 3: ...", ...), as snprintf: the length it needed. */
+OB_API size_t ob_omp_threshold_source(char *buf, size_t len);
 
 #ifdef __cplusplus
 }
