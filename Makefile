@@ -152,5 +152,5 @@ help:
 	@echo "make sanitize     every test under ASan and UBSan"
 	@echo "make fuzz         libFuzzer targets (FUZZ_SECONDS=60, FUZZ_TARGETS=...)"
 	@echo "make format       apply .clang-format (format-check: only check)"
-	@echo "make install      install the library, headers, CMake and pkg-config files (PREFIX=...)"
+	@echo "make install      the library, headers, CMake and pkg-config files, the optbench CLI and the golden vectors (PREFIX=..., DESTDIR=...)"
 	@echo "make clean        remove builds, keep $(BUILD)/results and $(BUILD)/venv (distclean: all)"
