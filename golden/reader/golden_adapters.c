@@ -131,7 +131,10 @@ static ob_status adapt_rule(gc_run *R, int id) {
   /* a step whose bound has an allowance (weight decay) counts apart */
   const double b = ob_step_error_bound(a, &hp, gc_variant(R));
   gc_set_step_bound(R, b, b > ob_error_bound(a, gc_variant(R)));
-  return ob_step(gc_variant(R), a, &hp, (int64_t)(t > INT64_MAX ? 0 : t), p, g, s[0], s[1], n);
+  const int64_t step = (int64_t)(t > INT64_MAX ? 0 : t);
+  const ob_step_fn kernel = gc_kernel(R);
+  return kernel ? kernel(a, &hp, step, p, g, s[0], s[1], n)
+                : ob_step(gc_variant(R), a, &hp, step, p, g, s[0], s[1], n);
 }
 
 static const gc_entry entries[GD_OP_COUNT] = {
