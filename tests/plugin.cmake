@@ -13,6 +13,10 @@
 #                           named, the other 71 run and pass
 #   plugin_bad_hang         a case that never returns: killed after --timeout
 #   plugin_no_symbol, plugin_no_file, plugin_convention: status 2, a message
+#   plugin_usage_*          --kernel without --rule, --rule without
+#                           --kernel, a bad --bound, --variant with --kernel
+#   test_plugin_guard       golden_guard: regions end at a PROT_NONE page, a
+#                           write past them faults, the table names the array
 set(OB_PLUGIN_GOLDEN ${PROJECT_SOURCE_DIR}/golden)
 set(OB_PLUGIN_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/plugin_expect.sh)
 
@@ -80,3 +84,22 @@ add_test(NAME plugin_no_file
 add_test(NAME plugin_convention
          COMMAND sh ${OB_PLUGIN_EXPECT} 2 "--convention: 'pytorch' is not a convention"
                  ${OB_VERIFY_KERNEL} $<TARGET_FILE:sgd_adam> --rule sgd --convention pytorch)
+add_test(NAME plugin_usage_no_rule
+         COMMAND sh ${OB_PLUGIN_EXPECT} 2 "--kernel and --rule go together"
+                 ${OB_VERIFY_KERNEL} $<TARGET_FILE:sgd_adam>)
+add_test(NAME plugin_usage_no_kernel
+         COMMAND sh ${OB_PLUGIN_EXPECT} 2 "--kernel and --rule go together"
+                 $<TARGET_FILE:optbench_cli> verify --rule sgd)
+add_test(NAME plugin_usage_bound
+         COMMAND sh ${OB_PLUGIN_EXPECT} 2 "--bound takes a finite number of scale-ULPs >= 0, not '-1'"
+                 ${OB_VERIFY_KERNEL} $<TARGET_FILE:sgd_adam> --rule sgd --bound -1)
+add_test(NAME plugin_usage_variant
+         COMMAND sh ${OB_PLUGIN_EXPECT} 2 "--variant, --algo, --op and --omp-threshold do not apply"
+                 ${OB_VERIFY_KERNEL} $<TARGET_FILE:sgd_adam> --rule sgd --variant scalar)
+# --bound below what float32 arithmetic can meet fails the example: the
+# bound is the one applied
+add_test(NAME plugin_bound_applied
+         COMMAND sh ${OB_PLUGIN_EXPECT} 1 "err [0-9.]+ scale-ULPs > allowed 0.100
+^sgd .* 0.10 .* FAIL$"
+                 ${OB_VERIFY_KERNEL} $<TARGET_FILE:sgd_adam> --rule sgd --bound 0.1 --quiet)
+ob_test(test_plugin_guard obgolden)

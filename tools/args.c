@@ -93,8 +93,7 @@ static int take_convention(void *target, const char *name, const char *value, ch
   return OB_OPTS_OK;
 }
 
-static int take_bound(void *target, const char *name, const char *value, char *err,
-                      size_t errlen) {
+static int take_bound(void *target, const char *name, const char *value, char *err, size_t errlen) {
   cli_opts *o = target;
   char *end;
   const double b = strtod(value, &end);
@@ -132,8 +131,8 @@ static size_t verify_table(cli_opts *o, ob_opt *t) {
       {"--json", NULL, OB_OPT_STR, o ? &o->json : NULL, 0, 0, 0, NULL, "FILE",
        "also write the table as JSON"},
       {"--kernel", NULL, OB_OPT_STR, o ? &o->kernel : NULL, 0, 0, 0, NULL, "PATH.so[:SYMBOL]",
-       "verify an outside kernel (optbench.h, \"Outside kernels\"; SYMBOL default "
-       OB_KERNEL_SYMBOL ") instead of the library; needs --rule"},
+       "verify an outside kernel (optbench.h, \"Outside kernels\"; SYMBOL default " OB_KERNEL_SYMBOL
+       ") instead of the library; needs --rule"},
       {"--rule", NULL, OB_OPT_FN, o, 0, 0, 0, take_rule, "R", "the rule the --kernel implements"},
       {"--convention", NULL, OB_OPT_FN, o, 0, 0, 0, take_convention, "C",
        "the formulas the --kernel follows: book (the only one so far)"},

@@ -18,22 +18,23 @@
 
 void cli_usage(int to_stdout) {
   FILE *o = to_stdout ? stdout : stderr;
-  fprintf(o,
-          "usage: optbench info [--json]\n"
-          "       optbench verify [--variant V]... [--algo A]... [--op O]... [--golden-dir DIR]\n"
-          "                       [--offset N]... [--no-own-state] [--omp-threshold N]\n"
-          "                       [--json FILE] [--quiet]\n"
-          "       optbench verify --kernel PATH.so[:SYMBOL] --rule R [--convention book]\n"
-          "                       [--bound X] [--timeout S] [--offset N]... [--json FILE] [--quiet]\n"
-          "       optbench help\n"
-          "\n"
-          "verify runs every case of DIR/<family>.txt (a rule is a family of its own;\n"
-          "DIR: %s) on every variant (trajectories fresh and on their own\n"
-          "state) and checks the error metric of golden/FORMAT.md against each\n"
-          "variant's documented bound; one row per op (rule or layer kernel) x variant.\n"
-          "With --kernel it runs rule R's cases on an outside kernel instead (optbench.h,\n"
-          "\"Outside kernels\"), in a child process, every array between guard pages.\n",
-          OB_GOLDEN_DIR);
+  fprintf(
+      o,
+      "usage: optbench info [--json]\n"
+      "       optbench verify [--variant V]... [--algo A]... [--op O]... [--golden-dir DIR]\n"
+      "                       [--offset N]... [--no-own-state] [--omp-threshold N]\n"
+      "                       [--json FILE] [--quiet]\n"
+      "       optbench verify --kernel PATH.so[:SYMBOL] --rule R [--convention book]\n"
+      "                       [--bound X] [--timeout S] [--offset N]... [--json FILE] [--quiet]\n"
+      "       optbench help\n"
+      "\n"
+      "verify runs every case of DIR/<family>.txt (a rule is a family of its own;\n"
+      "DIR: %s) on every variant (trajectories fresh and on their own\n"
+      "state) and checks the error metric of golden/FORMAT.md against each\n"
+      "variant's documented bound; one row per op (rule or layer kernel) x variant.\n"
+      "With --kernel it runs rule R's cases on an outside kernel instead (optbench.h,\n"
+      "\"Outside kernels\"), in a child process, every array between guard pages.\n",
+      OB_GOLDEN_DIR);
   cli_verify_usage(o);
   fprintf(o, "exit status: 0 all passed, 1 a failure (a kernel's crash or hang included) or an\n"
              "unreadable golden file, 2 bad usage or a kernel that cannot be loaded\n");

@@ -26,7 +26,8 @@ static int split(const char *spec, ob_plugin *pl, char *err, size_t errlen) {
   snprintf(pl->path, sizeof pl->path, "%s%.*s", dot ? "./" : "", (int)plen, spec);
   snprintf(pl->symbol, sizeof pl->symbol, "%s", sym);
   const char *base = strrchr(pl->path, '/');
-  snprintf(pl->name, sizeof pl->name, "kernel:%.200s:%.255s", base ? base + 1 : pl->path, pl->symbol);
+  snprintf(pl->name, sizeof pl->name, "kernel:%.200s:%.255s", base ? base + 1 : pl->path,
+           pl->symbol);
   return 0;
 }
 
@@ -52,8 +53,8 @@ int ob_plugin_open(const char *spec, ob_plugin *pl, char *err, size_t errlen) {
   void *sym = dlsym(pl->handle, pl->symbol);
   const char *why = dlerror();
   if (why || !sym) {
-    snprintf(err, errlen, "kernel %s has no symbol '%s' (%s); name another as %s:SYMBOL",
-             pl->path, pl->symbol, why ? why : "it is NULL", pl->path);
+    snprintf(err, errlen, "kernel %s has no symbol '%s' (%s); name another as %s:SYMBOL", pl->path,
+             pl->symbol, why ? why : "it is NULL", pl->path);
     ob_plugin_close(pl);
     return -1;
   }

@@ -220,9 +220,10 @@ long ob_plugin_run_op(void *ctx, const gd_file *f, gd_op op, const ob_variant *v
       snprintf(what, sizeof what, "kernel %.200s (symbol %.100s) crashed: %s (%s)%s", run->pl->path,
                run->pl->symbol, signame(WTERMSIG(status)), strsignal(WTERMSIG(status)), where);
     } else {
-      snprintf(what, sizeof what,
-               "kernel %.200s (symbol %.100s) ended the process (exit status %d) instead of returning",
-               run->pl->path, run->pl->symbol, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+      snprintf(
+          what, sizeof what,
+          "kernel %.200s (symbol %.100s) ended the process (exit status %d) instead of returning",
+          run->pl->path, run->pl->symbol, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     }
     gc_case_failure(f, &f->cases[sh->at], v, opt, sh->progress.step, sh->progress.own, &sh->st,
                     what);

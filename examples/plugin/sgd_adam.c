@@ -44,8 +44,8 @@ static ob_status sgd(const ob_hparams *hp, float *p, const float *g, size_t n) {
   return OB_OK;
 }
 
-static ob_status adam(const ob_hparams *hp, int64_t t, float *p, const float *g, float *m,
-                      float *v, size_t n) {
+static ob_status adam(const ob_hparams *hp, int64_t t, float *p, const float *g, float *m, float *v,
+                      size_t n) {
   const float lr = hp->lr, b1 = hp->beta1, b2 = hp->beta2, eps = hp->eps, wd = hp->weight_decay;
   if (!nonneg(lr) || !unit(b1) || !unit(b2) || !nonneg(eps) || !nonneg(wd) ||
       !nonneg(hp->decoupled_decay))

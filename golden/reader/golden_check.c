@@ -707,8 +707,8 @@ int gc_run_case(const gd_file *f, const gd_case *c, const ob_variant *v, const g
   return result;
 }
 
-void gc_case_failure(const gd_file *f, const gd_case *c, const ob_variant *v,
-                     const gc_options *opt, size_t step, int own, gc_stats *st, const char *what) {
+void gc_case_failure(const gd_file *f, const gd_case *c, const ob_variant *v, const gc_options *opt,
+                     size_t step, int own, gc_stats *st, const char *what) {
   gc_run *R = calloc(1, sizeof *R);
   st->cases_run++;
   st->other_failures++;

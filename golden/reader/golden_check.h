@@ -86,8 +86,8 @@ int gc_run_case(const gd_file *f, const gd_case *c, const ob_variant *v, const g
 /* A failure of case c found outside the checker (an outside kernel that
  * crashed or hung at `step`, own-state or fresh): counts the case as run and
  * failed and reports `what` as the checker reports its own failures. */
-void gc_case_failure(const gd_file *f, const gd_case *c, const ob_variant *v,
-                     const gc_options *opt, size_t step, int own, gc_stats *st, const char *what);
+void gc_case_failure(const gd_file *f, const gd_case *c, const ob_variant *v, const gc_options *opt,
+                     size_t step, int own, gc_stats *st, const char *what);
 /* Every case of f whose op is `op`: the number of failed cases or -1. */
 long gc_run_op(const gd_file *f, gd_op op, const ob_variant *v, const gc_options *opt,
                gc_stats *st);

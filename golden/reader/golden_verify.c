@@ -149,9 +149,8 @@ void gv_print_table(FILE *out, const gv_result *res, int details) {
     char cases[32];
     snprintf(cases, sizeof cases, "%zu/%zu", row->st.cases_passed, row->st.cases_run);
     fprintf(out, "%-18s %-*s %13s %10zu %9.3f %9.3f %9.3f %6.2f %9.3f  %s\n", gd_op_name(row->op),
-            w, row->name, cases, row->st.elements, row->st.max_err,
-            gc_mean_err(&row->st), row->st.own_max, row->st.bound, row->st.max_err_decay,
-            row->pass ? "PASS" : "FAIL");
+            w, row->name, cases, row->st.elements, row->st.max_err, gc_mean_err(&row->st),
+            row->st.own_max, row->st.bound, row->st.max_err_decay, row->pass ? "PASS" : "FAIL");
     if (details && !row->pass && row->st.worst[0]) {
       fprintf(out, "  worst of %zu failing elements, %zu other failures:\n",
               row->st.failed_elements, row->st.other_failures);
