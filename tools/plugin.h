@@ -11,20 +11,7 @@
 
 #include "golden_verify.h"
 #include "optbench.h"
-
-typedef struct {
-  void *handle;
-  ob_step_fn fn;
-  char path[4096];  /* as given */
-  char symbol[256]; /* OB_KERNEL_SYMBOL unless PATH:SYMBOL named another */
-  char name[480];   /* the table's variant column: kernel:<file name>:<symbol> */
-} ob_plugin;
-
-/* Loads "PATH[:SYMBOL]" (RTLD_NOW | RTLD_LOCAL; a PATH without '/' is a file
- * in the current folder, not a library to search for). Returns 0, or -1
- * with a message naming the file (and the symbol) in err. */
-int ob_plugin_open(const char *spec, ob_plugin *pl, char *err, size_t errlen);
-void ob_plugin_close(ob_plugin *pl);
+#include "plugin_load.h"
 
 /* How the cases of one rule x offset run (plugin_run.c): in one child
  * process, restarted at the next case after the kernel crashes (a signal)

@@ -1,11 +1,11 @@
-/* plugin_load - dlopen an outside kernel and find its symbol (plugin.h). */
+/* plugin_load - dlopen an outside kernel and find its symbol (plugin_load.h). */
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "plugin.h"
+#include "plugin_load.h"
 
 /* "PATH:SYMBOL" splits at the last ':' when what follows is a C identifier;
  * otherwise (a ':' inside a folder name) the whole is the path. */
