@@ -11,6 +11,11 @@
  * not use or one it asked for and the case lacks all fail the case. A
  * trajectory runs fresh (each step from the file's inputs) and, when asked,
  * on its own state (each step from the variant's own outputs).
+ *
+ * An outside kernel (optbench.h, "Outside kernels") runs the rules' cases
+ * through the same code with gc_options.kernel set, judged by the bounds of
+ * the variant given, its arrays between PROT_NONE pages (guard_pages,
+ * golden_guard.h); tools/plugin_run.c runs it in a child process.
  */
 #ifndef GOLDEN_CHECK_H
 #define GOLDEN_CHECK_H

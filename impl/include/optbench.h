@@ -473,7 +473,8 @@ OB_API size_t ob_op_omp_threshold(ob_op); /* elements; ob_set_omp_threshold over
  * an array or to g, and a crash (a signal), or a case that takes longer than
  * --timeout seconds (default 10). The cases run in a child process that
  * is restarted at the next case after a crash or a hang, so either costs
- * that case only. */
+ * that case only. `optbench_bench --kernel PATH.so[:SYMBOL] --algo R` times
+ * it beside the library's variants (in-process: verify it first). */
 typedef ob_status (*ob_step_fn)(ob_algo, const ob_hparams *, int64_t t, float *p, const float *g,
                                 float *s0, float *s1, size_t n);
 #define OB_KERNEL_SYMBOL "optbench_step"
