@@ -1,9 +1,9 @@
 /* golden_adapters - the checker's table of ops, expanded from the two lists:
  * every rule of optbench_algos.def runs through adapt_rule (ob_step, or the
- * run's outside kernel: gc_options.kernel), every
- * layer kernel of optbench_ops.def through its adapt_<name> (a kernel
- * without one does not compile). An adapter reads the step's records by
- * name (golden_check.h) and calls the public API.
+ * run's outside kernel: gc_options.kernel), every layer kernel of
+ * optbench_ops.def through its adapt_<name> (a kernel without one does not
+ * compile). An adapter reads the step's records by name (golden_check.h)
+ * and calls the public API.
  */
 #include "golden_check.h"
 #include "golden_rule.h"
