@@ -475,6 +475,48 @@ OB_API ob_status ob_tune_load(const char *path);
  * "built-in: PATH: line 3: ...", ...), as snprintf: the length it needed. */
 OB_API size_t ob_omp_threshold_source(char *buf, size_t len);
 
+/* ---- Outside kernels (`optbench verify --kernel`) -------------------- */
+
+/* An update-rule kernel from outside the library - a port, a fused kernel, a
+ * student's version - that `optbench verify --kernel PATH.so[:SYMBOL] --rule
+ * R` loads (dlopen) and runs through rule R's whole golden suite: every case,
+ * at every --offset, trajectories fresh and on their own state, with the
+ * checker, table, failure reports and JSON of the library's own variants.
+ * It is ob_step less the variant: exported with C linkage as
+ * OB_KERNEL_SYMBOL unless the command names another symbol.
+ *
+ * What the suite calls: kernel(algo, hp, t, p, g, s0, s1, n) for one step of
+ * rule `algo` (always R) on n elements (n may be 0) in place, as ob_step
+ * describes: p and the states (ob_state_count(algo) of them, by their names
+ * in optbench_algos.def: s0 is Momentum's v, AdaGrad's h, Adam's m...; NULL
+ * for the others) are updated from g. The kernel reads the fields of *hp its
+ * rule uses and the weight decays (hp->size >= OB_HPARAMS_SIZE_V1); t >= 1
+ * is the step number.
+ *
+ * The arrays' guarantees: they do not overlap; each is a separate mapping
+ * whose end lies `offset` floats (the --offset, default 0) before a
+ * PROT_NONE page, with the page before it PROT_NONE too, so a write (or a
+ * read) past the end - at offset 0 the first element past n - faults; the
+ * floats between the end and that page, and the 64 bytes before the start,
+ * hold guard words that must be intact after the call. Every pointer is
+ * aligned to alignof(float) only. g must not be written.
+ *
+ * What counts as failing: an output element farther from the exact value
+ * than the rule's bound (ob_error_bound of the exact-rounding variants, plus
+ * ob_step_error_bound's allowance with weight decay; --bound states
+ * another), a wrong special value (NaN, Inf, the sign of a zero), a status
+ * other than OB_OK inside the rule's domain, a status other than OB_EHPARAM
+ * or any write on a case marked `outside refused` (a hyperparameter or a
+ * derived coefficient outside its domain, golden/FORMAT.md), a write outside
+ * an array or to g, and a crash (a signal), or a case that takes longer than
+ * --timeout seconds (default 10). The cases run in a child process that
+ * is restarted at the next case after a crash or a hang, so either costs
+ * that case only. `optbench_bench --kernel PATH.so[:SYMBOL] --algo R` times
+ * it beside the library's variants (in-process: verify it first). */
+typedef ob_status (*ob_step_fn)(ob_algo, const ob_hparams *, int64_t t, float *p, const float *g,
+                                float *s0, float *s1, size_t n);
+#define OB_KERNEL_SYMBOL "optbench_step"
+
 #ifdef __cplusplus
 }
 #endif
