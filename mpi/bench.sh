@@ -39,11 +39,17 @@ for r in 1 2 3 4; do
     --out "$dir/bench_r$r.json" "${bench_args[@]}" ${MPI_BENCH_ARGS:-}
 done
 
-say "[2/3] the figure 6-9 network for 1..4 ranks and one process -> $dir/train/"
-TRAIN_ARGS=$train_args RANKS="1 2 3 4" "$root/mpi/check_train.sh" "$dir/train" \
-  "$build/mpi/optbench_mpi_train" "${mpirun[@]}" -np >"$dir/train/check_train.log" 2>&1 ||
-  { tail -20 "$dir/train/check_train.log"; exit 1; }
-tail -1 "$dir/train/check_train.log"
+if [ ! -x "$build/mpi/optbench_mpi_train" ]; then
+  say "[2/3] the figure 6-9 network: skipped (not built: it needs zlib1g-dev and libopenblas-dev)"
+else
+  say "[2/3] the figure 6-9 network for 1..4 ranks and one process -> $dir/train/"
+  s=0
+  TRAIN_ARGS=$train_args RANKS="1 2 3 4" "$root/mpi/check_train.sh" "$dir/train" \
+    "$build/mpi/optbench_mpi_train" "${mpirun[@]}" -np >"$dir/train/check_train.log" 2>&1 || s=$?
+  # 77: check_train.sh's "skipped", the data set is not installed
+  [ $s = 0 ] || [ $s = 77 ] || { tail -20 "$dir/train/check_train.log"; exit 1; }
+  tail -1 "$dir/train/check_train.log"
+fi
 
 say "[3/3] report -> $dir/report.md"
 python3 "$root/plots/mpi_report.py" "$dir" "$root/bench/models"
