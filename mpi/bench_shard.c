@@ -87,7 +87,7 @@ static int parse(int argc, char **argv, opts *op) {
        "timed steps per list, the median kept (default 7)"},
       {"--algo", NULL, OB_OPT_FN, &op->algo, 0, 0, 0, take_algo, "NAME",
        "the update rule (default adam)"},
-      /* 8 bytes: one double, the smallest message; 2^30: a GB per rank is past this machine */
+      /* the sizes go 8, 32, 128, ... bytes; every rank allocates the largest once */
       {"--pingpong-max", NULL, OB_OPT_SIZE, &op->pp_max, 8, (size_t)1 << 30, 0, NULL, "BYTES",
        "the ping-pong's largest message (default 2^26)"},
       {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
