@@ -201,12 +201,11 @@ def section(mpi_dir, out_dir=None):
     try:
         runs = runs_of(mpi_dir)
         proj = load_json(os.path.join(mpi_dir, "projection.json"))
-        try:
-            k = proj["constants"]
-            for key in ("label", "formula", "terms", "assumptions", "rows"):
-                proj[key]
-        except (KeyError, TypeError) as e:
-            raise Bad(f"{os.path.join(mpi_dir, 'projection.json')}: no {e}") from e
+        need = ("constants", "label", "formula", "terms", "assumptions", "rows")
+        missing = [key for key in need if not isinstance(proj, dict) or key not in proj]
+        if missing:
+            raise Bad(f"{os.path.join(mpi_dir, 'projection.json')}: no {', '.join(missing)}")
+        k = proj["constants"]
         bd = mpi_report.breakdown(runs)
         algo = runs[min(runs)].get("algo", "?")
         parts = head + [
