@@ -8,7 +8,9 @@
 #                    without MPI: loss curves and parameters compared byte for byte
 #   report.md, projection.json, *.dat, *.png   plots/mpi_report.py and plots/mpi.gp
 # QUICK=1: one small list, 3 repeats, 200 iterations of training.
-# MPI_BENCH_ARGS passes options to optbench_mpi_bench (--lists, --repeats, ...).
+# MPI_BENCH_ARGS passes options to optbench_mpi_bench (--lists, --repeats, ...);
+# MPI_ALGO=NAME steps that rule in both (default adam); TRAIN_ITERS=N trains
+# N iterations instead of 2000 (QUICK: 200), as `make bench`'s short stage does.
 set -euo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,13 +22,15 @@ say() { echo "bench-mpi: $*"; }
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1 \
   OMP_WAIT_POLICY=passive
 mpirun=(mpirun --oversubscribe --bind-to none --mca btl "self,vader")
+algo=${MPI_ALGO:-adam}
 if [ -n "${QUICK:-}" ]; then
-  bench_args=(--lists synthetic-20000x256 --repeats 3)
-  train_args="--iters 200 --micro 8 --micro-size 16 --algo adam"
+  bench_args=(--lists synthetic-20000x256 --repeats 3 --algo "$algo")
+  iters=${TRAIN_ITERS:-200}
 else
-  bench_args=()
-  train_args="--iters 2000 --micro 8 --micro-size 16 --algo adam" # the book's batch of 128
+  bench_args=(--algo "$algo")
+  iters=${TRAIN_ITERS:-2000}
 fi
+train_args="--iters $iters --micro 8 --micro-size 16 --algo $algo" # the book's batch of 128
 
 for r in 1 2 3 4; do
   say "[1/3] sharded step, $r rank(s) -> $dir/bench_r$r.json"
@@ -35,11 +39,17 @@ for r in 1 2 3 4; do
     --out "$dir/bench_r$r.json" "${bench_args[@]}" ${MPI_BENCH_ARGS:-}
 done
 
-say "[2/3] the figure 6-9 network for 1..4 ranks and one process -> $dir/train/"
-TRAIN_ARGS=$train_args RANKS="1 2 3 4" "$root/mpi/check_train.sh" "$dir/train" \
-  "$build/mpi/optbench_mpi_train" "${mpirun[@]}" -np >"$dir/train/check_train.log" 2>&1 ||
-  { tail -20 "$dir/train/check_train.log"; exit 1; }
-tail -1 "$dir/train/check_train.log"
+if [ ! -x "$build/mpi/optbench_mpi_train" ]; then
+  say "[2/3] the figure 6-9 network: skipped (not built: it needs zlib1g-dev and libopenblas-dev)"
+else
+  say "[2/3] the figure 6-9 network for 1..4 ranks and one process -> $dir/train/"
+  s=0
+  TRAIN_ARGS=$train_args RANKS="1 2 3 4" "$root/mpi/check_train.sh" "$dir/train" \
+    "$build/mpi/optbench_mpi_train" "${mpirun[@]}" -np >"$dir/train/check_train.log" 2>&1 || s=$?
+  # 77: check_train.sh's "skipped", the data set is not installed
+  [ $s = 0 ] || [ $s = 77 ] || { tail -20 "$dir/train/check_train.log"; exit 1; }
+  tail -1 "$dir/train/check_train.log"
+fi
 
 say "[3/3] report -> $dir/report.md"
 python3 "$root/plots/mpi_report.py" "$dir" "$root/bench/models"

@@ -17,10 +17,13 @@
 #include <string.h>
 
 #include "model_lists.h"
-#include "numarg.h"
 #include "optbench_mpi.h"
+#include "optnames.h"
+#include "opts.h"
 #include "outfile.h"
 #include "pingpong.h"
+
+#define PROG "optbench_mpi_bench"
 
 enum { M_COPY, M_WAIT, M_REDUCE, M_FOLD, M_UPDATE, M_GATHER, M_STEP, M_RS, M_COUNT };
 static const char *const METRIC[M_COUNT] = {"accumulate", "wait",   "reduce", "fold",
@@ -58,51 +61,46 @@ static double rank_bytes(double n, int ranks, int states) {
   return 4.0 * n * (3.0 + (double)(ranks - 1) / ranks + (2.0 + states) / ranks);
 }
 
-static int usage(void) {
-  fprintf(stderr, "usage: optbench_mpi_bench --out FILE.json [--models DIR] [--lists a,b,...] "
-                  "[--repeats N] [--algo NAME] [--pingpong-max BYTES]\n");
-  return 2;
+static int take_algo(void *target, const char *name, const char *value, char *err, size_t errlen) {
+  const int a = ob_optname_algo(name, value, err, errlen);
+  if (a < 0)
+    return OB_OPTS_BAD;
+  *(ob_algo *)target = (ob_algo)a;
+  return OB_OPTS_OK;
 }
 
+/* Returns -1 to go on, else the exit status (ob_opts_parse_main). Runs
+ * before MPI_Init, so under mpirun every rank refuses alike, each once. */
 static int parse(int argc, char **argv, opts *op) {
   *op = (opts){.models = OB_MODELS_DIR,
                .lists = "resnet50,bert-base,gpt2-small,mixed-20000",
                .repeats = 7,
                .algo = OB_ADAM,
                .pp_max = (size_t)1 << 26};
-  for (int i = 1; i + 1 < argc; i += 2) {
-    unsigned long long v;
-    char err[256];
-    const char *a = argv[i], *val = argv[i + 1];
-    if (!strcmp(a, "--out"))
-      op->out = val;
-    else if (!strcmp(a, "--models"))
-      op->models = val;
-    else if (!strcmp(a, "--lists"))
-      op->lists = val;
-    else if (!strcmp(a, "--algo")) {
-      const int al = ob_algo_from_name(val);
-      if (al < 0) {
-        fprintf(stderr, "optbench_mpi_bench: --algo: unknown rule '%s'\n", val);
-        return usage();
-      }
-      op->algo = (ob_algo)al;
-    } else if (!strcmp(a, "--repeats") || !strcmp(a, "--pingpong-max")) {
-      const int rep = !strcmp(a, "--repeats");
-      if (ob_parse_u64(a, val, rep ? 1 : 8, rep ? 1000 : (1u << 30), 0, &v, err, sizeof err) < 0) {
-        fprintf(stderr, "optbench_mpi_bench: %s\n", err);
-        return usage();
-      }
-      if (rep)
-        op->repeats = (int)v;
-      else
-        op->pp_max = (size_t)v;
-    } else
-      return usage();
+  const ob_opt table[] = {
+      {"--out", NULL, OB_OPT_STR, &op->out, 0, 0, 0, NULL, "FILE.json", "the results (required)"},
+      {"--models", NULL, OB_OPT_STR, &op->models, 0, 0, 0, NULL, "DIR",
+       "the model lists' folder (default bench/models)"},
+      {"--lists", NULL, OB_OPT_STR, &op->lists, 0, 0, 0, NULL, "a,b,...",
+       "the lists to run (default resnet50,bert-base,gpt2-small,mixed-20000)"},
+      {"--repeats", NULL, OB_OPT_INT, &op->repeats, 1, 1000, 0, NULL, "N",
+       "timed steps per list, the median kept (default 7)"},
+      {"--algo", NULL, OB_OPT_FN, &op->algo, 0, 0, 0, take_algo, "NAME",
+       "the update rule (default adam)"},
+      /* the sizes go 8, 32, 128, ... bytes; every rank allocates the largest once */
+      {"--pingpong-max", NULL, OB_OPT_SIZE, &op->pp_max, 8, (size_t)1 << 30, 0, NULL, "BYTES",
+       "the ping-pong's largest message (default 2^26)"},
+      {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
+  };
+  const int done = ob_opts_parse_main(PROG, "--out FILE.json [options]", table,
+                                      sizeof table / sizeof *table, NULL, &argc, argv);
+  if (done >= 0)
+    return done;
+  if (!op->out) {
+    fprintf(stderr, "%s: --out FILE.json is required\n", PROG);
+    return 2;
   }
-  if (argc % 2 == 0 || !op->out)
-    return usage();
-  return 0;
+  return -1;
 }
 
 /* One list: the medians of every metric on this rank, into med[]. Returns
@@ -155,7 +153,7 @@ static int run_list(const opts *op, const ob_model_list *l, MPI_Comm comm, doubl
     st = st ? st : obm_step(o, ranks, 1.0f / (float)ranks, pv);
     const double a2 = MPI_Wtime();
     if (st != OB_OK) {
-      fprintf(stderr, "optbench_mpi_bench: rank %d: %s: %s\n", rank, l->name, obm_strerror(st));
+      fprintf(stderr, PROG ": rank %d: %s: %s\n", rank, l->name, obm_strerror(st));
       all = st;
       break;
     }
@@ -217,15 +215,29 @@ static int bench(const opts *op, MPI_Comm comm, int rank, int ranks) {
   char err[4096];
   if (ob_model_lists_load(op->models, &lists, &nl, err, sizeof err) != 0) {
     if (rank == 0)
-      fprintf(stderr, "optbench_mpi_bench: %s\n", err);
+      fprintf(stderr, PROG ": %s\n", err);
     return 1;
+  }
+  /* a name no list has would otherwise run nothing and say nothing */
+  for (const char *p = op->lists; *p;) {
+    const size_t len = strcspn(p, ",");
+    size_t i = 0;
+    while (i < nl && !(strlen(lists[i].name) == len && !strncmp(lists[i].name, p, len)))
+      i++;
+    if (i == nl) {
+      if (rank == 0)
+        fprintf(stderr, PROG ": --lists: no list '%.*s' in %s\n", (int)len, p, op->models);
+      ob_model_lists_free(lists, nl);
+      return 2;
+    }
+    p += len + (p[len] == ',');
   }
   ob_outfile out = {0};
   int rc = rank == 0 ? ob_out_open(&out, op->out, err, sizeof err) : 0;
   MPI_Bcast(&rc, 1, MPI_INT, 0, comm);
   if (rc) {
     if (rank == 0)
-      fprintf(stderr, "optbench_mpi_bench: %s\n", err);
+      fprintf(stderr, PROG ": %s\n", err);
     ob_model_lists_free(lists, nl);
     return 1;
   }
@@ -249,7 +261,7 @@ static int bench(const opts *op, MPI_Comm comm, int rank, int ranks) {
     if (rank == 0) {
       fprintf(f, "%s", first ? "\n  " : ",\n  ");
       list_json(f, l, ranks, state, all);
-      printf("optbench_mpi_bench: %d ranks: %-12s %s\n", ranks, l->name,
+      printf(PROG ": %d ranks: %-12s %s\n", ranks, l->name,
              state == 0   ? "done"
              : state == 1 ? "skipped (memory)"
                           : "FAILED");
@@ -267,7 +279,7 @@ static int bench(const opts *op, MPI_Comm comm, int rank, int ranks) {
   } else if (rank == 0)
     fprintf(f, "]}\n");
   if (rank == 0 && (rc ? (ob_out_abort(&out), 0) : ob_out_commit(&out, err, sizeof err)) != 0) {
-    fprintf(stderr, "optbench_mpi_bench: %s\n", err);
+    fprintf(stderr, PROG ": %s\n", err);
     rc = 1;
   }
   ob_model_lists_free(lists, nl);
@@ -276,8 +288,9 @@ static int bench(const opts *op, MPI_Comm comm, int rank, int ranks) {
 
 int main(int argc, char **argv) {
   opts op;
-  if (parse(argc, argv, &op) != 0)
-    return 2;
+  const int done = parse(argc, argv, &op);
+  if (done >= 0)
+    return done;
   MPI_Init(&argc, &argv);
   int rank, ranks;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);

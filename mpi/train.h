@@ -32,6 +32,8 @@ typedef struct {
   double *loss;  /* per iteration */
 } train_run;
 
+/* Before MPI_Init, so every rank refuses alike: -1 to go on, else the exit
+ * status (0 after --help, 2 after a bad option; ob_opts_parse_main). */
 int train_parse(int argc, char **argv, train_opts *);
 /* 0; 2 if the data set is missing; 1 on another failure (message on stderr). */
 int train_load(const train_opts *, train_run *, const char *who);

@@ -25,8 +25,9 @@
 
 #include "conv.h"
 #include "mlp.h"
-#include "numarg.h"
 #include "optbench_mpi.h"
+#include "optnames.h"
+#include "opts.h"
 #include "train.h"
 
 /* the figure 6-9 network of experiments/convergence/mnist.c */
@@ -49,12 +50,12 @@ size_t train_heap_bytes(void) {
   return mi.uordblks + mi.hblkhd;
 }
 
-static int usage(void) {
-  fprintf(stderr,
-          "usage: optbench_mpi_train [--data DIR] [--small] [--out DIR] [--iters N] [--micro M]\n"
-          "                          [--micro-size B] [--algo NAME] [--reference]\n"
-          "  --small: the 10000 test images instead of the 60000 training images\n");
-  return 2;
+static int take_algo(void *target, const char *name, const char *value, char *err, size_t errlen) {
+  const int a = ob_optname_algo(name, value, err, errlen);
+  if (a < 0)
+    return OB_OPTS_BAD;
+  *(ob_algo *)target = (ob_algo)a;
+  return OB_OPTS_OK;
 }
 
 int train_parse(int argc, char **argv, train_opts *op) {
@@ -64,49 +65,33 @@ int train_parse(int argc, char **argv, train_opts *op) {
                      .micro = 8,
                      .micro_size = 16,
                      .algo = OB_ADAM};
-  for (int i = 1; i < argc; i++) {
-    unsigned long long v;
-    char err[256];
-    const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(a, "--reference"))
-      op->reference = 1;
-    else if (!strcmp(a, "--small"))
-      op->small = 1;
-    else if (!val)
-      return usage();
-    else if (!strcmp(a, "--data"))
-      op->data = val, i++;
-    else if (!strcmp(a, "--out"))
-      op->out = val, i++;
-    else if (!strcmp(a, "--algo")) {
-      const int al = ob_algo_from_name(val);
-      if (al < 0) {
-        fprintf(stderr, "optbench_mpi_train: --algo: unknown rule '%s'\n", val);
-        return usage();
-      }
-      op->algo = (ob_algo)al;
-      i++;
-    } else {
-      unsigned long long *dst = NULL, hi = 0;
-      if (!strcmp(a, "--iters"))
-        dst = &op->iters, hi = 10000000;
-      else if (!strcmp(a, "--micro"))
-        dst = &op->micro, hi = 4096;
-      else if (!strcmp(a, "--micro-size"))
-        dst = &op->micro_size, hi = 4096;
-      else
-        return usage();
-      if (ob_parse_u64(a, val, 1, hi, 0, &v, err, sizeof err) < 0) {
-        fprintf(stderr, "optbench_mpi_train: %s\n", err);
-        return usage();
-      }
-      *dst = v;
-      i++;
-    }
-  }
+  const ob_opt table[] = {
+      {"--data", NULL, OB_OPT_STR, &op->data, 0, 0, 0, NULL, "DIR", "Fashion-MNIST's IDX files"},
+      {"--small", NULL, OB_OPT_FLAG, &op->small, 0, 0, 0, NULL, NULL,
+       "the 10000 test images instead of the 60000 training images"},
+      {"--out", NULL, OB_OPT_STR, &op->out, 0, 0, 0, NULL, "DIR",
+       "loss.dat, params.txt, memory.txt (default mpi-train)"},
+      /* 10^7 iterations is days here, past any experiment */
+      {"--iters", NULL, OB_OPT_U64, &op->iters, 1, 10000000, 0, NULL, "N",
+       "training iterations (default 2000)"},
+      /* 4096 x 4096: 16M images a step, far past the 60000 there are */
+      {"--micro", NULL, OB_OPT_U64, &op->micro, 1, 4096, 0, NULL, "M",
+       "micro-batches per iteration (default 8)"},
+      {"--micro-size", NULL, OB_OPT_U64, &op->micro_size, 1, 4096, 0, NULL, "B",
+       "images per micro-batch (default 16)"},
+      {"--algo", NULL, OB_OPT_FN, &op->algo, 0, 0, 0, take_algo, "NAME",
+       "the update rule (default adam)"},
+      {"--reference", NULL, OB_OPT_FLAG, &op->reference, 0, 0, 0, NULL, NULL,
+       "one process without MPI: the curve every rank count must match"},
+      {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
+  };
+  const int done = ob_opts_parse_main("optbench_mpi_train", "[options]", table,
+                                      sizeof table / sizeof *table, NULL, &argc, argv);
+  if (done >= 0)
+    return done;
   op->hp = ob_defaults(op->algo);
   op->hp.lr = MNIST_LR[op->algo];
-  return 0;
+  return -1;
 }
 
 int train_load(const train_opts *op, train_run *run, const char *who) {
@@ -230,7 +215,8 @@ void train_free(train_run *run) {
 
 int main(int argc, char **argv) {
   train_opts op;
-  if (train_parse(argc, argv, &op) != 0)
-    return 2;
+  const int done = train_parse(argc, argv, &op);
+  if (done >= 0)
+    return done;
   return op.reference ? train_reference(&op) : train_mpi(&op, &argc, &argv);
 }

@@ -510,6 +510,10 @@ threshold, where the +omp variants run on one thread by design, the one-thread c
     # --- end of the chapter 6 figures section ---
     import model_report  # the whole-model step (issue 11), when this run has it
     parts.append(model_report.section(res, out_dir))
+    mpi = os.path.join(res, "mpi")
+    if os.path.exists(os.path.join(mpi, "report.md")):  # mpi/bench.sh's output (issue 15)
+        import mpi_section
+        parts.append(mpi_section.section(mpi, out_dir))
     if peers:
         parts.append("<h2>Peers</h2><p>Each rule against the PyTorch optimizer that "
                      "<code>bench/peers/peers.py</code> times for it and the book's NumPy step; "

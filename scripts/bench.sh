@@ -14,6 +14,8 @@
 #   model_peers.t<T>.json  PyTorch 2.x and DeepSpeed on the same lists, from
 #                 BUILD/venv (make bench-peers) or else Debian's python3-torch
 #   convergence/  the book's figures 6-8 and 6-9 (scripts/convergence.sh)
+#   mpi/          the sharded step over MPI (mpi/bench.sh), if the build has it;
+#                 MPI=0 skips it
 #   data/, *.png, report/index.html   charts and the report, from the files above
 # QUICK=1 runs the short sweep; BENCH_ARGS passes filters to optbench_bench
 # (--algo, --op, --variant, --min-size, --max-size, --benchmark_*), and
@@ -86,7 +88,7 @@ trap 'echo "bench: failed at scripts/bench.sh line $LINENO; $dir is incomplete a
 
 stage speed
 total=$("$build/bench/optbench_bench" "${qflag[@]}" "${bench_args[@]}" --benchmark_list_tests=true | wc -l)
-say "[1/5] speed: $total benchmarks x ${REPS:-3} interleaved repetitions${quick:+ (quick)} -> $dir/speed.json"
+say "[1/6] speed: $total benchmarks x ${REPS:-3} interleaved repetitions${quick:+ (quick)} -> $dir/speed.json"
 # Google Benchmark reports a benchmark when its last repetition is done: with
 # the repetitions interleaved, most finish in the run's second half.
 # stdbuf and fflush: the progress as it happens, not in one burst at the end.
@@ -110,20 +112,20 @@ if [ -x "$build/bench/optbench_mask_layout" ] && [ -n "$mask" ]; then
 fi
 
 stage verify
-say "[2/5] correctness: optbench verify ${verify_args[*]} -> $dir/verify.json"
+say "[2/6] correctness: optbench verify ${verify_args[*]} -> $dir/verify.json"
 "$build/optbench" verify --quiet "${verify_args[@]}" --json "$dir/verify.json"
 
 stage peers
 # the peers time update rules only: a run filtered to layer kernels has none
 if [ "${PEERS:-1}" = 0 ]; then
-  say "[3/5] peers: skipped (PEERS=0)"
+  say "[3/6] peers: skipped (PEERS=0)"
 elif [ ${#ops[@]} -gt 0 ] && [ ${#algos[@]} = 0 ]; then
-  say "[3/5] peers: skipped (the filters select layer kernels only)"
+  say "[3/6] peers: skipped (the filters select layer kernels only)"
 elif "$py" -c 'import numpy, torch' 2>/dev/null; then
-  say "[3/5] peers: PyTorch and NumPy ${peer_args[*]} -> $dir/peers.json"
+  say "[3/6] peers: PyTorch and NumPy ${peer_args[*]} -> $dir/peers.json"
   "$root/bench/peers/run_peers.sh" "$dir" "${qflag[@]}" "${peer_args[@]}"
 else
-  say "[3/5] peers: skipped (python3-torch, python3-numpy not installed: make bench-peers installs them)"
+  say "[3/6] peers: skipped (python3-torch, python3-numpy not installed: make bench-peers installs them)"
 fi
 
 stage model
@@ -147,21 +149,44 @@ fi
 
 stage convergence
 if [ ${#ops[@]} -gt 0 ] && [ ${#algos[@]} = 0 ]; then
-  say "[4/5] convergence: skipped (the filters select layer kernels only)"
+  say "[4/6] convergence: skipped (the filters select layer kernels only)"
 elif [ -d /usr/share/datasets/fashion-mnist ]; then
-  say "[4/5] convergence: figures 6-8 and 6-9 -> $dir/convergence"
+  say "[4/6] convergence: figures 6-8 and 6-9 -> $dir/convergence"
   conv_algos=$(IFS=,; echo "${algos[*]}")
   ITERS=${ITERS:-${QUICK:+100}} CONV_ALGOS=$conv_algos CONV_VARIANT=${variants[0]:-} \
     "$root/scripts/convergence.sh" "$build" "$dir/convergence" | sed -u 's/^/bench:   /'
 else
-  say "[4/5] convergence: skipped (dataset-fashion-mnist not installed)"
+  say "[4/6] convergence: skipped (dataset-fashion-mnist not installed)"
+fi
+
+stage mpi
+# The sharded step over MPI (mpi/, issue 15), when the build has it: a shorter
+# job than `make bench-mpi` (resnet50 and mixed-20000, 3 repeats, 500 training
+# iterations: 107 s on this 2-core machine, busy, load 7; with gpt2-small
+# instead of mixed-20000 212 s), the same files and report.
+# MPI_BENCH_ARGS and TRAIN_ITERS override; one rule per run, the first --algo.
+if [ "${MPI:-1}" = 0 ]; then
+  say "[5/6] mpi: skipped (MPI=0)"
+elif [ ! -x "$build/mpi/optbench_mpi_bench" ]; then
+  say "[5/6] mpi: skipped (MPI not built: apt-get install libopenmpi-dev openmpi-bin)"
+elif [ ${#ops[@]} -gt 0 ] && [ ${#algos[@]} = 0 ]; then
+  say "[5/6] mpi: skipped (the filters select layer kernels only)"
+else
+  mpi_algo=${algos[0]:-adam}
+  say "[5/6] mpi: the sharded $mpi_algo step for 1..4 ranks${quick:+ (quick)} -> $dir/mpi"
+  [ ${#algos[@]} -le 1 ] || say "      mpi: one rule per run: $mpi_algo, not ${algos[*]:1}"
+  mpi_args=${MPI_BENCH_ARGS:-} mpi_iters=${TRAIN_ITERS:-200} # QUICK: mpi/bench.sh's quick job
+  [ -n "$quick" ] || mpi_args=${MPI_BENCH_ARGS:---lists resnet50,mixed-20000 --repeats 3} \
+    mpi_iters=${TRAIN_ITERS:-500}
+  RESULTS=$dir MPI_ALGO=$mpi_algo MPI_BENCH_ARGS=$mpi_args TRAIN_ITERS=$mpi_iters \
+    "$root/mpi/bench.sh" "$build" | sed -u 's/^/bench:   /'
 fi
 
 stage report
 kill "$sampler" 2>/dev/null || true # the run is over: the report reads a finished load.txt
 wait "$sampler" 2>/dev/null || true
 "$py" "$root/plots/noise.py" sample "$dir/load.txt" 0 # the "after" sample
-say "[5/5] charts and report"
+say "[6/6] charts and report"
 "$root/plots/make_report.sh" "$dir" "$dir/verify.json"
 "$root/plots/check_report.sh" "$dir/report/index.html" | sed -u 's/^/bench:   /'
 stage "done"

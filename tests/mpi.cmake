@@ -7,6 +7,9 @@
 #   mpi_fault          a rank failing mid-step ends the job, naming the rank
 #   mpi_train          the figure 6-9 network: R = 1, 2, 3 and one process, bitwise
 #   mpi_train_usage    its bad options refused
+#   mpi_refusals_*     both programs under `mpirun -np 1`: an unknown option, a
+#                      missing value, a bad number: exit 2 and "PROGRAM: what"
+#   mpi_bench_usage    optbench_mpi_bench without --out, with a list it does not have
 if(NOT TARGET optbench_mpi)
   return()
 endif()
@@ -52,6 +55,22 @@ set(ob_mpi_tests mpi_refuse mpi_fault)
 foreach(np 1 2 3 10)
   list(APPEND ob_mpi_tests mpi_step_np${np})
 endforeach()
+# check_refusals.sh runs PROGRAM WORDS... OPTIONS: here PROGRAM is timeout and
+# the words are the mpirun command line, so every refusal passes through mpirun
+# (which returns the rank's status) as a user's would.
+set(ob_mpi_np1 60 ${ob_mpirun} ${MPIEXEC_NUMPROC_FLAG} 1)
+add_test(NAME mpi_refusals_bench
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_refusals.sh timeout optbench_mpi_bench --repeats
+                 ${ob_mpi_np1} $<TARGET_FILE:optbench_mpi_bench>)
+add_test(NAME mpi_bench_usage
+         COMMAND sh -c "for a in '' '--repeats 3' '--out $0.json --lists resnet50,nosuch' \
+'--out $0.json --algo nosuch'; do timeout 60 \"$@\" $a >/dev/null 2>\"$0.err\"; s=$?; \
+if [ $s -ne 2 ] || ! grep -q '^optbench_mpi_bench: ' \"$0.err\"; then \
+echo \"$a: exit $s, want 2 and a message\"; cat \"$0.err\"; exit 1; fi; done; \
+[ ! -e \"$0.json\" ] && echo ok"
+                 ${CMAKE_CURRENT_BINARY_DIR}/mpi_bench_usage ${ob_mpirun} ${MPIEXEC_NUMPROC_FLAG} 1
+                 $<TARGET_FILE:optbench_mpi_bench>)
+list(APPEND ob_mpi_tests mpi_refusals_bench mpi_bench_usage)
 if(TARGET optbench_mpi_train)
   add_test(NAME mpi_train
            COMMAND ${PROJECT_SOURCE_DIR}/mpi/check_train.sh ${CMAKE_CURRENT_BINARY_DIR}/mpi_train
@@ -64,7 +83,10 @@ if(TARGET optbench_mpi_train)
 '--algo nosuch' '--bogus' '--out'; do \"$0\" $a >/dev/null 2>&1; s=$?; \
 if [ $s -ne 2 ]; then echo \"$a: exit $s, want 2\"; exit 1; fi; done; echo ok"
                    $<TARGET_FILE:optbench_mpi_train>)
-  list(APPEND ob_mpi_tests mpi_train mpi_train_usage)
+  add_test(NAME mpi_refusals_train
+           COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_refusals.sh timeout optbench_mpi_train --iters
+                   ${ob_mpi_np1} $<TARGET_FILE:optbench_mpi_train>)
+  list(APPEND ob_mpi_tests mpi_train mpi_train_usage mpi_refusals_train)
 endif()
 set_tests_properties(${ob_mpi_tests} PROPERTIES ENVIRONMENT "${ob_mpi_env}" TIMEOUT 600
                      LABELS mpi PROCESSORS 2)
