@@ -54,6 +54,7 @@ fi
 say "[3/3] report -> $dir/report.md"
 python3 "$root/plots/mpi_report.py" "$dir" "$root/bench/models"
 for chart in breakdown projection; do
-  gnuplot -e "datadir='$dir'; chart='$chart'; out='$dir/mpi_$chart.png'" "$root/plots/mpi.gp"
+  gnuplot -e "datadir='$dir'; chart='$chart'; rule='$algo'; out='$dir/mpi_$chart.png'" \
+    "$root/plots/mpi.gp"
 done
 say "done: $dir/report.md"

@@ -2,7 +2,7 @@
 #   chart='breakdown'   measured: compute, communication and waiting per step
 #                       against the rank count, one panel per list
 #   chart='projection'  PROJECTED step time on N machines (the cost model)
-# usage: gnuplot -e "datadir='DIR'; chart='breakdown'; out='FILE.png'" plots/mpi.gp
+# usage: gnuplot -e "datadir='DIR'; chart='breakdown'; rule='adam'; out='FILE.png'" plots/mpi.gp
 if (!exists("datadir") || !exists("chart") || !exists("out")) {
     print "usage: gnuplot -e \"datadir='DIR'; chart='breakdown|projection'; out='FILE.png'\" mpi.gp"; exit status 2
 }
@@ -12,13 +12,14 @@ if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
     set terminal png enhanced size 1200,520
 }
 set output out
+if (!exists("rule")) rule = "adam"
 set grid ytics lc rgb "#dddddd"
 
 if (chart eq "breakdown") {
     f = datadir."/breakdown.dat"
     load datadir."/breakdown_lists.gp"
     n = words(lists)
-    set multiplot layout 1, n title "The sharded Adam step, measured on this machine (2 cores, shared: R = 3, 4 oversubscribed; medians, slowest rank)"
+    set multiplot layout 1, n title "The sharded ".rule." step, measured on this machine (2 cores, shared: R = 3, 4 oversubscribed; medians, slowest rank)"
     set style data histograms
     set style histogram rowstacked
     set style fill solid 0.85 border -1
@@ -36,7 +37,7 @@ if (chart eq "breakdown") {
     unset multiplot
 } else {
     f = datadir."/projection.dat"
-    set title "PROJECTION, not a measurement: one sharded Adam step on N machines\n{/*0.85 T(N) = P c_{copy} + (N-1)/N P c_{add} + P/N c_{update} + 2[(N-1) alpha + (N-1)/N 4P/beta]; constants fitted here, networks assumed (report.md)}"
+    set title "PROJECTION, not a measurement: one sharded ".rule." step on N machines\n{/*0.85 T(N) = P c_{copy} + (N-1)/N P c_{add} + P/N c_{update} + 2[(N-1) alpha + (N-1)/N 4P/beta]; constants fitted here, networks assumed (report.md)}"
     set logscale xy
     set xlabel "machines N"
     set ylabel "seconds per step (log)"

@@ -184,6 +184,21 @@ def main():
     write_md(d, runs, table, c, proj, algo)
 
 
+def state_count(d, algo):
+    """The rule's state arrays, from the run's rule list (scripts/obinfo.py)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                    "scripts"))
+    sys.dont_write_bytecode = True
+    import obinfo
+    try:
+        rule = obinfo.rule(obinfo.find(os.path.dirname(os.path.abspath(d))), algo)
+    except obinfo.Error as e:
+        fail(f"the rule list: {e}")
+    if not rule:
+        fail(f"{algo}: not in the rule list")
+    return len(rule["states"])
+
+
 def write_md(d, runs, table, c, proj, algo):
     md = [f"# The sharded optimizer step over MPI ({algo})", "",
           "Measured on this machine: 2 cores shared with other work, so runs of 3 and 4 "
@@ -238,8 +253,9 @@ def write_md(d, runs, table, c, proj, algo):
                 f"{r['step_s'] * 1e3:,.0f} ms" for r in cells) + " |")
     totals = {title: next(r["parameters"] for r in proj["rows"] if r["model"] == title)
               for _, title in PROJECTED}
-    md += ["", "Adam's state per machine (8 bytes per parameter, over N): " + "; ".join(
-        f"{title}: " + ", ".join(f"N={n} {8 * p / n / 2**30:.2f} GiB" for n in MACHINES)
+    nbytes = 4 * state_count(d, algo)
+    md += ["", f"{algo}'s state per machine ({nbytes} bytes per parameter, over N): " + "; ".join(
+        f"{title}: " + ", ".join(f"N={n} {nbytes * p / n / 2**30:.2f} GiB" for n in MACHINES)
         for title, p in totals.items()) + "."]
     train = os.path.join(d, "train", "check_train.log")
     if os.path.exists(train):
