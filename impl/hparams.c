@@ -25,13 +25,19 @@ static const struct {
 #undef OB_HPARAM
 };
 
+/* A size some version of the struct can have: the first version's or more,
+ * in whole 4-byte fields (a size between two fields would read half of one). */
+static int size_ok(const ob_hparams *hp) {
+  return hp->size >= OB_HPARAMS_SIZE_V1 && hp->size % sizeof(float) == 0;
+}
+
 int ob_nonneg(float x) { return isfinite(x) && x >= 0.0f; }
 static int in_domain(float x, int domain) {
   return ob_nonneg(x) && (domain != domain_UNIT || x < 1.0f);
 }
 
 ob_status ob_hparams_load(const ob_hparams *hp, ob_hparams *out) {
-  if (!hp || hp->size < OB_HPARAMS_SIZE_V1)
+  if (!hp || !size_ok(hp))
     return OB_EINVAL;
   const size_t size = hp->size;
   const unsigned char *bytes = (const unsigned char *)hp;
@@ -65,7 +71,7 @@ ob_status ob_hparams_check(ob_algo a, const ob_hparams *hp) {
 }
 
 ob_status ob_hparams_defaults(ob_algo a, ob_hparams *hp) {
-  if (!ob_algo_valid(a) || !hp || hp->size < OB_HPARAMS_SIZE_V1)
+  if (!ob_algo_valid(a) || !hp || !size_ok(hp))
     return OB_EINVAL;
   const size_t size = hp->size, ours = sizeof *hp;
   memcpy((char *)hp + sizeof hp->size, (const char *)&ob_algo_rows[a].defaults + sizeof hp->size,
@@ -91,7 +97,7 @@ int ob_hparam_find(const char *name) {
  * arguments are bad; *inside 0 if the caller's struct predates it. */
 static int locate(const ob_hparams *hp, const char *name, int *inside) {
   const int i = ob_hparam_find(name);
-  if (!hp || hp->size < OB_HPARAMS_SIZE_V1 || i < 0)
+  if (!hp || !size_ok(hp) || i < 0)
     return -1;
   *inside = fields[i].offset + sizeof(float) <= hp->size;
   return i;

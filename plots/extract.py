@@ -27,7 +27,7 @@ Benchmark names (anything else is ignored, so other rows may share the file):
   roofline/stream/<shape>/n:<n>/threads:<t>    a layer kernel's memory ceiling
   roofline/arith/<algo>/threads:<t>
 A layer kernel's traffic, working set, roofline shape and OpenMP threshold come
-from the context's "optbench_ops" (JSON written by bench/speed.c).
+from the context's "optbench_ops" (JSON written by bench/bench_context.c).
 With repetitions the "median" aggregate is used, otherwise the median of the iteration rows.
 """
 import json

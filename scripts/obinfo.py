@@ -38,6 +38,16 @@ def _check(doc, where):
     for i, r in enumerate(doc["rules"]):
         if not isinstance(r, dict) or not isinstance(r.get("name"), str):
             raise Error(f"{where}: rules[{i}] has no name")
+        # what the scripts read of every rule: an older or foreign document is named, not a
+        # KeyError in some chart later
+        for path in (("states",), ("hparams",), ("book", "trajectory", "lr"),
+                     ("book", "mnist", "lr")):
+            x = r
+            for k in path:
+                x = x.get(k) if isinstance(x, dict) else None
+            if x is None:
+                raise Error(f"{where}: rule {r['name']}: no {'.'.join(path)} (written by another "
+                            "optbench version? run `optbench info --json` of this build)")
     return doc
 
 

@@ -186,6 +186,12 @@ int main(void) {
       CHECK(ob_hparams_check(al, (ob_hparams *)bad) == OB_EINVAL, "check size %u", small[k]);
       free(bad);
     }
+    /* a size between two fields (v1's plus 2 bytes) would read half a float: refused */
+    hp_next *odd = heap_struct(&full, sizeof full, sizeof(hp_next));
+    odd->v1.size = OB_HPARAMS_SIZE_V1 + 2;
+    run3("size between two fields", al, odd, OB_EINVAL, &got);
+    CHECK(ob_hparams_check(al, (ob_hparams *)odd) == OB_EINVAL, "check size %u", odd->v1.size);
+    free(odd);
     free(v1);
     free(n1);
     free(l1);

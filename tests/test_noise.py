@@ -92,6 +92,40 @@ check(v["state"] == "noisy" and len(v["reasons"]) == 1 and "load average 2.0" in
 v = noise.verdict(dict(quiet_env, load={"before": 1, "after": 1, "max": 1.9, "median": 1.4}), pts, 2)
 check(v["state"] == "quiet", f"load 1.4 of 2: {v['reasons']}")
 
+# ---- the CPUs other processes used (10-field samples) --------------------------------
+# 2 CPUs, 100 ticks per CPU per interval: total +200 each time.
+# interval 1: busy +150, ours +100 -> others 50 ticks of 200 -> 0.5 CPU
+# interval 2: busy +110, ours +100 -> 0.1 CPU; interval 3: busy +190, ours +100 -> 0.9 CPU
+# median of (0.5, 0.1, 0.9) = 0.5
+ticks = """1 1.0 1.0 1.0 1000 0 ? ? 500 100
+6 1.0 1.0 1.0 1200 0 ? ? 650 200
+11 1.0 1.0 1.0 1400 0 ? ? 760 300
+16 1.0 1.0 1.0 1600 0 ? ? 950 400
+"""
+env = noise.environment(noise.parse_samples(ticks), 2)
+check(close(env.get("others"), 0.5), f"others: {env.get('others')}")
+v = noise.verdict(env, pts, 2)
+check(v["state"] == "noisy" and "other processes used 0.50 of the 2 CPUs" in v["reasons"][0],
+      f"others 0.5: {v['reasons']}")
+# the run's own threads (ours = busy) leave nothing to others, whatever the load average says:
+# load 1.9 of 2 is our two threads, quiet
+own = """1 1.9 1.9 1.9 1000 0 ? ? 500 100
+6 1.9 1.9 1.9 1200 0 ? ? 700 300
+"""
+env = noise.environment(noise.parse_samples(own), 2)
+check(close(env.get("others"), 0.0), f"own threads only: {env.get('others')}")
+check(noise.verdict(env, pts, 2)["state"] == "quiet", "own threads only: quiet")
+t = noise.tree_ticks(os.getpid())
+check(isinstance(t, int) and t >= 0, f"this process's ticks: {t}")
+check(noise.tree_ticks(2 ** 30) is None, "a process that does not exist")
+# the speed stage's window: stages at 5 (speed) and 12 (verify): the sample before (1),
+# those inside (6, 11) and the first after (16)
+stages = "5 speed\n12 verify\n"
+w = noise.speed_window(noise.parse_samples(ticks + "21 1 1 1 1800 0 ? ? 1000 500\n"), stages)
+check([x["t"] for x in w] == [1.0, 6.0, 11.0, 16.0], f"window: {[x['t'] for x in w]}")
+check(noise.speed_window(noise.parse_samples(ticks), "") == noise.parse_samples(ticks),
+      "no stages: every sample")
+
 v = noise.verdict(dict(quiet_env, steal=0.05), pts, 2)
 check(v["state"] == "noisy" and "steal time 5.0 %" in v["reasons"][0], f"steal: {v['reasons']}")
 

@@ -177,7 +177,15 @@ static void write_cpu(FILE *out) {
               c[l]->size, c[l]->processor_count);
       first = 0;
     }
-  fprintf(out, "], \"threads\": %d}\n", omp_get_max_threads());
+  /* the library's own sizes (cpuid first), there where libcpuinfo, which
+   * reads /sys, knows none */
+  ob_caches lc = {0};
+  ob_cpu_caches(&lc);
+  fprintf(out,
+          "], \"library_caches\": {\"l1d\": %zu, \"l2\": %zu, \"l3\": %zu, \"source\": ", lc.l1d,
+          lc.l2, lc.l3);
+  ob_json_str(out, lc.source);
+  fprintf(out, "}, \"threads\": %d}\n", omp_get_max_threads());
 }
 
 int cli_info_json(FILE *out) {

@@ -57,7 +57,8 @@ typedef enum {
  * ob_hparams_defaults set it to the caller's sizeof(ob_hparams) - and the
  * library reads that many bytes and no more, the convention of Linux's
  * copy_struct_from_user (openat2, clone3):
- *   - size < OB_HPARAMS_SIZE_V1 (the first version's struct): OB_EINVAL;
+ *   - size < OB_HPARAMS_SIZE_V1 (the first version's struct), or not a
+ *     whole number of 4-byte fields: OB_EINVAL;
  *   - size <= the library's sizeof: the fields past size read as 0, so a
  *     caller built against an older header runs the rules it knew;
  *   - size > the library's sizeof (a caller newer than the library): the
@@ -105,7 +106,7 @@ typedef enum {
   OB_OK = 0,
   OB_EINVAL,       /* a NULL array with n > 0, a float array not aligned to alignof(float),
                       an unknown algorithm, n too large, an ob_hparams size below
-                      OB_HPARAMS_SIZE_V1 */
+                      OB_HPARAMS_SIZE_V1 or not a multiple of 4 */
   OB_EHPARAM,      /* a hyperparameter outside its domain (NaN, Inf, < 0, >= 1), or (ob_step)
                       a derived coefficient - lr_t, (1+momentum)*lr, momentum^2,
                       lr*decoupled_decay - that overflows or is subnormal, or a nonzero
