@@ -67,8 +67,9 @@ static size_t check_step(gg_algo a, const gg_case *c, int j, const char *mode,
           snprintf(verdict, sizeof verdict, "%.3g scale-ULPs > %g, the rule's %s", ulps, limit,
                    limit_name);
         gg_die("%s case %s step %d out %s[%zu]: the float32 textbook evaluation (%s) gives %s, "
-               "exact %s (rounded %s, scale %s): %s; the case is not well-posed in float32, "
-               "change its data",
+               "exact %s (rounded %s, scale %s): %s; either the case is not well-posed in float32 "
+               "(change its data) or the rule's evaluation rounds more than its limit allows "
+               "(raise fresh_limit/own_limit in its row of golden/gen/rules.c, and OB_BOUND)",
                gg_algos[a].name, c->id, j, array_name(a, k), i, mode, x, ex, r, s, verdict);
       }
       ulps /= norm;
