@@ -18,7 +18,7 @@ FUZZ_PKGS  := clang-14 libclang-rt-14-dev libomp-14-dev
 # `make test` passes without them. CI installs them (.ci/run).
 MPI_PKGS   := libopenmpi-dev openmpi-bin
 
-.PHONY: all build deps test golden bench bench-mpi bench-peers report convergence sanitize install clean distclean help format format-check figures fuzz
+.PHONY: all build deps test golden bench bench-mpi bench-peers report convergence sanitize install clean distclean help format format-check figures fuzz mutants
 
 all: build
 
@@ -35,6 +35,13 @@ build: deps
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	scripts/golden-check.sh $(BUILD)/golden/gen/golden_gen golden
+
+# The mutation suite (mutants/): the scalar reference and each one-token
+# mutant of mutants/mutants.txt built as an outside kernel and run through
+# `optbench verify --kernel`; prints the table and writes it as markdown to
+# $(BUILD)/mutants/table.md. Every mutant must be caught (ctest -L mutants).
+mutants: build
+	cmake --build $(BUILD) --target mutants
 
 # Regenerate the vector files in golden/ from the exact-arithmetic generator.
 golden: build
@@ -152,5 +159,5 @@ help:
 	@echo "make sanitize     every test under ASan and UBSan"
 	@echo "make fuzz         libFuzzer targets (FUZZ_SECONDS=60, FUZZ_TARGETS=...)"
 	@echo "make format       apply .clang-format (format-check: only check)"
-	@echo "make install      install the library, headers, CMake and pkg-config files (PREFIX=...)"
+	@echo "make install      the library, headers, CMake and pkg-config files, the optbench CLI and the golden vectors (PREFIX=..., DESTDIR=...)"
 	@echo "make clean        remove builds, keep $(BUILD)/results and $(BUILD)/venv (distclean: all)"

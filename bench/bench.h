@@ -14,6 +14,7 @@
 
 #include <optbench.h>
 
+#include "plugin_load.h"
 #include "roofline.h"
 #include "shim/ob_bench.h"
 
@@ -38,6 +39,7 @@ typedef struct {
   size_t omp_threshold;         /* 0: the library's own */
   size_t list[BENCH_MAX_SIZES]; /* --sizes: replaces every size set */
   size_t nlist;
+  const ob_plugin *kernel; /* --kernel: an outside kernel timed beside the variants, or NULL */
 } bench_options;
 
 /* Unless the command line says otherwise: 3 repetitions of 0.02 s each,

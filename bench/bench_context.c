@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "cache_context.h"
 
 #ifndef OB_GIT_COMMIT
 #define OB_GIT_COMMIT "unknown"
@@ -86,6 +87,7 @@ void bench_add_context(int nproc) {
   ob_bench_add_context("optbench_omp_threshold", buf);
   snprintf(buf, sizeof buf, "%d", nproc);
   ob_bench_add_context("optbench_threads_max", buf);
+  ob_bench_context_caches(); /* the size bands where Google Benchmark sees no caches */
   ob_bench_add_context("optbench_traffic_model",
                        "rules: bytes/element = 4 * ((2 + states) reads + (1 + states) writes), "
                        "with or without weight decay; layer kernels: ob_op_bytes_read + "

@@ -1,6 +1,7 @@
 /* optbench_bench's command line: our filters (--algo, --op, --variant,
- * --min-size, --max-size, --sizes, --threads, --omp-threshold, --quick) in
- * one opts table; Google Benchmark's --benchmark_* flags pass through. */
+ * --min-size, --max-size, --sizes, --threads, --omp-threshold, --quick) and
+ * an outside kernel to time (--kernel) in one opts table; Google
+ * Benchmark's --benchmark_* flags pass through. */
 #include <string.h>
 
 #include "bench.h"
@@ -58,6 +59,21 @@ static int take_sizes(void *target, const char *name, const char *value, char *e
   return OB_OPTS_OK;
 }
 
+/* The outside kernel lives as long as the program: its benchmarks call it. */
+static int take_kernel(void *target, const char *name, const char *value, char *err,
+                       size_t errlen) {
+  static ob_plugin kernel;
+  bench_options *o = target;
+  if (o->kernel) {
+    snprintf(err, errlen, "%s: one kernel per run", name);
+    return OB_OPTS_BAD;
+  }
+  if (ob_plugin_open(value, &kernel, err, errlen) < 0)
+    return OB_OPTS_CANNOT;
+  o->kernel = &kernel;
+  return OB_OPTS_OK;
+}
+
 /* The table, for the parser and the usage; o NULL for the usage alone. */
 static size_t options_table(bench_options *o, ob_opt *t) {
   const ob_opt table[] = {
@@ -79,6 +95,9 @@ static size_t options_table(bench_options *o, ob_opt *t) {
       {"--threads", NULL, OB_OPT_FN, o, 0, 0, 0, take_threads, "LIST",
        "thread counts for +omp variants and the roofline (default 1..nproc); single-thread "
        "variants run when the list has 1"},
+      {"--kernel", NULL, OB_OPT_FN, o, 0, 0, 0, take_kernel, "PATH.so[:SYMBOL]",
+       "also time this outside kernel (optbench.h, \"Outside kernels\"; run `optbench verify "
+       "--kernel` first) on one thread, for the selected rules (--algo)"},
       {"--quick", NULL, OB_OPT_FLAG, o ? &o->quick : NULL, 0, 0, 0, NULL, NULL,
        "sizes 2^10, 2^16, 2^22 (layer kernels 2^10, 2^22; weight decay 2^16, one thread); "
        "threads 1 and nproc"},

@@ -1,6 +1,7 @@
 /* The update rules' family of optbench_bench and its ceilings:
  *
  *   step/<algo>/<variant>/n:<n>/threads:<t>        ob_step
+ *   step/<algo>/kernel:<file>:<symbol>/n:<n>/threads:1   an outside kernel (--kernel)
  *   step/<algo>+l2/<variant>/n:<n>/threads:<t>     with weight decay, the book's L2 form
  *   step/<algo>+decoupled/<variant>/n:<n>/...      with decoupled (AdamW) decay
  *   roofline/mem/r<r>w<w>/n:<n>/threads:<t>        streaming, the rules' traffic
@@ -26,6 +27,7 @@ typedef struct {
   const ob_variant *v;
   size_t n;
   int threads;
+  ob_step_fn kernel; /* an outside kernel instead of ob_step on v, or NULL */
 } step_case;
 
 typedef struct {
@@ -57,13 +59,20 @@ static void run_step(ob_bench_state *s, void *ctx) {
   else if (c->decay == DECAY_DECOUPLED)
     hp.decoupled_decay = BENCH_DECOUPLED_LAMBDA;
   int64_t t = 1;
-  ob_status st = ob_step(c->v, c->algo, &hp, t++, a[0], a[1], s0, s1, c->n); /* warm-up */
+  /* the same buffers, hyperparameters and steps for an outside kernel */
+  ob_status st = c->kernel
+                     ? c->kernel(c->algo, &hp, t++, a[0], a[1], s0, s1, c->n)
+                     : ob_step(c->v, c->algo, &hp, t++, a[0], a[1], s0, s1, c->n); /* warm-up */
   if (st != OB_OK) {
     ob_bench_skip_with_error(s, ob_strerror(st));
     return;
   }
-  while (ob_bench_keep_running(s))
-    ob_step(c->v, c->algo, &hp, t++, a[0], a[1], s0, s1, c->n);
+  if (c->kernel)
+    while (ob_bench_keep_running(s))
+      c->kernel(c->algo, &hp, t++, a[0], a[1], s0, s1, c->n);
+  else
+    while (ob_bench_keep_running(s))
+      ob_step(c->v, c->algo, &hp, t++, a[0], a[1], s0, s1, c->n);
   ob_bench_set_items_processed(s, (int64_t)c->n);
   ob_bench_set_bytes_processed(s, ob_traffic_bytes(states) * (int64_t)c->n);
   ob_bench_set_counter_kind(s, "ns_per_elem", (double)c->n, OB_COUNTER_PER_ITEM_NS);
@@ -117,7 +126,7 @@ static long register_steps(const bench_options *o, const int *threads, int nthre
       if (st >= 0 && st < 3 && nsizes)
         states_needed[st] = 1;
       for (size_t si = 0; si < nsizes; si++)
-        for (int ti = 0; ti < nthreads; ti++)
+        for (int ti = 0; ti < nthreads; ti++) {
           for (size_t vi = 0; vi < ob_variant_count(); vi++) {
             const ob_variant *v = ob_variant_at(vi);
             /* +omp from 2 threads on: on one it runs its ISA's code (with weight
@@ -129,13 +138,28 @@ static long register_steps(const bench_options *o, const int *threads, int nthre
             step_case *c = bench_new_context(sizeof *c);
             if (!c)
               return -1;
-            *c = (step_case){(ob_algo)a, (decay_form)form, v, sizes[si], threads[ti]};
+            *c = (step_case){(ob_algo)a, (decay_form)form, v, sizes[si], threads[ti], NULL};
             snprintf(name, sizeof name, "step/%s%s/%s/n:%zu/threads:%d", ob_algo_name((ob_algo)a),
                      decay_suffix[form], ob_variant_name(v), sizes[si], threads[ti]);
             if (bench_register(name, run_step, c))
               return -1;
             n++;
           }
+          /* an outside kernel: after the variants at the same size (their
+           * buffers), on the one thread it is called from, textbook form */
+          if (o->kernel && form == DECAY_NONE && threads[ti] == 1) {
+            step_case *c = bench_new_context(sizeof *c);
+            if (!c)
+              return -1;
+            *c = (step_case){(ob_algo)a, DECAY_NONE, NULL, sizes[si], 1, o->kernel->fn};
+            char kname[sizeof o->kernel->name + 64];
+            snprintf(kname, sizeof kname, "step/%s/%s/n:%zu/threads:1", ob_algo_name((ob_algo)a),
+                     o->kernel->name, sizes[si]);
+            if (bench_register(kname, run_step, c))
+              return -1;
+            n++;
+          }
+        }
     }
   }
   return n;

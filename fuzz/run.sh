@@ -44,8 +44,9 @@ for t in "${targets[@]}"; do
   done
 
   "$root"/fuzz/seeds.sh "$t" "$out/seeds"
+  "$root"/fuzz/dict.sh "$t" "$out/$t.dict"
   # value profile: comparisons against limits guide sizes towards them
-  "$bin" "${limits[@]}" -max_total_time="$secs" -max_len=16384 -dict="$root/fuzz/$t.dict" \
+  "$bin" "${limits[@]}" -max_total_time="$secs" -max_len=16384 -dict="$out/$t.dict" \
     -use_value_profile=1 -artifact_prefix="$out/artifacts/" -print_final_stats=1 \
     "$out/corpus" "$out/seeds" >"$out/fuzz.log" 2>&1
   rc=$?

@@ -6,7 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 #include "internal.h"
+#include "machine.h"
 
 static const struct {
   const char *name;
@@ -58,4 +63,27 @@ static void detect(void) {
 unsigned ob_cpu_features(void) {
   pthread_once(&features_once, detect);
   return features;
+}
+
+void ob_cpu_brand(char *out, size_t len) {
+  char brand[49] = "";
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned ext, b, c, d;
+  if (__get_cpuid(0x80000000u, &ext, &b, &c, &d) && ext >= 0x80000004u) {
+    unsigned w[12];
+    for (unsigned leaf = 0; leaf < 3; leaf++)
+      __cpuid(0x80000002u + leaf, w[4 * leaf], w[4 * leaf + 1], w[4 * leaf + 2], w[4 * leaf + 3]);
+    memcpy(brand, w, 48);
+  }
+#endif
+  /* vendors pad the 48 bytes with spaces on either side */
+  const char *s = brand + strspn(brand, " ");
+  size_t n = strlen(s);
+  while (n && s[n - 1] == ' ')
+    n--;
+  if (len) {
+    n = n < len - 1 ? n : len - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+  }
 }

@@ -73,7 +73,14 @@ typedef void (*ob_chunk_fn)(void *ctx, size_t lo, size_t hi);
 void ob_run_chunks(const ob_variant *, size_t n, size_t threshold, size_t align, ob_chunk_fn f,
                    void *ctx);
 
+/* The +omp thresholds: ob_set_omp_threshold's value if set, else the tuned
+ * one if the tuning cache gave one (not 0), else the built-in one from the
+ * lists (tune_cache.c, optbench.h "The machine"). ob_tuned_*: 0 if untuned;
+ * the first call reads the cache. */
 size_t ob_omp_threshold_override(void); /* ob_set_omp_threshold's value, 0 if none */
+size_t ob_threshold_in_force(size_t tuned, size_t builtin);
+size_t ob_tuned_algo(ob_algo);
+size_t ob_tuned_op(ob_op);
 
 /* The Philox key and stream words of (seed, stream) (optbench.h). */
 static inline ob_philox ob_philox_of(uint64_t seed, uint64_t stream) {

@@ -42,6 +42,5 @@ double ob_op_error_bound(ob_op op, const ob_variant *v) {
 size_t ob_op_omp_threshold(ob_op op) {
   if (!op_valid(op))
     return 0;
-  const size_t o = ob_omp_threshold_override();
-  return o ? o : (size_t)1 << ops[op].omp_log2;
+  return ob_threshold_in_force(ob_tuned_op(op), (size_t)1 << ops[op].omp_log2);
 }

@@ -16,13 +16,18 @@
 
 #include "internal.h" /* OB_HAVE_MXCSR, OB_FP_FLAGS */
 
-/* 0: each rule's own threshold from the algorithm list (where two threads
- * beat one on the benchmark machine); otherwise one value for all rules. */
+/* 0: each kernel's tuned or built-in threshold; otherwise one value for all. */
 static atomic_size_t override;
 
-size_t ob_omp_threshold(ob_algo algo) {
+size_t ob_threshold_in_force(size_t tuned, size_t builtin) {
   const size_t o = atomic_load_explicit(&override, memory_order_relaxed);
-  return o && ob_algo_valid(algo) ? o : ob_omp_builtin_threshold(algo);
+  return o ? o : tuned ? tuned : builtin;
+}
+
+size_t ob_omp_threshold(ob_algo algo) {
+  return ob_algo_valid(algo)
+             ? ob_threshold_in_force(ob_tuned_algo(algo), ob_omp_builtin_threshold(algo))
+             : 0;
 }
 
 size_t ob_omp_threshold_override(void) {

@@ -287,6 +287,12 @@ class Data:
             if lvl in (1, 2, 3) and lvl not in [x[2] for x in self.caches]:
                 lab = "L1d" if lvl == 1 else f"L{lvl}"
                 self.caches.append((lab, int(c["size"]), lvl))
+        if not self.caches:  # Google Benchmark reads /sys only: the library's own (cpuid)
+            for lvl, key in ((1, "optbench_cache_l1d"), (2, "optbench_cache_l2"),
+                             (3, "optbench_cache_l3")):
+                size = ctx.get(key)
+                if str(size).isdigit() and int(size) > 0:
+                    self.caches.append(("L1d" if lvl == 1 else f"L{lvl}", int(size), lvl))
         self.caches.sort(key=lambda x: x[2])
 
     def sizes(self, a, t=None):

@@ -38,6 +38,13 @@ mkdir -p "$dir"
 t0=$(date +%s)
 say() { echo "bench: [$(($(date +%s) - t0)) s] $*"; }
 stage() { echo "$(date +%s) $1" >>"$dir/stages.txt"; }
+# The +omp team's threads bound one to a core unless the caller binds them:
+# unbound, a worker woken while the other core is busy often lands on the
+# caller's core and the call waits for a time slice (~9 ms; `optbench tune`
+# measured ratios of 2421 unbound and 23 bound at the same load). Kept in
+# the results (binding.txt).
+export OMP_PROC_BIND=${OMP_PROC_BIND:-spread} OMP_PLACES=${OMP_PLACES:-cores}
+echo "OMP_PROC_BIND=$OMP_PROC_BIND OMP_PLACES=$OMP_PLACES" >"$dir/binding.txt"
 # the rules, variants and caches of this build: what every later step and the
 # report read (scripts/obinfo.py), kept with the results they describe
 "$build/optbench" info --json >"$dir/info.json.tmp"

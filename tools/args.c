@@ -1,9 +1,11 @@
 /* args - `optbench`'s command line (args.h). */
 #include "args.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "numarg.h"
@@ -65,6 +67,43 @@ static int take_offset(void *target, const char *name, const char *value, char *
   return OB_OPTS_OK;
 }
 
+static int take_rule(void *target, const char *name, const char *value, char *err, size_t errlen) {
+  cli_opts *o = target;
+  const int a = ob_optname_algo(name, value, err, errlen);
+  if (a < 0)
+    return OB_OPTS_BAD;
+  if (o->rule_given)
+    return fail(OB_OPTS_BAD, err, errlen, "%s: one rule per kernel, given twice", name);
+  o->rule = a;
+  o->rule_given = 1;
+  return OB_OPTS_OK;
+}
+
+/* Only the textbook forms have vectors yet; the PyTorch forms come as rules
+ * of their own (issue 13). */
+static int take_convention(void *target, const char *name, const char *value, char *err,
+                           size_t errlen) {
+  cli_opts *o = target;
+  if (strcmp(value, "book") != 0)
+    return fail(OB_OPTS_BAD, err, errlen,
+                "%s: '%.64s' is not a convention with golden vectors; the only one is 'book' "
+                "(the textbook's formulas)",
+                name, value);
+  o->convention = value;
+  return OB_OPTS_OK;
+}
+
+static int take_bound(void *target, const char *name, const char *value, char *err, size_t errlen) {
+  cli_opts *o = target;
+  char *end;
+  const double b = strtod(value, &end);
+  if (end == value || *end || !isfinite(b) || !(b >= 0) || value[0] == ' ')
+    return fail(OB_OPTS_BAD, err, errlen,
+                "%s takes a finite number of scale-ULPs >= 0, not '%.64s'", name, value);
+  o->bound = b;
+  return OB_OPTS_OK;
+}
+
 #define STR2(x) #x
 #define STR(x)  STR2(x)
 
@@ -91,6 +130,16 @@ static size_t verify_table(cli_opts *o, ob_opt *t) {
        "optbench info)"},
       {"--json", NULL, OB_OPT_STR, o ? &o->json : NULL, 0, 0, 0, NULL, "FILE",
        "also write the table as JSON"},
+      {"--kernel", NULL, OB_OPT_STR, o ? &o->kernel : NULL, 0, 0, 0, NULL, "PATH.so[:SYMBOL]",
+       "verify an outside kernel (optbench.h, \"Outside kernels\"; SYMBOL default " OB_KERNEL_SYMBOL
+       ") instead of the library; needs --rule"},
+      {"--rule", NULL, OB_OPT_FN, o, 0, 0, 0, take_rule, "R", "the rule the --kernel implements"},
+      {"--convention", NULL, OB_OPT_FN, o, 0, 0, 0, take_convention, "C",
+       "the formulas the --kernel follows: book (the only one so far)"},
+      {"--bound", NULL, OB_OPT_FN, o, 0, 0, 0, take_bound, "X",
+       "judge the --kernel against X scale-ULPs (default: the rule's bound for exact rounding)"},
+      {"--timeout", NULL, OB_OPT_SIZE, o ? &o->timeout : NULL, 1, 3600, 0, NULL, "S",
+       "seconds the --kernel may take on one case (default " STR(CLI_KERNEL_TIMEOUT) ")"},
       {"--quiet", "-q", OB_OPT_FLAG, o ? &o->quiet : NULL, 0, 0, 0, NULL, NULL,
        "print only failures and the summary"},
       {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
@@ -99,7 +148,7 @@ static size_t verify_table(cli_opts *o, ob_opt *t) {
   return sizeof table / sizeof *table;
 }
 
-enum { MAX_VERIFY_OPTIONS = 16 };
+enum { MAX_VERIFY_OPTIONS = 24 };
 
 void cli_verify_usage(FILE *f) {
   ob_opt t[MAX_VERIFY_OPTIONS];
@@ -111,6 +160,17 @@ static int parse_verify(int argc, char **argv, cli_opts *o, char *err, size_t er
   const int rc = ob_opts_parse(t, verify_table(o, t), NULL, &argc, argv, err, errlen);
   if (rc == OB_OPTS_HELP)
     o->cmd = CLI_CMD_HELP;
+  if (rc == OB_OPTS_OK && !o->kernel != !o->rule_given)
+    return fail(CLI_PARSE_USAGE, err, errlen, "--kernel and --rule go together");
+  if (rc == OB_OPTS_OK && !o->kernel &&
+      (o->convention || o->bound >= 0 || o->timeout != CLI_KERNEL_TIMEOUT))
+    return fail(CLI_PARSE_USAGE, err, errlen,
+                "--convention, --bound and --timeout are options of --kernel");
+  if (rc == OB_OPTS_OK && o->kernel &&
+      (o->nvariants || o->algo_given || o->op_given || o->omp_threshold))
+    return fail(CLI_PARSE_USAGE, err, errlen,
+                "--kernel runs one rule's vectors on the kernel: --variant, --algo, --op and "
+                "--omp-threshold do not apply");
   return rc == OB_OPTS_CANNOT ? CLI_PARSE_ERROR
          : rc == OB_OPTS_BAD  ? CLI_PARSE_USAGE
                               : CLI_PARSE_OK;
@@ -119,6 +179,8 @@ static int parse_verify(int argc, char **argv, cli_opts *o, char *err, size_t er
 int cli_parse(int argc, char **argv, cli_opts *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   out->own_state = 1;
+  out->bound = -1;
+  out->timeout = CLI_KERNEL_TIMEOUT;
   if (err && errlen)
     err[0] = '\0';
   if (argc < 2 || !argv || !argv[1])

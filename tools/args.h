@@ -27,7 +27,15 @@ typedef struct {
   size_t noffsets;
   int own_state, quiet;
   size_t omp_threshold; /* 0: each rule's own */
+  /* verify --kernel (plugin_verify.c) */
+  const char *kernel;     /* PATH.so[:SYMBOL], or NULL */
+  int rule, rule_given;   /* --rule: the ob_algo the kernel implements */
+  const char *convention; /* --convention: NULL or "book" */
+  double bound;           /* --bound: < 0 the rule's own */
+  size_t timeout;         /* --timeout: seconds per case */
 } cli_opts;
+
+#define CLI_KERNEL_TIMEOUT 10 /* seconds a kernel may take on one case by default */
 
 /* Return values of cli_parse. */
 #define CLI_PARSE_OK    0

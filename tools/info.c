@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "optbench.h"
+#include "tune.h"
 
 static int cpuinfo_ok(void) {
   static int state = -1;
@@ -88,6 +89,7 @@ int cli_info(void) {
   for (int a = 0; a < OB_ALGO_COUNT; a++)
     printf("%s %s %zu", a ? "," : "", ob_algo_name((ob_algo)a), ob_omp_threshold((ob_algo)a));
   printf(" elements\n");
+  cli_info_machine(); /* tools/tune_info.c: caches, thresholds' source, golden vectors */
 
   const ob_variant *def = ob_variant_default();
   const ob_variant *best = ob_variant_best();

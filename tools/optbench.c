@@ -6,32 +6,37 @@
 
 #include "args.h"
 #include "cli.h"
+#include "golden_dir.h"
 #include "golden_verify.h"
 #include "info_json.h"
 #include "optbench.h"
 #include "optnames.h"
 #include "outfile.h"
-
-#ifndef OB_GOLDEN_DIR
-#define OB_GOLDEN_DIR "golden"
-#endif
+#include "tune.h"
 
 void cli_usage(int to_stdout) {
   FILE *o = to_stdout ? stdout : stderr;
-  fprintf(o,
-          "usage: optbench info [--json]\n"
-          "       optbench verify [--variant V]... [--algo A]... [--op O]... [--golden-dir DIR]\n"
-          "                       [--offset N]... [--no-own-state] [--omp-threshold N]\n"
-          "                       [--json FILE] [--quiet]\n"
-          "       optbench help\n"
-          "\n"
-          "verify runs every case of DIR/<family>.txt (a rule is a family of its own;\n"
-          "DIR: %s) on every variant (trajectories fresh and on their own\n"
-          "state) and checks the error metric of golden/FORMAT.md against each\n"
-          "variant's documented bound; one row per op (rule or layer kernel) x variant.\n",
-          OB_GOLDEN_DIR);
+  fprintf(
+      o,
+      "usage: optbench info [--json]\n"
+      "       optbench verify [--variant V]... [--algo A]... [--op O]... [--golden-dir DIR]\n"
+      "                       [--offset N]... [--no-own-state] [--omp-threshold N]\n"
+      "                       [--json FILE] [--quiet]\n"
+      "       optbench verify --kernel PATH.so[:SYMBOL] --rule R [--convention book]\n"
+      "                       [--bound X] [--timeout S] [--offset N]... [--json FILE] [--quiet]\n"
+      "       optbench tune [--out FILE | --print | --check] ... (optbench tune --help)\n"
+      "       optbench help\n"
+      "\n"
+      "verify runs every case of DIR/<family>.txt (a rule is a family of its own;\n"
+      "DIR: %s, or OPTBENCH_GOLDEN_DIR) on every variant (trajectories fresh and\n"
+      "on their own state) and checks the error metric of golden/FORMAT.md against\n"
+      "each variant's documented bound; one row per op (rule or layer kernel) x variant.\n"
+      "With --kernel it runs rule R's cases on an outside kernel instead (optbench.h,\n"
+      "\"Outside kernels\"), in a child process, every array between guard pages.\n",
+      cli_golden_dir(NULL));
   cli_verify_usage(o);
-  fprintf(o, "exit status: 0 all passed, 1 a failure or an unreadable golden file, 2 bad usage\n");
+  fprintf(o, "exit status: 0 all passed, 1 a failure (a kernel's crash or hang included) or an\n"
+             "unreadable golden file, 2 bad usage or a kernel that cannot be loaded\n");
   fprintf(o, "algorithms: ");
   ob_optname_list_algos(o);
   fprintf(o, "\nops: ");
@@ -52,7 +57,7 @@ int cli_verify(const cli_opts *o) {
     return 1;
   }
   size_t nchosen = 0, nskipped = 0;
-  const char *golden_dir = o->golden_dir ? o->golden_dir : OB_GOLDEN_DIR, *json = o->json;
+  const char *golden_dir = o->golden_dir ? o->golden_dir : cli_golden_dir(NULL);
   for (size_t i = 0; i < o->nvariants && i < nv; i++)
     chosen[nchosen++] = o->variants[i];
   if (o->omp_threshold)
@@ -92,21 +97,25 @@ int cli_verify(const cli_opts *o) {
     }
     printf("\n");
   }
+  const int status = cli_verify_run(o, &cfg, skipped, nskipped);
+  free(chosen);
+  free(skipped);
+  return status;
+}
 
+int cli_verify_run(const cli_opts *o, const gv_config *cfg, const ob_variant *const *skipped,
+                   size_t nskipped) {
+  const char *json = o->json;
   char err[1024];
   if (json && ob_out_check(json, err, sizeof err) < 0) { /* before the work, not after */
     fprintf(stderr, "optbench: %s\n", err);
-    free(chosen);
-    free(skipped);
     return 2;
   }
   gv_result res;
-  int r = gv_run(&cfg, &res, err, sizeof err);
+  int r = gv_run(cfg, &res, err, sizeof err);
   if (r < 0) {
     fprintf(stderr, "optbench: %s\n", err);
     gv_free(&res);
-    free(chosen);
-    free(skipped);
     return 1;
   }
   if (!o->quiet) {
@@ -140,14 +149,14 @@ int cli_verify(const cli_opts *o) {
     status = 1;
   }
   gv_free(&res);
-  free(chosen);
-  free(skipped);
   return status;
 }
 
 int main(int argc, char **argv) {
   cli_opts o;
   char err[512];
+  if (argc > 1 && argv[1] && strcmp(argv[1], "tune") == 0)
+    return cli_tune(argc - 1, argv + 1);
   const int r = cli_parse(argc, argv, &o, err, sizeof err);
   if (r != CLI_PARSE_OK) {
     if (r == CLI_PARSE_ERROR)
@@ -160,7 +169,7 @@ int main(int argc, char **argv) {
   }
   switch (o.cmd) {
   case CLI_CMD_INFO: return o.info_json ? (cli_info_json(stdout) ? 1 : 0) : cli_info();
-  case CLI_CMD_VERIFY: return cli_verify(&o);
+  case CLI_CMD_VERIFY: return o.kernel ? cli_verify_kernel(&o) : cli_verify(&o);
   case CLI_CMD_HELP: break;
   }
   cli_usage(1);

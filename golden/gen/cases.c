@@ -575,6 +575,27 @@ static void t_steps(ctx *x) {
     c->t[0] = ts[k];
     fill(x, c, typ_only, 1);
   }
+  /* Betas near 1 at a small t: 1 - beta^t keeps few of beta^t's bits, so a
+   * beta^t rounded to float32 (powf, or the float running product
+   * DeepSpeed's CPU Adam keeps) moves lr_t by ~1e-5 relatively and p by
+   * tens of scale-ULPs, where the defaults' (beta1 0.9) stay within the
+   * bound: the mutant adam_powf_beta1 of mutants/mutants.txt survived every
+   * other case. */
+  static const int64_t slow[] = {2, 3, 7};
+  for (size_t k = 0; k < COUNT(slow); k++) {
+    char id[32];
+    snprintf(id, sizeof id, "t_%lld_betas_near_1", (long long)slow[k]);
+    c = new_case(x, id, 40, 1,
+                 "step number t = %lld with beta1 = 0.999, beta2 = 0.9999: 1 - beta^t cancels, "
+                 "so beta^t must not be rounded to float32; random data around 1",
+                 (long long)slow[k]);
+    gg_hp hp = gg_algos[x->a].defaults;
+    hp.beta1 = 0.999f;
+    hp.beta2 = 0.9999f;
+    set_hp(x, c, hp);
+    c->t[0] = slow[k];
+    fill(x, c, typ_only, 1);
+  }
 }
 
 /* Trajectory data like a descent on a smooth loss: each element keeps the sign

@@ -1,8 +1,9 @@
 /* golden_adapters - the checker's table of ops, expanded from the two lists:
- * every rule of optbench_algos.def runs through adapt_rule (ob_step), every
- * layer kernel of optbench_ops.def through its adapt_<name> (a kernel
- * without one does not compile). An adapter reads the step's records by
- * name (golden_check.h) and calls the public API.
+ * every rule of optbench_algos.def runs through adapt_rule (ob_step, or the
+ * run's outside kernel: gc_options.kernel), every layer kernel of
+ * optbench_ops.def through its adapt_<name> (a kernel without one does not
+ * compile). An adapter reads the step's records by name (golden_check.h)
+ * and calls the public API.
  */
 #include "golden_check.h"
 #include "golden_rule.h"
@@ -131,7 +132,10 @@ static ob_status adapt_rule(gc_run *R, int id) {
   /* a step whose bound has an allowance (weight decay) counts apart */
   const double b = ob_step_error_bound(a, &hp, gc_variant(R));
   gc_set_step_bound(R, b, b > ob_error_bound(a, gc_variant(R)));
-  return ob_step(gc_variant(R), a, &hp, (int64_t)(t > INT64_MAX ? 0 : t), p, g, s[0], s[1], n);
+  const int64_t step = (int64_t)(t > INT64_MAX ? 0 : t);
+  const ob_step_fn kernel = gc_kernel(R);
+  return kernel ? kernel(a, &hp, step, p, g, s[0], s[1], n)
+                : ob_step(gc_variant(R), a, &hp, step, p, g, s[0], s[1], n);
 }
 
 static const gc_entry entries[GD_OP_COUNT] = {

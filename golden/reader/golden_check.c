@@ -1,6 +1,8 @@
 /* golden_check - runs golden cases on a variant and measures scale-ULP errors. */
 #include "golden_check.h"
 
+#include "golden_guard.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,7 +38,7 @@ double gc_scale_ulps(float got, double exact, float rounded, double scale, int s
 }
 
 gc_options gc_default_options(void) {
-  gc_options o = {0, -1.0, 1};
+  gc_options o = {.offset = 0, .bound = -1.0, .own_state = 1};
   return o;
 }
 
@@ -90,6 +92,7 @@ typedef enum { B_IN, B_OUT, B_INOUT, B_MASK_IN, B_MASK_OUT } bkind;
 
 typedef struct {
   bkind kind;
+  int paged; /* from gc_guard_alloc */
   unsigned char *base, *data;
   size_t total, bytes; /* allocation, data region */
   const char *name;
@@ -113,6 +116,7 @@ struct gc_run {
   const gd_file *f;
   const gd_case *c;
   const ob_variant *v;
+  const char *vname; /* the variant column */
   const gc_options *opt;
   gc_stats *st;
   size_t offset;
@@ -139,8 +143,7 @@ static void record(gc_run *R, double severity, const char *what) {
     snprintf(where, sizeof where, " step %zu (line %zu), %s", R->j, cur(R)->line,
              R->own ? "own state" : "fresh");
   snprintf(buf, sizeof buf, "%s:%zu: case '%s'%s (op %s, variant %s, offset %zu): %s", R->f->path,
-           R->c->line, R->c->id, where, gd_op_name(R->c->op), ob_variant_name(R->v), R->offset,
-           what);
+           R->c->line, R->c->id, where, gd_op_name(R->c->op), R->vname, R->offset, what);
   if (!st->first[0])
     memcpy(st->first, buf, sizeof buf);
   if (severity > st->worst_severity) {
@@ -162,6 +165,8 @@ void gc_fail(gc_run *R, const char *fmt, ...) {
 
 const ob_variant *gc_variant(gc_run *R) { return R->v; }
 
+ob_step_fn gc_kernel(gc_run *R) { return R->opt->kernel; }
+
 void gc_set_step_bound(gc_run *R, double bound, int allowance) {
   R->step_bound = bound;
   R->allowance = allowance;
@@ -180,8 +185,16 @@ static unsigned char *buffer_new(gc_run *R, bkind kind, const char *name, size_t
   buffer *b = &R->buf[R->nbuf];
   /* golden arrays are text in a file: a length beyond 1 GiB is a bad file,
    * refused before asking the allocator */
-  const size_t total = (2 * GUARD_BYTES + R->offset * elem + bytes + 63) / 64 * 64;
-  b->base = bytes <= MAX_ARRAY_BYTES ? aligned_alloc(64, total) : NULL;
+  const int paged = R->opt->guard_pages;
+  /* guard pages: the head's guard words, the array, then `offset` elements
+   * of guard words up to the page */
+  const size_t total = paged ? GUARD_BYTES + bytes + R->offset * elem
+                             : (2 * GUARD_BYTES + R->offset * elem + bytes + 63) / 64 * 64;
+  const size_t data_at = paged ? GUARD_BYTES : GUARD_BYTES + R->offset * elem;
+  b->paged = paged;
+  b->base = bytes > MAX_ARRAY_BYTES ? NULL
+            : paged                 ? gc_guard_alloc(total, data_at, bytes, name)
+                                    : aligned_alloc(64, total);
   if (!b->base) {
     gc_fail(R, "cannot allocate an array of %zu bytes (over %d MiB, or out of memory)", bytes,
             MAX_ARRAY_BYTES >> 20);
@@ -191,7 +204,7 @@ static unsigned char *buffer_new(gc_run *R, bkind kind, const char *name, size_t
   b->kind = kind;
   b->total = total;
   b->bytes = bytes;
-  b->data = b->base + GUARD_BYTES + R->offset * elem;
+  b->data = b->base + data_at;
   b->name = name;
   b->src = src;
   b->n = n;
@@ -584,7 +597,10 @@ static int prepare_peaks(gc_run *R) {
 
 static void free_buffers(gc_run *R) {
   for (int b = 0; b < R->nbuf; b++)
-    free(R->buf[b].base);
+    if (R->buf[b].paged)
+      gc_guard_free(R->buf[b].base);
+    else
+      free(R->buf[b].base);
   R->nbuf = 0;
 }
 
@@ -599,6 +615,10 @@ static int run_step(gc_run *R, gc_entry e) {
     const float *p;
     if (source(R, "p", &p, &n, &line) && n == 2)
       gd_quadratic_grad(p, R->qgrad);
+  }
+  if (R->opt->progress) {
+    R->opt->progress->step = R->j;
+    R->opt->progress->own = R->own;
   }
   const ob_status rc = e.call(R, e.id);
   int go = 1;
@@ -657,6 +677,7 @@ int gc_run_case(const gd_file *f, const gd_case *c, const ob_variant *v, const g
   R->f = f;
   R->c = c;
   R->v = v;
+  R->vname = opt->name ? opt->name : ob_variant_name(v);
   R->opt = opt;
   R->st = st;
   R->offset = opt->offset > GC_MAX_OFFSET ? GC_MAX_OFFSET : opt->offset;
@@ -684,6 +705,28 @@ int gc_run_case(const gd_file *f, const gd_case *c, const ob_variant *v, const g
   free_carried(R);
   free(R);
   return result;
+}
+
+void gc_case_failure(const gd_file *f, const gd_case *c, const ob_variant *v, const gc_options *opt,
+                     size_t step, int own, gc_stats *st, const char *what) {
+  gc_run *R = calloc(1, sizeof *R);
+  st->cases_run++;
+  st->other_failures++;
+  if (!R) { /* the case still counts as failed, without its report */
+    st->worst_severity = INFINITY;
+    return;
+  }
+  R->f = f;
+  R->c = c;
+  R->v = v;
+  R->vname = opt->name ? opt->name : ob_variant_name(v);
+  R->opt = opt;
+  R->st = st;
+  R->offset = opt->offset > GC_MAX_OFFSET ? GC_MAX_OFFSET : opt->offset;
+  R->j = step >= 1 && step <= c->steps ? step : 1;
+  R->own = own;
+  record(R, INFINITY, what);
+  free(R);
 }
 
 long gc_run_op(const gd_file *f, gd_op op, const ob_variant *v, const gc_options *opt,

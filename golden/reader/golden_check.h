@@ -11,6 +11,11 @@
  * not use or one it asked for and the case lacks all fail the case. A
  * trajectory runs fresh (each step from the file's inputs) and, when asked,
  * on its own state (each step from the variant's own outputs).
+ *
+ * An outside kernel (optbench.h, "Outside kernels") runs the rules' cases
+ * through the same code with gc_options.kernel set, judged by the bounds of
+ * the variant given, its arrays between PROT_NONE pages (guard_pages,
+ * golden_guard.h); tools/plugin_run.c runs it in a child process.
  */
 #ifndef GOLDEN_CHECK_H
 #define GOLDEN_CHECK_H
@@ -35,13 +40,27 @@ double gc_ulp(double a);
  * scale is 0). */
 double gc_scale_ulps(float got, double exact, float rounded, double scale, int strict_zero);
 
+/* Where a run is: the step about to be called and its mode, for a parent
+ * process watching an outside kernel run in a child (tools/plugin_run.c). */
 typedef struct {
-  size_t offset; /* element offset of every array from a 64-byte boundary, 0..15 */
+  volatile size_t step; /* 1-based */
+  volatile int own;     /* own-state mode */
+} gc_progress;
+
+typedef struct {
+  size_t offset; /* element offset of every array from a 64-byte boundary, 0..15
+                    (with guard_pages: from the guard page after its end) */
   double bound;  /* the bound in scale-ULPs; < 0: the library's for the op and step */
   int own_state; /* also run trajectories on their own state */
+  /* An outside kernel (optbench.h, "Outside kernels"): rules run through it
+   * instead of ob_step, judged by the variant's bounds; NULL: ob_step. */
+  ob_step_fn kernel;
+  const char *name;      /* the variant column of reports; NULL: the variant's name */
+  int guard_pages;       /* each array ends `offset` elements before a PROT_NONE page */
+  gc_progress *progress; /* NULL, or where each step is noted before its call */
 } gc_options;
 
-gc_options gc_default_options(void); /* offset 0, the library's bound, own-state on */
+gc_options gc_default_options(void); /* offset 0, the library's bound, own-state on, ob_step */
 
 typedef struct {
   size_t cases_run, cases_passed;
@@ -69,6 +88,11 @@ double gc_op_bound(gd_op op, const ob_variant *v);
 /* Runs one case; returns 1 passed, 0 failed, -1 out of memory. */
 int gc_run_case(const gd_file *f, const gd_case *c, const ob_variant *v, const gc_options *opt,
                 gc_stats *st);
+/* A failure of case c found outside the checker (an outside kernel that
+ * crashed or hung at `step`, own-state or fresh): counts the case as run and
+ * failed and reports `what` as the checker reports its own failures. */
+void gc_case_failure(const gd_file *f, const gd_case *c, const ob_variant *v, const gc_options *opt,
+                     size_t step, int own, gc_stats *st, const char *what);
 /* Every case of f whose op is `op`: the number of failed cases or -1. */
 long gc_run_op(const gd_file *f, gd_op op, const ob_variant *v, const gc_options *opt,
                gc_stats *st);
@@ -108,6 +132,7 @@ uint8_t *gc_mask_out(gc_run *R, const char *name, size_t bits);
 size_t gc_mul(gc_run *R, size_t a, size_t b, const char *what);
 
 const ob_variant *gc_variant(gc_run *R);
+ob_step_fn gc_kernel(gc_run *R); /* the outside kernel, or NULL */
 /* The bound of this step when it is not the op's (a rule with weight decay:
  * ob_step_error_bound); `allowance` nonzero counts its errors as max_err_decay. */
 void gc_set_step_bound(gc_run *R, double bound, int allowance);

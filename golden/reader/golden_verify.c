@@ -94,17 +94,24 @@ int gv_run(const gv_config *cfg, gv_result *res, char *err, size_t errlen) {
       gv_row *row = &res->rows[res->nrows++];
       row->op = op;
       row->variant = cfg->variants[vi];
+      const gc_options base = cfg->base ? *cfg->base : gc_default_options();
+      row->name = base.name ? base.name : ob_variant_name(row->variant);
       gc_stats_init(&row->st);
-      row->st.bound = gc_op_bound(op, row->variant);
+      row->st.bound = base.bound >= 0 ? base.bound : gc_op_bound(op, row->variant);
       for (size_t oi = 0; oi < res->noffsets; oi++) {
-        gc_options opt = gc_default_options();
+        gc_options opt = base;
         opt.offset = res->offsets[oi];
         opt.own_state = cfg->own_state;
         gc_stats st;
         gc_stats_init(&st);
-        if (gc_run_op(f, op, row->variant, &opt, &st) < 0) {
-          snprintf(err, errlen, "out of memory running %s on %s", gd_op_name(op),
-                   ob_variant_name(row->variant));
+        if (err && errlen)
+          err[0] = '\0';
+        const long failed =
+            cfg->run_op ? cfg->run_op(cfg->run_ctx, f, op, row->variant, &opt, &st, err, errlen)
+                        : gc_run_op(f, op, row->variant, &opt, &st);
+        if (failed < 0) {
+          if (!err || !err[0])
+            snprintf(err, errlen, "out of memory running %s on %s", gd_op_name(op), row->name);
           return -1;
         }
         gc_stats_merge(&row->st, &st);
@@ -132,16 +139,19 @@ static void print_indented(FILE *out, const char *indent, const char *text) {
 }
 
 void gv_print_table(FILE *out, const gv_result *res, int details) {
-  fprintf(out, "%-18s %-12s %13s %10s %9s %9s %9s %6s %9s  %s\n", "op", "variant", "cases",
+  int w = 12; /* the variant column: as wide as its longest name (an outside kernel's) */
+  for (size_t r = 0; r < res->nrows; r++)
+    if (res->rows[r].name && (int)strlen(res->rows[r].name) > w && strlen(res->rows[r].name) < 200)
+      w = (int)strlen(res->rows[r].name);
+  fprintf(out, "%-18s %-*s %13s %10s %9s %9s %9s %6s %9s  %s\n", "op", w, "variant", "cases",
           "elements", "max err", "mean err", "own max", "bound", "decay max", "result");
   for (size_t r = 0; r < res->nrows; r++) {
     const gv_row *row = &res->rows[r];
     char cases[32];
     snprintf(cases, sizeof cases, "%zu/%zu", row->st.cases_passed, row->st.cases_run);
-    fprintf(out, "%-18s %-12s %13s %10zu %9.3f %9.3f %9.3f %6.2f %9.3f  %s\n", gd_op_name(row->op),
-            ob_variant_name(row->variant), cases, row->st.elements, row->st.max_err,
-            gc_mean_err(&row->st), row->st.own_max, row->st.bound, row->st.max_err_decay,
-            row->pass ? "PASS" : "FAIL");
+    fprintf(out, "%-18s %-*s %13s %10zu %9.3f %9.3f %9.3f %6.2f %9.3f  %s\n", gd_op_name(row->op),
+            w, row->name, cases, row->st.elements, row->st.max_err, gc_mean_err(&row->st),
+            row->st.own_max, row->st.bound, row->st.max_err_decay, row->pass ? "PASS" : "FAIL");
     if (details && !row->pass && row->st.worst[0]) {
       fprintf(out, "  worst of %zu failing elements, %zu other failures:\n",
               row->st.failed_elements, row->st.other_failures);
@@ -189,7 +199,7 @@ int gv_write_json(const char *path, const gv_result *res, const char *cpu,
     fprintf(fp, ", \"kind\": \"%s\", \"family\": ", gd_op_is_rule(row->op) ? "rule" : "kernel");
     ob_json_str(fp, gd_op_family(row->op));
     fputs(", \"variant\": ", fp);
-    ob_json_str(fp, ob_variant_name(row->variant));
+    ob_json_str(fp, row->name);
     fprintf(fp, ", \"cases\": %zu, \"passed\": %zu, \"elements\": %zu, \"failed_elements\": %zu",
             st->cases_run, st->cases_passed, st->elements, st->failed_elements);
     fputs(", \"max_err\": ", fp);

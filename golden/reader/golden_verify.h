@@ -14,6 +14,11 @@
 #include "golden_file.h"
 #include "optbench.h"
 
+/* Runs every case of op in f with opt (gc_run_op's contract): the number of
+ * failed cases, or -1 (out of memory, or a message in err). */
+typedef long (*gv_op_runner)(void *ctx, const gd_file *f, gd_op op, const ob_variant *v,
+                             const gc_options *opt, gc_stats *st, char *err, size_t errlen);
+
 typedef struct {
   const char *golden_dir;
   int algo[OB_ALGO_COUNT];     /* nonzero: verify this rule */
@@ -23,6 +28,12 @@ typedef struct {
   size_t offsets[GC_MAX_OFFSET + 1]; /* element offsets to run each case at */
   size_t noffsets;                   /* 0 means {0} */
   int own_state;                     /* run trajectories on their own state too */
+  /* An outside kernel's run (tools/plugin_run.c): every row's options start
+   * from *base (offset and own_state set per run) and its cases go through
+   * run_op; NULL and NULL: the defaults and gc_run_op. */
+  const gc_options *base;
+  gv_op_runner run_op;
+  void *run_ctx;
 } gv_config;
 
 /* all rules and kernels, no variants, offset 0, own-state on */
@@ -32,6 +43,7 @@ void gv_config_init(gv_config *cfg, const char *golden_dir);
 typedef struct {
   gd_op op;
   const ob_variant *variant;
+  const char *name; /* the variant column: base->name, else the variant's */
   gc_stats st;
   int pass;
 } gv_row;

@@ -219,8 +219,9 @@ OB_API double ob_error_bound(ob_algo, const ob_variant *);
 OB_API double ob_step_error_bound(ob_algo, const ob_hparams *, const ob_variant *);
 
 /* The +omp variants run on one thread below this many elements: each rule's
- * own value (measured, in the algorithm list) unless ob_set_omp_threshold
- * set one for all. 0 for an unknown algorithm. */
+ * own value (tuned for the machine, else the algorithm list's: "The machine"
+ * below) unless ob_set_omp_threshold set one for all. 0 for an unknown
+ * algorithm. */
 OB_API size_t ob_omp_threshold(ob_algo);
 OB_API void ob_set_omp_threshold(size_t elements); /* 0 restores the per-rule values */
 
@@ -436,6 +437,85 @@ OB_API double ob_op_error_bound(ob_op, const ob_variant *);
 OB_API double ob_op_bytes_read(ob_op);
 OB_API double ob_op_bytes_written(ob_op);
 OB_API size_t ob_op_omp_threshold(ob_op); /* elements; ob_set_omp_threshold overrides */
+
+/* ---- The machine: cache sizes and tuned OpenMP thresholds -------------- */
+
+/* The data cache sizes in bytes of one cache of each level (L1d and L2 are
+ * per core on most CPUs, L3 per core complex), 0 where unknown; source says
+ * where they came from ("cpuid 0x8000001d", "cpuid 4", "cpuid 0x80000006",
+ * "sysfs", or "none"; a static string). Detected once: cpuid first, /sys
+ * for the levels cpuid does not tell. OB_EINVAL if out is NULL. */
+typedef struct {
+  size_t l1d, l2, l3;
+  const char *source;
+} ob_caches;
+OB_API ob_status ob_cpu_caches(ob_caches *out);
+
+/* The thresholds of the +omp variants (ob_omp_threshold, ob_op_omp_threshold)
+ * come, in this order, from ob_set_omp_threshold; from the tuning cache that
+ * `optbench tune` writes for this machine and library version; from the
+ * built-in values of the two lists. The cache is read once, at the first
+ * threshold asked for: the file OPTBENCH_TUNE names (OPTBENCH_TUNE=off: none),
+ * else ob_tune_default_path's. A missing, unreadable or invalid file (another
+ * version, another machine, a bad line) leaves the built-in values, silently;
+ * ob_omp_threshold_source says which are in force and why. */
+
+/* 16 hex digits naming this machine in the cache: a hash of the CPU's brand
+ * string and its count of logical processors. OB_EINVAL if len < 17. */
+OB_API ob_status ob_machine_id(char *buf, size_t len);
+/* $XDG_CACHE_HOME/optbench/tune-<version>-<machine id>.txt ($HOME/.cache
+ * without XDG_CACHE_HOME). OB_EINVAL if neither is set to an absolute path
+ * or buf is too short. */
+OB_API ob_status ob_tune_default_path(char *buf, size_t len);
+/* Reads the cache at path now (NULL: the lookup above, OPTBENCH_TUNE
+ * included) in place of what is in force. OB_OK if its thresholds are in
+ * force, else OB_EINVAL and the built-in ones are. */
+OB_API ob_status ob_tune_load(const char *path);
+/* One line on where the thresholds in force come from ("tuned: PATH",
+ * "built-in: PATH: line 3: ...", ...), as snprintf: the length it needed. */
+OB_API size_t ob_omp_threshold_source(char *buf, size_t len);
+
+/* ---- Outside kernels (`optbench verify --kernel`) -------------------- */
+
+/* An update-rule kernel from outside the library - a port, a fused kernel, a
+ * student's version - that `optbench verify --kernel PATH.so[:SYMBOL] --rule
+ * R` loads (dlopen) and runs through rule R's whole golden suite: every case,
+ * at every --offset, trajectories fresh and on their own state, with the
+ * checker, table, failure reports and JSON of the library's own variants.
+ * It is ob_step less the variant: exported with C linkage as
+ * OB_KERNEL_SYMBOL unless the command names another symbol.
+ *
+ * What the suite calls: kernel(algo, hp, t, p, g, s0, s1, n) for one step of
+ * rule `algo` (always R) on n elements (n may be 0) in place, as ob_step
+ * describes: p and the states (ob_state_count(algo) of them, by their names
+ * in optbench_algos.def: s0 is Momentum's v, AdaGrad's h, Adam's m...; NULL
+ * for the others) are updated from g. The kernel reads the fields of *hp its
+ * rule uses and the weight decays (hp->size >= OB_HPARAMS_SIZE_V1); t >= 1
+ * is the step number.
+ *
+ * The arrays' guarantees: they do not overlap; each is a separate mapping
+ * whose end lies `offset` floats (the --offset, default 0) before a
+ * PROT_NONE page, with the page before it PROT_NONE too, so a write (or a
+ * read) past the end - at offset 0 the first element past n - faults; the
+ * floats between the end and that page, and the 64 bytes before the start,
+ * hold guard words that must be intact after the call. Every pointer is
+ * aligned to alignof(float) only. g must not be written.
+ *
+ * What counts as failing: an output element farther from the exact value
+ * than the rule's bound (ob_error_bound of the exact-rounding variants, plus
+ * ob_step_error_bound's allowance with weight decay; --bound states
+ * another), a wrong special value (NaN, Inf, the sign of a zero), a status
+ * other than OB_OK inside the rule's domain, a status other than OB_EHPARAM
+ * or any write on a case marked `outside refused` (a hyperparameter or a
+ * derived coefficient outside its domain, golden/FORMAT.md), a write outside
+ * an array or to g, and a crash (a signal), or a case that takes longer than
+ * --timeout seconds (default 10). The cases run in a child process that
+ * is restarted at the next case after a crash or a hang, so either costs
+ * that case only. `optbench_bench --kernel PATH.so[:SYMBOL] --algo R` times
+ * it beside the library's variants (in-process: verify it first). */
+typedef ob_status (*ob_step_fn)(ob_algo, const ob_hparams *, int64_t t, float *p, const float *g,
+                                float *s0, float *s1, size_t n);
+#define OB_KERNEL_SYMBOL "optbench_step"
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,42 @@
+/* Broken outside kernels for tests/plugin.cmake: a correct SGD (p -= lr*g
+ * with both weight decays, refusing an lr*decoupled_decay that is not a
+ * normal float) with one defect, chosen at build time:
+ *   OB_BAD_WRITE  writes one float past the end of p on every call
+ *   OB_BAD_SEGV   dereferences NULL when n == 1000 (cases len_1000 and
+ *                 wd_both_len_1000 of golden/sgd.txt), right otherwise
+ *   OB_BAD_HANG   never returns when n == 4099 (case len_4099)
+ * Each must give `optbench verify --kernel` its message and exit status 1,
+ * the other cases still run. */
+#include <float.h>
+#include <math.h>
+#include <stddef.h>
+
+#include "optbench.h"
+
+__attribute__((visibility("default"))) ob_status optbench_step(ob_algo algo, const ob_hparams *hp,
+                                                               int64_t t, float *p, const float *g,
+                                                               float *s0, float *s1, size_t n);
+ob_status optbench_step(ob_algo algo, const ob_hparams *hp, int64_t t, float *p, const float *g,
+                        float *s0, float *s1, size_t n) {
+  (void)t, (void)s0, (void)s1;
+  if (algo != OB_SGD)
+    return OB_EINVAL;
+  const float lrd = (float)((double)hp->lr * hp->decoupled_decay);
+  if (hp->decoupled_decay != 0.0f && hp->lr != 0.0f && !(fabsf(lrd) >= FLT_MIN && isfinite(lrd)))
+    return OB_EHPARAM;
+  for (size_t i = 0; i < n; i++) {
+    const float gi = hp->weight_decay != 0.0f ? g[i] + hp->weight_decay * p[i] : g[i];
+    const float pi = hp->decoupled_decay != 0.0f ? p[i] - lrd * p[i] : p[i];
+    p[i] = pi - hp->lr * gi;
+  }
+#if defined(OB_BAD_WRITE)
+  ((volatile float *)p)[n] = 0.0f;
+#elif defined(OB_BAD_SEGV)
+  if (n == 1000)
+    *(volatile float *)(uintptr_t)(n - 1000) = 1.0f;
+#elif defined(OB_BAD_HANG)
+  for (volatile int spin = 1; n == 4099 && spin;)
+    ;
+#endif
+  return OB_OK;
+}
