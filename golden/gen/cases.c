@@ -66,7 +66,23 @@ static dist typical(gg_algo a, int array) {
   return d;
 }
 
-static float draw(gg_rng *r, dist d, gg_algo a, int array) {
+/* A pattern leaves a column zero (kind 0) where it was written for rules with
+ * fewer states; a state the rule has draws its typical data there, so a rule
+ * with more states than the patterns were written for needs no new column. A
+ * state whose domain is NONNEG (OB_STATE) never draws a random sign. */
+static dist for_array(dist d, gg_algo a, int array) {
+  const int k = array - AS0;
+  const int state = k >= 0 && k < gg_algos[a].states;
+  if (d.kind == 0 && state)
+    d = (dist)TYP;
+  if (state && gg_algos[a].state_domain[k] == GG_NONNEG && d.sign == 0 &&
+      (d.kind == 'r' || d.kind == 's'))
+    d.sign = 1;
+  return d;
+}
+
+static float draw(gg_rng *r, dist d, gg_algo a, const gg_case *c, int array) {
+  d = for_array(d, a, array);
   if (d.kind == 't') {
     signed char sign = d.sign;
     d = typical(a, array);
@@ -87,7 +103,10 @@ static float draw(gg_rng *r, dist d, gg_algo a, int array) {
   case 'z': return gg_float_make(sign, 0, 0);
   case 'i': return gg_float_make(sign, 255, 0);
   case 'n': return gg_float_bits(0x7fc00000u); /* the default quiet NaN */
-  default: gg_die("internal: unknown distribution '%c'", d.kind);
+  default:
+    gg_die("%s case %s: array %d (p, g, then the states) has no distribution (kind %d) in its "
+           "pattern (golden/gen/cases.c)",
+           gg_algos[a].name, c->id, array, d.kind);
   }
 }
 
@@ -108,7 +127,7 @@ new_case(ctx *x, const char *id, size_t n, int steps, const char *note, ...) {
     L->cap = L->cap ? 2 * L->cap : 64;
     L->v = realloc(L->v, L->cap * sizeof *L->v);
     if (!L->v)
-      gg_die("out of memory");
+      gg_die("%s case %s: out of memory", gg_algos[x->a].name, id);
   }
   gg_case *c = &L->v[L->count++];
   memset(c, 0, sizeof *c);
@@ -156,11 +175,11 @@ static void fill(ctx *x, gg_case *c, const pat *pats, size_t npat) {
   int states = gg_algos[x->a].states;
   for (size_t i = 0; i < c->n; i++) {
     const pat *q = &pats[i % npat];
-    c->init[0][i] = draw(&r, q->d[AP], x->a, AP);
+    c->init[0][i] = draw(&r, q->d[AP], x->a, c, AP);
     for (int s = 0; s < states; s++)
-      c->init[1 + s][i] = draw(&r, q->d[AS0 + s], x->a, AS0 + s);
+      c->init[1 + s][i] = draw(&r, q->d[AS0 + s], x->a, c, AS0 + s);
     for (int j = 0; j < c->steps; j++)
-      c->g[j][i] = draw(&r, q->d[AG], x->a, AG);
+      c->g[j][i] = draw(&r, q->d[AG], x->a, c, AG);
   }
 }
 
@@ -478,8 +497,8 @@ static void hp_edges(ctx *x) {
                  shape(a) == GG_SHAPE_MOMENTS
                      ? "m = v = g = 0 gives 0/0 = NaN, v = g = 0 with m != 0 gives "
                        "+-inf, v = 0 with g != 0"
-                     : "h = g = 0 gives 0/0 = NaN, h = 0 with g != 0 gives p -+ lr, "
-                       "g = 0 leaves p",
+                     : "zero states with zero or nonzero g, zero g with nonzero states (0/0 "
+                       "and x/0 where the step divides by a zero state)",
                  t_note(a));
     set_hp(x, c, hp);
     if (shape(a) == GG_SHAPE_MOMENTS)
@@ -879,8 +898,8 @@ static void domain_edges(ctx *x) {
     const elem out[] = {{1.0f, g_out, 0.0f, 0.0f}, {1.0f, -g_out, 0.0f, 0.0f}};
     hp = def;
     if (row->state.in == 0)
-      gg_die("%s: a rule whose step divides by its state needs the state edge of its row "
-             "(golden/gen/rules.c, .state)",
+      gg_die("%s case edge_state_in: a rule whose step divides by its state needs the state edge "
+             "of its row (golden/gen/rules.c, .state)",
              gg_algos[a].name);
     edge_pair(x, t, "edge_state_in", hp, in, "edge_state_over", GG_UNBOUNDED, hp, out,
               row->state.note_in,
@@ -889,15 +908,16 @@ static void domain_edges(ctx *x) {
                                     "overflows float32 (its rounded value is inf) and p is left "
                                     "unchanged where the exact p moves");
 
-    /* eps = 0 and a zero state: g*g underflows to 0 for |g| = 1e-30 and p becomes
-     * infinite; at |g| = 1e-17 the state is normal */
+    /* eps = 0 and a zero state: g*g underflows to 0 for |g| = 1e-30 and the step
+     * divides by it (what p becomes, inf or NaN, depends on the rule: the note
+     * ends with float32's, main.c); at |g| = 1e-17 the state is normal */
     static const elem in0[] = {{1.0f, 1e-17f, 0.0f, 0.0f}, {1.0f, -1e-17f, 0.0f, 0.0f}};
     static const elem out0[] = {{1.0f, 1e-30f, 0.0f, 0.0f}, {1.0f, -1e-30f, 0.0f, 0.0f}};
     hp = def, hp.eps = 0.0f;
     edge_pair(x, t, "edge_eps0_in", hp, in0, "edge_eps0_under", GG_UNBOUNDED, hp, out0,
               "eps = 0, zero state, p = 1, g = +-1e-17: the new state is a normal float32",
               "outside: eps = 0, zero state, p = 1, g = +-1e-30: the new state underflows to 0 "
-              "and p becomes infinite where the exact p moves by about lr");
+              "in float32 and the step divides by it");
 
     if (shape(a) == GG_SHAPE_MOMENTS) {
       /* a subnormal intermediate of m' ((1-beta1)*g) divided by sqrt(v') + eps
@@ -918,27 +938,37 @@ static void domain_edges(ctx *x) {
                 "outside: lr = 1e31, p = 1, g = +-1e10, m = v = 0: lr_t*m' = 2e39 overflows "
                 "float32 where the step lr_t*m'/(sqrt(v')+eps) does not; p is infinite or NaN");
     } else {
-      /* lr*(g/(sqrt(h')+eps)): the quotient is at most 1 (RMSProp 2^12), so lr*g
-       * neither turns subnormal nor overflows (both were outside with lr*g/...):
-       * g = 1e-40 over eps = 1e-7, and lr = 1e30 with g = 1e10 */
+      /* AdaGrad, RMSProp: lr*(g/(sqrt(h')+eps)): the quotient is at most 1
+       * (RMSProp 2^12), so lr*g neither turns subnormal nor overflows (both were
+       * outside with lr*g/...): g = 1e-40 over eps = 1e-7, and lr = 1e30 with
+       * g = 1e10. The notes say only what holds for any rule of this branch; main.c
+       * proves each case on the side it is. */
       static const elem tiny[] = {{0.0f, 1e-40f, 0.0f, 0.0f}, {0.0f, -1e-40f, 0.0f, 0.0f}};
       static const elem big[] = {{1.0f, 1e10f, 0.0f, 0.0f}, {1.0f, -1e10f, 0.0f, 0.0f}};
       hp = def;
       edge(x, "edge_sub_lrg", GG_INSIDE, hp, t, tiny, COUNT(tiny),
-           "p = 0, zero state, g = +-1e-40: lr*g is subnormal, g/(sqrt(h')+eps) is not");
+           "p = 0, zero state, g = +-1e-40: lr*g is subnormal, the step does not need it to be "
+           "exact");
       hp.lr = 1e30f;
       edge(x, "edge_lrg_big", GG_INSIDE, hp, t, big, COUNT(big),
-           "lr = 1e30, p = 1, g = +-1e10, zero state: lr*g = 1e40 overflows float32, "
-           "g/(sqrt(h')+eps) does not");
-      /* the quotient itself subnormal (h = 1e6, g = 1e-40), multiplied by lr = 1
-       * (its absolute error 2^-150 stays) or by lr = 2^20 (scaled up) */
+           "lr = 1e30, p = 1, g = +-1e10, zero state: lr*g = 1e40 overflows float32, the "
+           "step does not");
+      /* the quotient itself subnormal (AdaGrad: h = 1e6, g = 1e-40), multiplied by
+       * lr = 1 (its absolute error 2^-150 stays) or by lr = 2^20 (scaled up) */
       static const elem q[] = {{0.0f, 1e-40f, 1e6f, 0.0f}, {0.0f, -1e-40f, 1e6f, 0.0f}};
       hp = def, hp.lr = 1.0f;
       hp2 = def, hp2.lr = 0x1p20f;
-      edge_pair(x, t, "edge_sub_in", hp, q, "edge_sub_under", GG_UNBOUNDED, hp2, q,
-                "lr = 1, p = 0, h = 1e6, g = +-1e-40: g/(sqrt(h')+eps) is subnormal, lr <= 1",
-                "outside: lr = 2^20, p = 0, h = 1e6, g = +-1e-40: g/(sqrt(h')+eps) is "
-                "subnormal, and lr > 1 scales its absolute error 2^-150 up");
+      char in_note[160], out_note[200];
+      snprintf(in_note, sizeof in_note,
+               "lr = 1, p = 0, %s = 1e6, g = +-1e-40: the step before lr is subnormal or 0, "
+               "lr <= 1",
+               gg_algos[a].state[0]);
+      snprintf(out_note, sizeof out_note,
+               "outside: lr = 2^20, p = 0, %s = 1e6, g = +-1e-40: the step before lr is "
+               "subnormal, and lr > 1 scales its absolute error 2^-150 up",
+               gg_algos[a].state[0]);
+      edge_pair(x, t, "edge_sub_in", hp, q, "edge_sub_under", GG_UNBOUNDED, hp2, q, in_note,
+                out_note);
     }
   }
 

@@ -50,7 +50,8 @@ typedef enum { GG_SIGNED, GG_NONNEG } gg_state_domain;
 typedef enum {
   GG_SHAPE_PLAIN,    /* no state: SGD */
   GG_SHAPE_VELOCITY, /* a signed velocity added to p: Momentum, Nesterov */
-  GG_SHAPE_SQUARES,  /* a sum of squares h, p -= lr*g/(sqrt(h) + eps): AdaGrad, RMSProp */
+  GG_SHAPE_SQUARES,  /* the step divides by the root of a sum of squares (AdaGrad, RMSProp:
+                        p -= lr*g/(sqrt(h) + eps)), with one state or more */
   GG_SHAPE_MOMENTS,  /* moments m and v, p -= lr_t*m/(sqrt(v) + eps): Adam */
   GG_SHAPE_COUNT
 } gg_shape;

@@ -67,8 +67,9 @@ static size_t check_step(gg_algo a, const gg_case *c, int j, const char *mode,
           snprintf(verdict, sizeof verdict, "%.3g scale-ULPs > %g, the rule's %s", ulps, limit,
                    limit_name);
         gg_die("%s case %s step %d out %s[%zu]: the float32 textbook evaluation (%s) gives %s, "
-               "exact %s (rounded %s, scale %s): %s; the case is not well-posed in float32, "
-               "change its data",
+               "exact %s (rounded %s, scale %s): %s; either the case is not well-posed in float32 "
+               "(change its data) or the rule's evaluation rounds more than its limit allows "
+               "(raise fresh_limit/own_limit in its row of golden/gen/rules.c, and OB_BOUND)",
                gg_algos[a].name, c->id, j, array_name(a, k), i, mode, x, ex, r, s, verdict);
       }
       ulps /= norm;
@@ -87,6 +88,32 @@ static size_t check_step(gg_algo a, const gg_case *c, int j, const char *mode,
 static void quadratic_grad_f32(const float *p, float *g) {
   g[0] = p[0] / 10.0f;
   g[1] = 2.0f * p[1];
+}
+
+/* What the plain float32 evaluation gives for p outside the domain depends on
+ * the rule (eps = 0 over an underflowed state: x/0 = inf for one rule, 0/0 =
+ * NaN for another), so no hand-written note can say it for every rule: the
+ * note of an `outside unbounded` single step ends with it, measured here, and
+ * test_domain reads it back (`; float32 gives p = <v>, <v>, ...`). */
+static void note_float32(gg_algo a, gg_case *c) {
+  if (c->steps != 1 || c->grad != GG_GRAD_DATA || c->n > 4)
+    return;
+  float p[4], s0[4], s1[4];
+  memcpy(p, c->init[0], c->n * sizeof *p);
+  memcpy(s0, c->init[1], c->n * sizeof *s0);
+  memcpy(s1, c->init[2], c->n * sizeof *s1);
+  gg_plain_step(a, &c->hp[0], c->t[0], c->n, p, c->g[0], s0, s1);
+  size_t at = strlen(c->note);
+  for (size_t i = 0; i < c->n; i++) {
+    char b[32];
+    gg_format_num(b, (double)p[i]);
+    const int len =
+        snprintf(c->note + at, sizeof c->note - at, "%s%s", i ? ", " : "; float32 gives p = ", b);
+    if (len < 0 || (size_t)len >= sizeof c->note - at)
+      gg_die("%s case %s: the note is longer than %zu characters with float32's p",
+             gg_algos[a].name, c->id, sizeof c->note - 1);
+    at += (size_t)len;
+  }
 }
 
 static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
@@ -115,7 +142,10 @@ static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
   const int wd = c->hp[0].weight_decay != 0 || c->hp[0].decoupled_decay != 0;
   const double own_limit = wd ? row->fresh_limit : row->own_limit;
   const char *own_name = wd ? "fresh_limit per step (weight decay)" : "own_limit per step";
-  gg_emit_case(f, a, c);
+  gg_case noted = *c;
+  if (c->domain == GG_UNBOUNDED)
+    note_float32(a, &noted);
+  gg_emit_case(f, a, &noted);
   for (int j = 1; j <= c->steps; j++) {
     const gg_hp *hp = &c->hp[j - 1];
     const int64_t t = c->t[j - 1];
