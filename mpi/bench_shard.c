@@ -148,9 +148,11 @@ static int run_list(const opts *op, const ob_model_list *l, MPI_Comm comm, doubl
   MPI_Allreduce(&st, &all, 1, MPI_INT, MPI_MAX, comm);
   for (int r = -1; all == OB_OK && r < op->repeats; r++) { /* r = -1: a warm-up round */
     const double a0 = MPI_Wtime();
-    st = obm_accumulate(o, rank, (const float *const *)gv);
+    /* a refused contribution is reported by obm_step, on every rank: a rank
+     * that skipped the collective step would leave the others waiting in it */
+    obm_accumulate(o, rank, (const float *const *)gv);
     const double a1 = MPI_Wtime();
-    st = st ? st : obm_step(o, ranks, 1.0f / (float)ranks, pv);
+    st = obm_step(o, ranks, 1.0f / (float)ranks, pv);
     const double a2 = MPI_Wtime();
     if (st != OB_OK) {
       fprintf(stderr, PROG ": rank %d: %s: %s\n", rank, l->name, obm_strerror(st));

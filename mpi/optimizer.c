@@ -37,22 +37,52 @@ static uint64_t fnv(uint64_t h, uint64_t word) {
   return h;
 }
 
-static uint64_t float_bits(float f) {
-  uint32_t u;
-  memcpy(&u, &f, sizeof u);
+static uint64_t double_bits(double d) {
+  uint64_t u;
+  memcpy(&u, &d, sizeof u);
   return u;
 }
 
+/* Every hyperparameter of the library's list, by name and value: a field
+ * added later takes part without an edit here, and a renamed or reordered
+ * one changes the digest rather than comparing the wrong fields. */
 static uint64_t digest(size_t count, const size_t sizes[], ob_algo algo, const ob_hparams *hp) {
   uint64_t h = fnv(UINT64_C(0xcbf29ce484222325), count);
   for (size_t i = 0; i < count; i++)
     h = fnv(h, sizes[i]);
   h = fnv(h, (uint64_t)algo);
-  const float f[] = {hp->lr,    hp->momentum, hp->decay_rate,   hp->beta1,
-                     hp->beta2, hp->eps,      hp->weight_decay, hp->decoupled_decay};
-  for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-    h = fnv(h, float_bits(f[i]));
+  for (int i = 0; i < ob_hparam_count(); i++) {
+    const char *name = ob_hparam_name(i);
+    double v = 0.0;
+    ob_hparams_get(hp, name, &v); /* hp is the library's own copy: cannot fail */
+    for (const char *c = name; *c; c++)
+      h = fnv(h, (unsigned char)*c);
+    h = fnv(h, double_bits(v));
+  }
   return h;
+}
+
+/* The caller's hyperparameters into the library's struct, field by field
+ * through the public API, which reads no more than hp->size bytes (a caller
+ * built against an older header passes a smaller struct; ob_hparams_check
+ * refuses a newer caller's fields this library cannot honour). */
+static int copy_hparams(ob_algo algo, ob_hparams *dst, const ob_hparams *hp) {
+  if (hp->size < OB_HPARAMS_SIZE_V1)
+    return OB_EINVAL;
+  const ob_status cs = ob_hparams_check(algo, hp);
+  if (cs != OB_OK)
+    return cs;
+  *dst = (ob_hparams)OB_HPARAMS_INIT;
+  for (int i = 0; i < ob_hparam_count(); i++) {
+    const char *name = ob_hparam_name(i);
+    double v;
+    ob_status st = ob_hparams_get(hp, name, &v);
+    if (st == OB_OK)
+      st = ob_hparams_set(dst, name, v);
+    if (st != OB_OK)
+      return st;
+  }
+  return OB_OK;
 }
 
 void obm_free(obm_optimizer *o) {
@@ -90,7 +120,7 @@ static int build(obm_optimizer *o, size_t count, const size_t sizes[], ob_algo a
                  const ob_hparams *hp, const ob_variant *variant) {
   if ((count > 0 && !sizes) || !hp || ob_state_count(algo) < 0)
     return OB_EINVAL;
-  const ob_status hs = ob_hparams_check(algo, hp);
+  const int hs = copy_hparams(algo, &o->hp, hp);
   if (hs != OB_OK)
     return hs;
   o->variant = variant ? variant : ob_variant_default();
@@ -99,7 +129,6 @@ static int build(obm_optimizer *o, size_t count, const size_t sizes[], ob_algo a
   if (!ob_variant_supported(o->variant))
     return OB_EUNSUPPORTED;
   o->algo = algo;
-  o->hp = *hp;
   o->nstates = ob_state_count(algo);
   o->count = count;
   o->next_id = -1;
@@ -167,7 +196,7 @@ int obm_create(MPI_Comm comm, size_t count, const size_t sizes[], ob_algo algo,
   }
   /* one all-reduce: the largest status, and the largest and smallest digest
    * (as the largest of its complement) */
-  const uint64_t h = own == OB_OK ? digest(count, sizes, algo, hp) : 0;
+  const uint64_t h = own == OB_OK ? digest(count, sizes, algo, &o->hp) : 0;
   uint64_t mine[3] = {(uint64_t)own, h, ~h}, all[3];
   int st = MPI_Allreduce(mine, all, 3, MPI_UINT64_T, MPI_MAX, comm) != MPI_SUCCESS ? OBM_EMPI
            : own != OB_OK                                                          ? own

@@ -3,7 +3,9 @@
 # command and the test's TIMEOUT.
 #   test_mpi_split     the split and the tree sum, no MPI run
 #   mpi_step_np*       every rule's sharded step = one process, bitwise (R = 1, 2, 3, 10)
-#   mpi_refuse         different lists, rules, hyperparameters, m, scale: a status on every rank
+#   mpi_refuse         different lists, rules, hyperparameters, m, scale: a status on every rank;
+#                      a first-version-sized hyperparameter struct read as the full one
+#   mpi_refuse_next    the same against a library with one hyperparameter more
 #   mpi_fault          a rank failing mid-step ends the job, naming the rank
 #   mpi_train          the figure 6-9 network: R = 1, 2, 3 and one process, bitwise
 #   mpi_train_usage    its bad options refused
@@ -37,6 +39,23 @@ foreach(t step refuse fault)
   target_link_libraries(test_mpi_${t} PRIVATE optbench_mpi m)
 endforeach()
 
+# test_mpi_refuse again, against the core and optbench_mpi built as the next
+# version will be (api.cmake's ob_core_next: one hyperparameter more): a field
+# the MPI component names nowhere must still be compared across ranks.
+if(TARGET ob_core_next)
+  get_target_property(ob_mpi_sources optbench_mpi SOURCES)
+  list(TRANSFORM ob_mpi_sources PREPEND ${PROJECT_SOURCE_DIR}/mpi/)
+  add_executable(test_mpi_refuse_next test_mpi_refuse.c ${ob_mpi_sources}
+                                      $<TARGET_OBJECTS:ob_core_next> ${ob_lib_objects})
+  target_compile_definitions(test_mpi_refuse_next PRIVATE OB_HPARAMS_NEXT_VERSION)
+  target_include_directories(test_mpi_refuse_next PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
+                             ${PROJECT_SOURCE_DIR}/mpi ${PROJECT_SOURCE_DIR}/mpi/include
+                             ${ob_core_source_dir}/include)
+  target_link_libraries(test_mpi_refuse_next PRIVATE MPI::MPI_C OpenMP::OpenMP_C m)
+  add_test(NAME mpi_refuse_next COMMAND timeout 120 ${ob_mpirun} ${MPIEXEC_NUMPROC_FLAG} 3
+                                        $<TARGET_FILE:test_mpi_refuse_next>)
+  list(APPEND ob_mpi_tests mpi_refuse_next)
+endif()
 foreach(np 1 2 3 10)
   add_test(NAME mpi_step_np${np}
            COMMAND timeout 120 ${ob_mpirun} ${MPIEXEC_NUMPROC_FLAG} ${np}
@@ -51,7 +70,7 @@ add_test(NAME mpi_fault
 && ! grep -q 'the job was not ended' \"$0.out\""
                  ${CMAKE_CURRENT_BINARY_DIR}/mpi_fault ${ob_mpirun} ${MPIEXEC_NUMPROC_FLAG} 3
                  $<TARGET_FILE:test_mpi_fault>)
-set(ob_mpi_tests mpi_refuse mpi_fault)
+list(APPEND ob_mpi_tests mpi_refuse mpi_fault)
 foreach(np 1 2 3 10)
   list(APPEND ob_mpi_tests mpi_step_np${np})
 endforeach()

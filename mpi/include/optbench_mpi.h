@@ -71,7 +71,9 @@ typedef struct obm_optimizer obm_optimizer;
 
 /* Collective over comm (which it duplicates). The list is `count` tensors of
  * sizes[] elements; every rank must pass the same list, algorithm and
- * hyperparameters (a 64-bit digest of them is compared first). variant NULL:
+ * hyperparameters (a 64-bit digest of them is compared first: every field of
+ * the library's list, by name, read from no more than hp->size bytes as
+ * optbench.h's "Hyperparameters and the ABI" says). variant NULL:
  * ob_variant_default() on this rank. *out is NULL unless the status is OB_OK. */
 int obm_create(MPI_Comm comm, size_t count, const size_t sizes[], ob_algo algo,
                const ob_hparams *hp, const ob_variant *variant, obm_optimizer **out);
