@@ -97,7 +97,9 @@ static size_t options_table(bench_options *o, ob_opt *t) {
        "variants run when the list has 1"},
       {"--kernel", NULL, OB_OPT_FN, o, 0, 0, 0, take_kernel, "PATH.so[:SYMBOL]",
        "also time this outside kernel (optbench.h, \"Outside kernels\"; run `optbench verify "
-       "--kernel` first) on one thread, for the selected rules (--algo)"},
+       "--kernel` first) on one thread, for the selected rules (--algo); before its first "
+       "call at each size a line on stderr names it (path:symbol), the rule and n, so a crash "
+       "in it is the last thing printed"},
       {"--quick", NULL, OB_OPT_FLAG, o ? &o->quick : NULL, 0, 0, 0, NULL, NULL,
        "sizes 2^10, 2^16, 2^22 (layer kernels 2^10, 2^22; weight decay 2^16, one thread); "
        "threads 1 and nproc"},

@@ -27,7 +27,8 @@ typedef struct {
   const ob_variant *v;
   size_t n;
   int threads;
-  ob_step_fn kernel; /* an outside kernel instead of ob_step on v, or NULL */
+  const ob_plugin *kernel; /* an outside kernel instead of ob_step on v, or NULL */
+  int announced;           /* the kernel's line is on stderr */
 } step_case;
 
 typedef struct {
@@ -43,8 +44,18 @@ typedef struct {
 
 /* ---- The timed loops ---------------------------------------------------- */
 
+/* An outside kernel runs in this process: a crash in it kills the
+ * benchmark with a bare signal, so the last line on stderr names it. */
+static void announce_kernel(step_case *c) {
+  if (c->announced)
+    return;
+  c->announced = 1;
+  fprintf(stderr, "optbench_bench: calling kernel %s:%s, rule %s, n %zu\n", c->kernel->path,
+          c->kernel->symbol, ob_algo_name(c->algo), c->n);
+}
+
 static void run_step(ob_bench_state *s, void *ctx) {
-  const step_case *c = ctx;
+  step_case *c = ctx;
   omp_set_num_threads(c->threads);
   float **a = ob_bench_buffers(c->n, c->threads);
   if (!a) {
@@ -59,9 +70,11 @@ static void run_step(ob_bench_state *s, void *ctx) {
   else if (c->decay == DECAY_DECOUPLED)
     hp.decoupled_decay = BENCH_DECOUPLED_LAMBDA;
   int64_t t = 1;
+  if (c->kernel)
+    announce_kernel(c);
   /* the same buffers, hyperparameters and steps for an outside kernel */
   ob_status st = c->kernel
-                     ? c->kernel(c->algo, &hp, t++, a[0], a[1], s0, s1, c->n)
+                     ? c->kernel->fn(c->algo, &hp, t++, a[0], a[1], s0, s1, c->n)
                      : ob_step(c->v, c->algo, &hp, t++, a[0], a[1], s0, s1, c->n); /* warm-up */
   if (st != OB_OK) {
     ob_bench_skip_with_error(s, ob_strerror(st));
@@ -69,7 +82,7 @@ static void run_step(ob_bench_state *s, void *ctx) {
   }
   if (c->kernel)
     while (ob_bench_keep_running(s))
-      c->kernel(c->algo, &hp, t++, a[0], a[1], s0, s1, c->n);
+      c->kernel->fn(c->algo, &hp, t++, a[0], a[1], s0, s1, c->n);
   else
     while (ob_bench_keep_running(s))
       ob_step(c->v, c->algo, &hp, t++, a[0], a[1], s0, s1, c->n);
@@ -138,7 +151,7 @@ static long register_steps(const bench_options *o, const int *threads, int nthre
             step_case *c = bench_new_context(sizeof *c);
             if (!c)
               return -1;
-            *c = (step_case){(ob_algo)a, (decay_form)form, v, sizes[si], threads[ti], NULL};
+            *c = (step_case){(ob_algo)a, (decay_form)form, v, sizes[si], threads[ti], NULL, 0};
             snprintf(name, sizeof name, "step/%s%s/%s/n:%zu/threads:%d", ob_algo_name((ob_algo)a),
                      decay_suffix[form], ob_variant_name(v), sizes[si], threads[ti]);
             if (bench_register(name, run_step, c))
@@ -151,7 +164,7 @@ static long register_steps(const bench_options *o, const int *threads, int nthre
             step_case *c = bench_new_context(sizeof *c);
             if (!c)
               return -1;
-            *c = (step_case){(ob_algo)a, DECAY_NONE, NULL, sizes[si], 1, o->kernel->fn};
+            *c = (step_case){(ob_algo)a, DECAY_NONE, NULL, sizes[si], 1, o->kernel, 0};
             char kname[sizeof o->kernel->name + 64];
             snprintf(kname, sizeof kname, "step/%s/%s/n:%zu/threads:1", ob_algo_name((ob_algo)a),
                      o->kernel->name, sizes[si]);

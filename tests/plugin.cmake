@@ -8,10 +8,21 @@
 #                           every case with the usual report, status 1
 #   plugin_bad_write        a kernel writing p[n]: SIGSEGV in p's guard page,
 #                           every case but the refused one (1/73)
+#   plugin_bad_under        a kernel writing p[-40], before p's start but
+#                           (for short arrays) in its writable page: found
+#                           by the guard words filling that page, or a
+#                           SIGSEGV in the page before; every case but the
+#                           refused one (1/73)
 #   plugin_bad_segv         a NULL dereference on the two cases of 1000
 #                           elements (of 73): those two fail, the first
 #                           named, the other 71 run and pass
+#   plugin_bad_segv_sigchld the same with SIGCHLD ignored by whoever started
+#                           the verifier: still the SIGSEGV, not an exit
 #   plugin_bad_hang         a case that never returns: killed after --timeout
+#   plugin_bench_crash      optbench_bench --kernel with the NULL
+#                           dereference at n 1000: it dies of SIGSEGV, the
+#                           last line on stderr naming the kernel, rule, n
+#                           (skipped when bench/ is not built)
 #   plugin_no_symbol, plugin_no_file, plugin_convention: status 2, a message
 #   plugin_usage_*          --kernel without --rule, --rule without
 #                           --kernel, a bad --bound, --variant with --kernel
@@ -36,6 +47,7 @@ endfunction()
 
 ob_plugin(sgd_adam ${PROJECT_SOURCE_DIR}/examples/plugin/sgd_adam.c)
 ob_plugin(plugin_bad_write test_plugin_bad.c OB_BAD_WRITE)
+ob_plugin(plugin_bad_under test_plugin_bad.c OB_BAD_UNDER)
 ob_plugin(plugin_bad_segv test_plugin_bad.c OB_BAD_SEGV)
 ob_plugin(plugin_bad_hang test_plugin_bad.c OB_BAD_HANG)
 
@@ -67,16 +79,37 @@ add_test(NAME plugin_bad_write
                  "case 'len_0' \\(op sgd, variant kernel:libplugin_bad_write.so:optbench_step, offset 0\\): kernel .*libplugin_bad_write.so \\(symbol optbench_step\\) crashed: SIGSEGV \\(Segmentation fault\\), a write 0 bytes past the end of array 'p' \\(0 floats\\), into the guard page after it
 ^sgd .* 1/73 .* FAIL$"
                  ${OB_VERIFY_KERNEL} $<TARGET_FILE:plugin_bad_write> --rule sgd)
+add_test(NAME plugin_bad_under
+         COMMAND sh ${OB_PLUGIN_EXPECT} 1
+                 "case 'len_0' \\(op sgd, variant kernel:libplugin_bad_under.so:optbench_step, offset 0\\): wrote 160 bytes before the start of in-place array 'p' \\(0 bytes long\\)
+^sgd .* 1/73 .* FAIL$"
+                 ${OB_VERIFY_KERNEL} $<TARGET_FILE:plugin_bad_under> --rule sgd)
 add_test(NAME plugin_bad_segv
          COMMAND sh ${OB_PLUGIN_EXPECT} 1
                  "case 'len_1000' \\(op sgd, variant kernel:libplugin_bad_segv.so:optbench_step, offset 0\\): kernel .* crashed: SIGSEGV \\(Segmentation fault\\), a write at address 0 \\(no array of the case is there\\)
 ^sgd .* 71/73 .* FAIL$
 FAIL: 1 op x variant rows"
                  ${OB_VERIFY_KERNEL} $<TARGET_FILE:plugin_bad_segv> --rule sgd)
+add_executable(plugin_sigchld_ign plugin_sigchld_ign.c)
+add_test(NAME plugin_bad_segv_sigchld
+         COMMAND sh ${OB_PLUGIN_EXPECT} 1
+                 "case 'len_1000' \\(op sgd, variant kernel:libplugin_bad_segv.so:optbench_step, offset 0\\): kernel .* crashed: SIGSEGV \\(Segmentation fault\\), a write at address 0
+^sgd .* 71/73 .* FAIL$"
+                 $<TARGET_FILE:plugin_sigchld_ign> ${OB_VERIFY_KERNEL} $<TARGET_FILE:plugin_bad_segv>
+                 --rule sgd)
 add_test(NAME plugin_bad_hang
          COMMAND sh ${OB_PLUGIN_EXPECT} 1
                  "case 'len_4099' \\(op sgd, variant kernel:libplugin_bad_hang.so:optbench_step, offset 0\\): kernel .*libplugin_bad_hang.so \\(symbol optbench_step\\) did not return within 1 s; killed with SIGKILL"
                  ${OB_VERIFY_KERNEL} $<TARGET_FILE:plugin_bad_hang> --rule sgd --timeout 1)
+# bench/ is added after tests/: the generator expression, not if(TARGET)
+add_test(NAME plugin_bench_crash
+         COMMAND sh -c "[ -n \"$0\" ] || exit 77
+out=$(\"$0\" \"$@\" 2>&1); rc=$?; printf '%s\\n' \"$out\"
+[ $rc -gt 128 ] && printf '%s\\n' \"$out\" | tail -n 1 | grep -Eq '^optbench_bench: calling kernel .*libplugin_bad_segv.so:optbench_step, rule sgd, n 1000$'"
+                 $<$<TARGET_EXISTS:optbench_bench>:$<TARGET_FILE:optbench_bench>>
+                 --kernel $<TARGET_FILE:plugin_bad_segv> --algo sgd --variant scalar
+                 --sizes 1000 --threads 1 --benchmark_min_time=0.01)
+set_tests_properties(plugin_bench_crash PROPERTIES SKIP_RETURN_CODE 77)
 add_test(NAME plugin_no_symbol
          COMMAND sh ${OB_PLUGIN_EXPECT} 2 "kernel .*libsgd_adam.so has no symbol 'adam_step'"
                  ${OB_VERIFY_KERNEL} $<TARGET_FILE:sgd_adam>:adam_step --rule adam)

@@ -2,6 +2,8 @@
  * with both weight decays, refusing an lr*decoupled_decay that is not a
  * normal float) with one defect, chosen at build time:
  *   OB_BAD_WRITE  writes one float past the end of p on every call
+ *   OB_BAD_UNDER  writes p[-40], inside p's page but before its start, on
+ *                 every call
  *   OB_BAD_SEGV   dereferences NULL when n == 1000 (cases len_1000 and
  *                 wd_both_len_1000 of golden/sgd.txt), right otherwise
  *   OB_BAD_HANG   never returns when n == 4099 (case len_4099)
@@ -31,6 +33,8 @@ ob_status optbench_step(ob_algo algo, const ob_hparams *hp, int64_t t, float *p,
   }
 #if defined(OB_BAD_WRITE)
   ((volatile float *)p)[n] = 0.0f;
+#elif defined(OB_BAD_UNDER)
+  ((volatile float *)p)[-40] = 0.0f;
 #elif defined(OB_BAD_SEGV)
   if (n == 1000)
     *(volatile float *)(uintptr_t)(n - 1000) = 1.0f;

@@ -145,27 +145,29 @@ static void describe_fault(char *buf, size_t len) {
   }
 }
 
-/* Waits for the child; returns its wait status, or -1 after killing it for
- * a case that outlived the timeout. */
-static int watch(pid_t pid, size_t timeout) {
+enum { WATCH_EXITED, WATCH_TIMEOUT, WATCH_LOST };
+
+/* Waits for the child: WATCH_EXITED with its wait status in *status,
+ * WATCH_TIMEOUT after killing it for a case that outlived the timeout, or
+ * WATCH_LOST (errno set) if waitpid fails, which must never read as an exit. */
+static int watch(pid_t pid, size_t timeout, int *status) {
   size_t seen = sh->seq;
   double since = now();
   const struct timespec nap = {0, 2 * 1000 * 1000};
   for (;;) {
-    int status;
-    const pid_t w = waitpid(pid, &status, WNOHANG);
+    const pid_t w = waitpid(pid, status, WNOHANG);
     if (w == pid)
-      return status;
+      return WATCH_EXITED;
     if (w < 0 && errno != EINTR)
-      return 0;
+      return WATCH_LOST;
     if (sh->seq != seen) {
       seen = sh->seq;
       since = now();
     } else if (now() - since > (double)timeout) {
       kill(pid, SIGKILL);
-      while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+      while (waitpid(pid, status, 0) < 0 && errno == EINTR)
         ;
-      return -1;
+      return WATCH_TIMEOUT;
     }
     nanosleep(&nap, NULL);
   }
@@ -182,6 +184,13 @@ long ob_plugin_run_op(void *ctx, const gd_file *f, gd_op op, const ob_variant *v
   }
   memset(sh, 0, sizeof *sh);
   gc_stats_init(&sh->st);
+  /* with SIGCHLD ignored (a wrapper that set SIG_IGN, then exec'd us) the
+   * kernel reaps the child itself and waitpid can never see how it ended */
+  struct sigaction dfl, saved_chld;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(SIGCHLD, &dfl, &saved_chld);
   size_t from = 0;
   long result = 0;
   for (;;) {
@@ -196,13 +205,21 @@ long ob_plugin_run_op(void *ctx, const gd_file *f, gd_op op, const ob_variant *v
     }
     if (pid == 0)
       child(f, op, v, opt, from);
-    const int status = watch(pid, run->timeout);
+    int status = 0;
+    const int watched = watch(pid, run->timeout, &status);
+    if (watched == WATCH_LOST) {
+      snprintf(err, errlen, "cannot wait for the process running kernel %s: %s", run->pl->path,
+               strerror(errno));
+      kill(pid, SIGKILL);
+      result = -1;
+      break;
+    }
     if (sh->oom) {
       snprintf(err, errlen, "out of memory running %s on %s", gd_op_name(op), run->pl->name);
       result = -1;
       break;
     }
-    if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && sh->done)
+    if (watched == WATCH_EXITED && WIFEXITED(status) && WEXITSTATUS(status) == 0 && sh->done)
       break;
     if (sh->at == SIZE_MAX) { /* died before its first case: nothing of the kernel's */
       snprintf(err, errlen, "the process running kernel %s ended before its first case",
@@ -211,7 +228,7 @@ long ob_plugin_run_op(void *ctx, const gd_file *f, gd_op op, const ob_variant *v
       break;
     }
     char what[768], where[256];
-    if (status < 0) {
+    if (watched == WATCH_TIMEOUT) {
       snprintf(what, sizeof what,
                "kernel %.200s (symbol %.100s) did not return within %zu s; killed with SIGKILL",
                run->pl->path, run->pl->symbol, run->timeout);
@@ -230,6 +247,7 @@ long ob_plugin_run_op(void *ctx, const gd_file *f, gd_op op, const ob_variant *v
     sh->failed++;
     from = sh->at + 1;
   }
+  sigaction(SIGCHLD, &saved_chld, NULL);
   if (result == 0) {
     gc_stats_merge(st, &sh->st);
     result = sh->failed;

@@ -186,15 +186,16 @@ static unsigned char *buffer_new(gc_run *R, bkind kind, const char *name, size_t
   /* golden arrays are text in a file: a length beyond 1 GiB is a bad file,
    * refused before asking the allocator */
   const int paged = R->opt->guard_pages;
-  /* guard pages: the head's guard words, the array, then `offset` elements
-   * of guard words up to the page */
-  const size_t total = paged ? GUARD_BYTES + bytes + R->offset * elem
-                             : (2 * GUARD_BYTES + R->offset * elem + bytes + 63) / 64 * 64;
-  const size_t data_at = paged ? GUARD_BYTES : GUARD_BYTES + R->offset * elem;
+  /* guard pages: the array ends `offset` elements before the trailing
+   * page; the rest of its pages, before the start too, are guard words */
+  const size_t after = R->offset * elem;
+  size_t total =
+      paged ? GUARD_BYTES + bytes + after : (2 * GUARD_BYTES + after + bytes + 63) / 64 * 64;
   b->paged = paged;
   b->base = bytes > MAX_ARRAY_BYTES ? NULL
-            : paged                 ? gc_guard_alloc(total, data_at, bytes, name)
+            : paged                 ? gc_guard_alloc(total, after, bytes, name, &total)
                                     : aligned_alloc(64, total);
+  const size_t data_at = paged ? total - after - bytes : GUARD_BYTES + after;
   if (!b->base) {
     gc_fail(R, "cannot allocate an array of %zu bytes (over %d MiB, or out of memory)", bytes,
             MAX_ARRAY_BYTES >> 20);
@@ -433,8 +434,12 @@ static int check_memory(gc_run *R, int unchanged) {
       if (i >= lo && i < lo + B->bytes)
         continue;
       if (B->base[i] != GUARD[i % 4]) {
-        gc_fail(R, "wrote outside %s '%s' (byte %td relative to its start, %zu bytes long)",
-                kind_text[B->kind], B->name, (ptrdiff_t)i - (ptrdiff_t)lo, B->bytes);
+        if (i < lo)
+          gc_fail(R, "wrote %zu bytes before the start of %s '%s' (%zu bytes long)", lo - i,
+                  kind_text[B->kind], B->name, B->bytes);
+        else
+          gc_fail(R, "wrote %zu bytes past the end of %s '%s' (%zu bytes long)", i - lo - B->bytes,
+                  kind_text[B->kind], B->name, B->bytes);
         ok = 0;
         break;
       }

@@ -20,11 +20,12 @@ static size_t page_size(void) {
   return p > 0 ? (size_t)p : 4096;
 }
 
-unsigned char *gc_guard_alloc(size_t total, size_t data_at, size_t bytes, const char *name) {
+unsigned char *gc_guard_alloc(size_t need, size_t after, size_t bytes, const char *name,
+                              size_t *total) {
   const size_t page = page_size();
-  if (total > SIZE_MAX - 3 * page)
+  if (need > SIZE_MAX - 3 * page || after > need || bytes > need - after)
     return NULL;
-  const size_t body = (total + page - 1) / page * page;
+  const size_t body = (need + page - 1) / page * page;
   int slot = 0;
   while (slot < MAX_LIVE && live[slot].map)
     slot++;
@@ -41,10 +42,11 @@ unsigned char *gc_guard_alloc(size_t total, size_t data_at, size_t bytes, const 
   region *r = &live[slot];
   r->map = map;
   r->maplen = maplen;
-  r->base = map + page + body - total; /* the region ends at the trailing guard page */
+  r->base = map + page;
   r->hit.name = name;
-  r->hit.data = (uintptr_t)(r->base + data_at);
+  r->hit.data = (uintptr_t)(r->base + body - after - bytes);
   r->hit.bytes = bytes;
+  *total = body;
   return r->base;
 }
 

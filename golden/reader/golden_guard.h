@@ -11,11 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A region of `total` bytes whose last byte is the last before a PROT_NONE
- * page, with a PROT_NONE page before the mapping too; the array `name`
- * (which must outlive the region) is the `bytes` at data_at. NULL if the
- * mapping fails or the table of live regions is full. */
-unsigned char *gc_guard_alloc(size_t total, size_t data_at, size_t bytes, const char *name);
+/* A region of whole pages with a PROT_NONE page on either side, at least
+ * `need` bytes long: the array `name` (which must outlive the region) is the
+ * `bytes` that end `after` bytes before the trailing page. Sets *total to the
+ * region's length, so the array is at base + *total - after - bytes and
+ * every other byte of the region is the caller's to fill with guard words: a
+ * write before the array's start either faults or changes one of them. NULL
+ * if the mapping fails or the table of live regions is full. */
+unsigned char *gc_guard_alloc(size_t need, size_t after, size_t bytes, const char *name,
+                              size_t *total);
 void gc_guard_free(unsigned char *base);
 
 /* The live array whose mapping (guard pages included) holds addr. Reads the
