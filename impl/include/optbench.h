@@ -495,12 +495,13 @@ OB_API size_t ob_omp_threshold_source(char *buf, size_t len);
  * is the step number.
  *
  * The arrays' guarantees: they do not overlap; each is a separate mapping
- * whose end lies `offset` floats (the --offset, default 0) before a
- * PROT_NONE page, with the page before it PROT_NONE too, so a write (or a
- * read) past the end - at offset 0 the first element past n - faults; the
- * floats between the end and that page, and the 64 bytes before the start,
- * hold guard words that must be intact after the call. Every pointer is
- * aligned to alignof(float) only. g must not be written.
+ * of whole pages between two PROT_NONE pages, the array ending `offset`
+ * floats (the --offset, default 0) before the trailing one, so a write (or a
+ * read) past the end - at offset 0 the first element past n - faults; every
+ * other byte of its pages (at least 64 before the start, and the floats
+ * between the end and the page) holds guard words that must be intact after
+ * the call, so a write before the start either faults or is found. Every
+ * pointer is aligned to alignof(float) only. g must not be written.
  *
  * What counts as failing: an output element farther from the exact value
  * than the rule's bound (ob_error_bound of the exact-rounding variants, plus
