@@ -300,11 +300,20 @@ def verdict_section(res, summ, peers):
                       doc.get("limits", {}).get("spread", noise.SPREAD_LIMIT))
     lim = v["limits"]
     env = doc.get("env", {})
-    head = {"quiet": "Quiet run: the numbers below are results",
+    notes = v.get("notes", [])
+    head = {"quiet": "Quiet run: nothing else competed for the machine" +
+                     ("; the marked points are still unreliable" if notes
+                      else ", the numbers below are results"),
             "noisy": "Noisy run: read the numbers below with the marks",
             "unknown": "This run's noise is unknown"}[v["state"]]
     items = [f"<li>{esc(r)}</li>" for r in v["reasons"]]
     if v["state"] == "quiet":
+        oth = env.get("others")
+        if oth is not None:
+            items.append(f"<li>other processes used {oth:.2f} of the {doc.get('nproc')} CPUs "
+                         f"over the speed stage (at most {lim['others']:.2f} is quiet)</li>")
+    items += [f"<li>{esc(n)}</li>" for n in notes]
+    if v["state"] == "quiet" and not notes:
         items.append(f"<li>{v['measured'] - len(v['unreliable'])} of {v['measured']} points "
                      f"spread by at most {100 * lim['spread']:.0f} % over their repetitions; "
                      "no point above its roofline</li>")
