@@ -14,6 +14,10 @@
 #include "opts.h"
 
 int main(int argc, char **argv) {
+  /* a line at a time, also into a pipe: scripts/bench.sh shows the progress as
+   * it happens (Google Benchmark writes through std::cout, which goes through
+   * C's stdout) */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   bench_options o = {0};
   o.min_size = 1;
   o.max_size = BENCH_MAX_N;

@@ -574,6 +574,9 @@ def extract(results):
                 meta += f"fr_nv = {len(fr_names)}\n" + gp_array("fr_title", fr_names) + \
                     styles("fr", p1 + omp, [False] * len(p1) + [True] * len(omp))
                 charts.append((a, "frac"))
+            elif any(x for r in err for x in r[1:]):
+                warn(f"{a}: every fraction of the roofline is above {100 * noise.ROOF_LIMIT:.0f} % "
+                     "(measurement errors, e.g. an unoptimised build's ceiling): no frac chart")
             # 3. speed-up over scalar; intrinsics over autovec
             if "scalar" in v1:
                 sp = [v for v in p1 if v != "scalar"]

@@ -58,7 +58,7 @@ tune_bufs *tune_bufs_new(size_t n) {
 void tune_bufs_free(tune_bufs *b) {
   if (!b)
     return;
-  float *all[] = {b->x,     b->y,    b->s0,   b->s1,  b->gamma,  b->beta,
+  float *all[] = {b->x,     b->y,    b->s0,   b->s1,  b->bx,     b->gamma, b->beta,
                   b->rmean, b->rvar, b->mean, b->std, b->dgamma, b->dbeta};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++)
     free(all[i]);
