@@ -5,7 +5,9 @@
 #                    the checker (= optbench verify on ob_step through ctypes)
 #   python_cli       python3 -m optbench_golden: check passes my_adagrad.py (and
 #                    writes its JSON, but not over /dev/null), fails a wrong
-#                    impl, read refuses a broken file, bad usage
+#                    impl, read refuses a broken file, bad usage (grep -c, not
+#                    -q: grep -q closes the pipe at its match, and the module,
+#                    still printing, would die before writing its JSON)
 #   python_numpy     the book's NumPy rules against the vectors (skip: no NumPy)
 #   python_torch     torch.optim against the vectors and the forms' numbers
 #                    (skip: no torch; .ci/run sets OB_REQUIRE_TORCH=1: fail)
@@ -34,12 +36,12 @@ add_test(NAME python_cli
          COMMAND sh -c "\"$0\" -c 'import numpy' 2>/dev/null || { echo 'SKIP: no NumPy'; exit 77; }
 og() { \"$0\" -m optbench_golden \"$@\"; }
 og check --rule adagrad --impl my_adagrad:adagrad --json \"$1.json\" |
-  grep -q 'adagrad .* 79/79 .* PASS$' && grep -q '\"pass\": true' \"$1.json\" || exit 1
+  grep -c 'adagrad .* 79/79 .* PASS$' >/dev/null && grep -q '\"pass\": true' \"$1.json\" || exit 1
 og check --rule adagrad --impl my_adagrad:adagrad --json /dev/null 2>&1 >/dev/null |
-  grep -q '/dev/null: not a regular file' || exit 1
+  grep -c '/dev/null: not a regular file' >/dev/null || exit 1
 og check --rule sgd --impl my_adagrad:adagrad >/dev/null; test $? -eq 1 || exit 1
 printf 'optbench-golden 4\\nfamily sgd\\ncases 01\\n' >\"$1\"
-og read \"$1\" 2>&1 | grep -qF \"$1:3: cases '01' has a leading zero\" || exit 1
+og read \"$1\" 2>&1 | grep -cF \"$1:3: cases '01' has a leading zero\" >/dev/null || exit 1
 og check --rule adagrad 2>/dev/null; test $? -eq 2 || exit 1
 og check --rule adagrad --impl x:y --bound -1 2>/dev/null; test $? -eq 2"
                  ${OB_PY3} ${CMAKE_CURRENT_BINARY_DIR}/python_cli_broken.txt)
