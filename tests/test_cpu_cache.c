@@ -11,6 +11,7 @@
 #include "check.h"
 #include "machine.h"
 #include "optbench.h"
+#include "test_util.h"
 
 #define SYS_CACHE "/sys/devices/system/cpu/cpu0/cache"
 
@@ -64,9 +65,9 @@ static void entry(const char *root, int index, const char *level, const char *ty
 }
 
 static void made_up_trees(void) {
-  char root[] = "/tmp/ob_sysfs_XXXXXX";
-  if (!mkdtemp(root)) {
-    CHECK(0, "mkdtemp");
+  char root[64];
+  if (tu_temp_dir(root, sizeof root, "ob_sysfs") != 0) {
+    CHECK(0, "tu_temp_dir");
     return;
   }
   ob_caches c;

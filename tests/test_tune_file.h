@@ -11,8 +11,9 @@
 
 #include "check.h"
 #include "optbench.h"
+#include "test_util.h"
 
-static char dir[] = "/tmp/ob_tune_XXXXXX";
+static char dir[64]; /* the tests' folder: tu_temp_dir */
 static char machine[17], version[32];
 
 /* The built-in thresholds, from the lists' omp_log2 columns (not from the
@@ -64,8 +65,8 @@ static int thresholds_are(const size_t *algo, const size_t *op) {
 
 /* The scratch folder, this machine's id and the library's version. */
 static int tune_test_setup(void) {
-  if (!mkdtemp(dir)) {
-    perror("mkdtemp");
+  if (tu_temp_dir(dir, sizeof dir, "ob_tune") != 0) {
+    perror("tu_temp_dir");
     return -1;
   }
   CHECK(ob_machine_id(machine, sizeof machine) == OB_OK && strlen(machine) == 16, "machine id");
