@@ -350,18 +350,27 @@ const float *gc_in(gc_run *R, const char *name, size_t n) {
   return (const float *)buffer_new(R, B_IN, name, n, sizeof(float), v, NULL);
 }
 
+/* The case's `kind` record `name` of n elements (`unit`), which the op reads
+ * or writes (`verb`), in a buffer of elem-byte elements; NULL, the case
+ * failed, if it is missing or of another length. */
+static void *record_buffer(gc_run *R, gd_kind kind, const char *verb, const char *unit,
+                           const char *name, size_t n, size_t elem, bkind type, int copy_in) {
+  const gd_record *r = find(R, kind, name);
+  if (!r) {
+    gc_fail(R, "the case has no '%s %s', which op %s %s", gd_kind_name(kind), name,
+            gd_op_name(R->c->op), verb);
+    return NULL;
+  }
+  if (r->n != n) {
+    gc_fail(R, "line %zu: '%s %s' has %zu %s, op %s %s %zu here", r->line, gd_kind_name(kind), name,
+            r->n, unit, gd_op_name(R->c->op), verb, n);
+    return NULL;
+  }
+  return buffer_new(R, type, name, n, elem, copy_in ? r->b : NULL, copy_in ? NULL : r);
+}
+
 float *gc_out(gc_run *R, const char *name, size_t n) {
-  const gd_record *o = find(R, GD_OUT, name);
-  if (!o) {
-    gc_fail(R, "the case has no 'out %s', which op %s writes", name, gd_op_name(R->c->op));
-    return NULL;
-  }
-  if (o->n != n) {
-    gc_fail(R, "line %zu: 'out %s' has %zu elements, op %s writes %zu here", o->line, name, o->n,
-            gd_op_name(R->c->op), n);
-    return NULL;
-  }
-  return (float *)buffer_new(R, B_OUT, name, n, sizeof(float), NULL, o);
+  return record_buffer(R, GD_OUT, "writes", "elements", name, n, sizeof(float), B_OUT, 0);
 }
 
 float *gc_inout(gc_run *R, const char *name, size_t n) {
@@ -383,31 +392,11 @@ float *gc_inout(gc_run *R, const char *name, size_t n) {
 }
 
 const uint8_t *gc_mask_in(gc_run *R, const char *name, size_t bits) {
-  const gd_record *m = find(R, GD_MASK, name);
-  if (!m) {
-    gc_fail(R, "the case has no 'mask %s', which op %s needs", name, gd_op_name(R->c->op));
-    return NULL;
-  }
-  if (m->n != bits) {
-    gc_fail(R, "line %zu: 'mask %s' has %zu bits, op %s needs %zu here", m->line, name, m->n,
-            gd_op_name(R->c->op), bits);
-    return NULL;
-  }
-  return buffer_new(R, B_MASK_IN, name, bits, 1, m->b, NULL);
+  return record_buffer(R, GD_MASK, "needs", "bits", name, bits, 1, B_MASK_IN, 1);
 }
 
 uint8_t *gc_mask_out(gc_run *R, const char *name, size_t bits) {
-  const gd_record *m = find(R, GD_OUTMASK, name);
-  if (!m) {
-    gc_fail(R, "the case has no 'outmask %s', which op %s writes", name, gd_op_name(R->c->op));
-    return NULL;
-  }
-  if (m->n != bits) {
-    gc_fail(R, "line %zu: 'outmask %s' has %zu bits, op %s writes %zu here", m->line, name, m->n,
-            gd_op_name(R->c->op), bits);
-    return NULL;
-  }
-  return buffer_new(R, B_MASK_OUT, name, bits, 1, NULL, m);
+  return record_buffer(R, GD_OUTMASK, "writes", "bits", name, bits, 1, B_MASK_OUT, 0);
 }
 
 size_t gc_mul(gc_run *R, size_t a, size_t b, const char *what) {
