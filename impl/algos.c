@@ -5,6 +5,14 @@
 
 #include "internal.h"
 
+/* The index of each field, by field name: what OB_STATE_IF names. */
+enum {
+#define OB_HPARAM(ID, field, ...) field_index_##field = OB_HPARAM_##ID,
+#include "optbench_hparams.def"
+#undef OB_HPARAM
+};
+#define OB_HPARAM_INDEX(field) field_index_##field
+
 /* The bit of each field, by field name: what an OB_USES column names. */
 enum {
 #define OB_HPARAM(ID, field, ...) field_bit_##field = OB_HP_##ID,
@@ -23,13 +31,15 @@ enum { domain_SIGNED = 0, domain_NONNEG = 1 };
 
 /* Each column turned into the initializer of its fields. A row's states
  * come as {name, nonneg} pairs closed by {NULL}; the count is how many. */
-#define OB_STATE(name, domain) {#name, domain_##domain},
+#define OB_STATE(name, domain)             {#name, domain_##domain, -1, -1},
+#define OB_STATE_IF(name, domain, field)   {#name, domain_##domain, OB_HPARAM_INDEX(field), -1},
+#define OB_STATE_INIT(name, domain, field) {#name, domain_##domain, -1, OB_HPARAM_INDEX(field)},
 #define STATES(...)                                                                                \
   {                                                                                                \
-    __VA_ARGS__ { NULL, 0 }                                                                        \
+    __VA_ARGS__ { NULL, 0, -1, -1 }                                                                \
   }
 #define STATE_COUNT(...)                                                                           \
-  (int)(sizeof((ob_state_col[]){__VA_ARGS__{NULL, 0}}) / sizeof(ob_state_col) - 1)
+  (int)(sizeof((ob_state_col[]){__VA_ARGS__{NULL, 0, -1, -1}}) / sizeof(ob_state_col) - 1)
 #define OB_USES(field, value) .field = value,
 #define OB_USES_T
 #define OB_COST(sqrt, div)   sqrt, div
@@ -37,8 +47,10 @@ enum { domain_SIGNED = 0, domain_NONNEG = 1 };
 #define OB_BOOK(traj, tsrc, mnist, msrc)                                                           \
   {traj, mnist}, { tsrc, msrc }
 #define OB_TORCH(ctor, note) ctor, note
+#define BOOK                 "book"
+#define TORCH                "torch"
 const ob_algo_row ob_algo_rows[OB_ALGO_COUNT] = {
-#define OB_ALGO(ID, nm, title, states, hparams, cost, bound, omp, book, torch, numpy)              \
+#define OB_ALGO(ID, nm, title, states, hparams, cost, bound, omp, book, torch, numpy, conv)        \
   [OB_##ID] = {#nm,                                                                                \
                title,                                                                              \
                STATE_COUNT(states),                                                                \
@@ -49,10 +61,17 @@ const ob_algo_row ob_algo_rows[OB_ALGO_COUNT] = {
                omp,                                                                                \
                book,                                                                               \
                torch,                                                                              \
-               numpy},
+               numpy,                                                                              \
+               conv},
 #include "optbench_algos.def"
 #undef OB_ALGO
 };
+#undef BOOK
+#undef TORCH
+#define OB_ALGO(ID, nm, title, states, ...)                                                        \
+  _Static_assert(STATE_COUNT(states) <= OB_MAX_STATES, #nm ": more states than OB_MAX_STATES");
+#include "optbench_algos.def"
+#undef OB_ALGO
 #undef OB_USES
 #undef OB_USES_T
 
@@ -99,4 +118,16 @@ double ob_step_error_bound(ob_algo a, const ob_hparams *hp, const ob_variant *v)
   if (b < 0 || ob_hparams_load(hp, &h) != OB_OK)
     return -1.0;
   return b + (h.weight_decay != 0.0f) + (h.decoupled_decay != 0.0f);
+}
+
+int ob_state_used_by(ob_algo a, const ob_hparams *hp, int i) {
+  const int field = ob_algo_rows[a].state[i].condition;
+  return field < 0 || ob_hparam_value(hp, field) != 0.0f;
+}
+
+unsigned ob_states_needed(ob_algo a, const ob_hparams *hp) {
+  unsigned need = 0;
+  for (int k = 0; k < ob_algo_rows[a].states; k++)
+    need |= (unsigned)ob_state_used_by(a, hp, k) << k;
+  return need;
 }

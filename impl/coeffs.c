@@ -32,13 +32,36 @@ ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeff
                  (hp->decoupled_decay != 0.0f ? OB_WD_DECOUPLED : 0),
   };
   const int lr_nz = hp->lr != 0.0f;
+  const double tt = (double)t;
   int ok = !(c.wd_mode & OB_WD_DECOUPLED) || usable(c.lr_decoupled, lr_nz);
-  if (algo == OB_NESTEROV)
+  /* the options, from the fields the rule reads (it ignores the others) */
+  const unsigned used = ob_hparams_used(algo);
+  c.options = ((used & OB_HP_MAXIMIZE) && hp->maximize != 0.0f ? OB_OPT_MAXIMIZE : 0u) |
+              ((used & OB_HP_MOMENTUM) && hp->momentum != 0.0f ? OB_OPT_MOMENTUM : 0u) |
+              ((used & OB_HP_NESTEROV) && hp->nesterov != 0.0f ? OB_OPT_NESTEROV : 0u) |
+              ((used & OB_HP_STEP) && t == 1 ? OB_OPT_FIRST : 0u) |
+              ((used & OB_HP_AMSGRAD) && hp->amsgrad != 0.0f ? OB_OPT_AMSGRAD : 0u) |
+              ((used & OB_HP_CENTERED) && hp->centered != 0.0f ? OB_OPT_CENTERED : 0u);
+  switch (algo) {
+  case OB_NESTEROV:
     ok = ok && usable(c.momentum_sq, hp->momentum != 0.0f) && usable(c.lr_one_plus_mom, lr_nz);
-  if (ob_algo_reads_step(algo)) {
-    const double tt = (double)t;
+    break;
+  case OB_ADAM:
     c.lr_t = (float)(lr * sqrt(1.0 - pow(b2, tt)) / (1.0 - pow(b1, tt)));
     ok = ok && usable(c.lr_t, lr_nz);
+    break;
+  case OB_TORCH_SGD: c.one_minus_dampening = (float)(1.0 - (double)hp->dampening); break;
+  case OB_TORCH_ADAM:
+  case OB_TORCH_ADAMW:
+    c.step_size = (float)(lr / (1.0 - pow(b1, tt)));
+    c.inv_bc2_sqrt = (float)(1.0 / sqrt(1.0 - pow(b2, tt)));
+    ok = ok && usable(c.step_size, lr_nz) && usable(c.inv_bc2_sqrt, 1);
+    break;
+  case OB_TORCH_ADAGRAD:
+    c.clr = (float)(lr / (1.0 + (tt - 1.0) * (double)hp->lr_decay));
+    ok = ok && usable(c.clr, lr_nz);
+    break;
+  default: break;
   }
   *out = c;
   return ok ? OB_OK : OB_EHPARAM;

@@ -13,7 +13,7 @@ _Static_assert(offsetof(ob_hparams, lr) == sizeof(uint32_t) &&
                "ob_hparams is size and one float per row of the list, unpadded");
 _Static_assert(OB_HPARAMS_SIZE_V1 == 36, "the first version's size is an ABI: never changes");
 
-enum { domain_NONNEG, domain_UNIT };
+enum { domain_NONNEG, domain_UNIT, domain_FLAG };
 static const struct {
   const char *name;
   size_t offset;
@@ -33,6 +33,8 @@ static int size_ok(const ob_hparams *hp) {
 
 int ob_nonneg(float x) { return isfinite(x) && x >= 0.0f; }
 static int in_domain(float x, int domain) {
+  if (domain == domain_FLAG)
+    return x == 0.0f || x == 1.0f;
   return ob_nonneg(x) && (domain != domain_UNIT || x < 1.0f);
 }
 
@@ -55,6 +57,8 @@ static float field_get(const ob_hparams *hp, int i) {
   memcpy(&x, (const char *)hp + fields[i].offset, sizeof x);
   return x;
 }
+
+float ob_hparam_value(const ob_hparams *hp, int i) { return field_get(hp, i); }
 
 ob_status ob_hparams_valid(ob_algo a, const ob_hparams *hp) {
   const unsigned used = ob_hparams_used(a);

@@ -63,8 +63,8 @@ static inline size_t ob_line_up(size_t j, size_t first_line, size_t n) {
 }
 
 /* Runs the kernel on n elements, split over threads for +omp variants. */
-void ob_run(const ob_variant *, ob_algo, const ob_coeffs *, float *p, const float *g, float *s0,
-            float *s1, size_t n);
+void ob_run(const ob_variant *, ob_algo, const ob_coeffs *, float *p, const float *g,
+            float *const s[OB_MAX_STATES], size_t n);
 
 /* Runs f(ctx, lo, hi) over [0, n): on the calling thread below `threshold`
  * or for a variant without +omp, else one contiguous chunk per thread with
@@ -93,19 +93,22 @@ static inline ob_philox ob_philox_of(uint64_t seed, uint64_t stream) {
  * shows it). */
 typedef struct {
   const char *name;
-  int nonneg; /* the NONNEG domain: a valid state is never negative */
+  int nonneg;    /* the NONNEG domain: a valid state is never negative */
+  int condition; /* OB_STATE_IF: the hyperparameter that switches it on; -1: always on */
+  int initial;   /* OB_STATE_INIT: the hyperparameter it starts at; -1: 0 */
 } ob_state_col;
 typedef struct {
   const char *name, *title;
   int states;
-  ob_state_col state[3]; /* `states` of them, then {NULL} */
-  ob_hparams defaults;   /* at the library's size; fields the rule does not read 0 */
+  ob_state_col state[OB_MAX_STATES + 1]; /* `states` of them, then {NULL} */
+  ob_hparams defaults; /* at the library's size; fields the rule does not read 0 */
   int sqrt_count, div_count;
   double bound_exact, bound_fma;
   int omp_log2;
   float book_lr[2]; /* by ob_book_figure */
   const char *book_source[2];
   const char *torch, *torch_note, *numpy;
+  const char *convention; /* "book" or "torch" */
 } ob_algo_row;
 extern const ob_algo_row ob_algo_rows[OB_ALGO_COUNT];
 
@@ -116,6 +119,11 @@ extern const ob_algo_row ob_algo_rows[OB_ALGO_COUNT];
 ob_status ob_hparams_load(const ob_hparams *hp, ob_hparams *out);
 /* ob_hparams_check on a loaded struct */
 ob_status ob_hparams_valid(ob_algo, const ob_hparams *loaded);
+/* Field i (an ob_hparam index) of a loaded struct. */
+float ob_hparam_value(const ob_hparams *loaded, int i);
+/* Whether a step with these (loaded) hyperparameters uses state i of `a`
+ * (valid): its condition field is nonzero, or it has none. */
+int ob_state_used_by(ob_algo a, const ob_hparams *loaded, int i);
 
 /* finite and >= 0: lr, eps, weight decay, a standard deviation */
 int ob_nonneg(float x);
@@ -123,8 +131,13 @@ int ob_nonneg(float x);
 /* Argument checks shared by ob_step and the optimizer object. */
 int ob_algo_valid(ob_algo);
 size_t ob_omp_builtin_threshold(ob_algo); /* the list's omp_log2 column */
-ob_status ob_check_arrays(ob_algo, const float *p, const float *g, const float *s0, const float *s1,
-                          size_t n);
+/* The arrays of one step: p, g and the states whose bit is in `need` (the
+ * others are not looked at). */
+ob_status ob_check_arrays(const float *p, const float *g, float *const s[OB_MAX_STATES],
+                          unsigned need, size_t n);
+/* The bits of the states a step of `a` with these (loaded) hyperparameters
+ * reads and writes (ob_state_used_by). */
+unsigned ob_states_needed(ob_algo a, const ob_hparams *loaded);
 int ob_ranges_overlap(const void *a, size_t abytes, const void *b, size_t bbytes);
 /* n elements of `size` bytes from p fit in the address space */
 int ob_fits(const void *p, size_t n, size_t size);
@@ -145,20 +158,33 @@ ob_status ob_check_buffers(size_t count, const void *const ptr[], const size_t b
  * comparison. */
 ob_status ob_prepare(const ob_variant **v, ob_algo, const ob_hparams *, int64_t t, ob_coeffs *);
 
-/* A list of tensors: tensor i is p[i], g[i], s[k][i] (s[k] NULL where the
- * rule has fewer states), n[i] elements. */
+/* A list of tensors: tensor i is p[i], g[i], s[k][i], n[i] elements. s[k]
+ * is NULL where bit k of `need` is clear (the rule has no state k, or the
+ * step does not use it): set by ob_list_make. */
 typedef struct {
   size_t count;
   float *const *p;
   const float *const *g;
-  float *const *s[2];
+  float *const *s[OB_MAX_STATES];
   const size_t *n;
+  unsigned need; /* the states the step reads and writes */
 } ob_list;
 
-/* Every list the checks read is there: p, g, the sizes and the first
- * `states` state lists (count 0 reads none). */
-static inline int ob_list_lists(const ob_list *l, int states) {
-  return !l->count || (l->p && l->g && l->n && (states < 1 || l->s[0]) && (states < 2 || l->s[1]));
+static inline ob_list ob_list_make(size_t count, float *const *p, const float *const *g,
+                                   float *const *const s[], const size_t *n, unsigned need) {
+  ob_list l = {count, p, g, {NULL}, n, need};
+  for (int k = 0; k < OB_MAX_STATES; k++)
+    l.s[k] = s && (need >> k & 1u) ? s[k] : NULL;
+  return l;
+}
+
+/* Every list the checks read is there: p, g, the sizes and the needed state
+ * lists (count 0 reads none). */
+static inline int ob_list_lists(const ob_list *l) {
+  int ok = !l->count || (l->p && l->g && l->n);
+  for (int k = 0; k < OB_MAX_STATES && l->count; k++)
+    ok = ok && (!(l->need >> k & 1u) || l->s[k]);
+  return ok;
 }
 
 /* Each tensor as ob_check_arrays checks it, then no two arrays of the whole

@@ -26,7 +26,24 @@ typedef struct {
   float weight_decay; /* L2: the rule sees g + weight_decay*p */
   float lr_decoupled; /* lr*decoupled_decay: p -= lr_decoupled*p before the rule */
   int wd_mode;        /* OB_WD_* bits: which of the two terms apply */
+  /* the torch rules (optbench_algos.def, convention TORCH) */
+  float one_minus_dampening; /* 1-dampening (torch SGD) */
+  float step_size;           /* lr/(1-beta1^t) (torch Adam) */
+  float inv_bc2_sqrt;        /* 1/sqrt(1-beta2^t) (torch Adam) */
+  float clr;                 /* lr/(1+(t-1)*lr_decay) (torch Adagrad) */
+  unsigned options;          /* OB_OPT_* bits: the options of this step */
 } ob_coeffs;
+
+/* The torch rules' options, decided once per call from the hyperparameters
+ * and t; the kernels branch on them outside their arithmetic. */
+enum {
+  OB_OPT_MAXIMIZE = 1u << 0, /* g becomes -g (exact) */
+  OB_OPT_MOMENTUM = 1u << 1, /* momentum != 0: the momentum buffer is in use */
+  OB_OPT_NESTEROV = 1u << 2, /* torch SGD: d + momentum*buf */
+  OB_OPT_FIRST = 1u << 3,    /* t == 1: torch SGD's buffer starts as d, ignoring its input */
+  OB_OPT_AMSGRAD = 1u << 4,  /* torch Adam: divide by max_exp_avg_sq */
+  OB_OPT_CENTERED = 1u << 5  /* torch RMSprop: sqrt(square_avg - grad_avg^2) */
+};
 
 /* A weight-decay term applies when its hyperparameter is nonzero (not when
  * its coefficient rounds to zero): with it, an infinite p gives what the
@@ -40,12 +57,13 @@ enum { OB_WD_L2 = 1, OB_WD_DECOUPLED = 2, OB_WD_MODES = 4 };
   X(arg, decoupled, OB_WD_DECOUPLED)                                                               \
   X(arg, l2_decoupled, OB_WD_L2 | OB_WD_DECOUPLED)
 
-/* One update of n elements. Arrays do not overlap; a rule with fewer than
- * two states ignores s1 (and s0). Kernels are position-independent: element
- * i's result depends only on element i's inputs, never on where it falls in
- * a vector or a chunk, so any split of the array gives the same bits. */
+/* One update of n elements. Arrays do not overlap; a rule ignores the states
+ * it does not have and those its options leave unused (which may be NULL).
+ * Kernels are position-independent: element i's result depends only on
+ * element i's inputs, never on where it falls in a vector or a chunk, so
+ * any split of the array gives the same bits. */
 typedef void (*ob_kernel_fn)(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
-                             size_t n);
+                             float *s2, size_t n);
 
 /* The coefficients of step t (>= 1 where the rule reads it) from checked
  * hyperparameters. OB_EHPARAM where a derived coefficient is outside what the

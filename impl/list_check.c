@@ -176,23 +176,19 @@ static int overlap_runs(const ob_list *l, run r[], size_t m) {
   }
 }
 
-static const float *state_of(const ob_list *l, int k, size_t i) {
-  return l->s[k] ? l->s[k][i] : NULL;
-}
+static float *state_of(const ob_list *l, int k, size_t i) { return l->s[k] ? l->s[k][i] : NULL; }
 
 /* Every tensor alone, as ob_step checks it; a NULL anywhere wins over an
  * overlap elsewhere. Counts the tensors with elements. */
-static ob_status check_each(ob_algo algo, const ob_list *l, int shared_grads, size_t *nonempty) {
+static ob_status check_each(const ob_list *l, int shared_grads, size_t *nonempty) {
   ob_status first = OB_OK;
   size_t m = 0;
   for (size_t i = 0; i < l->count; i++) {
     if (!l->n[i])
       continue;
     m++;
-    const ob_status st = shared_grads
-                             ? ob_check_arrays(OB_SGD, l->p[i], l->g[i], NULL, NULL, l->n[i])
-                             : ob_check_arrays(algo, l->p[i], l->g[i], state_of(l, 0, i),
-                                               state_of(l, 1, i), l->n[i]);
+    float *const s[OB_MAX_STATES] = {state_of(l, 0, i), state_of(l, 1, i), state_of(l, 2, i)};
+    const ob_status st = ob_check_arrays(l->p[i], l->g[i], s, shared_grads ? 0u : l->need, l->n[i]);
     if (st == OB_EINVAL)
       return st;
     if (first == OB_OK)
@@ -209,19 +205,25 @@ static void fill(range *out, size_t *at, const float *x, size_t n) {
 }
 
 ob_status ob_list_check(ob_algo algo, const ob_list *l, int shared_grads) {
-  const int states = shared_grads ? 0 : ob_state_count(algo);
+  (void)algo; /* l->need says which of its states the step uses */
   /* a NULL list with count > 0 is refused even where every size is 0
    * (optbench.h), state lists included */
-  if (!ob_list_lists(l, states))
+  if (!ob_list_lists(l))
     return OB_EINVAL;
+  /* the arrays that are written besides p: the states in use */
+  const float *const *state_lists[OB_MAX_STATES];
+  int states = 0;
+  for (int k = 0; k < OB_MAX_STATES && !shared_grads; k++)
+    if (l->s[k])
+      state_lists[states++] = (const float *const *)l->s[k];
   size_t m;
-  ob_status st = check_each(algo, l, shared_grads, &m);
+  ob_status st = check_each(l, shared_grads, &m);
   if (st != OB_OK || m < 2)
     return st; /* one tensor's arrays are checked against each other already */
   if (!shared_grads) {
-    const float *const *const kinds[4] = {(const float *const *)l->p, l->g,
-                                          (const float *const *)l->s[0],
-                                          (const float *const *)l->s[1]};
+    const float *const *kinds[2 + OB_MAX_STATES] = {(const float *const *)l->p, l->g};
+    for (int k = 0; k < states; k++)
+      kinds[2 + k] = state_lists[k];
     run runs[MAX_RUNS];
     const size_t nruns = find_runs(l, kinds, 2 + states, runs);
     if (nruns)
@@ -240,7 +242,7 @@ ob_status ob_list_check(ob_algo algo, const ob_list *l, int shared_grads) {
     fill(w, &iw, l->p[i], n);
     fill(shared_grads ? r : w, shared_grads ? &ir : &iw, l->g[i], n);
     for (int k = 0; k < states; k++)
-      fill(w, &iw, state_of(l, k, i), n);
+      fill(w, &iw, state_lists[k][i], n);
   }
   w = sort_ranges(w, tmp, nw);
   int bad = overlap_within(w, nw);

@@ -29,7 +29,7 @@ static void run_span(const list_job *job, size_t i, size_t lo, size_t hi) {
   const ob_list *l = job->l;
   if (hi > lo)
     job->f(job->c, l->p[i] + lo, l->g[i] + lo, state_at(l, 0, i, lo), state_at(l, 1, i, lo),
-           hi - lo);
+           state_at(l, 2, i, lo), hi - lo);
 }
 
 /* Where part k of `parts` starts: the even split of the total, in the last

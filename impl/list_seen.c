@@ -12,10 +12,11 @@
 typedef struct {
   ob_algo algo;
   size_t count, cap; /* tensors held; room for */
-  const void **buf;  /* 4 lists of count pointers (p, g, s0, s1), then count sizes */
+  const void **buf;  /* LISTS lists of count pointers (p, g, s0, s1, s2), then count sizes */
 } seen;
 
 _Static_assert(sizeof(size_t) <= sizeof(void *), "sizes are kept in pointer-sized slots");
+enum { LISTS = 2 + OB_MAX_STATES }; /* p, g and the states */
 
 static _Thread_local seen last __attribute__((tls_model("initial-exec")));
 static pthread_key_t key;
@@ -57,26 +58,26 @@ int ob_list_seen(ob_algo algo, const ob_list *l) {
   /* a list the checks refuse (a NULL p, g or sizes list, or a NULL state
    * list the rule reads) was never remembered: let them refuse it, and do
    * not read through it */
-  if (!ob_list_lists(l, ob_state_count(algo)))
+  if (!ob_list_lists(l))
     return 0;
-  const void *lists[4] = {l->p, l->g, l->s[0], l->s[1]};
-  for (int k = 0; k < 4; k++)
+  const void *lists[LISTS] = {l->p, l->g, l->s[0], l->s[1], l->s[2]};
+  for (int k = 0; k < LISTS; k++)
     if (!same_list(e->buf + k * c, lists[k], c))
       return 0;
-  return memcmp(e->buf + 4 * c, l->n, c * sizeof *l->n) == 0;
+  return memcmp(e->buf + LISTS * c, l->n, c * sizeof *l->n) == 0;
 }
 
 void ob_list_remember(ob_algo algo, const ob_list *l) {
   seen *e = &last;
   const size_t c = l->count;
   e->count = 0; /* forgotten until the copy is whole */
-  if (!c || c > SIZE_MAX / (5 * sizeof(void *)))
+  if (!c || c > SIZE_MAX / ((LISTS + 1) * sizeof(void *)))
     return;
   if (c > e->cap) {
     pthread_once(&key_once, make_key);
     if (!have_key)
       return;
-    const void **buf = malloc(5 * c * sizeof *buf); /* sizes fit in pointer-sized slots */
+    const void **buf = malloc((LISTS + 1) * c * sizeof *buf); /* sizes fit in pointer slots */
     if (!buf)
       return;
     free(e->buf);
@@ -84,10 +85,10 @@ void ob_list_remember(ob_algo algo, const ob_list *l) {
     e->cap = c;
     pthread_setspecific(key, buf); /* freed with the thread */
   }
-  const void *lists[4] = {l->p, l->g, l->s[0], l->s[1]};
-  for (int k = 0; k < 4; k++)
+  const void *lists[LISTS] = {l->p, l->g, l->s[0], l->s[1], l->s[2]};
+  for (int k = 0; k < LISTS; k++)
     put_list(e->buf + k * c, lists[k], c);
-  memcpy(e->buf + 4 * c, l->n, c * sizeof *l->n);
+  memcpy(e->buf + LISTS * c, l->n, c * sizeof *l->n);
   e->algo = algo;
   e->count = c;
 }

@@ -1,6 +1,7 @@
 /* The book's optimizer object: hyperparameters, a step counter and, per
  * parameter array, the state the rule needs - zeroed on the first update,
- * as the book's classes do with np.zeros_like. */
+ * as the book's classes do with np.zeros_like (a state with an initial
+ * value, torch Adagrad's sum, filled with it as torch's torch.full_like). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,9 +14,9 @@ struct ob_optimizer {
   int64_t steps;
   size_t count; /* parameter arrays; fixed by the first update */
   size_t *sizes;
-  size_t *prefix;   /* count + 1 running sums of sizes: the parallel split */
-  float **state[2]; /* state[k][i]: state array k of parameter array i */
-  float *block[2];  /* one allocation holds every array of state k */
+  size_t *prefix;               /* count + 1 running sums of sizes: the parallel split */
+  float **state[OB_MAX_STATES]; /* state[k][i]: state array k of parameter array i */
+  float *block[OB_MAX_STATES];  /* one allocation holds every array of state k */
   /* the arrays of the last update that passed the checks: the same again
    * passes them again (overlap is a matter of addresses and sizes alone) */
   float **checked_p;
@@ -46,7 +47,7 @@ ob_optimizer *ob_optimizer_new(ob_algo algo, const ob_hparams *hp, const ob_vari
 }
 
 static void free_state(ob_optimizer *o) {
-  for (int k = 0; k < 2; k++) {
+  for (int k = 0; k < OB_MAX_STATES; k++) {
     free(o->block[k]);
     free(o->state[k]);
     o->block[k] = NULL;
@@ -87,8 +88,9 @@ static size_t block_bytes(size_t count, const size_t sizes[]) {
   return total;
 }
 
-/* Zeroed, 64-byte aligned state for every array, one block per state (one
- * allocation per state, not per array); all or nothing. */
+/* 64-byte aligned state for every array, one block per state (one
+ * allocation per state, not per array), each at its initial value (0 or
+ * the hyperparameter ob_state_initial names); all or nothing. */
 static ob_status alloc_state(ob_optimizer *o, size_t count, const size_t sizes[]) {
   const int states = ob_state_count(o->algo);
   o->count = count;
@@ -100,7 +102,7 @@ static ob_status alloc_state(ob_optimizer *o, size_t count, const size_t sizes[]
     goto fail;
   if (count)
     memcpy(o->sizes, sizes, count * sizeof *sizes);
-  const ob_list l = {count, NULL, NULL, {NULL, NULL}, sizes};
+  const ob_list l = ob_list_make(count, NULL, NULL, NULL, sizes, 0);
   ob_list_total(&l, o->prefix);
   const size_t total = block_bytes(count, sizes);
   for (int k = 0; k < states; k++) {
@@ -108,8 +110,12 @@ static ob_status alloc_state(ob_optimizer *o, size_t count, const size_t sizes[]
       goto fail;
     if (total && !(o->block[k] = aligned_alloc(LINE, total)))
       goto fail;
+    const int init = ob_algo_rows[o->algo].state[k].initial;
+    const float x0 = init < 0 ? 0.0f : ob_hparam_value(&o->hp, init);
     if (total)
       memset(o->block[k], 0, total);
+    for (size_t f = 0; x0 != 0.0f && f < total / sizeof(float); f++)
+      o->block[k][f] = x0;
     size_t at = 0;
     for (size_t i = 0; i < count; i++) {
       const size_t bytes = array_bytes(sizes[i]);
@@ -140,7 +146,7 @@ static ob_status check_update(const ob_optimizer *o, size_t count, float *const 
   if (checked_before(o, count, params, grads))
     return OB_OK;
   /* state arrays are the optimizer's own: params and grads are what to check */
-  const ob_list l = {count, params, grads, {NULL, NULL}, sizes};
+  const ob_list l = ob_list_make(count, params, grads, NULL, sizes, 0);
   return ob_list_check(o->algo, &l, 1);
 }
 
@@ -160,7 +166,9 @@ ob_status ob_optimizer_update(ob_optimizer *o, size_t count, float *const params
   if (count) {
     memcpy(o->checked_p, params, count * sizeof *params);
     memcpy(o->checked_g, grads, count * sizeof *grads);
-    const ob_list l = {count, params, grads, {o->state[0], o->state[1]}, sizes};
+    float *const *const states[OB_MAX_STATES] = {o->state[0], o->state[1], o->state[2]};
+    const ob_list l =
+        ob_list_make(count, params, grads, states, sizes, (1u << ob_state_count(o->algo)) - 1);
     ob_list_run(v, o->algo, &c, &l, o->prefix);
   }
   o->steps++;

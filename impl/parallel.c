@@ -152,7 +152,7 @@ typedef struct {
   const ob_coeffs *c;
   float *p;
   const float *g;
-  float *s0, *s1;
+  float *s[OB_MAX_STATES];
   size_t n, first_line;
 } rule_job;
 
@@ -161,18 +161,19 @@ static void rule_part(void *ctx, size_t k, size_t parts) {
   const size_t lo = chunk_start(j->n, k, parts, j->first_line);
   const size_t hi = chunk_start(j->n, k + 1, parts, j->first_line);
   if (hi > lo)
-    j->f(j->c, j->p + lo, j->g + lo, j->s0 ? j->s0 + lo : NULL, j->s1 ? j->s1 + lo : NULL, hi - lo);
+    j->f(j->c, j->p + lo, j->g + lo, j->s[0] ? j->s[0] + lo : NULL, j->s[1] ? j->s[1] + lo : NULL,
+         j->s[2] ? j->s[2] + lo : NULL, hi - lo);
 }
 
 void ob_run(const ob_variant *v, ob_algo algo, const ob_coeffs *c, float *p, const float *g,
-            float *s0, float *s1, size_t n) {
+            float *const s[OB_MAX_STATES], size_t n) {
   const ob_kernel_fn f = v->kernels[algo];
   const int threads = ob_team_threads(v, n, ob_omp_threshold(algo), n / OB_LINE_FLOATS);
   if (threads <= 1) {
-    f(c, p, g, s0, s1, n);
+    f(c, p, g, s[0], s[1], s[2], n);
     return;
   }
-  rule_job j = {f, c, p, g, s0, s1, n, ob_first_line(p)};
+  rule_job j = {f, c, p, g, {s[0], s[1], s[2]}, n, ob_first_line(p)};
   ob_team_run(threads, rule_part, &j);
 }
 

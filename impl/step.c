@@ -24,13 +24,15 @@ ob_status ob_check_buffers(size_t count, const void *const ptr[], const size_t b
   return OB_OK;
 }
 
-ob_status ob_check_arrays(ob_algo algo, const float *p, const float *g, const float *s0,
-                          const float *s1, size_t n) {
+ob_status ob_check_arrays(const float *p, const float *g, float *const s[OB_MAX_STATES],
+                          unsigned need, size_t n) {
   if (n == 0)
     return OB_OK;
-  const int states = ob_state_count(algo);
-  const float *arr[4] = {p, g, states > 0 ? s0 : p, states > 1 ? s1 : p};
-  const int used = 2 + states;
+  const float *arr[2 + OB_MAX_STATES] = {p, g};
+  int used = 2;
+  for (int k = 0; k < OB_MAX_STATES; k++)
+    if (need >> k & 1u)
+      arr[used++] = s[k];
   for (int i = 0; i < used; i++)
     if (!arr[i] || !ob_aligned(arr[i], _Alignof(float)) || !ob_fits(arr[i], n, sizeof(float)))
       return OB_EINVAL;
@@ -42,15 +44,31 @@ ob_status ob_check_arrays(ob_algo algo, const float *p, const float *g, const fl
   return OB_OK;
 }
 
-ob_status ob_step(const ob_variant *v, ob_algo algo, const ob_hparams *hp, int64_t t, float *p,
-                  const float *g, float *s0, float *s1, size_t n) {
+ob_status ob_step_states(const ob_variant *v, ob_algo algo, const ob_hparams *hp, int64_t t,
+                         float *p, const float *g, float *const states[], size_t n) {
   ob_coeffs c;
   ob_status st = ob_prepare(&v, algo, hp, t, &c); /* cached per thread: coeffs_cache.c */
-  if (st == OB_OK)
-    st = ob_check_arrays(algo, p, g, s0, s1, n);
+  if (st != OB_OK)
+    return st;
+  ob_hparams h;
+  ob_hparams_load(hp, &h); /* ob_prepare loaded it once already */
+  const unsigned need = ob_states_needed(algo, &h);
+  if (need && !states && n)
+    return OB_EINVAL;
+  /* unused state pointers are not ours to read, nor to offset */
+  float *s[OB_MAX_STATES] = {NULL};
+  for (int k = 0; k < OB_MAX_STATES; k++)
+    if (need >> k & 1u)
+      s[k] = states[k];
+  st = ob_check_arrays(p, g, s, need, n);
   if (st != OB_OK || n == 0)
     return st;
-  const int states = ob_state_count(algo); /* unused state pointers are not ours to offset */
-  ob_run(v, algo, &c, p, g, states > 0 ? s0 : NULL, states > 1 ? s1 : NULL, n);
+  ob_run(v, algo, &c, p, g, s, n);
   return OB_OK;
+}
+
+ob_status ob_step(const ob_variant *v, ob_algo algo, const ob_hparams *hp, int64_t t, float *p,
+                  const float *g, float *s0, float *s1, size_t n) {
+  float *const s[OB_MAX_STATES] = {s0, s1, NULL};
+  return ob_step_states(v, algo, hp, t, p, g, s, n);
 }

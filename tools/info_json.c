@@ -36,7 +36,9 @@ typedef struct {
 #define IJ_DOMAIN_SIGNED "signed"
 #define IJ_DOMAIN_NONNEG "nonneg"
 
-#define OB_STATE(name, domain) {#name, IJ_DOMAIN_##domain},
+#define OB_STATE(name, domain)             {#name, IJ_DOMAIN_##domain},
+#define OB_STATE_IF(name, domain, field)   {#name, IJ_DOMAIN_##domain},
+#define OB_STATE_INIT(name, domain, field) {#name, IJ_DOMAIN_##domain},
 #define OB_USES(field, value)
 #define OB_USES_T
 #define OB_COST(sqrt, div)   sqrt, div
@@ -45,7 +47,7 @@ typedef struct {
   (double)(traj_lr), traj_source, (double)(mnist_lr), mnist_source
 #define OB_TORCH(ctor, note) ctor, note
 static const ij_rule rules[OB_ALGO_COUNT] = {
-#define OB_ALGO(ID, nm, title, states, hparams, cost, bound, omp, book, torch, numpy)              \
+#define OB_ALGO(ID, nm, title, states, hparams, cost, bound, omp, book, torch, numpy, conv)        \
   [OB_##ID] = {#nm,   title, (const ij_state[]){states{NULL, NULL}}, cost, bound, omp, book,       \
                torch, numpy},
 #include "optbench_algos.def"

@@ -547,7 +547,12 @@ static void hp_edges(ctx *x) {
   }
 
   /* Other values than the defaults, for implementations that hard-code them. */
-  hp = (gg_hp){0.1f, 0.5f, 0.9f, 0.8f, 0.99f, 1e-3f, 0, 0};
+  hp = (gg_hp){.lr = 0.1f,
+               .momentum = 0.5f,
+               .decay_rate = 0.9f,
+               .beta1 = 0.8f,
+               .beta2 = 0.99f,
+               .eps = 1e-3f};
   c = new_case(x, "hp_other", 40, 1,
                "non-default hyperparameters (lr 0.1, momentum 0.5, decay_rate 0.9, beta1 0.8, "
                "beta2 0.99, eps 1e-3, those the rule uses); random data around 1%s",
@@ -1010,7 +1015,8 @@ static void domain_edges(ctx *x) {
     /* L2 decay cancelling in g + weight_decay*p, its rounding amplified through
      * sqrt(v'): the conditioning term of p's scale (FORMAT.md, "Error metric") */
     static const elem cond[] = {{0.7725f, -0.003223f, 0.002017f, 2.4e-12f}};
-    hp = (gg_hp){0.0018f, 0, 0, 0.893f, 0.964f, 1e-7f, 0.00415f, 0};
+    hp = (gg_hp){
+        .lr = 0.0018f, .beta1 = 0.893f, .beta2 = 0.964f, .eps = 1e-7f, .weight_decay = 0.00415f};
     edge(x, "edge_wd_cond", GG_INSIDE, hp, 3, cond, COUNT(cond),
          "weight_decay = 0.00415 cancels g = -0.003223 to g' = -2e-5 (p = 0.7725), v = 2.4e-12: "
          "g's rounding reaches p through sqrt(v'); lr 0.0018, beta1 0.893, beta2 0.964, t = 3");

@@ -42,6 +42,8 @@ static void hp_set(gg_hp *hp, int k, float v) { memcpy((char *)hp + hp_offset[k]
 /* A state's name and domain, a hyperparameter's bit and default, the book's
  * rate: each column of a row in the shape gg_algo_info wants. */
 #define OB_STATE(name, domain)                                {#name, GG_##domain},
+#define OB_STATE_IF(name, domain, field)                      {#name, GG_##domain},
+#define OB_STATE_INIT(name, domain, field)                    {#name, GG_##domain},
 #define OB_USES(field, value)                                 | (1u << GG_HPI_##field)
 #define OB_USES_T                                             | (1u << GG_HP_COUNT)
 #define OB_BOOK(traj_lr, traj_source, mnist_lr, mnist_source) traj_lr, traj_source
@@ -53,14 +55,14 @@ typedef struct {
 
 typedef struct {
   const char *name;
-  state_col st[3]; /* the states, then {NULL} */
+  state_col st[4]; /* the states, then {NULL} */
   unsigned uses;   /* GG_HPI_* bits, bit GG_HP_COUNT for t */
   float book_lr;
   const char *book_source;
 } row;
 
 static const row rows[GG_ALGO_COUNT] = {
-#define OB_ALGO(ID, name, title, states, hparams, cost, bound, omp, book, torch, numpy)            \
+#define OB_ALGO(ID, name, title, states, hparams, cost, bound, omp, book, torch, numpy, conv)      \
   {#name, {states{NULL, GG_SIGNED}}, 0 hparams, book},
 #include "optbench_algos.def"
 #undef OB_ALGO

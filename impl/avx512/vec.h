@@ -26,3 +26,14 @@ static OB_INLINE vf vsqrt(vf a) { return _mm512_sqrt_ps(a); }
 static OB_INLINE vf vfmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }   /* a*b + c */
 static OB_INLINE vf vfnmadd(vf a, vf b, vf c) { return _mm512_fnmadd_ps(a, b, c); } /* c - a*b */
 static OB_INLINE vf vfmsub(vf a, vf b, vf c) { return _mm512_fmsub_ps(a, b, c); }   /* a*b - c */
+/* -a: the sign bit flipped (NaN included), as C's unary minus */
+static OB_INLINE vf vneg(vf a) {
+  return _mm512_castsi512_ps(
+      _mm512_xor_si512(_mm512_castps_si512(a), _mm512_set1_epi32((int)0x80000000u)));
+}
+/* torch.maximum(a, b): a + b where either is NaN, else b if b > a, else a
+ * (vmaxps(b, a) returns a unless b > a) */
+static OB_INLINE vf vmax_nan(vf a, vf b) {
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), _mm512_max_ps(b, a),
+                              _mm512_add_ps(a, b));
+}

@@ -34,7 +34,7 @@ extern "C" {
 #endif
 
 #define OB_VERSION_MAJOR 0
-#define OB_VERSION_MINOR 2
+#define OB_VERSION_MINOR 3
 #define OB_VERSION_PATCH 0
 
 typedef enum {
@@ -154,7 +154,8 @@ static inline ob_hparams ob_defaults(ob_algo a) {
 }
 OB_API const char *ob_algo_name(ob_algo);   /* "sgd", "momentum", ...; NULL if unknown */
 OB_API int ob_algo_from_name(const char *); /* the ob_algo, or -1 if unknown */
-OB_API int ob_state_count(ob_algo);         /* 0, 1 or 2 state arrays; -1 if unknown */
+#define OB_MAX_STATES 3                     /* state arrays a rule has at most */
+OB_API int ob_state_count(ob_algo);         /* 0 to OB_MAX_STATES state arrays; -1 if unknown */
 /* OB_HP_* bits of what the rule reads: its own fields, the every-rule ones
  * (the weight decays), OB_HP_STEP if it reads t; 0 if unknown. */
 OB_API unsigned ob_hparams_used(ob_algo);
@@ -168,7 +169,23 @@ OB_API ob_status ob_hparams_check(ob_algo, const ob_hparams *);
 OB_API const char *ob_algo_title(ob_algo);        /* "AdaGrad": how a figure names it */
 OB_API const char *ob_state_name(ob_algo, int i); /* state i's name in the formula: "h" */
 OB_API int ob_state_nonneg(ob_algo, int i);       /* 1: never negative when valid; 0: signed */
-OB_API int ob_algo_reads_step(ob_algo);           /* 1 if it reads t (Adam), else 0 */
+/* The hyperparameter that switches state i on ("amsgrad" for torch Adam's
+ * max_exp_avg_sq), NULL if the rule always uses it (or out of range). */
+OB_API const char *ob_state_condition(ob_algo, int i);
+/* The hyperparameter state i starts at ("initial_accumulator_value" for
+ * torch Adagrad's sum), NULL if it starts at 0 (or out of range). */
+OB_API const char *ob_state_initial(ob_algo, int i);
+/* 1 if a step with these hyperparameters reads and writes state i (its
+ * condition is nonzero, or it has none), 0 if not: the caller may pass NULL
+ * for it; -1 for an unknown algorithm, an index out of range or bad hp. */
+OB_API int ob_state_used(ob_algo, const ob_hparams *, int i);
+/* Where the rule's form comes from: "book" (chapter 6's common/optimizer.py)
+ * or "torch" (torch.optim's documented algorithm); NULL if unknown. */
+OB_API const char *ob_algo_convention(ob_algo);
+/* The rule of `convention` for the name `rule`: the rule itself if it has
+ * that convention, else "torch_<rule>" for "torch"; -1 if there is none. */
+OB_API int ob_algo_find(const char *rule, const char *convention);
+OB_API int ob_algo_reads_step(ob_algo); /* 1 if it reads t (Adam), else 0 */
 /* Square roots and divisions per element: the arithmetic that bounds the
  * benchmark's arithmetic roofline (0 and 0: memory-bound, no ceiling). */
 OB_API ob_status ob_algo_cost(ob_algo, int *sqrt_count, int *div_count);
@@ -252,6 +269,14 @@ OB_API void ob_set_omp_threshold(size_t elements); /* 0 restores the per-rule va
 OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_t t, float *p,
                          const float *g, float *s0, float *s1, size_t n);
 
+/* The same with the state arrays as a list: states[k] is state k, for k <
+ * ob_state_count(algo) (states may be NULL if the count is 0). This is the
+ * call for a rule with three states (torch_adam with amsgrad,
+ * torch_rmsprop centered with momentum); ob_step is this with {s0, s1}.
+ * A state ob_state_used says the step does not use may be NULL. */
+OB_API ob_status ob_step_states(const ob_variant *, ob_algo, const ob_hparams *, int64_t t,
+                                float *p, const float *g, float *const states[], size_t n);
+
 /* ---- One update of a list of tensors (a whole model) ------------------ */
 
 /* One step of `algo` on `count` tensors, as if ob_step ran on each (the same
@@ -265,7 +290,7 @@ OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_
  * refusal. A size of 0 is allowed (its arrays may be NULL), as is count 0.
  * The checks cost O(N log N) for N arrays at worst (O(N) when each kind of
  * array lies in a few runs of rising addresses, as allocation in order
- * gives); each thread keeps a copy of the last list it passed (40 bytes per
+ * gives); each thread keeps a copy of the last list it passed (48 bytes per
  * tensor, freed with the thread), and the same list again is compared, not
  * checked. The step runs in one parallel region split by elements over the
  * whole list, so many small tensors use every thread and many large ones
@@ -274,6 +299,13 @@ OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_
 OB_API ob_status ob_step_list(const ob_variant *, ob_algo, const ob_hparams *, int64_t t,
                               size_t count, float *const params[], const float *const grads[],
                               float *const s0[], float *const s1[], const size_t sizes[]);
+/* The same with the state lists as a list: states[k][i] is state k of
+ * tensor i, for k < ob_state_count(algo); a list of a state the step does
+ * not use (ob_state_used) may be NULL. */
+OB_API ob_status ob_step_list_states(const ob_variant *, ob_algo, const ob_hparams *, int64_t t,
+                                     size_t count, float *const params[],
+                                     const float *const grads[], float *const *const states[],
+                                     const size_t sizes[]);
 
 /* ---- The book's optimizer object -------------------------------------- */
 
@@ -296,8 +328,12 @@ OB_API ob_status ob_optimizer_update(ob_optimizer *, size_t count, float *const 
                                      const float *const grads[], const size_t sizes[]);
 OB_API ob_status ob_optimizer_set_hparams(ob_optimizer *, const ob_hparams *);
 OB_API int64_t ob_optimizer_steps(const ob_optimizer *); /* updates applied so far */
-/* State array `which` (0 or 1) of parameter array i; NULL before the first
- * update or if out of range. */
+/* State array `which` (below ob_state_count) of parameter array i; NULL
+ * before the first update or if out of range. Every state of the rule is
+ * allocated, those the hyperparameters leave unused too (so that
+ * ob_optimizer_set_hparams may turn an option on); a state with an initial
+ * value (ob_state_initial) starts at the value of the first update's
+ * hyperparameters, the others at 0. */
 OB_API const float *ob_optimizer_state(const ob_optimizer *, size_t i, int which);
 OB_API void ob_optimizer_free(ob_optimizer *);
 
@@ -518,6 +554,11 @@ OB_API size_t ob_omp_threshold_source(char *buf, size_t len);
 typedef ob_status (*ob_step_fn)(ob_algo, const ob_hparams *, int64_t t, float *p, const float *g,
                                 float *s0, float *s1, size_t n);
 #define OB_KERNEL_SYMBOL "optbench_step"
+/* The same as ob_step_states less the variant, for kernels of rules with
+ * three states: looked up first when the command names no symbol. */
+typedef ob_status (*ob_step_states_fn)(ob_algo, const ob_hparams *, int64_t t, float *p,
+                                       const float *g, float *const states[], size_t n);
+#define OB_KERNEL_STATES_SYMBOL "optbench_step_states"
 
 #ifdef __cplusplus
 }

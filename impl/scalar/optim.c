@@ -28,8 +28,9 @@ static OB_INLINE float wd_param(int mode, float lrd, float p) {
 }
 
 static OB_INLINE void sgd_rule(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                               float *restrict s0, float *restrict s1, size_t n, const int mode) {
-  (void)s0, (void)s1;
+                               float *restrict s0, float *restrict s1, float *restrict s2, size_t n,
+                               const int mode) {
+  (void)s0, (void)s1, (void)s2;
   const float wd = c->weight_decay, lrd = c->lr_decoupled;
   const float lr = c->lr;
   OB_LOOP
@@ -40,9 +41,9 @@ static OB_INLINE void sgd_rule(const ob_coeffs *c, float *restrict p, const floa
 }
 
 static OB_INLINE void momentum_rule(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                                    float *restrict v, float *restrict s1, size_t n,
-                                    const int mode) {
-  (void)s1;
+                                    float *restrict v, float *restrict s1, float *restrict s2,
+                                    size_t n, const int mode) {
+  (void)s1, (void)s2;
   const float wd = c->weight_decay, lrd = c->lr_decoupled;
   const float lr = c->lr, mom = c->momentum;
   OB_LOOP
@@ -54,9 +55,9 @@ static OB_INLINE void momentum_rule(const ob_coeffs *c, float *restrict p, const
 }
 
 static OB_INLINE void nesterov_rule(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                                    float *restrict v, float *restrict s1, size_t n,
-                                    const int mode) {
-  (void)s1;
+                                    float *restrict v, float *restrict s1, float *restrict s2,
+                                    size_t n, const int mode) {
+  (void)s1, (void)s2;
   const float wd = c->weight_decay, lrd = c->lr_decoupled;
   const float lr = c->lr, mom = c->momentum;
   const float mom_sq = c->momentum_sq, lr_mom = c->lr_one_plus_mom;
@@ -73,9 +74,9 @@ static OB_INLINE void nesterov_rule(const ob_coeffs *c, float *restrict p, const
 }
 
 static OB_INLINE void adagrad_rule(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                                   float *restrict h, float *restrict s1, size_t n,
-                                   const int mode) {
-  (void)s1;
+                                   float *restrict h, float *restrict s1, float *restrict s2,
+                                   size_t n, const int mode) {
+  (void)s1, (void)s2;
   const float wd = c->weight_decay, lrd = c->lr_decoupled;
   const float lr = c->lr, eps = c->eps;
   OB_LOOP
@@ -90,9 +91,9 @@ static OB_INLINE void adagrad_rule(const ob_coeffs *c, float *restrict p, const 
 }
 
 static OB_INLINE void rmsprop_rule(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                                   float *restrict h, float *restrict s1, size_t n,
-                                   const int mode) {
-  (void)s1;
+                                   float *restrict h, float *restrict s1, float *restrict s2,
+                                   size_t n, const int mode) {
+  (void)s1, (void)s2;
   const float wd = c->weight_decay, lrd = c->lr_decoupled;
   const float lr = c->lr, eps = c->eps, d = c->decay, one_d = c->one_minus_decay;
   OB_LOOP
@@ -107,7 +108,9 @@ static OB_INLINE void rmsprop_rule(const ob_coeffs *c, float *restrict p, const 
 }
 
 static OB_INLINE void adam_rule(const ob_coeffs *c, float *restrict p, const float *restrict g,
-                                float *restrict m, float *restrict v, size_t n, const int mode) {
+                                float *restrict m, float *restrict v, float *restrict s2, size_t n,
+                                const int mode) {
+  (void)s2;
   const float wd = c->weight_decay, lrd = c->lr_decoupled;
   const float lr_t = c->lr_t, eps = c->eps;
   const float b1 = c->one_minus_beta1, beta2 = c->beta2, b2 = c->one_minus_beta2;
@@ -123,21 +126,172 @@ static OB_INLINE void adam_rule(const ob_coeffs *c, float *restrict p, const flo
   }
 }
 
+/* ---- The torch.optim rules (convention TORCH) ---------------------------
+ * As torch/optim/<rule>.py writes them (foreach=False), each statement rounding
+ * as torch's: d = (maximize ? -g : g) + weight_decay*p; lerp_(x, w) is
+ * s + w*(x - s), addcmul_(a, b, value=w) s + w*a*b, addcdiv_(a, b,
+ * value=-w) s - w*(a/b). The options are the call's (ob_coeffs.options).
+ * An option that decides whether a state array is touched at all selects
+ * a loop compiled for it (the rule's _loop with `o` a constant), so an
+ * unused state - which may be NULL - is never read, not even by a
+ * vectorised loop's speculative load; the others are selects of values. */
+
+/* torch's d: maximize's sign (exact), then the L2 term */
+static OB_INLINE float torch_grad(unsigned o, int mode, float wd, float g, float p) {
+  return wd_grad(mode, wd, (o & OB_OPT_MAXIMIZE) ? -g : g, p);
+}
+
+static OB_INLINE void torch_sgd_loop(const ob_coeffs *c, float *restrict p, const float *restrict g,
+                                     float *restrict buf, size_t n, const int mode,
+                                     const unsigned o) {
+  const float wd = c->weight_decay, lrd = c->lr_decoupled;
+  const float lr = c->lr, mom = c->momentum, omd = c->one_minus_dampening;
+  const int first = (c->options & OB_OPT_FIRST) != 0,
+            nesterov = (c->options & OB_OPT_NESTEROV) != 0;
+  OB_LOOP
+  for (size_t i = 0; i < n; i++) {
+    const float d = torch_grad(o, mode, wd, g[i], p[i]), pi = wd_param(mode, lrd, p[i]);
+    float step = d;
+    if (o & OB_OPT_MOMENTUM) {
+      /* buf = d at the first step, else buf.mul_(momentum).add_(d, alpha=1-dampening) */
+      const float b = first ? d : mom * buf[i] + omd * d;
+      buf[i] = b;
+      step = nesterov ? d + mom * b : b; /* d.add(buf, alpha=momentum) */
+    }
+    p[i] = pi - lr * step; /* p.add_(d, alpha=-lr) */
+  }
+}
+
+static OB_INLINE void torch_sgd_rule(const ob_coeffs *c, float *restrict p, const float *restrict g,
+                                     float *restrict buf, float *restrict s1, float *restrict s2,
+                                     size_t n, const int mode) {
+  (void)s1, (void)s2;
+  const unsigned o = c->options & OB_OPT_MAXIMIZE;
+  if (c->options & OB_OPT_MOMENTUM)
+    torch_sgd_loop(c, p, g, buf, n, mode, o | OB_OPT_MOMENTUM);
+  else
+    torch_sgd_loop(c, p, g, NULL, n, mode, o);
+}
+
+/* torch.maximum(a, b): NaN if either is (a + b keeps the first NaN, as the
+ * vector code does), else b if b > a, else a */
+static OB_INLINE float torch_max(float a, float b) {
+  return (a != a || b != b) ? a + b : (b > a ? b : a);
+}
+
+static OB_INLINE void torch_adam_loop(const ob_coeffs *c, float *restrict p,
+                                      const float *restrict g, float *restrict m, float *restrict v,
+                                      float *restrict vmax, size_t n, const int mode,
+                                      const unsigned o) {
+  const float wd = c->weight_decay, lrd = c->lr_decoupled;
+  const float b1 = c->one_minus_beta1, beta2 = c->beta2, b2 = c->one_minus_beta2;
+  const float step_size = c->step_size, inv_bc2 = c->inv_bc2_sqrt, eps = c->eps;
+  OB_LOOP
+  for (size_t i = 0; i < n; i++) {
+    const float d = torch_grad(o, mode, wd, g[i], p[i]), pi = wd_param(mode, lrd, p[i]);
+    m[i] += b1 * (d - m[i]);          /* exp_avg.lerp_(d, 1-beta1) */
+    v[i] = beta2 * v[i] + b2 * d * d; /* exp_avg_sq.mul_(beta2).addcmul_(d, d, value=1-beta2) */
+    float vh = v[i];
+    if (o & OB_OPT_AMSGRAD)
+      vh = vmax[i] = torch_max(vmax[i], v[i]); /* torch.maximum(max_exp_avg_sq, exp_avg_sq) */
+    /* denom = sqrt(v)/sqrt(1-beta2^t) + eps, the division a product with the
+     * reciprocal (rounded once); then p -= step_size*exp_avg/denom in the
+     * book Adam's order: (step_size*m)/denom cannot overflow where the
+     * result does not (DESIGN.md 6.1) */
+    const float denom = sqrtf(vh) * inv_bc2 + eps;
+    p[i] = pi - step_size * m[i] / denom;
+  }
+}
+
+static OB_INLINE void torch_adam_rule(const ob_coeffs *c, float *restrict p,
+                                      const float *restrict g, float *restrict m, float *restrict v,
+                                      float *restrict vmax, size_t n, const int mode) {
+  const unsigned o = c->options & OB_OPT_MAXIMIZE;
+  if (c->options & OB_OPT_AMSGRAD)
+    torch_adam_loop(c, p, g, m, v, vmax, n, mode, o | OB_OPT_AMSGRAD);
+  else
+    torch_adam_loop(c, p, g, m, v, NULL, n, mode, o);
+}
+
+/* AdamW is torch_adam with the decoupled term (the call's weight-decay mode) */
+static OB_INLINE void torch_adamw_rule(const ob_coeffs *c, float *restrict p,
+                                       const float *restrict g, float *restrict m,
+                                       float *restrict v, float *restrict vmax, size_t n,
+                                       const int mode) {
+  torch_adam_rule(c, p, g, m, v, vmax, n, mode);
+}
+
+static OB_INLINE void torch_adagrad_rule(const ob_coeffs *c, float *restrict p,
+                                         const float *restrict g, float *restrict sum,
+                                         float *restrict s1, float *restrict s2, size_t n,
+                                         const int mode) {
+  (void)s1, (void)s2;
+  const float wd = c->weight_decay, lrd = c->lr_decoupled;
+  const float clr = c->clr, eps = c->eps;
+  const unsigned o = c->options;
+  OB_LOOP
+  for (size_t i = 0; i < n; i++) {
+    const float d = torch_grad(o, mode, wd, g[i], p[i]), pi = wd_param(mode, lrd, p[i]);
+    sum[i] += d * d;                               /* state_sum.addcmul_(d, d, value=1) */
+    p[i] = pi - clr * (d / (sqrtf(sum[i]) + eps)); /* p.addcdiv_(d, std, value=-clr) */
+  }
+}
+
+static OB_INLINE void torch_rmsprop_loop(const ob_coeffs *c, float *restrict p,
+                                         const float *restrict g, float *restrict sq,
+                                         float *restrict buf, float *restrict ga, size_t n,
+                                         const int mode, const unsigned o) {
+  const float wd = c->weight_decay, lrd = c->lr_decoupled;
+  const float lr = c->lr, eps = c->eps, alpha = c->decay, one_a = c->one_minus_decay;
+  const float mom = c->momentum;
+  OB_LOOP
+  for (size_t i = 0; i < n; i++) {
+    const float d = torch_grad(o, mode, wd, g[i], p[i]), pi = wd_param(mode, lrd, p[i]);
+    sq[i] =
+        alpha * sq[i] + one_a * d * d; /* square_avg.mul_(alpha).addcmul_(d, d, value=1-alpha) */
+    float a2 = sq[i];
+    if (o & OB_OPT_CENTERED) {
+      ga[i] += one_a * (d - ga[i]); /* grad_avg.lerp_(d, 1-alpha) */
+      a2 = sq[i] - ga[i] * ga[i];   /* square_avg.addcmul(grad_avg, grad_avg, value=-1) */
+    }
+    const float avg = sqrtf(a2) + eps;
+    if (o & OB_OPT_MOMENTUM) {
+      buf[i] = mom * buf[i] + d / avg; /* buf.mul_(momentum).addcdiv_(d, avg) */
+      p[i] = pi - lr * buf[i];         /* p.add_(buf, alpha=-lr) */
+    } else {
+      p[i] = pi - lr * (d / avg); /* p.addcdiv_(d, avg, value=-lr) */
+    }
+  }
+}
+
+static OB_INLINE void torch_rmsprop_rule(const ob_coeffs *c, float *restrict p,
+                                         const float *restrict g, float *restrict sq,
+                                         float *restrict buf, float *restrict ga, size_t n,
+                                         const int mode) {
+  const unsigned o = c->options & OB_OPT_MAXIMIZE, M = OB_OPT_MOMENTUM, C = OB_OPT_CENTERED;
+  switch (c->options & (M | C)) {
+  case 0: torch_rmsprop_loop(c, p, g, sq, NULL, NULL, n, mode, o); break;
+  case OB_OPT_MOMENTUM: torch_rmsprop_loop(c, p, g, sq, buf, NULL, n, mode, o | M); break;
+  case OB_OPT_CENTERED: torch_rmsprop_loop(c, p, g, sq, NULL, ga, n, mode, o | C); break;
+  default: torch_rmsprop_loop(c, p, g, sq, buf, ga, n, mode, o | M | C); break;
+  }
+}
+
 /* One out-of-line copy per rule and weight-decay mode, <rule>_<isa>_<mode>
  * (adam_scalar_l2): the rule with its mode a constant. */
 #define OB_MODE_COPY(name, suffix, mode)                                                           \
   static __attribute__((noinline)) void OB_ISA_FN_MODE(name, suffix)(                              \
-      const ob_coeffs *c, float *p, const float *g, float *s0, float *s1, size_t n) {              \
-    name##_rule(c, p, g, s0, s1, n, mode);                                                         \
+      const ob_coeffs *c, float *p, const float *g, float *s0, float *s1, float *s2, size_t n) {   \
+    name##_rule(c, p, g, s0, s1, s2, n, mode);                                                     \
   }
 #define OB_MODE_ENTRY(name, suffix, mode) [mode] = OB_ISA_FN_MODE(name, suffix),
 /* The kernels of the table, <rule>_<isa>: the copy for the call's mode. */
 #define OB_ALGO(ID, name, ...)                                                                     \
   OB_WD_MODE_LIST(OB_MODE_COPY, name)                                                              \
   static void OB_ISA_FN(name)(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,  \
-                              size_t n) {                                                          \
+                              float *s2, size_t n) {                                               \
     static const ob_kernel_fn modes[OB_WD_MODES] = {OB_WD_MODE_LIST(OB_MODE_ENTRY, name)};         \
-    modes[c->wd_mode](c, p, g, s0, s1, n);                                                         \
+    modes[c->wd_mode](c, p, g, s0, s1, s2, n);                                                     \
   }
 #include "optbench_algos.def"
 #undef OB_ALGO

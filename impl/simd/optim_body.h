@@ -18,25 +18,27 @@
 /* Runs f on n elements: the whole vectors in place, then the tail through
  * buffers. Nothing past n is read or written (vload_part/vstore_part). */
 typedef void (*vectors_fn)(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
-                           size_t nvec);
+                           float *s2, size_t nvec);
 
 static void run_vectors(vectors_fn f, int states, const ob_coeffs *c, float *p, const float *g,
-                        float *s0, float *s1, size_t n) {
+                        float *s0, float *s1, float *s2, size_t n) {
   const size_t body = n / OB_VL * OB_VL, w = n - body;
-  f(c, p, g, s0, s1, body / OB_VL);
+  f(c, p, g, s0, s1, s2, body / OB_VL);
   if (w == 0)
     return;
   /* unused lanes hold 1.0f: harmless in every rule (no 0/0 with eps = 0), so
-   * the tail raises no floating-point flag the data would not */
-  _Alignas(64) float buf[4][OB_VL];
-  float *const arr[4] = {p, (float *)g, s0, s1};
-  for (int a = 0; a < 4; a++)
+   * the tail raises no floating-point flag the data would not; a state the
+   * call leaves unused (NULL, kernel.h) is neither read nor written */
+  _Alignas(64) float buf[2 + OB_MAX_STATES][OB_VL];
+  float *const arr[2 + OB_MAX_STATES] = {p, (float *)g, s0, s1, s2};
+  for (int a = 0; a < 2 + OB_MAX_STATES; a++)
     vstore(buf[a], vset1(1.0f));
   for (int a = 0; a < 2 + states; a++)
-    vstore_part(buf[a], vload_part(arr[a] + body, w), w);
-  f(c, buf[0], buf[1], buf[2], buf[3], 1);
+    if (arr[a])
+      vstore_part(buf[a], vload_part(arr[a] + body, w), w);
+  f(c, buf[0], buf[1], buf[2], buf[3], buf[4], 1);
   for (int a = 0; a < 2 + states; a++)
-    if (a != 1) /* g is read-only */
+    if (a != 1 && arr[a]) /* g is read-only */
       vstore_part(arr[a] + body, vload(buf[a]), w);
 }
 
@@ -52,8 +54,8 @@ static OB_INLINE vf wd_param(int mode, vf lrd, vf p) {
 }
 
 static OB_INLINE void sgd_body(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,
-                               size_t nvec, const int mode) {
-  (void)s0, (void)s1;
+                               float *s2, size_t nvec, const int mode) {
+  (void)s0, (void)s1, (void)s2;
   const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr = vset1(c->lr);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
@@ -64,8 +66,8 @@ static OB_INLINE void sgd_body(const ob_coeffs *c, float *p, const float *g, flo
 }
 
 static OB_INLINE void momentum_body(const ob_coeffs *c, float *p, const float *g, float *v,
-                                    float *s1, size_t nvec, const int mode) {
-  (void)s1;
+                                    float *s1, float *s2, size_t nvec, const int mode) {
+  (void)s1, (void)s2;
   const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr = vset1(c->lr), mom = vset1(c->momentum);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
@@ -78,8 +80,8 @@ static OB_INLINE void momentum_body(const ob_coeffs *c, float *p, const float *g
 }
 
 static OB_INLINE void nesterov_body(const ob_coeffs *c, float *p, const float *g, float *v,
-                                    float *s1, size_t nvec, const int mode) {
-  (void)s1;
+                                    float *s1, float *s2, size_t nvec, const int mode) {
+  (void)s1, (void)s2;
   const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr = vset1(c->lr), mom = vset1(c->momentum);
   const vf mom_sq = vset1(c->momentum_sq), lr_mom = vset1(c->lr_one_plus_mom);
@@ -104,8 +106,8 @@ static inline vf scaled_step(vf p, vf lr, vf g, vf h, vf eps) {
 }
 
 static OB_INLINE void adagrad_body(const ob_coeffs *c, float *p, const float *g, float *h,
-                                   float *s1, size_t nvec, const int mode) {
-  (void)s1;
+                                   float *s1, float *s2, size_t nvec, const int mode) {
+  (void)s1, (void)s2;
   const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr = vset1(c->lr), eps = vset1(c->eps);
   for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
@@ -118,8 +120,8 @@ static OB_INLINE void adagrad_body(const ob_coeffs *c, float *p, const float *g,
 }
 
 static OB_INLINE void rmsprop_body(const ob_coeffs *c, float *p, const float *g, float *h,
-                                   float *s1, size_t nvec, const int mode) {
-  (void)s1;
+                                   float *s1, float *s2, size_t nvec, const int mode) {
+  (void)s1, (void)s2;
   const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr = vset1(c->lr), eps = vset1(c->eps);
   const vf d = vset1(c->decay), one_d = vset1(c->one_minus_decay);
@@ -134,7 +136,8 @@ static OB_INLINE void rmsprop_body(const ob_coeffs *c, float *p, const float *g,
 }
 
 static OB_INLINE void adam_body(const ob_coeffs *c, float *p, const float *g, float *m, float *v,
-                                size_t nvec, const int mode) {
+                                float *s2, size_t nvec, const int mode) {
+  (void)s2;
   const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
   const vf lr_t = vset1(c->lr_t), eps = vset1(c->eps);
   const vf b1 = vset1(c->one_minus_beta1), b2 = vset1(c->one_minus_beta2);
@@ -155,12 +158,151 @@ static OB_INLINE void adam_body(const ob_coeffs *c, float *p, const float *g, fl
   }
 }
 
+/* ---- The torch.optim rules (convention TORCH) ---------------------------
+ * scalar/optim.c's statements, vector by vector; an option that decides
+ * whether a state is touched selects a loop compiled for it (`o` a
+ * constant), so an unused state (NULL) is never read. */
+
+/* torch's d: maximize's sign (exact), then the L2 term */
+static OB_INLINE vf torch_grad(int maximize, int mode, vf wd, vf g, vf p) {
+  return wd_grad(mode, wd, maximize ? vneg(g) : g, p);
+}
+
+static OB_INLINE void torch_sgd_loop(const ob_coeffs *c, float *p, const float *g, float *buf,
+                                     size_t nvec, const int mode, const unsigned o) {
+  const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
+  const vf lr = vset1(c->lr), mom = vset1(c->momentum), omd = vset1(c->one_minus_dampening);
+  const int maxi = (c->options & OB_OPT_MAXIMIZE) != 0;
+  const int first = (c->options & OB_OPT_FIRST) != 0,
+            nesterov = (c->options & OB_OPT_NESTEROV) != 0;
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
+    const vf p0 = vload(p + i), d = torch_grad(maxi, mode, wd, vload(g + i), p0);
+    const vf pp = wd_param(mode, lrd, p0);
+    vf step = d;
+    if (o & OB_OPT_MOMENTUM) {
+      /* buf = d at the first step, else momentum*buf + (1-dampening)*d */
+      const vf b = first ? d : vfmadd(omd, d, vmul(mom, vload(buf + i)));
+      vstore(buf + i, b);
+      step = nesterov ? vfmadd(mom, b, d) : b; /* d + momentum*buf */
+    }
+    vstore(p + i, vfnmadd(lr, step, pp)); /* p -= lr*d */
+  }
+}
+
+static OB_INLINE void torch_sgd_body(const ob_coeffs *c, float *p, const float *g, float *buf,
+                                     float *s1, float *s2, size_t nvec, const int mode) {
+  (void)s1, (void)s2;
+  if (c->options & OB_OPT_MOMENTUM)
+    torch_sgd_loop(c, p, g, buf, nvec, mode, OB_OPT_MOMENTUM);
+  else
+    torch_sgd_loop(c, p, g, NULL, nvec, mode, 0);
+}
+
+static OB_INLINE void torch_adam_loop(const ob_coeffs *c, float *p, const float *g, float *m,
+                                      float *v, float *vmax, size_t nvec, const int mode,
+                                      const unsigned o) {
+  const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
+  const vf b1 = vset1(c->one_minus_beta1), b2 = vset1(c->one_minus_beta2);
+  const vf beta2 = vset1(c->beta2), eps = vset1(c->eps);
+  const vf step_size = vset1(c->step_size), inv_bc2 = vset1(c->inv_bc2_sqrt);
+  const int maxi = (c->options & OB_OPT_MAXIMIZE) != 0;
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
+    const vf p0 = vload(p + i), d = torch_grad(maxi, mode, wd, vload(g + i), p0);
+    const vf pp = wd_param(mode, lrd, p0);
+    const vf m0 = vload(m + i);
+    const vf mm = vfmadd(b1, vsub(d, m0), m0);                       /* exp_avg.lerp_(d, 1-beta1) */
+    const vf vv = vfmadd(vmul(b2, d), d, vmul(beta2, vload(v + i))); /* beta2*v + (1-beta2)*d*d */
+    vstore(m + i, mm);
+    vstore(v + i, vv);
+    vf vh = vv;
+    if (o & OB_OPT_AMSGRAD) {
+      vh = vmax_nan(vload(vmax + i), vv); /* torch.maximum(max_exp_avg_sq, exp_avg_sq) */
+      vstore(vmax + i, vh);
+    }
+    /* denom = sqrt(v)*(1/sqrt(1-beta2^t)) + eps; p -= (step_size*m)/denom */
+    const vf denom = vfmadd(vsqrt(vh), inv_bc2, eps);
+    vstore(p + i, vsub(pp, vdiv(vmul(step_size, mm), denom)));
+  }
+}
+
+static OB_INLINE void torch_adam_body(const ob_coeffs *c, float *p, const float *g, float *m,
+                                      float *v, float *vmax, size_t nvec, const int mode) {
+  if (c->options & OB_OPT_AMSGRAD)
+    torch_adam_loop(c, p, g, m, v, vmax, nvec, mode, OB_OPT_AMSGRAD);
+  else
+    torch_adam_loop(c, p, g, m, v, NULL, nvec, mode, 0);
+}
+
+/* AdamW is torch_adam with the decoupled term (the call's weight-decay mode) */
+static OB_INLINE void torch_adamw_body(const ob_coeffs *c, float *p, const float *g, float *m,
+                                       float *v, float *vmax, size_t nvec, const int mode) {
+  torch_adam_body(c, p, g, m, v, vmax, nvec, mode);
+}
+
+static OB_INLINE void torch_adagrad_body(const ob_coeffs *c, float *p, const float *g, float *sum,
+                                         float *s1, float *s2, size_t nvec, const int mode) {
+  (void)s1, (void)s2;
+  const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
+  const vf clr = vset1(c->clr), eps = vset1(c->eps);
+  const int maxi = (c->options & OB_OPT_MAXIMIZE) != 0;
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
+    const vf p0 = vload(p + i), d = torch_grad(maxi, mode, wd, vload(g + i), p0);
+    const vf pp = wd_param(mode, lrd, p0);
+    const vf ss = vfmadd(d, d, vload(sum + i)); /* sum += d*d */
+    vstore(sum + i, ss);
+    vstore(p + i, scaled_step(pp, clr, d, ss, eps)); /* p -= clr*d/(sqrt(sum)+eps) */
+  }
+}
+
+static OB_INLINE void torch_rmsprop_loop(const ob_coeffs *c, float *p, const float *g, float *sq,
+                                         float *buf, float *ga, size_t nvec, const int mode,
+                                         const unsigned o) {
+  const vf wd = vset1(c->weight_decay), lrd = vset1(c->lr_decoupled);
+  const vf lr = vset1(c->lr), eps = vset1(c->eps), mom = vset1(c->momentum);
+  const vf alpha = vset1(c->decay), one_a = vset1(c->one_minus_decay);
+  const int maxi = (c->options & OB_OPT_MAXIMIZE) != 0;
+  for (size_t i = 0; i < nvec * OB_VL; i += OB_VL) {
+    const vf p0 = vload(p + i), d = torch_grad(maxi, mode, wd, vload(g + i), p0);
+    const vf pp = wd_param(mode, lrd, p0);
+    const vf ss =
+        vfmadd(vmul(one_a, d), d, vmul(alpha, vload(sq + i))); /* alpha*sq + (1-alpha)*d*d */
+    vstore(sq + i, ss);
+    vf a2 = ss;
+    if (o & OB_OPT_CENTERED) {
+      const vf g0 = vload(ga + i),
+               gg = vfmadd(one_a, vsub(d, g0), g0); /* grad_avg.lerp_(d, 1-alpha) */
+      vstore(ga + i, gg);
+      a2 = vfnmadd(gg, gg, ss); /* square_avg - grad_avg^2 */
+    }
+    const vf avg = vadd(vsqrt(a2), eps);
+    if (o & OB_OPT_MOMENTUM) {
+      const vf b = vadd(vmul(mom, vload(buf + i)), vdiv(d, avg)); /* momentum*buf + d/avg */
+      vstore(buf + i, b);
+      vstore(p + i, vfnmadd(lr, b, pp)); /* p -= lr*buf */
+    } else {
+      vstore(p + i, vfnmadd(lr, vdiv(d, avg), pp)); /* p -= lr*(d/avg) */
+    }
+  }
+}
+
+static OB_INLINE void torch_rmsprop_body(const ob_coeffs *c, float *p, const float *g, float *sq,
+                                         float *buf, float *ga, size_t nvec, const int mode) {
+  const unsigned M = OB_OPT_MOMENTUM, C = OB_OPT_CENTERED;
+  switch (c->options & (M | C)) {
+  case 0: torch_rmsprop_loop(c, p, g, sq, NULL, NULL, nvec, mode, 0); break;
+  case OB_OPT_MOMENTUM: torch_rmsprop_loop(c, p, g, sq, buf, NULL, nvec, mode, M); break;
+  case OB_OPT_CENTERED: torch_rmsprop_loop(c, p, g, sq, NULL, ga, nvec, mode, C); break;
+  default: torch_rmsprop_loop(c, p, g, sq, buf, ga, nvec, mode, M | C); break;
+  }
+}
+
 /* One out-of-line copy per rule and weight-decay mode, <rule>_<isa>_<mode>
  * (adam_avx512_l2): the body with its mode a constant. */
 #define OB_MODE_COPY(name, suffix, mode)                                                           \
-  static OB_VECTORS void OB_ISA_FN_MODE(name, suffix)(                                             \
-      const ob_coeffs *c, float *p, const float *g, float *s0, float *s1, size_t nvec) {           \
-    name##_body(c, p, g, s0, s1, nvec, mode);                                                      \
+  static OB_VECTORS void OB_ISA_FN_MODE(name, suffix)(const ob_coeffs *c, float *p,                \
+                                                      const float *g, float *s0, float *s1,        \
+                                                      float *s2, size_t nvec) {                    \
+    name##_body(c, p, g, s0, s1, s2, nvec, mode);                                                  \
   }
 #define OB_MODE_ENTRY(name, suffix, mode) [mode] = OB_ISA_FN_MODE(name, suffix),
 #define OB_ALGO(ID, name, ...)                                                                     \
@@ -171,14 +313,18 @@ static OB_INLINE void adam_body(const ob_coeffs *c, float *p, const float *g, fl
 
 /* The kernels of the table, <rule>_<isa>: each rule's copy for the call's
  * weight-decay mode, through run_vectors. */
-#define OB_STATE(name, domain) +1
+#define OB_STATE(name, domain)             +1
+#define OB_STATE_IF(name, domain, field)   +1
+#define OB_STATE_INIT(name, domain, field) +1
 #define OB_ALGO(ID, name, title, states, ...)                                                      \
   static void OB_ISA_FN(name)(const ob_coeffs *c, float *p, const float *g, float *s0, float *s1,  \
-                              size_t n) {                                                          \
-    run_vectors(name##_vectors[c->wd_mode], 0 states, c, p, g, s0, s1, n);                         \
+                              float *s2, size_t n) {                                               \
+    run_vectors(name##_vectors[c->wd_mode], 0 states, c, p, g, s0, s1, s2, n);                     \
   }
 #include "optbench_algos.def"
 #undef OB_ALGO
 #undef OB_STATE
+#undef OB_STATE_IF
+#undef OB_STATE_INIT
 
 #include "kernel_table.h"
