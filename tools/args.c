@@ -37,12 +37,14 @@ static int take_variant(void *target, const char *name, const char *value, char 
                                      errlen);
 }
 
+/* --algo and --rule take names, resolved once --convention is known
+ * (resolve_names) */
 static int take_algo(void *target, const char *name, const char *value, char *err, size_t errlen) {
   cli_opts *o = target;
-  const int a = ob_optname_algo(name, value, err, errlen);
-  if (a < 0)
-    return OB_OPTS_BAD;
-  o->algo[a] = o->algo_given = 1;
+  if (o->nnames == OB_ALGO_COUNT)
+    return fail(OB_OPTS_BAD, err, errlen, "%s given more than %d times", name, OB_ALGO_COUNT);
+  o->names[o->nnames++] = value;
+  o->algo_given = 1;
   return OB_OPTS_OK;
 }
 
@@ -69,12 +71,9 @@ static int take_offset(void *target, const char *name, const char *value, char *
 
 static int take_rule(void *target, const char *name, const char *value, char *err, size_t errlen) {
   cli_opts *o = target;
-  const int a = ob_optname_algo(name, value, err, errlen);
-  if (a < 0)
-    return OB_OPTS_BAD;
   if (o->rule_given)
     return fail(OB_OPTS_BAD, err, errlen, "%s: one rule per kernel, given twice", name);
-  o->rule = a;
+  o->rule_name = value;
   o->rule_given = 1;
   return OB_OPTS_OK;
 }
@@ -113,33 +112,35 @@ static int take_kernel_form(void *target, const char *name, const char *value, c
   return OB_OPTS_OK;
 }
 
-/* Each rule --algo and --rule named as the rule of --convention (ob_algo_find),
- * or, with no --algo, every rule of that convention. */
-static int resolve_convention(cli_opts *o, char *err, size_t errlen) {
+/* The rule `value` of option `name` names: with --convention the rule of
+ * that convention (ob_algo_find), else the rule of that name; -1 with the
+ * message in err. */
+static int rule_of(const cli_opts *o, const char *name, const char *value, char *err,
+                   size_t errlen) {
   if (!o->convention)
-    return CLI_PARSE_OK;
-  int named[OB_ALGO_COUNT];
-  memcpy(named, o->algo, sizeof named);
-  memset(o->algo, 0, sizeof o->algo);
-  for (int a = 0; a < OB_ALGO_COUNT; a++) {
-    const int to_convention =
-        strcmp(ob_algo_convention((ob_algo)a), o->convention) == 0 && !o->algo_given;
-    if (!named[a] && !to_convention)
-      continue;
-    const int b = ob_algo_find(ob_algo_name((ob_algo)a), o->convention);
-    if (b < 0)
-      return fail(CLI_PARSE_USAGE, err, errlen, "--algo %s: no rule of convention %s",
-                  ob_algo_name((ob_algo)a), o->convention);
-    o->algo[b] = 1;
+    return ob_optname_algo(name, value, err, errlen);
+  const int a = ob_algo_find(value, o->convention);
+  if (a < 0)
+    fail(0, err, errlen, "%s %.64s: no rule of convention %s", name, value, o->convention);
+  return a;
+}
+
+/* --algo and --rule to rules; with --convention and no --algo, every rule of
+ * that convention (and, as with --algo, no layer kernel without --op). */
+static int resolve_names(cli_opts *o, char *err, size_t errlen) {
+  for (size_t k = 0; k < o->nnames; k++) {
+    const int a = rule_of(o, "--algo", o->names[k], err, errlen);
+    if (a < 0)
+      return CLI_PARSE_USAGE;
+    o->algo[a] = 1;
   }
-  o->algo_given = 1; /* a rule filter: with no --op, no layer kernel */
-  if (o->rule_given) {
-    const int b = ob_algo_find(ob_algo_name((ob_algo)o->rule), o->convention);
-    if (b < 0)
-      return fail(CLI_PARSE_USAGE, err, errlen, "--rule %s: no rule of convention %s",
-                  ob_algo_name((ob_algo)o->rule), o->convention);
-    o->rule = b;
+  if (o->convention && !o->algo_given) {
+    for (int a = 0; a < OB_ALGO_COUNT; a++)
+      o->algo[a] = strcmp(ob_algo_convention((ob_algo)a), o->convention) == 0;
+    o->algo_given = 1;
   }
+  if (o->rule_given && (o->rule = rule_of(o, "--rule", o->rule_name, err, errlen)) < 0)
+    return CLI_PARSE_USAGE;
   return CLI_PARSE_OK;
 }
 
@@ -229,7 +230,7 @@ static int parse_verify(int argc, char **argv, cli_opts *o, char *err, size_t er
                 "--kernel runs one rule's vectors on the kernel: --variant, --algo, --op and "
                 "--omp-threshold do not apply");
   if (rc == OB_OPTS_OK)
-    return resolve_convention(o, err, errlen);
+    return resolve_names(o, err, errlen);
   return rc == OB_OPTS_CANNOT ? CLI_PARSE_ERROR
          : rc == OB_OPTS_BAD  ? CLI_PARSE_USAGE
                               : CLI_PARSE_OK;
