@@ -211,31 +211,16 @@ static const char three_states[] = "optbench-golden 4\n"
                                    "end\n";
 
 /* torch RMSprop plain (momentum 0, not centered): momentum_buffer and
- * grad_avg unused. Case `unlisted` leaves them out (the checker passes
- * NULL); trajectory `listed` gives momentum_buffer as in and out, equal,
- * on both steps' carried value (fresh: an array the call must leave alone;
- * own state: NULL). By hand, sq' = sq/2 + g^2/2, p' = p - g/(2*sqrt(sq')):
+ * grad_avg unused. grad_avg is never in the file; momentum_buffer is in and
+ * out of step 1, equal (fresh: an array the call must leave alone; own
+ * state: NULL), and not in step 2 (NULL). By hand, sq' = sq/2 + g^2/2,
+ * p' = p - g/(2*sqrt(sq')):
  *   p 1, g 2, sq 4 -> sq' 4, p' 0.5; then g -2 -> sq' 4, p' 1. */
 static const char unused_states[] = "optbench-golden 4\n"
                                     "family torch_rmsprop\n"
-                                    "cases 2\n"
-                                    "case unlisted\n"
-                                    "note two unused states, not in the file\n"
-                                    "op torch_rmsprop\n"
-                                    "float lr 0x1p-1\n"
-                                    "float decay_rate 0x1p-1\n"
-                                    "float eps 0x0p+0\n"
-                                    "int t 1\n"
-                                    "in p 1 0x1p+0\n"
-                                    "in g 1 0x1p+1\n"
-                                    "in square_avg 1 0x1p+2\n"
-                                    "out p 1\n"
-                                    "0x1p-1 0x1p-1 0x1p-1\n"
-                                    "out square_avg 1\n"
-                                    "0x1p+2 0x1p+2 0x1p+2\n"
-                                    "end\n"
-                                    "case listed\n"
-                                    "note momentum_buffer unused but listed, unchanged\n"
+                                    "cases 1\n"
+                                    "case unused\n"
+                                    "note momentum_buffer listed unchanged, then left out\n"
                                     "op torch_rmsprop\n"
                                     "step 1\n"
                                     "float lr 0x1p-1\n"
@@ -262,8 +247,6 @@ static const char unused_states[] = "optbench-golden 4\n"
                                     "0x1p+0 0x1p+0 0x1p+0\n"
                                     "out square_avg 1\n"
                                     "0x1p+2 0x1p+2 0x1p+2\n"
-                                    "out momentum_buffer 1\n"
-                                    "0x1.cp+2 0x1.cp+2 0x1.cp+2\n"
                                     "end\n";
 
 static void test_good(void) {
@@ -295,41 +278,47 @@ static void test_good(void) {
     CHECK0(rs.p[0] == 5.0f && rs.p[1] == -18.0f && rs.s[0][1] == -20.0f && rs.t == 2);
   }
   gd_free(&f);
+}
 
+/* Step j of the first case of `text`, written as file `name` and loaded
+ * into *f (which the caller frees): gd_rule_step_of's result, or -2 with
+ * the message in err if the file does not load. */
+static int first_case_step(const char *name, const char *text, size_t j, gd_file *f,
+                           gd_rule_step *rs, char *err, size_t errlen) {
+  const char *path = gt_write_kept(name, text, strlen(text));
+  if (gd_load(path, f, err, errlen) != 0 || f->ncases == 0)
+    return -2;
+  return gd_rule_step_of(f, &f->cases[0], j, rs, err, errlen);
+}
+
+static void test_good_states(void) {
+  char err[512] = "";
+  gd_file f;
+  gd_rule_step rs;
   /* three states, all in use */
-  path = gt_write_kept("torch_rmsprop.txt", three_states, strlen(three_states));
-  CHECK(gd_load(path, &f, err, sizeof err) == 0, "%s", err);
-  if (f.ncases == 1) {
-    gd_rule_step rs;
-    CHECK(gd_rule_step_of(&f, &f.cases[0], 1, &rs, err, sizeof err) == 0, "%s", err);
-    CHECK0(rs.used[0] && rs.used[1] && rs.used[2] && rs.hp.centered == 1.0f);
-    CHECK0(rs.s[2] && rs.s[2][1] == -4.0f && rs.out_s[2] && rs.out_s[1]->exact[1] == -3.5);
-  }
+  CHECK(first_case_step("torch_rmsprop.txt", three_states, 1, &f, &rs, err, sizeof err) == 0, "%s",
+        err);
+  CHECK0(rs.used[0] && rs.used[1] && rs.used[2] && rs.hp.centered == 1.0f);
+  CHECK0(rs.s[2] && rs.s[2][1] == -4.0f && rs.out_s[2] && rs.out_s[1]->exact[1] == -3.5);
   gd_free(&f);
-  /* unused states: left out (NULL), or listed and unchanged (step 2 carried) */
-  path = gt_write_kept("torch_rmsprop.txt", unused_states, strlen(unused_states));
-  CHECK(gd_load(path, &f, err, sizeof err) == 0, "%s", err);
-  if (f.ncases == 2) {
-    gd_rule_step rs;
-    CHECK(gd_rule_step_of(&f, &f.cases[0], 1, &rs, err, sizeof err) == 0, "%s", err);
-    CHECK0(rs.used[0] && !rs.used[1] && !rs.used[2] && !rs.s[1] && !rs.out_s[1] && !rs.s[2]);
-    CHECK(gd_rule_step_of(&f, &f.cases[1], 2, &rs, err, sizeof err) == 0, "%s", err);
-    CHECK0(!rs.used[1] && rs.s[1] && rs.s[1][0] == 7.0f && !rs.s[2] && rs.p[0] == 0.5f);
-  }
+  /* unused states: listed and unchanged (step 1), left out (step 2) */
+  CHECK(first_case_step("torch_rmsprop.txt", unused_states, 1, &f, &rs, err, sizeof err) == 0, "%s",
+        err);
+  CHECK0(rs.used[0] && !rs.used[1] && !rs.used[2] && rs.s[1] && rs.s[1][0] == 7.0f && !rs.s[2]);
+  gd_free(&f);
+  CHECK(first_case_step("torch_rmsprop.txt", unused_states, 2, &f, &rs, err, sizeof err) == 0, "%s",
+        err);
+  CHECK0(!rs.used[1] && !rs.s[1] && !rs.out_s[1] && !rs.s[2] && rs.p[0] == 0.5f);
   gd_free(&f);
   /* an unused state whose output is not its input: the file is wrong */
   char *t = gt_replace(unused_states, "0x1.cp+2 0x1.cp+2 0x1.cp+2\nstep 2",
                        "0x1.dp+2 0x1.dp+2 0x1.cp+2\nstep 2");
-  path = gt_write_kept("torch_rmsprop.txt", t, strlen(t));
-  CHECK(gd_load(path, &f, err, sizeof err) == 0, "%s", err);
-  if (f.ncases == 2) {
-    gd_rule_step rs;
-    char want[128];
-    snprintf(want, sizeof want, ":%zu: case 'listed': the hyperparameters leave the state unused",
-             gt_line_of(t, "out momentum_buffer"));
-    CHECK(gd_rule_step_of(&f, &f.cases[1], 1, &rs, err, sizeof err) == -1 && strstr(err, want),
-          "%s", err);
-  }
+  char want[128];
+  snprintf(want, sizeof want, ":%zu: case 'unused': the hyperparameters leave the state unused",
+           gt_line_of(t, "out momentum_buffer"));
+  CHECK(first_case_step("torch_rmsprop.txt", t, 1, &f, &rs, err, sizeof err) == -1 &&
+            strstr(err, want),
+        "%s", err);
   gd_free(&f);
   free(t);
 }
@@ -430,19 +419,28 @@ static long run(const char *name, const char *text, const ob_variant *v, gc_opti
   return failed;
 }
 
+/* Every case of text passes on v at every offset, exactly (all the
+ * examples' values are exact in float32), with `elements` comparisons. */
+static void exact_at_every_offset(const char *name, const char *text, const ob_variant *v,
+                                  size_t elements, gc_stats *st) {
+  for (size_t off = 0; off <= GC_MAX_OFFSET; off++) {
+    gc_options opt = gc_default_options();
+    opt.offset = off;
+    CHECK(run(name, text, v, &opt, st) == 0 && st->cases_passed == st->cases_run,
+          "%s offset %zu: %s", name, off, st->worst);
+    CHECK(st->elements == elements && st->max_err == 0, "%s offset %zu: %zu elements, max %g", name,
+          off, st->elements, st->max_err);
+  }
+}
+
 static void test_checker(void) {
   const ob_variant *v = ob_variant_find("scalar");
   CHECK0(v != NULL && ob_variant_supported(v));
   if (!v)
     return;
   gc_stats st;
-  for (size_t off = 0; off <= GC_MAX_OFFSET; off++) {
-    gc_options opt = gc_default_options();
-    opt.offset = off;
-    CHECK(run("sgd.txt", good_sgd, v, &opt, &st) == 0 && st.cases_passed == 2, "offset %zu: %s",
-          off, st.worst);
-    CHECK0(st.elements == 5 && st.finite == 3 && st.max_err == 0 && st.bound == 1.0);
-  }
+  exact_at_every_offset("sgd.txt", good_sgd, v, 5, &st);
+  CHECK0(st.cases_passed == 2 && st.finite == 3 && st.bound == 1.0);
   /* a trajectory fresh and on its own state, g from the own p */
   CHECK(run("momentum.txt", good_momentum, v, NULL, &st) == 0, "%s", st.worst);
   CHECK0(st.elements == 16 && st.own_elements == 8 && st.own_max == 0);
@@ -533,26 +531,22 @@ static void test_states(void) {
     return;
   gc_stats st;
   /* the library with all three states at every offset */
-  for (size_t off = 0; off <= GC_MAX_OFFSET; off++) {
-    gc_options opt = gc_default_options();
-    opt.offset = off;
-    CHECK(run("three.txt", three_states, v, &opt, &st) == 0, "offset %zu: %s", off, st.worst);
-    CHECK0(st.elements == 8 && st.max_err == 0);
-  }
+  exact_at_every_offset("three.txt", three_states, v, 8, &st);
   /* unused states: left out, and listed (fresh: compared as unchanged,
    * not as an output; own state: NULL) */
-  CHECK(run("unused.txt", unused_states, v, NULL, &st) == 0 && st.cases_passed == 2, "%s",
+  CHECK(run("unused.txt", unused_states, v, NULL, &st) == 0 && st.cases_passed == 1, "%s",
         st.worst);
-  CHECK0(st.elements == 10 && st.own_elements == 4 && st.max_err == 0);
+  CHECK0(st.elements == 8 && st.own_elements == 4 && st.max_err == 0);
 
-  /* what an outside kernel of the states form is given: NULL for an unused
-   * state (unlisted: 1 call, own state: 2), the array when listed (fresh, 2) */
+  /* what an outside kernel of the states form is given: the array where the
+   * file lists an unused state (fresh step 1), else NULL (fresh step 2, both
+   * steps on the own state) */
   gc_options opt = gc_default_options();
   opt.kernel_states = states_kernel;
   opt.name = "kernel:test:states";
   reset_kernel();
   CHECK(run("unused.txt", unused_states, v, &opt, &st) == 0, "%s", st.worst);
-  CHECK(kcalls == 5 && kgiven[1] == 2 && knull[1] == 3 && knull[2] == 5 && kgiven[0] == 5,
+  CHECK(kcalls == 4 && kgiven[1] == 1 && knull[1] == 3 && knull[2] == 4 && kgiven[0] == 4,
         "calls %d, momentum_buffer given %d, NULL %d", kcalls, kgiven[1], knull[1]);
   reset_kernel();
   kscribble = 1;
@@ -574,7 +568,7 @@ static void test_states(void) {
         "%s", st.worst);
   printf("a pair-form kernel on a step with three states, as reported:\n  %s\n", st.worst);
   reset_kernel();
-  CHECK(run("unused.txt", unused_states, v, &opt, &st) == 0 && kcalls == 5, "%s", st.worst);
+  CHECK(run("unused.txt", unused_states, v, &opt, &st) == 0 && kcalls == 4, "%s", st.worst);
 
   /* a used state missing, an unused one whose output is not its input */
   char *t = gt_replace(three_states, "in grad_avg 2 0x0p+0 -0x1p+2\n", "");
@@ -599,6 +593,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   test_good();
+  test_good_states();
   test_bad();
   test_metric();
   test_checker();

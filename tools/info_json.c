@@ -53,21 +53,15 @@ typedef struct {
 #define OB_BOOK(traj_lr, traj_source, mnist_lr, mnist_source)                                      \
   (double)(traj_lr), traj_source, (double)(mnist_lr), mnist_source
 #define OB_TORCH(ctor, note) ctor, note
+/* clang-format off */ /* a row per line, not a field per line */
 static const ij_rule rules[OB_ALGO_COUNT] = {
 #define OB_ALGO(ID, nm, title, states, hparams, cost, bound, omp, book, torch, numpy, conv)        \
-  [OB_##ID] = {#nm,                                                                                \
-               title,                                                                              \
-               (const ij_state[]){states{NULL, NULL, NULL, NULL}},                                 \
-               cost,                                                                               \
-               bound,                                                                              \
-               omp,                                                                                \
-               book,                                                                               \
-               torch,                                                                              \
-               numpy,                                                                              \
-               IJ_CONVENTION_##conv},
+  [OB_##ID] = {#nm, title, (const ij_state[]){states{NULL, NULL, NULL, NULL}}, cost, bound, omp,  \
+               book, torch, numpy, IJ_CONVENTION_##conv},
 #include "optbench_algos.def"
 #undef OB_ALGO
 };
+/* clang-format on */
 #undef OB_USES
 #undef OB_USES_T
 
