@@ -570,10 +570,15 @@ static void test_states(void) {
   reset_kernel();
   CHECK(run("unused.txt", unused_states, v, &opt, &st) == 0 && kcalls == 4, "%s", st.worst);
 
-  /* a used state missing, an unused one whose output is not its input */
+  /* a used state missing, an unused one given in but not out, or whose
+   * output is not its input */
   char *t = gt_replace(three_states, "in grad_avg 2 0x0p+0 -0x1p+2\n", "");
   CHECK0(run("missing.txt", t, v, NULL, &st) == 1);
   CHECK(strstr(st.worst, "'in grad_avg' and 'out grad_avg'") != NULL, "%s", st.worst);
+  free(t);
+  t = gt_replace(unused_states, "out momentum_buffer 1\n0x1.cp+2 0x1.cp+2 0x1.cp+2\n", "");
+  CHECK0(run("half.txt", t, v, NULL, &st) == 1);
+  CHECK(strstr(st.worst, "'in momentum_buffer' and 'out momentum_buffer'") != NULL, "%s", st.worst);
   free(t);
   t = gt_replace(unused_states, "0x1.cp+2 0x1.cp+2 0x1.cp+2\nstep 2",
                  "0x1.dp+2 0x1.dp+2 0x1.cp+2\nstep 2");

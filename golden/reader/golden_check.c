@@ -302,9 +302,9 @@ static carried *carried_of(gc_run *R, const char *name) {
   return NULL;
 }
 
-/* The carried array of output o, made on first use (NULL: the table is
- * full, which only a case of more than MAX_CARRIED outputs reaches; -1 in
- * *oom when memory ran out). */
+/* The carried array of output o, made on first use: NULL if the table is
+ * full (a case of more than MAX_CARRIED outputs), *oom set to 1 if memory
+ * ran out. */
 static carried *carried_for(gc_run *R, const gd_record *o, int *oom) {
   carried *k = carried_of(R, o->name);
   if (k || R->ncar == MAX_CARRIED)
@@ -438,14 +438,13 @@ float *gc_inout(gc_run *R, const char *name, size_t n) {
 }
 
 float *gc_unused(gc_run *R, const char *name, size_t n) {
-  const gd_record *in = find(R, GD_IN, name);
-  if (!gd_find(cur(R), GD_OUT, name)) {
-    if (in) /* half of an in-place pair */
-      inout_records(R, name, n, &(const float *){NULL}, &(const gd_record *){NULL});
-    return NULL;
-  }
   const float *v;
   const gd_record *o;
+  if (!gd_find(cur(R), GD_OUT, name)) {
+    if (find(R, GD_IN, name)) /* half of an in-place pair: the case fails, saying so */
+      inout_records(R, name, n, &v, &o);
+    return NULL;
+  }
   if (!inout_records(R, name, n, &v, &o))
     return NULL;
   if (!gd_rule_unchanged(o, v)) {
