@@ -53,6 +53,11 @@ int cli_verify_kernel(const cli_opts *o) {
            ob_algo_convention((ob_algo)o->rule), golden_dir,
            o->bound >= 0 ? "--bound" : "the rule's for exact rounding (the scalar variant's)",
            o->timeout);
+  const ob_algo rule = (ob_algo)o->rule;
+  if (!o->quiet && !pl.states && ob_state_count(rule) > 2)
+    printf("the pair form takes two states: every step of %s that uses its third, '%s', fails "
+           "unrun (export " OB_KERNEL_STATES_SYMBOL " for those)\n\n",
+           ob_algo_name(rule), ob_state_name(rule, 2));
   const int status = cli_verify_run(o, &cfg, NULL, 0);
   ob_plugin_close(&pl);
   return status;
