@@ -10,11 +10,14 @@ As a module (plots/*.py, bench/peers/*.py):
                         --json` prints, the program from $OPTBENCH or else
                         build/optbench under the repository
   rule(doc, name)       one rule's object, or None
+  rules(doc, convention=None)  the rules, or those of one convention ("book": the
+                        textbook's, "torch": torch.optim's), in the library's order
   f32(x)                the shortest decimal of the float32 x (0.00999999978 -> 0.01)
 As a program:
   obinfo.py gnuplot SRC OUT.gp   writes a gnuplot include with the rules (SRC: an
                                  info.json file or a folder, as find): nrules,
-                                 algos = "sgd ...", arrays name, traj_lr, mnist_lr
+                                 algos = "sgd ...", arrays name, convention,
+                                 traj_lr, mnist_lr
                                  (plots/traj.gp and plots/loss.gp load it)
 Errors name the file and what was wrong; the exit status is then 1.
 """
@@ -40,7 +43,7 @@ def _check(doc, where):
             raise Error(f"{where}: rules[{i}] has no name")
         # what the scripts read of every rule: an older or foreign document is named, not a
         # KeyError in some chart later
-        for path in (("states",), ("hparams",), ("book", "trajectory", "lr"),
+        for path in (("convention",), ("states",), ("hparams",), ("book", "trajectory", "lr"),
                      ("book", "mnist", "lr")):
             x = r
             for k in path:
@@ -87,6 +90,10 @@ def rule(doc, name):
     return next((r for r in doc["rules"] if r["name"] == name), None)
 
 
+def rules(doc, convention=None):
+    return [r for r in doc["rules"] if convention is None or r["convention"] == convention]
+
+
 def f32(x):
     """The shortest decimal that rounds to the same float32 as x."""
     want = struct.pack("<f", x)
@@ -111,6 +118,7 @@ def gnuplot(doc, source):
             f"nrules = {n}\n"
             f"algos = {_gp_str(' '.join(r['name'] for r in rules))}\n"
             + array("name", [_gp_str(r.get("title") or r["name"]) for r in rules])
+            + array("convention", [_gp_str(r["convention"]) for r in rules])
             + array("traj_lr", [repr(f32(r["book"]["trajectory"]["lr"])) for r in rules])
             + array("mnist_lr", [repr(f32(r["book"]["mnist"]["lr"])) for r in rules]))
 

@@ -14,6 +14,10 @@
 #   test_golden_omp     the same with the +omp variants parallel at every size
 #                       (threshold 1) on 3 threads, so small cases cross chunks
 #   golden_cli_verify   `optbench verify` itself (every supported variant)
+#   golden_cli_convention  `verify --algo adam --convention torch` is torch_adam,
+#                       under the PyTorch heading, its JSON row naming the
+#                       convention; --convention book alone runs the six
+#                       textbook rules and no layer kernel
 #   golden_cli_info     `optbench info` runs
 #   golden_cli_usage    bad arguments exit with status 2
 #   test_outfile        output files: only over regular files or nothing,
@@ -43,7 +47,8 @@ add_test(NAME golden_cli_info COMMAND optbench_cli info)
 add_test(NAME golden_cli_usage
          COMMAND sh -c "for a in 'verify --bogus' 'verify --variant nosuch' 'verify --algo nosuch' \
 'verify --op nosuch' 'verify --offset 16' 'verify --json' 'verify --omp-threshold 99999999999999999999999' \
-'verify --offset -1' 'verify --omp-threshold=' 'info extra' 'frobnicate' ''; do \
+'verify --offset -1' 'verify --omp-threshold=' 'verify --convention pytorch' \
+'verify --algo momentum --convention torch' 'verify --kernel-form states' 'info extra' 'frobnicate' ''; do \
 \"$0\" $a >/dev/null 2>&1; s=$?; \
 if [ $s -ne 2 ]; then echo \"optbench $a: exit $s, want 2\"; exit 1; fi; done; echo ok"
                  $<TARGET_FILE:optbench_cli>)
@@ -55,6 +60,18 @@ s=$?; cat \"$d/err\"; [ $s -eq 2 ] && [ -p \"$d/f\" ] && grep -q FIFO \"$d/err\"
 [ \"$(cat \"$d/f.tmp\")\" = mine ] && [ $(ls -A \"$d\" | wc -l) -eq 3 ]"
                  $<TARGET_FILE:optbench_cli> ${CMAKE_CURRENT_BINARY_DIR}/json_fifo
                  ${OB_GOLDEN_SRC_DIR})
+add_test(NAME golden_cli_convention
+         COMMAND sh -c "d=\"$1\"; rm -rf \"$d\"; mkdir -p \"$d\" || exit 1; \
+\"$0\" verify --algo adam --convention torch --variant scalar --golden-dir \"$2\" \
+--json \"$d/torch.json\" >\"$d/torch.out\" || exit 1; \
+grep -q '^-- PyTorch conventions' \"$d/torch.out\" && grep -Eq '^torch_adam +scalar .* PASS$' \"$d/torch.out\" && \
+[ $(grep -Ec '^[a-z_]+ +scalar ' \"$d/torch.out\") -eq 1 ] && \
+grep -q '\"op\": \"torch_adam\", \"kind\": \"rule\", \"family\": \"torch_adam\", \"convention\": \"torch\"' \"$d/torch.json\" && \
+\"$0\" verify --convention book --variant scalar --golden-dir \"$2\" >\"$d/book.out\" && \
+[ $(grep -Ec '^[a-z_]+ +scalar ' \"$d/book.out\") -eq 6 ] && grep -q '^-- textbook rules' \"$d/book.out\" && \
+! grep -q '^-- layer kernels' \"$d/book.out\""
+                 $<TARGET_FILE:optbench_cli> ${CMAKE_CURRENT_BINARY_DIR}/convention
+                 ${OB_GOLDEN_SRC_DIR})
 set_tests_properties(test_golden_hostile PROPERTIES TIMEOUT 300)
-set_tests_properties(test_golden_reader test_golden_kernels test_golden_hostile test_cli_args test_outfile golden_cli_json_fifo test_golden test_golden_omp golden_cli_verify golden_cli_info
+set_tests_properties(test_golden_reader test_golden_kernels test_golden_hostile test_cli_args test_outfile golden_cli_json_fifo test_golden test_golden_omp golden_cli_verify golden_cli_convention golden_cli_info
                      golden_cli_usage PROPERTIES LABELS golden)

@@ -3,18 +3,23 @@
 
 The document must parse with Python's strict parser (no duplicate keys, no
 NaN), follow the schema of tools/info_json.h, and agree with the library's API
-as tests/test_info_json.c prints it (`facts`): every rule's name, order, state
-count, defaults, step use and OpenMP threshold, every variant's bound column
+as tests/test_info_json.c prints it (`facts`): every rule's name, order,
+convention, states (count, names, the field that switches each on and the one
+it starts at), defaults, step use and OpenMP threshold, every variant's bound column
 (ob_error_bound is the fma column exactly where "fma" is true), the variants
 and the ops. The rules' torch constructor and NumPy step must be Python that
 names only p, g, np, t, the rule's states and its hyperparameters (peers.py
-evaluates them). And the string writer must escape hostile strings (`escape`)
+evaluates them; a torch constructor may also call bool on a flag). And the string writer must escape hostile strings (`escape`)
 as written out by hand below.
 """
 import ast
 import json
+import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+import obinfo  # noqa: E402  (the scripts' reader of the same document)
 
 # test_info_json.c's hostile strings as JSON must give (each byte of an invalid
 # UTF-8 sequence one U+FFFD; valid sequences kept).
@@ -61,17 +66,27 @@ def names_in(code, mode):
     return {n.id for n in ast.walk(ast.parse(code, mode=mode)) if isinstance(n, ast.Name)}
 
 
-def check_rule(r, fact, hps, bounds, variants):
+def check_rule(r, fact, hps, bounds, variants, state_facts):
     name = r.get("name")
-    check(set(r) == {"name", "title", "states", "hparams", "reads_step", "cost", "bound",
-                     "omp_threshold", "book", "torch", "numpy"}, f"{name}: keys {sorted(r)}")
+    check(set(r) == {"name", "title", "convention", "states", "hparams", "reads_step", "cost",
+                     "bound", "omp_threshold", "book", "torch", "numpy"},
+          f"{name}: keys {sorted(r)}")
     check(name == fact[0], f"rule {name}: the library has {fact[0]} here")
+    check(r["convention"] == fact[4], f"{name}: convention {r['convention']!r}, "
+          f"ob_algo_convention says {fact[4]!r}")
     check(isinstance(r["title"], str) and r["title"], f"{name}: title")
     states = r["states"]
     check(len(states) == fact[1], f"{name}: {len(states)} states, ob_state_count says {fact[1]}")
     for s in states:
-        check(set(s) == {"name", "domain"} and s["domain"] in ("signed", "nonneg"),
-              f"{name}: state {s}")
+        check(set(s) == {"name", "domain", "condition", "initial"}
+              and s["domain"] in ("signed", "nonneg"), f"{name}: state {s}")
+        # the fields it names are hyperparameters the rule reads
+        for k in ("condition", "initial"):
+            check(s.get(k) is None or s[k] in hps, f"{name}: state {s.get('name')}: {k} "
+                  f"{s.get(k)!r} is not a hyperparameter of the rule")
+    got = [(s.get("name"), s.get("condition"), s.get("initial")) for s in states]
+    check(got == state_facts, f"{name}: states (name, condition, initial) {got}, the library's "
+          f"ob_state_name, ob_state_condition, ob_state_initial give {state_facts}")
     check(r["hparams"] == hps, f"{name}: hparams {r['hparams']}, ob_defaults gives {hps}")
     check(r["reads_step"] is bool(fact[2]), f"{name}: reads_step {r['reads_step']}")
     check(r["omp_threshold"] == fact[3], f"{name}: omp_threshold {r['omp_threshold']}, "
@@ -93,7 +108,7 @@ def check_rule(r, fact, hps, bounds, variants):
         call = ast.parse(ctor, mode="eval").body
         check(isinstance(call, ast.Call) and isinstance(call.func, ast.Name),
               f"{name}: torch ctor {ctor!r} is not a call of a torch.optim class")
-        check(names_in(ctor, "eval") - {call.func.id} <= known | {"True", "False"},
+        check(names_in(ctor, "eval") - {call.func.id} <= known | {"True", "False", "bool"},
               f"{name}: torch ctor names {names_in(ctor, 'eval') - known}")
     code = r["numpy"]
     tree = ast.parse(code, mode="exec")  # a syntax error fails the test
@@ -110,12 +125,15 @@ def main(optbench, facts_prog):
     check(set(doc) == {"version", "rules", "variants", "ops", "cpu"}, f"top keys {sorted(doc)}")
     first = run(optbench, "info").splitlines()[0]
     check(first == f"optbench {doc['version']}", f"version {doc['version']} against '{first}'")
-    rules, hps, bounds, variants, ops = [], {}, {}, [], []
+    rules, hps, bounds, variants, ops, states = [], {}, {}, [], [], {}
     for line in run(facts_prog, "facts").splitlines():
         kind, *f = line.split()
         if kind == "rule":
-            rules.append((f[0], int(f[1]), int(f[2]), int(f[3])))
+            rules.append((f[0], int(f[1]), int(f[2]), int(f[3]), f[4]))
             hps[f[0]] = {}
+            states[f[0]] = []
+        elif kind == "state":
+            states[f[0]].append(tuple(None if x == "-" else x for x in f[1:4]))
         elif kind == "hp":
             hps[f[0]][f[1]] = float(f[2])
         elif kind == "bound":
@@ -134,8 +152,17 @@ def main(optbench, facts_prog):
     check(any(v["fma"] for v in got_v) and not all(v["fma"] for v in got_v),
           "fma should be true for some variants and false for others (scalar)")
     for r, fact in zip(doc["rules"], rules):
-        check_rule(r, fact, hps[fact[0]], bounds[fact[0]], got_v)
+        check_rule(r, fact, hps[fact[0]], bounds[fact[0]], got_v, states[fact[0]])
     check(doc["ops"] == ops, f"ops {doc['ops']} against the library's {ops}")
+    # the scripts read the document through obinfo: it accepts it, and its
+    # rules of a convention are the library's, in order
+    try:
+        obinfo._check(doc, "info --json")
+    except obinfo.Error as e:
+        check(False, f"obinfo refuses the document: {e}")
+    for conv in {fact[4] for fact in rules}:
+        check([r["name"] for r in obinfo.rules(doc, conv)] ==
+              [fact[0] for fact in rules if fact[4] == conv], f"obinfo.rules(doc, {conv!r})")
     cpu = doc["cpu"]
     check(isinstance(cpu.get("name"), str) and isinstance(cpu.get("threads"), int)
           and cpu["threads"] >= 1, f"cpu {cpu}")

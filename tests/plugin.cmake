@@ -28,6 +28,19 @@
 #                           --kernel, a bad --bound, --variant with --kernel
 #   test_plugin_guard       golden_guard: regions end at a PROT_NONE page, a
 #                           write past them faults, the table names the array
+#   plugin_torch_adam       examples/plugin/torch_adam.c (the states form, found
+#                           with no SYMBOL) passes torch_adam's whole suite,
+#                           amsgrad's third state included: --rule adam
+#                           --convention torch, at every offset 0..15
+#   plugin_torch_adamw      ... and torch_adamw's, its symbol named with
+#                           --kernel-form states
+#   plugin_pair_third_state the scalar reference (mutants/scalar_plugin.c) as
+#                           the pair form: every amsgrad step of torch_adam fails
+#                           unrun with the message, the others pass
+#   plugin_bad_state3       a write past the third state: SIGSEGV in
+#                           max_exp_avg_sq's guard page
+#   plugin_no_states, plugin_convention_rule: status 2, a message (no states
+#                           form; no torch rule of that name)
 set(OB_PLUGIN_GOLDEN ${PROJECT_SOURCE_DIR}/golden)
 set(OB_PLUGIN_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/plugin_expect.sh)
 
@@ -50,6 +63,9 @@ ob_plugin(plugin_bad_write test_plugin_bad.c OB_BAD_WRITE)
 ob_plugin(plugin_bad_under test_plugin_bad.c OB_BAD_UNDER)
 ob_plugin(plugin_bad_segv test_plugin_bad.c OB_BAD_SEGV)
 ob_plugin(plugin_bad_hang test_plugin_bad.c OB_BAD_HANG)
+ob_plugin(torch_adam ${PROJECT_SOURCE_DIR}/examples/plugin/torch_adam.c)
+ob_plugin(plugin_bad_state3 test_plugin_bad.c OB_BAD_STATE3)
+target_include_directories(plugin_bad_state3 PRIVATE ${PROJECT_SOURCE_DIR}/examples/plugin)
 
 set(OB_VERIFY_KERNEL $<TARGET_FILE:optbench_cli> verify --golden-dir ${OB_PLUGIN_GOLDEN} --kernel)
 
@@ -137,3 +153,34 @@ add_test(NAME plugin_bound_applied
 ^sgd .* 0.10 .* FAIL$"
                  ${OB_VERIFY_KERNEL} $<TARGET_FILE:sgd_adam> --rule sgd --bound 0.1 --quiet)
 ob_test(test_plugin_guard obgolden)
+
+# The PyTorch convention: a kernel of the states form, and the pair form's limit
+add_test(NAME plugin_torch_adam
+         COMMAND sh ${OB_PLUGIN_EXPECT} 0
+                 "^torch_adam +kernel:libtorch_adam.so:optbench_step_states +[0-9]+/[0-9]+ .* PASS$
+^-- PyTorch conventions
+^offsets: 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 floats"
+                 ${OB_VERIFY_KERNEL} $<TARGET_FILE:torch_adam> --rule adam --convention torch
+                 ${OB_ALL_OFFSETS})
+add_test(NAME plugin_torch_adamw
+         COMMAND sh ${OB_PLUGIN_EXPECT} 0
+                 "^torch_adamw +kernel:libtorch_adam.so:optbench_step_states +[0-9]+/[0-9]+ .* PASS$"
+                 ${OB_VERIFY_KERNEL} $<TARGET_FILE:torch_adam>:optbench_step_states
+                 --kernel-form states --rule adamw --convention torch)
+add_test(NAME plugin_pair_third_state
+         COMMAND sh ${OB_PLUGIN_EXPECT} 1
+                 "not run: the kernel has the pair form \\(optbench_step's signature\\), and this step uses state 2 'max_exp_avg_sq' \\(amsgrad = 1\\)
+^torch_adam +kernel:libscalar_plugin.so:optbench_step +[0-9]+/[0-9]+ .* FAIL$"
+                 ${OB_VERIFY_KERNEL} $<TARGET_FILE:scalar_plugin> --kernel-form pair --rule adam
+                 --convention torch --quiet)
+add_test(NAME plugin_bad_state3
+         COMMAND sh ${OB_PLUGIN_EXPECT} 1
+                 "crashed: SIGSEGV \\(Segmentation fault\\), a write 0 bytes past the end of array 'max_exp_avg_sq'"
+                 ${OB_VERIFY_KERNEL} $<TARGET_FILE:plugin_bad_state3> --rule torch_adam --quiet)
+add_test(NAME plugin_no_states
+         COMMAND sh ${OB_PLUGIN_EXPECT} 2
+                 "kernel .*libsgd_adam.so has no symbol 'optbench_step_states' \\(the states form\\)"
+                 ${OB_VERIFY_KERNEL} $<TARGET_FILE:sgd_adam> --kernel-form states --rule adam)
+add_test(NAME plugin_convention_rule
+         COMMAND sh ${OB_PLUGIN_EXPECT} 2 "--rule momentum: no rule of convention torch"
+                 ${OB_VERIFY_KERNEL} $<TARGET_FILE:sgd_adam> --rule momentum --convention torch)

@@ -265,6 +265,33 @@ int main(void) {
             o.nvariants == 1,
         "a repeated variant is stored once");
 
+  /* --- conventions: a filter of rules, and the names --algo and --rule take --- */
+  CHECK(PARSE("verify", "--algo", "adam", "--convention", "torch") == CLI_PARSE_OK &&
+            o.algo_given && o.algo[OB_TORCH_ADAM] && !o.algo[OB_ADAM],
+        "--algo adam --convention torch is torch_adam: %s", err);
+  CHECK(PARSE("verify", "--convention", "torch") == CLI_PARSE_OK && o.algo_given, "%s", err);
+  for (int a = 0; a < OB_ALGO_COUNT; a++)
+    CHECK(o.algo[a] == !strcmp(ob_algo_convention((ob_algo)a), "torch"),
+          "--convention torch and rule %s", ob_algo_name((ob_algo)a));
+  CHECK(PARSE("verify", "--algo", "adamw") == CLI_PARSE_USAGE &&
+            strstr(err, "unknown algorithm 'adamw'"),
+        "adamw is a name only with --convention torch: %s", err);
+  CHECK(PARSE("verify", "--convention", "book", "--algo", "torch_adam") == CLI_PARSE_USAGE &&
+            strstr(err, "--algo torch_adam: no rule of convention book"),
+        "%s", err);
+  CHECK(PARSE("verify", "--convention", "pytorch") == CLI_PARSE_USAGE &&
+            strstr(err, "(book, torch)"),
+        "the conventions of the list are named: %s", err);
+  CHECK(PARSE("verify", "--kernel", "k.so", "--rule", "adamw", "--convention", "torch",
+              "--kernel-form", "states") == CLI_PARSE_OK &&
+            o.rule == OB_TORCH_ADAMW && o.kernel_form == OB_PLUGIN_STATES,
+        "%s", err);
+  CHECK(PARSE("verify", "--kernel", "k.so", "--rule", "adam", "--kernel-form", "tuple") ==
+                CLI_PARSE_USAGE &&
+            strstr(err, "auto, pair or states"),
+        "%s", err);
+  CHECK(PARSE("verify", "--kernel-form", "pair") == CLI_PARSE_USAGE, "a --kernel option alone");
+
   test_opts();
   return ob_test_done("test_cli_args");
 }

@@ -2,7 +2,9 @@
  * files with the right file name, line and reason, and older versions with
  * a word on how to regenerate them; it loads a good file with the right
  * values; the error metric and the checker behave as FORMAT.md says, for a
- * rule and a layer kernel alike.
+ * rule and a layer kernel alike, for three states and for states the
+ * hyperparameters leave unused, through the library and through outside
+ * kernels of either form.
  *
  * usage: test_golden_reader [TMPDIR]   (default: a new directory under /tmp)
  */
@@ -169,6 +171,84 @@ static const char good_dropout[] = "optbench-golden 4\n"
                                    "-0x1p+1 -0x1p+1 0x1p+1\n"
                                    "end\n";
 
+/* torch RMSprop centered with momentum: three states, every value worked
+ * out by hand (decay_rate = lr = momentum = 1/2, eps = 0):
+ *   square_avg' = sq/2 + g^2/2, grad_avg' = ga + (g - ga)/2,
+ *   avg = sqrt(square_avg' - grad_avg'^2), buf' = buf/2 + g/avg,
+ *   p' = p - buf'/2
+ * element 0: p 1, g 2, sq 0, buf 0, ga 0 -> sq' 2, ga' 1, avg 1, buf' 2, p' 0
+ * element 1: p 3, g -4, sq 18, buf 1, ga -4 -> sq' 17, ga' -4, avg 1,
+ *            buf' -3.5, p' 4.75 */
+static const char three_states[] = "optbench-golden 4\n"
+                                   "family torch_rmsprop\n"
+                                   "cases 1\n"
+                                   "case centered_momentum\n"
+                                   "note all three states in use\n"
+                                   "op torch_rmsprop\n"
+                                   "float lr 0x1p-1\n"
+                                   "float decay_rate 0x1p-1\n"
+                                   "float eps 0x0p+0\n"
+                                   "float momentum 0x1p-1\n"
+                                   "float centered 0x1p+0\n"
+                                   "int t 1\n"
+                                   "in p 2 0x1p+0 0x1.8p+1\n"
+                                   "in g 2 0x1p+1 -0x1p+2\n"
+                                   "in square_avg 2 0x0p+0 0x1.2p+4\n"
+                                   "in momentum_buffer 2 0x0p+0 0x1p+0\n"
+                                   "in grad_avg 2 0x0p+0 -0x1p+2\n"
+                                   "out p 2\n"
+                                   "0x0p+0 0x0p+0 0x1p+0\n"
+                                   "0x1.3p+2 0x1.3p+2 0x1.3p+2\n"
+                                   "out square_avg 2\n"
+                                   "0x1p+1 0x1p+1 0x1p+1\n"
+                                   "0x1.1p+4 0x1.1p+4 0x1.1p+4\n"
+                                   "out momentum_buffer 2\n"
+                                   "0x1p+1 0x1p+1 0x1p+1\n"
+                                   "-0x1.cp+1 -0x1.cp+1 0x1.cp+1\n"
+                                   "out grad_avg 2\n"
+                                   "0x1p+0 0x1p+0 0x1p+0\n"
+                                   "-0x1p+2 -0x1p+2 0x1p+2\n"
+                                   "end\n";
+
+/* torch RMSprop plain (momentum 0, not centered): momentum_buffer and
+ * grad_avg unused. grad_avg is never in the file; momentum_buffer is in and
+ * out of step 1, equal (fresh: an array the call must leave alone; own
+ * state: NULL), and not in step 2 (NULL). By hand, sq' = sq/2 + g^2/2,
+ * p' = p - g/(2*sqrt(sq')):
+ *   p 1, g 2, sq 4 -> sq' 4, p' 0.5; then g -2 -> sq' 4, p' 1. */
+static const char unused_states[] = "optbench-golden 4\n"
+                                    "family torch_rmsprop\n"
+                                    "cases 1\n"
+                                    "case unused\n"
+                                    "note momentum_buffer listed unchanged, then left out\n"
+                                    "op torch_rmsprop\n"
+                                    "step 1\n"
+                                    "float lr 0x1p-1\n"
+                                    "float decay_rate 0x1p-1\n"
+                                    "float eps 0x0p+0\n"
+                                    "int t 1\n"
+                                    "in p 1 0x1p+0\n"
+                                    "in g 1 0x1p+1\n"
+                                    "in square_avg 1 0x1p+2\n"
+                                    "in momentum_buffer 1 0x1.cp+2\n"
+                                    "out p 1\n"
+                                    "0x1p-1 0x1p-1 0x1p-1\n"
+                                    "out square_avg 1\n"
+                                    "0x1p+2 0x1p+2 0x1p+2\n"
+                                    "out momentum_buffer 1\n"
+                                    "0x1.cp+2 0x1.cp+2 0x1.cp+2\n"
+                                    "step 2\n"
+                                    "float lr 0x1p-1\n"
+                                    "float decay_rate 0x1p-1\n"
+                                    "float eps 0x0p+0\n"
+                                    "int t 2\n"
+                                    "in g 1 -0x1p+1\n"
+                                    "out p 1\n"
+                                    "0x1p+0 0x1p+0 0x1p+0\n"
+                                    "out square_avg 1\n"
+                                    "0x1p+2 0x1p+2 0x1p+2\n"
+                                    "end\n";
+
 static void test_good(void) {
   char err[512] = "";
   gd_file f;
@@ -198,6 +278,49 @@ static void test_good(void) {
     CHECK0(rs.p[0] == 5.0f && rs.p[1] == -18.0f && rs.s[0][1] == -20.0f && rs.t == 2);
   }
   gd_free(&f);
+}
+
+/* Step j of the first case of `text`, written as file `name` and loaded
+ * into *f (which the caller frees): gd_rule_step_of's result, or -2 with
+ * the message in err if the file does not load. */
+static int first_case_step(const char *name, const char *text, size_t j, gd_file *f,
+                           gd_rule_step *rs, char *err, size_t errlen) {
+  const char *path = gt_write_kept(name, text, strlen(text));
+  if (gd_load(path, f, err, errlen) != 0 || f->ncases == 0)
+    return -2;
+  return gd_rule_step_of(f, &f->cases[0], j, rs, err, errlen);
+}
+
+static void test_good_states(void) {
+  char err[512] = "";
+  gd_file f;
+  gd_rule_step rs;
+  /* three states, all in use */
+  CHECK(first_case_step("torch_rmsprop.txt", three_states, 1, &f, &rs, err, sizeof err) == 0, "%s",
+        err);
+  CHECK0(rs.used[0] && rs.used[1] && rs.used[2] && rs.hp.centered == 1.0f);
+  CHECK0(rs.s[2] && rs.s[2][1] == -4.0f && rs.out_s[2] && rs.out_s[1]->exact[1] == -3.5);
+  gd_free(&f);
+  /* unused states: listed and unchanged (step 1), left out (step 2) */
+  CHECK(first_case_step("torch_rmsprop.txt", unused_states, 1, &f, &rs, err, sizeof err) == 0, "%s",
+        err);
+  CHECK0(rs.used[0] && !rs.used[1] && !rs.used[2] && rs.s[1] && rs.s[1][0] == 7.0f && !rs.s[2]);
+  gd_free(&f);
+  CHECK(first_case_step("torch_rmsprop.txt", unused_states, 2, &f, &rs, err, sizeof err) == 0, "%s",
+        err);
+  CHECK0(!rs.used[1] && !rs.s[1] && !rs.out_s[1] && !rs.s[2] && rs.p[0] == 0.5f);
+  gd_free(&f);
+  /* an unused state whose output is not its input: the file is wrong */
+  char *t = gt_replace(unused_states, "0x1.cp+2 0x1.cp+2 0x1.cp+2\nstep 2",
+                       "0x1.dp+2 0x1.dp+2 0x1.cp+2\nstep 2");
+  char want[128];
+  snprintf(want, sizeof want, ":%zu: case 'unused': the hyperparameters leave the state unused",
+           gt_line_of(t, "out momentum_buffer"));
+  CHECK(first_case_step("torch_rmsprop.txt", t, 1, &f, &rs, err, sizeof err) == -1 &&
+            strstr(err, want),
+        "%s", err);
+  gd_free(&f);
+  free(t);
 }
 
 static void reject_replaced(const char *name, const char *good, const char *from, const char *to,
@@ -296,19 +419,28 @@ static long run(const char *name, const char *text, const ob_variant *v, gc_opti
   return failed;
 }
 
+/* Every case of text passes on v at every offset, exactly (all the
+ * examples' values are exact in float32), with `elements` comparisons. */
+static void exact_at_every_offset(const char *name, const char *text, const ob_variant *v,
+                                  size_t elements, gc_stats *st) {
+  for (size_t off = 0; off <= GC_MAX_OFFSET; off++) {
+    gc_options opt = gc_default_options();
+    opt.offset = off;
+    CHECK(run(name, text, v, &opt, st) == 0 && st->cases_passed == st->cases_run,
+          "%s offset %zu: %s", name, off, st->worst);
+    CHECK(st->elements == elements && st->max_err == 0, "%s offset %zu: %zu elements, max %g", name,
+          off, st->elements, st->max_err);
+  }
+}
+
 static void test_checker(void) {
   const ob_variant *v = ob_variant_find("scalar");
   CHECK0(v != NULL && ob_variant_supported(v));
   if (!v)
     return;
   gc_stats st;
-  for (size_t off = 0; off <= GC_MAX_OFFSET; off++) {
-    gc_options opt = gc_default_options();
-    opt.offset = off;
-    CHECK(run("sgd.txt", good_sgd, v, &opt, &st) == 0 && st.cases_passed == 2, "offset %zu: %s",
-          off, st.worst);
-    CHECK0(st.elements == 5 && st.finite == 3 && st.max_err == 0 && st.bound == 1.0);
-  }
+  exact_at_every_offset("sgd.txt", good_sgd, v, 5, &st);
+  CHECK0(st.cases_passed == 2 && st.finite == 3 && st.bound == 1.0);
   /* a trajectory fresh and on its own state, g from the own p */
   CHECK(run("momentum.txt", good_momentum, v, NULL, &st) == 0, "%s", st.worst);
   CHECK0(st.elements == 16 && st.own_elements == 8 && st.own_max == 0);
@@ -344,15 +476,116 @@ static void test_checker(void) {
   CHECK0(run("traj.txt", t, v, NULL, &st) == 1 && st.failed_elements == 2);
   CHECK(strstr(st.first, want) && strstr(st.first, "out p[1]"), "%s", st.first);
   free(t);
-  /* a hyperparameter the checker does not know is not silently dropped */
+  /* a hyperparameter the rule does not read (torch SGD's dampening in an
+   * SGD case), or one the checker does not know, is not silently dropped */
   t = gt_replace(good_sgd, "float lr 0x1p-2\n", "float lr 0x1p-2\nfloat dampening 0x1p-1\n");
-  CHECK0(run("unknown.txt", t, v, NULL, &st) == 1);
+  CHECK0(run("unread.txt", t, v, NULL, &st) == 1);
   CHECK(strstr(st.worst, "does not read 'float dampening'") != NULL, "%s", st.worst);
+  free(t);
+  t = gt_replace(good_sgd, "float lr 0x1p-2\n", "float lr 0x1p-2\nfloat stiffness 0x1p-1\n");
+  CHECK0(run("unknown.txt", t, v, NULL, &st) == 1);
+  CHECK(strstr(st.worst, "does not read 'float stiffness'") != NULL, "%s", st.worst);
   free(t);
   /* a missing record is named */
   t = gt_replace(good_momentum, "in v 2 0x0p+0 0x0p+0\n", "");
   CHECK0(run("nov.txt", t, v, NULL, &st) == 1);
   CHECK(strstr(st.worst, "'in v' and 'out v'") != NULL, "%s", st.worst);
+  free(t);
+}
+
+/* ---- three states, unused states, outside kernels of either form --------- */
+
+static int kcalls, knull[OB_MAX_STATES], kgiven[OB_MAX_STATES], kscribble;
+
+/* The scalar variant behind the outside-kernel signatures, noting what the
+ * checker passes; kscribble: it writes an unused state it is given. */
+static ob_status states_kernel(ob_algo a, const ob_hparams *hp, int64_t t, float *p, const float *g,
+                               float *const s[], size_t n) {
+  kcalls++;
+  for (int k = 0; k < OB_MAX_STATES; k++) {
+    knull[k] += !s[k];
+    kgiven[k] += s[k] != NULL;
+  }
+  const ob_status st = ob_step_states(ob_variant_find("scalar"), a, hp, t, p, g, s, n);
+  if (kscribble && s[1] && n && ob_state_used(a, hp, 1) == 0)
+    s[1][0] = 0.0f;
+  return st;
+}
+
+static ob_status pair_kernel(ob_algo a, const ob_hparams *hp, int64_t t, float *p, const float *g,
+                             float *s0, float *s1, size_t n) {
+  float *const s[OB_MAX_STATES] = {s0, s1, NULL};
+  kcalls++;
+  return ob_step_states(ob_variant_find("scalar"), a, hp, t, p, g, s, n);
+}
+
+static void reset_kernel(void) {
+  kcalls = kscribble = 0;
+  memset(knull, 0, sizeof knull);
+  memset(kgiven, 0, sizeof kgiven);
+}
+
+static void test_states(void) {
+  const ob_variant *v = ob_variant_find("scalar");
+  if (!v)
+    return;
+  gc_stats st;
+  /* the library with all three states at every offset */
+  exact_at_every_offset("three.txt", three_states, v, 8, &st);
+  /* unused states: left out, and listed (fresh: compared as unchanged,
+   * not as an output; own state: NULL) */
+  CHECK(run("unused.txt", unused_states, v, NULL, &st) == 0 && st.cases_passed == 1, "%s",
+        st.worst);
+  CHECK0(st.elements == 8 && st.own_elements == 4 && st.max_err == 0);
+
+  /* what an outside kernel of the states form is given: the array where the
+   * file lists an unused state (fresh step 1), else NULL (fresh step 2, both
+   * steps on the own state) */
+  gc_options opt = gc_default_options();
+  opt.kernel_states = states_kernel;
+  opt.name = "kernel:test:states";
+  reset_kernel();
+  CHECK(run("unused.txt", unused_states, v, &opt, &st) == 0, "%s", st.worst);
+  CHECK(kcalls == 4 && kgiven[1] == 1 && knull[1] == 3 && knull[2] == 4 && kgiven[0] == 4,
+        "calls %d, momentum_buffer given %d, NULL %d", kcalls, kgiven[1], knull[1]);
+  reset_kernel();
+  kscribble = 1;
+  CHECK0(run("unused.txt", unused_states, v, &opt, &st) == 1);
+  CHECK(strstr(st.worst, "modified its unused state 'momentum_buffer'") &&
+            strstr(st.worst, "fresh") && strstr(st.worst, "kernel:test:states"),
+        "%s", st.worst);
+  reset_kernel();
+  CHECK(run("three.txt", three_states, v, &opt, &st) == 0 && kgiven[2] == 1, "%s", st.worst);
+
+  /* the pair form: a step that uses the third state fails, not called */
+  opt.kernel_states = NULL;
+  opt.kernel = pair_kernel;
+  opt.name = "kernel:test:pair";
+  reset_kernel();
+  CHECK0(run("three.txt", three_states, v, &opt, &st) == 1 && kcalls == 0);
+  CHECK(strstr(st.worst, "not run: the kernel has the pair form") &&
+            strstr(st.worst, "state 2 'grad_avg' (centered = 1)") && st.failed_elements == 0,
+        "%s", st.worst);
+  printf("a pair-form kernel on a step with three states, as reported:\n  %s\n", st.worst);
+  reset_kernel();
+  CHECK(run("unused.txt", unused_states, v, &opt, &st) == 0 && kcalls == 4, "%s", st.worst);
+
+  /* a used state missing, an unused one given in but not out, or whose
+   * output is not its input */
+  char *t = gt_replace(three_states, "in grad_avg 2 0x0p+0 -0x1p+2\n", "");
+  CHECK0(run("missing.txt", t, v, NULL, &st) == 1);
+  CHECK(strstr(st.worst, "'in grad_avg' and 'out grad_avg'") != NULL, "%s", st.worst);
+  free(t);
+  t = gt_replace(unused_states, "out momentum_buffer 1\n0x1.cp+2 0x1.cp+2 0x1.cp+2\n", "");
+  CHECK0(run("half.txt", t, v, NULL, &st) == 1);
+  CHECK(strstr(st.worst, "'in momentum_buffer' and 'out momentum_buffer'") != NULL, "%s", st.worst);
+  free(t);
+  t = gt_replace(unused_states, "0x1.cp+2 0x1.cp+2 0x1.cp+2\nstep 2",
+                 "0x1.dp+2 0x1.dp+2 0x1.cp+2\nstep 2");
+  CHECK0(run("changed.txt", t, v, NULL, &st) == 1);
+  CHECK(strstr(st.worst, "leave state 'momentum_buffer' unused (ob_state_used), yet the file's "
+                         "'out momentum_buffer' is not its input") != NULL,
+        "%s", st.worst);
   free(t);
 }
 
@@ -365,9 +598,11 @@ int main(int argc, char **argv) {
     return 1;
   }
   test_good();
+  test_good_states();
   test_bad();
   test_metric();
   test_checker();
+  test_states();
   gt_remove_written();
   if (argc <= 1)
     rmdir(gt_dir);

@@ -1,7 +1,7 @@
 /* test_info_json: what tests/info_json_check.py compares `optbench info
  * --json` against, taken from the library's API (not from the list), and the
  * JSON string writer on hostile strings.
- *   test_info_json facts    one line per fact: rule, hp, bound, variant, op
+ *   test_info_json facts    one line per fact: rule, state, hp, bound, variant, op
  *   test_info_json escape   ob_json_str of each hostile string, one per line */
 #include <stddef.h>
 #include <stdio.h>
@@ -16,8 +16,13 @@ static int facts(void) {
   for (int a = 0; a < OB_ALGO_COUNT; a++) {
     const unsigned used = ob_hparams_used((ob_algo)a);
     const ob_hparams hp = ob_defaults((ob_algo)a);
-    printf("rule %s %d %d %zu\n", ob_algo_name((ob_algo)a), ob_state_count((ob_algo)a),
-           (used & OB_HP_STEP) != 0, ob_omp_threshold((ob_algo)a));
+    printf("rule %s %d %d %zu %s\n", ob_algo_name((ob_algo)a), ob_state_count((ob_algo)a),
+           (used & OB_HP_STEP) != 0, ob_omp_threshold((ob_algo)a), ob_algo_convention((ob_algo)a));
+    /* "-" for none: a field name is never "-" */
+    for (int k = 0; k < ob_state_count((ob_algo)a); k++)
+      printf("state %s %s %s %s\n", ob_algo_name((ob_algo)a), ob_state_name((ob_algo)a, k),
+             ob_state_condition((ob_algo)a, k) ? ob_state_condition((ob_algo)a, k) : "-",
+             ob_state_initial((ob_algo)a, k) ? ob_state_initial((ob_algo)a, k) : "-");
     for (int f = 0; f < ob_hparam_count(); f++)
       if (used & (1u << f)) {
         double x = 0.0;

@@ -7,6 +7,9 @@
  *   OB_BAD_SEGV   dereferences NULL when n == 1000 (cases len_1000 and
  *                 wd_both_len_1000 of golden/sgd.txt), right otherwise
  *   OB_BAD_HANG   never returns when n == 4099 (case len_4099)
+ *   OB_BAD_STATE3 also has the states form: examples/plugin/torch_adam.c's
+ *                 torch Adam, writing one float past the end of the third
+ *                 state (max_exp_avg_sq) when it is given one
  * Each must give `optbench verify --kernel` its message and exit status 1,
  * the other cases still run. */
 #include <float.h>
@@ -44,3 +47,19 @@ ob_status optbench_step(ob_algo algo, const ob_hparams *hp, int64_t t, float *p,
 #endif
   return OB_OK;
 }
+
+#if defined(OB_BAD_STATE3)
+#define optbench_step_states torch_adam_step /* the example's kernel, under another name */
+#include "torch_adam.c"
+#undef optbench_step_states
+__attribute__((visibility("default"))) ob_status
+optbench_step_states(ob_algo algo, const ob_hparams *hp, int64_t t, float *p, const float *g,
+                     float *const states[], size_t n);
+ob_status optbench_step_states(ob_algo algo, const ob_hparams *hp, int64_t t, float *p,
+                               const float *g, float *const states[], size_t n) {
+  const ob_status st = torch_adam_step(algo, hp, t, p, g, states, n);
+  if (states && states[2])
+    ((volatile float *)states[2])[n] = 0.0f;
+  return st;
+}
+#endif

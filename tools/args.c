@@ -37,12 +37,14 @@ static int take_variant(void *target, const char *name, const char *value, char 
                                      errlen);
 }
 
+/* --algo and --rule take names, resolved once --convention is known
+ * (resolve_names) */
 static int take_algo(void *target, const char *name, const char *value, char *err, size_t errlen) {
   cli_opts *o = target;
-  const int a = ob_optname_algo(name, value, err, errlen);
-  if (a < 0)
-    return OB_OPTS_BAD;
-  o->algo[a] = o->algo_given = 1;
+  if (o->nnames == OB_ALGO_COUNT)
+    return fail(OB_OPTS_BAD, err, errlen, "%s given more than %d times", name, OB_ALGO_COUNT);
+  o->names[o->nnames++] = value;
+  o->algo_given = 1;
   return OB_OPTS_OK;
 }
 
@@ -69,28 +71,77 @@ static int take_offset(void *target, const char *name, const char *value, char *
 
 static int take_rule(void *target, const char *name, const char *value, char *err, size_t errlen) {
   cli_opts *o = target;
-  const int a = ob_optname_algo(name, value, err, errlen);
-  if (a < 0)
-    return OB_OPTS_BAD;
   if (o->rule_given)
     return fail(OB_OPTS_BAD, err, errlen, "%s: one rule per kernel, given twice", name);
-  o->rule = a;
+  o->rule_name = value;
   o->rule_given = 1;
   return OB_OPTS_OK;
 }
 
-/* Only the textbook forms have vectors yet; the PyTorch forms come as rules
- * of their own (issue 13). */
+/* A convention is one some rule of the list has. */
 static int take_convention(void *target, const char *name, const char *value, char *err,
                            size_t errlen) {
   cli_opts *o = target;
-  if (strcmp(value, "book") != 0)
-    return fail(OB_OPTS_BAD, err, errlen,
-                "%s: '%.64s' is not a convention with golden vectors; the only one is 'book' "
-                "(the textbook's formulas)",
-                name, value);
-  o->convention = value;
+  for (int a = 0; a < OB_ALGO_COUNT; a++)
+    if (strcmp(ob_algo_convention((ob_algo)a), value) == 0) {
+      o->convention = value;
+      return OB_OPTS_OK;
+    }
+  char list[256] = "";
+  for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    const char *c = ob_algo_convention((ob_algo)a);
+    int seen = 0;
+    for (int k = 0; k < a && !seen; k++)
+      seen = strcmp(ob_algo_convention((ob_algo)k), c) == 0;
+    const size_t at = strlen(list);
+    if (!seen)
+      snprintf(list + at, sizeof list - at, "%s%s", at ? ", " : "", c);
+  }
+  return fail(OB_OPTS_BAD, err, errlen, "%s: '%.64s' is not a convention of the rules (%s)", name,
+              value, list);
+}
+
+static int take_kernel_form(void *target, const char *name, const char *value, char *err,
+                            size_t errlen) {
+  cli_opts *o = target;
+  const int form = ob_plugin_form_from_name(value);
+  if (form < 0)
+    return fail(OB_OPTS_BAD, err, errlen, "%s takes auto, pair or states, not '%.64s'", name,
+                value);
+  o->kernel_form = (ob_plugin_form)form;
   return OB_OPTS_OK;
+}
+
+/* The rule `value` of option `name` names: with --convention the rule of
+ * that convention (ob_algo_find), else the rule of that name; -1 with the
+ * message in err. */
+static int rule_of(const cli_opts *o, const char *name, const char *value, char *err,
+                   size_t errlen) {
+  if (!o->convention)
+    return ob_optname_algo(name, value, err, errlen);
+  const int a = ob_algo_find(value, o->convention);
+  if (a < 0)
+    fail(0, err, errlen, "%s %.64s: no rule of convention %s", name, value, o->convention);
+  return a;
+}
+
+/* --algo and --rule to rules; with --convention and no --algo, every rule of
+ * that convention (and, as with --algo, no layer kernel without --op). */
+static int resolve_names(cli_opts *o, char *err, size_t errlen) {
+  for (size_t k = 0; k < o->nnames; k++) {
+    const int a = rule_of(o, "--algo", o->names[k], err, errlen);
+    if (a < 0)
+      return CLI_PARSE_USAGE;
+    o->algo[a] = 1;
+  }
+  if (o->convention && !o->algo_given) {
+    for (int a = 0; a < OB_ALGO_COUNT; a++)
+      o->algo[a] = strcmp(ob_algo_convention((ob_algo)a), o->convention) == 0;
+    o->algo_given = 1;
+  }
+  if (o->rule_given && (o->rule = rule_of(o, "--rule", o->rule_name, err, errlen)) < 0)
+    return CLI_PARSE_USAGE;
+  return CLI_PARSE_OK;
 }
 
 static int take_bound(void *target, const char *name, const char *value, char *err, size_t errlen) {
@@ -130,12 +181,19 @@ static size_t verify_table(cli_opts *o, ob_opt *t) {
        "optbench info)"},
       {"--json", NULL, OB_OPT_STR, o ? &o->json : NULL, 0, 0, 0, NULL, "FILE",
        "also write the table as JSON"},
-      {"--kernel", NULL, OB_OPT_STR, o ? &o->kernel : NULL, 0, 0, 0, NULL, "PATH.so[:SYMBOL]",
-       "verify an outside kernel (optbench.h, \"Outside kernels\"; SYMBOL default " OB_KERNEL_SYMBOL
-       ") instead of the library; needs --rule"},
-      {"--rule", NULL, OB_OPT_FN, o, 0, 0, 0, take_rule, "R", "the rule the --kernel implements"},
       {"--convention", NULL, OB_OPT_FN, o, 0, 0, 0, take_convention, "C",
-       "the formulas the --kernel follows: book (the only one so far)"},
+       "only the rules of convention C: book (the textbook's) or torch (torch.optim's); "
+       "--algo and --rule names become that convention's rule (adam: torch_adam)"},
+      {"--kernel", NULL, OB_OPT_STR, o ? &o->kernel : NULL, 0, 0, 0, NULL, "PATH.so[:SYMBOL]",
+       "verify an outside kernel (optbench.h, \"Outside kernels\") instead of the library; "
+       "needs --rule. Without SYMBOL: " OB_KERNEL_STATES_SYMBOL
+       " (the states form), else " OB_KERNEL_SYMBOL
+       " (the pair form); a SYMBOL named has the pair form unless "
+       "--kernel-form states"},
+      {"--kernel-form", NULL, OB_OPT_FN, o, 0, 0, 0, take_kernel_form, "F",
+       "the --kernel's signature: auto (the default, as above), pair (ob_step_fn: a step that "
+       "uses a third state fails unrun) or states (ob_step_states_fn)"},
+      {"--rule", NULL, OB_OPT_FN, o, 0, 0, 0, take_rule, "R", "the rule the --kernel implements"},
       {"--bound", NULL, OB_OPT_FN, o, 0, 0, 0, take_bound, "X",
        "judge the --kernel against X scale-ULPs (default: the rule's bound for exact rounding)"},
       {"--timeout", NULL, OB_OPT_SIZE, o ? &o->timeout : NULL, 1, 3600, 0, NULL, "S",
@@ -163,14 +221,16 @@ static int parse_verify(int argc, char **argv, cli_opts *o, char *err, size_t er
   if (rc == OB_OPTS_OK && !o->kernel != !o->rule_given)
     return fail(CLI_PARSE_USAGE, err, errlen, "--kernel and --rule go together");
   if (rc == OB_OPTS_OK && !o->kernel &&
-      (o->convention || o->bound >= 0 || o->timeout != CLI_KERNEL_TIMEOUT))
+      (o->kernel_form != OB_PLUGIN_AUTO || o->bound >= 0 || o->timeout != CLI_KERNEL_TIMEOUT))
     return fail(CLI_PARSE_USAGE, err, errlen,
-                "--convention, --bound and --timeout are options of --kernel");
+                "--kernel-form, --bound and --timeout are options of --kernel");
   if (rc == OB_OPTS_OK && o->kernel &&
       (o->nvariants || o->algo_given || o->op_given || o->omp_threshold))
     return fail(CLI_PARSE_USAGE, err, errlen,
                 "--kernel runs one rule's vectors on the kernel: --variant, --algo, --op and "
                 "--omp-threshold do not apply");
+  if (rc == OB_OPTS_OK)
+    return resolve_names(o, err, errlen);
   return rc == OB_OPTS_CANNOT ? CLI_PARSE_ERROR
          : rc == OB_OPTS_BAD  ? CLI_PARSE_USAGE
                               : CLI_PARSE_OK;

@@ -8,6 +8,7 @@
 
 #include "golden_check.h" /* GC_MAX_OFFSET */
 #include "optbench.h"
+#include "plugin_load.h" /* ob_plugin_form */
 
 #define CLI_MAX_VARIANTS 64 /* more than the library's list will ever hold */
 
@@ -19,7 +20,7 @@ typedef struct {
   /* verify */
   const ob_variant *variants[CLI_MAX_VARIANTS]; /* named with --variant, no repeats */
   size_t nvariants;
-  int algo[OB_ALGO_COUNT], algo_given;
+  int algo[OB_ALGO_COUNT], algo_given; /* the rules --algo names (resolved, see below) */
   int op[OB_OP_COUNT], op_given;
   const char *golden_dir; /* NULL: the default */
   const char *json;       /* NULL: no JSON */
@@ -27,12 +28,20 @@ typedef struct {
   size_t noffsets;
   int own_state, quiet;
   size_t omp_threshold; /* 0: each rule's own */
+  /* --convention: NULL, or a convention of the list ("book", "torch"): only
+   * its rules, and each --algo and --rule name resolved to the rule of that
+   * convention (ob_algo_find: adam -> torch_adam, adamw -> torch_adamw);
+   * without it a name is a rule of the list */
+  const char *convention;
+  const char *names[OB_ALGO_COUNT + 1]; /* the --algo values, then --rule's, as given */
+  size_t nnames;
+  const char *rule_name;
   /* verify --kernel (plugin_verify.c) */
-  const char *kernel;     /* PATH.so[:SYMBOL], or NULL */
-  int rule, rule_given;   /* --rule: the ob_algo the kernel implements */
-  const char *convention; /* --convention: NULL or "book" */
-  double bound;           /* --bound: < 0 the rule's own */
-  size_t timeout;         /* --timeout: seconds per case */
+  const char *kernel;         /* PATH.so[:SYMBOL], or NULL */
+  ob_plugin_form kernel_form; /* --kernel-form: which signature the kernel has */
+  int rule, rule_given;       /* --rule: the ob_algo the kernel implements */
+  double bound;               /* --bound: < 0 the rule's own */
+  size_t timeout;             /* --timeout: seconds per case */
 } cli_opts;
 
 #define CLI_KERNEL_TIMEOUT 10 /* seconds a kernel may take on one case by default */

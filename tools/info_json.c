@@ -14,8 +14,10 @@
 
 #include "optbench.h"
 
+/* condition: the field that switches the state on (OB_STATE_IF); initial:
+ * the field it starts at (OB_STATE_INIT); NULL if none. */
 typedef struct {
-  const char *name, *domain;
+  const char *name, *domain, *condition, *initial;
 } ij_state;
 
 typedef struct {
@@ -30,15 +32,20 @@ typedef struct {
   const char *mnist_source;
   const char *torch_ctor, *torch_note;
   const char *numpy;
+  const char *convention;
 } ij_rule;
 
 /* A domain the list names but this table does not is a compile error. */
 #define IJ_DOMAIN_SIGNED "signed"
 #define IJ_DOMAIN_NONNEG "nonneg"
 
-#define OB_STATE(name, domain)             {#name, IJ_DOMAIN_##domain},
-#define OB_STATE_IF(name, domain, field)   {#name, IJ_DOMAIN_##domain},
-#define OB_STATE_INIT(name, domain, field) {#name, IJ_DOMAIN_##domain},
+/* The same for a convention. */
+#define IJ_CONVENTION_BOOK  "book"
+#define IJ_CONVENTION_TORCH "torch"
+
+#define OB_STATE(name, domain)             {#name, IJ_DOMAIN_##domain, NULL, NULL},
+#define OB_STATE_IF(name, domain, field)   {#name, IJ_DOMAIN_##domain, #field, NULL},
+#define OB_STATE_INIT(name, domain, field) {#name, IJ_DOMAIN_##domain, NULL, #field},
 #define OB_USES(field, value)
 #define OB_USES_T
 #define OB_COST(sqrt, div)   sqrt, div
@@ -46,13 +53,15 @@ typedef struct {
 #define OB_BOOK(traj_lr, traj_source, mnist_lr, mnist_source)                                      \
   (double)(traj_lr), traj_source, (double)(mnist_lr), mnist_source
 #define OB_TORCH(ctor, note) ctor, note
+/* clang-format off */ /* a row per line, not a field per line */
 static const ij_rule rules[OB_ALGO_COUNT] = {
 #define OB_ALGO(ID, nm, title, states, hparams, cost, bound, omp, book, torch, numpy, conv)        \
-  [OB_##ID] = {#nm,   title, (const ij_state[]){states{NULL, NULL}}, cost, bound, omp, book,       \
-               torch, numpy},
+  [OB_##ID] = {#nm, title, (const ij_state[]){states{NULL, NULL, NULL, NULL}}, cost, bound, omp,  \
+               book, torch, numpy, IJ_CONVENTION_##conv},
 #include "optbench_algos.def"
 #undef OB_ALGO
 };
+/* clang-format on */
 #undef OB_USES
 #undef OB_USES_T
 
@@ -65,6 +74,8 @@ static const int reads_step[OB_ALGO_COUNT] = {
 #undef OB_ALGO
 };
 #undef OB_STATE
+#undef OB_STATE_IF
+#undef OB_STATE_INIT
 #undef OB_USES
 #undef OB_USES_T
 #undef OB_COST
@@ -96,12 +107,18 @@ static void write_rule(FILE *out, ob_algo a, const ij_rule *r, int step) {
   ob_json_str(out, r->name);
   fputs(", \"title\": ", out);
   ob_json_str(out, r->title);
+  fputs(", \"convention\": ", out);
+  ob_json_str(out, r->convention);
   fputs(",\n     \"states\": [", out);
   for (const ij_state *s = r->states; s->name; s++) {
     fputs(s == r->states ? "{\"name\": " : ", {\"name\": ", out);
     ob_json_str(out, s->name);
     fputs(", \"domain\": ", out);
     ob_json_str(out, s->domain);
+    fputs(", \"condition\": ", out);
+    ob_json_str(out, s->condition);
+    fputs(", \"initial\": ", out);
+    ob_json_str(out, s->initial);
     fputc('}', out);
   }
   /* every field the rule reads (its own and those every rule reads), by the

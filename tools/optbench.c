@@ -16,24 +16,28 @@
 
 void cli_usage(int to_stdout) {
   FILE *o = to_stdout ? stdout : stderr;
-  fprintf(
-      o,
-      "usage: optbench info [--json]\n"
-      "       optbench verify [--variant V]... [--algo A]... [--op O]... [--golden-dir DIR]\n"
-      "                       [--offset N]... [--no-own-state] [--omp-threshold N]\n"
-      "                       [--json FILE] [--quiet]\n"
-      "       optbench verify --kernel PATH.so[:SYMBOL] --rule R [--convention book]\n"
-      "                       [--bound X] [--timeout S] [--offset N]... [--json FILE] [--quiet]\n"
-      "       optbench tune [--out FILE | --print | --check] ... (optbench tune --help)\n"
-      "       optbench help\n"
-      "\n"
-      "verify runs every case of DIR/<family>.txt (a rule is a family of its own;\n"
-      "DIR: %s, or OPTBENCH_GOLDEN_DIR) on every variant (trajectories fresh and\n"
-      "on their own state) and checks the error metric of golden/FORMAT.md against\n"
-      "each variant's documented bound; one row per op (rule or layer kernel) x variant.\n"
-      "With --kernel it runs rule R's cases on an outside kernel instead (optbench.h,\n"
-      "\"Outside kernels\"), in a child process, every array between guard pages.\n",
-      cli_golden_dir(NULL));
+  fprintf(o,
+          "usage: optbench info [--json]\n"
+          "       optbench verify [--variant V]... [--algo A]... [--op O]... [--convention C]\n"
+          "                       [--golden-dir DIR] [--offset N]... [--no-own-state]\n"
+          "                       [--omp-threshold N] [--json FILE] [--quiet]\n"
+          "       optbench verify --kernel PATH.so[:SYMBOL] --rule R [--convention C]\n"
+          "                       [--kernel-form auto|pair|states] [--bound X] [--timeout S]\n"
+          "                       [--offset N]... [--json FILE] [--quiet]\n"
+          "       optbench tune [--out FILE | --print | --check] ... (optbench tune --help)\n"
+          "       optbench help\n"
+          "\n"
+          "verify runs every case of DIR/<family>.txt (a rule is a family of its own;\n"
+          "DIR: %s, or OPTBENCH_GOLDEN_DIR) on every variant (trajectories fresh and\n"
+          "on their own state) and checks the error metric of golden/FORMAT.md against\n"
+          "each variant's documented bound; one row per op (rule or layer kernel) x variant,\n"
+          "the rules grouped by convention: book (the textbook's) and torch (torch.optim's).\n"
+          "With --kernel it runs rule R's cases on an outside kernel instead (optbench.h,\n"
+          "\"Outside kernels\"), in a child process, every array between guard pages;\n"
+          "--rule adam --convention torch is torch_adam. A kernel of the pair form fails\n"
+          "each step that uses a third state (torch_adam with amsgrad, torch_rmsprop\n"
+          "centered with momentum): export the states form for those.\n",
+          cli_golden_dir(NULL));
   cli_verify_usage(o);
   fprintf(o, "exit status: 0 all passed, 1 a failure (a kernel's crash or hang included) or an\n"
              "unreadable golden file, 2 bad usage or a kernel that cannot be loaded\n");

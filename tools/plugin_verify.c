@@ -1,6 +1,6 @@
-/* plugin_verify - `optbench verify --kernel PATH.so[:SYMBOL] --rule R`: rule
- * R's golden suite on an outside kernel, with the table, reports and JSON of
- * `optbench verify` (plugin.h). */
+/* plugin_verify - `optbench verify --kernel PATH.so[:SYMBOL] --rule R
+ * [--convention C]`: rule R's golden suite on an outside kernel, with the
+ * table, reports and JSON of `optbench verify` (plugin.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +17,7 @@ int cli_verify_kernel(const cli_opts *o) {
     fprintf(stderr, "optbench: the library has no scalar variant to take the bounds from\n");
     return 2;
   }
-  if (ob_plugin_open(o->kernel, &pl, err, sizeof err) < 0) {
+  if (ob_plugin_open_form(o->kernel, o->kernel_form, &pl, err, sizeof err) < 0) {
     fprintf(stderr, "optbench: %s\n", err);
     return 2;
   }
@@ -36,7 +36,8 @@ int cli_verify_kernel(const cli_opts *o) {
     cfg.noffsets = o->noffsets;
   }
   gc_options base = gc_default_options();
-  base.kernel = pl.fn;
+  base.kernel_states = pl.states;
+  base.kernel = pl.states ? NULL : pl.fn;
   base.name = pl.name;
   base.guard_pages = 1;
   base.bound = o->bound;
@@ -45,13 +46,18 @@ int cli_verify_kernel(const cli_opts *o) {
   cfg.run_op = ob_plugin_run_op;
   cfg.run_ctx = &run;
   if (!o->quiet)
-    printf("optbench verify: kernel %s, symbol %s, rule %s (%s convention), golden vectors from "
-           "%s\nbound: %s; every array between PROT_NONE pages; a child process, %zu s a "
-           "case\n\n",
-           pl.path, pl.symbol, ob_algo_name((ob_algo)o->rule),
-           o->convention ? o->convention : "book", golden_dir,
+    printf("optbench verify: kernel %s, symbol %s (the %s form), rule %s (%s convention), golden "
+           "vectors from %s\nbound: %s; every array between PROT_NONE pages; a child process, "
+           "%zu s a case\n\n",
+           pl.path, pl.symbol, pl.states ? "states" : "pair", ob_algo_name((ob_algo)o->rule),
+           ob_algo_convention((ob_algo)o->rule), golden_dir,
            o->bound >= 0 ? "--bound" : "the rule's for exact rounding (the scalar variant's)",
            o->timeout);
+  const ob_algo rule = (ob_algo)o->rule;
+  if (!o->quiet && !pl.states && ob_state_count(rule) > 2)
+    printf("the pair form takes two states: every step of %s that uses its third, '%s', fails "
+           "unrun (export " OB_KERNEL_STATES_SYMBOL " for those)\n\n",
+           ob_algo_name(rule), ob_state_name(rule, 2));
   const int status = cli_verify_run(o, &cfg, NULL, 0);
   ob_plugin_close(&pl);
   return status;

@@ -1,6 +1,6 @@
 /* golden_adapters - the checker's table of ops, expanded from the two lists:
- * every rule of optbench_algos.def runs through adapt_rule (ob_step, or the
- * run's outside kernel: gc_options.kernel), every layer kernel of
+ * every rule of optbench_algos.def runs through adapt_rule (ob_step_states,
+ * or the run's outside kernel: gc_options.kernel, kernel_states), every layer kernel of
  * optbench_ops.def through its adapt_<name> (a kernel without one does not
  * compile). An adapter reads the step's records by name (golden_check.h)
  * and calls the public API.
@@ -110,32 +110,73 @@ static ob_status adapt_batchnorm_backward(gc_run *R, int id) {
   return ob_batchnorm_backward(gc_variant(R), N, F, x, gamma, mean, sd, dout, dx, dgamma, dbeta);
 }
 
-/* A rule's step (FORMAT.md, "Update rules"): the hyperparameters by name,
- * 0 where absent (one the checker does not know stays unread, which fails
- * the case), t, p and the states in place, g read only. */
+/* The rule's step through the library: ob_step_states fresh, and on its
+ * own state ob_step_list_states with one tensor (the same bits, the list's
+ * NULL for an unused state's list), so that both entry points meet every
+ * trajectory. */
+static ob_status library_step(gc_run *R, ob_algo a, const ob_hparams *hp, int64_t t, float *p,
+                              const float *g, float *const s[OB_MAX_STATES], size_t n) {
+  if (!gc_own_state(R))
+    return ob_step_states(gc_variant(R), a, hp, t, p, g, s, n);
+  float *const *lists[OB_MAX_STATES];
+  for (int k = 0; k < OB_MAX_STATES; k++)
+    lists[k] = s[k] ? &s[k] : NULL;
+  return ob_step_list_states(gc_variant(R), a, hp, t, 1, &p, &g, lists, &n);
+}
+
+/* An outside kernel's step (optbench.h, "Outside kernels"): the pair form
+ * takes two states, so a step that uses a third is not called and fails. */
+static ob_status kernel_step(gc_run *R, ob_algo a, const ob_hparams *hp, int64_t t, float *p,
+                             const float *g, float *const s[OB_MAX_STATES], size_t n) {
+  const ob_step_states_fn states = gc_kernel_states(R);
+  if (states)
+    return states(a, hp, t, p, g, s, n);
+  for (int k = 2; k < ob_state_count(a); k++)
+    if (ob_state_used(a, hp, k) != 0) {
+      const char *on = ob_state_condition(a, k);
+      double value = 0;
+      if (on)
+        ob_hparams_get(hp, on, &value);
+      gc_not_called(R,
+                    "not run: the kernel has the pair form (" OB_KERNEL_SYMBOL
+                    "'s signature), and this step uses state %d '%s' (%s = %g), which only the "
+                    "states form (" OB_KERNEL_STATES_SYMBOL ") can take",
+                    k, ob_state_name(a, k), on ? on : "always", value);
+      return OB_OK;
+    }
+  return gc_kernel(R)(a, hp, t, p, g, s[0], s[1], n);
+}
+
+/* A rule's step (FORMAT.md, "Update rules"): the hyperparameters the rule
+ * reads by name, 0 where absent (one it does not read, or one the checker
+ * does not know, stays unread, which fails the case), t, p and the states
+ * in place (a state the hyperparameters leave unused: gc_unused), g read
+ * only. */
 static ob_status adapt_rule(gc_run *R, int id) {
   const ob_algo a = (ob_algo)id;
   ob_hparams hp = OB_HPARAMS_INIT;
+  const unsigned reads = ob_hparams_used(a);
   for (int k = 0; k < ob_hparam_count(); k++) {
     const char *name = ob_hparam_name(k);
-    if (ob_hparams_set(&hp, name, (double)gc_float_or_0(R, name)) != OB_OK)
+    if ((reads >> k & 1u) && ob_hparams_set(&hp, name, (double)gc_float_or_0(R, name)) != OB_OK)
       gc_fail(R, "ob_hparams_set(%s) refused the file's value", name);
   }
   const uint64_t t = gc_int(R, "t");
   if (t > INT64_MAX)
     gc_fail(R, "t = %llu is past 2^63 - 1", (unsigned long long)t);
   const size_t n = gc_in_count(R, "p");
-  float *p = gc_inout(R, "p", n), *s[2] = {NULL, NULL};
+  float *p = gc_inout(R, "p", n), *s[OB_MAX_STATES] = {NULL, NULL, NULL};
   const float *g = gc_in(R, "g", n);
-  for (int k = 0; k < 2 && ob_state_name(a, k); k++)
-    s[k] = gc_inout(R, ob_state_name(a, k), n);
+  for (int k = 0; k < ob_state_count(a); k++) {
+    const char *name = ob_state_name(a, k);
+    s[k] = ob_state_used(a, &hp, k) != 0 ? gc_inout(R, name, n) : gc_unused(R, name, n);
+  }
   /* a step whose bound has an allowance (weight decay) counts apart */
   const double b = ob_step_error_bound(a, &hp, gc_variant(R));
   gc_set_step_bound(R, b, b > ob_error_bound(a, gc_variant(R)));
   const int64_t step = (int64_t)(t > INT64_MAX ? 0 : t);
-  const ob_step_fn kernel = gc_kernel(R);
-  return kernel ? kernel(a, &hp, step, p, g, s[0], s[1], n)
-                : ob_step(gc_variant(R), a, &hp, step, p, g, s[0], s[1], n);
+  return gc_kernel(R) || gc_kernel_states(R) ? kernel_step(R, a, &hp, step, p, g, s, n)
+                                             : library_step(R, a, &hp, step, p, g, s, n);
 }
 
 static const gc_entry entries[GD_OP_COUNT] = {

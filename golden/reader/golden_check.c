@@ -2,6 +2,7 @@
 #include "golden_check.h"
 
 #include "golden_guard.h"
+#include "golden_rule.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -88,7 +89,7 @@ void gc_stats_merge(gc_stats *a, const gc_stats *b) {
 #define GUARD_BYTES 64
 static const unsigned char GUARD[4] = {0xa5, 0xa5, 0xa5, 0x7f}; /* 0x7fa5a5a5: a NaN */
 
-typedef enum { B_IN, B_OUT, B_INOUT, B_MASK_IN, B_MASK_OUT } bkind;
+typedef enum { B_IN, B_OUT, B_INOUT, B_MASK_IN, B_MASK_OUT, B_UNUSED } bkind;
 
 typedef struct {
   bkind kind;
@@ -126,6 +127,7 @@ struct gc_run {
   size_t j; /* the step, 1-based */
   int own;  /* own-state mode */
   int failed;
+  int not_called; /* gc_not_called: the step was not run */
   buffer buf[MAX_BUFFERS];
   int nbuf;
   unsigned char used[GD_MAX_RECORDS];
@@ -153,19 +155,35 @@ static void record(gc_run *R, double severity, const char *what) {
   R->failed = 1;
 }
 
-void gc_fail(gc_run *R, const char *fmt, ...) {
+static void fail_v(gc_run *R, const char *fmt, va_list ap) {
   char what[768];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(what, sizeof what, fmt, ap);
-  va_end(ap);
   R->st->other_failures++;
   record(R, INFINITY, what);
+}
+
+void gc_fail(gc_run *R, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fail_v(R, fmt, ap);
+  va_end(ap);
+}
+
+void gc_not_called(gc_run *R, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fail_v(R, fmt, ap);
+  va_end(ap);
+  R->not_called = 1;
 }
 
 const ob_variant *gc_variant(gc_run *R) { return R->v; }
 
 ob_step_fn gc_kernel(gc_run *R) { return R->opt->kernel; }
+
+ob_step_states_fn gc_kernel_states(gc_run *R) { return R->opt->kernel_states; }
+
+int gc_own_state(gc_run *R) { return R->own; }
 
 void gc_set_step_bound(gc_run *R, double bound, int allowance) {
   R->step_bound = bound;
@@ -284,6 +302,24 @@ static carried *carried_of(gc_run *R, const char *name) {
   return NULL;
 }
 
+/* The carried array of output o, made on first use: NULL if the table is
+ * full (a case of more than MAX_CARRIED outputs), *oom set to 1 if memory
+ * ran out. */
+static carried *carried_for(gc_run *R, const gd_record *o, int *oom) {
+  carried *k = carried_of(R, o->name);
+  if (k || R->ncar == MAX_CARRIED)
+    return k;
+  k = &R->car[R->ncar++];
+  memset(k, 0, sizeof *k);
+  k->name = o->name;
+  k->n = o->n;
+  k->v = malloc(o->n ? o->n * sizeof(float) : 1);
+  k->peak = calloc(o->n ? o->n : 1, sizeof(double));
+  if (!k->v || !k->peak)
+    *oom = 1;
+  return k;
+}
+
 /* Where input `name` of this step comes from (FORMAT.md, "Trajectories"):
  * the step's `in` record; after step 1 the output it is carried from, the
  * file's rounded values fresh, the variant's own on its own state; on its
@@ -373,22 +409,58 @@ float *gc_out(gc_run *R, const char *name, size_t n) {
   return record_buffer(R, GD_OUT, "writes", "elements", name, n, sizeof(float), B_OUT, 0);
 }
 
-float *gc_inout(gc_run *R, const char *name, size_t n) {
+/* The input and output of an array updated in place, n each: 1, or 0 with
+ * the case failed. */
+static int inout_records(gc_run *R, const char *name, size_t n, const float **v,
+                         const gd_record **o) {
   size_t have, line;
-  const float *v;
-  const int found = source(R, name, &v, &have, &line);
-  const gd_record *o = find(R, GD_OUT, name);
-  if (!found || !o) {
+  const int found = source(R, name, v, &have, &line);
+  *o = find(R, GD_OUT, name);
+  if (!found || !*o) {
     gc_fail(R, "the case needs both 'in %s' and 'out %s' (op %s updates it in place)", name, name,
             gd_op_name(R->c->op));
-    return NULL;
+    return 0;
   }
-  if (have != n || o->n != n) {
+  if (have != n || (*o)->n != n) {
     gc_fail(R, "line %zu: 'in %s' (%zu) and 'out %s' (%zu) must have %zu elements for op %s", line,
-            name, have, name, o->n, n, gd_op_name(R->c->op));
+            name, have, name, (*o)->n, n, gd_op_name(R->c->op));
+    return 0;
+  }
+  return 1;
+}
+
+float *gc_inout(gc_run *R, const char *name, size_t n) {
+  const float *v;
+  const gd_record *o;
+  if (!inout_records(R, name, n, &v, &o))
+    return NULL;
+  return (float *)buffer_new(R, B_INOUT, name, n, sizeof(float), v, o);
+}
+
+float *gc_unused(gc_run *R, const char *name, size_t n) {
+  const float *v;
+  const gd_record *o;
+  if (!gd_find(cur(R), GD_OUT, name)) {
+    if (find(R, GD_IN, name)) /* half of an in-place pair: the case fails, saying so */
+      inout_records(R, name, n, &v, &o);
     return NULL;
   }
-  return (float *)buffer_new(R, B_INOUT, name, n, sizeof(float), v, o);
+  if (!inout_records(R, name, n, &v, &o))
+    return NULL;
+  if (!gd_rule_unchanged(o, v)) {
+    gc_fail(R,
+            "line %zu: the hyperparameters leave state '%s' unused (ob_state_used), yet the "
+            "file's 'out %s' is not its input",
+            o->line, name, name);
+    return NULL;
+  }
+  if (!R->own)
+    return (float *)buffer_new(R, B_UNUSED, name, n, sizeof(float), v, NULL);
+  int oom = 0;
+  carried *k = carried_for(R, o, &oom);
+  if (k && !oom && k->n == n && n && k->v != v)
+    memcpy(k->v, v, n * sizeof(float));
+  return NULL;
 }
 
 const uint8_t *gc_mask_in(gc_run *R, const char *name, size_t bits) {
@@ -409,8 +481,8 @@ size_t gc_mul(gc_run *R, size_t a, size_t b, const char *what) {
 
 /* ---- after the call ------------------------------------------------------- */
 
-static const char *const kind_text[5] = {"input", "output", "in-place array", "input mask",
-                                         "output mask"};
+static const char *const kind_text[6] = {"input",      "output",      "in-place array",
+                                         "input mask", "output mask", "unused state"};
 
 /* Guards intact, inputs unchanged; with `unchanged` (a refused call) the
  * outputs and in-place arrays too. Returns 1 if all is well. */
@@ -441,7 +513,9 @@ static int check_memory(gc_run *R, int unchanged) {
         changed = B->data[i] != GUARD[(lo + i) % 4];
     if (changed) {
       gc_fail(R, "modified its %s '%s'%s", kind_text[B->kind], B->name,
-              unchanged && B->kind != B_IN && B->kind != B_MASK_IN ? " on a refused call" : "");
+              unchanged && B->kind != B_IN && B->kind != B_MASK_IN && B->kind != B_UNUSED
+                  ? " on a refused call"
+                  : "");
       ok = 0;
     }
   }
@@ -462,7 +536,7 @@ static size_t inputs_at(const gc_run *R, size_t i, char *buf, size_t len) {
   size_t at = 0;
   for (int b = 0; b < R->nbuf && at < len; b++) {
     const buffer *B = &R->buf[b];
-    if ((B->kind != B_IN && B->kind != B_INOUT) || i >= B->n || !B->src)
+    if ((B->kind != B_IN && B->kind != B_INOUT && B->kind != B_UNUSED) || i >= B->n || !B->src)
       continue;
     int k = snprintf(buf + at, len - at, "%s %s %a", at ? "," : "; inputs:", B->name,
                      (double)((const float *)B->src)[i]);
@@ -552,20 +626,11 @@ static int carry(gc_run *R) {
     const buffer *B = &R->buf[b];
     if ((B->kind != B_OUT && B->kind != B_INOUT) || !B->out)
       continue;
-    carried *k = carried_of(R, B->name);
-    if (!k) {
-      if (R->ncar == MAX_CARRIED)
-        continue;
-      k = &R->car[R->ncar++];
-      memset(k, 0, sizeof *k);
-      k->name = (char *)B->out->name;
-      k->n = B->n;
-      k->v = malloc(B->n ? B->n * sizeof(float) : 1);
-      k->peak = calloc(B->n ? B->n : 1, sizeof(double));
-      if (!k->v || !k->peak)
-        return -1;
-    }
-    if (k->n == B->n && B->n)
+    int oom = 0;
+    carried *k = carried_for(R, B->out, &oom);
+    if (oom)
+      return -1;
+    if (k && k->n == B->n && B->n)
       memcpy(k->v, B->data, B->n * sizeof(float));
   }
   return 0;
@@ -574,19 +639,11 @@ static int carry(gc_run *R) {
 /* Peaks exist before the first comparison of the own-state run. */
 static int prepare_peaks(gc_run *R) {
   const gd_step *s = &R->c->step[0];
-  for (size_t i = 0; i < s->nrec && R->ncar < MAX_CARRIED; i++) {
-    if (s->rec[i].kind != GD_OUT)
-      continue;
-    carried *k = &R->car[R->ncar++];
-    memset(k, 0, sizeof *k);
-    k->name = s->rec[i].name;
-    k->n = s->rec[i].n;
-    k->v = malloc(k->n ? k->n * sizeof(float) : 1);
-    k->peak = calloc(k->n ? k->n : 1, sizeof(double));
-    if (!k->v || !k->peak)
-      return -1;
-  }
-  return 0;
+  int oom = 0;
+  for (size_t i = 0; i < s->nrec && R->ncar < MAX_CARRIED && !oom; i++)
+    if (s->rec[i].kind == GD_OUT)
+      carried_for(R, &s->rec[i], &oom);
+  return oom ? -1 : 0;
 }
 
 static void free_buffers(gc_run *R) {
@@ -602,6 +659,7 @@ static void free_buffers(gc_run *R) {
  * state: the call succeeded), 0 if not, -1 out of memory. */
 static int run_step(gc_run *R, gc_entry e) {
   memset(R->used, 0, sizeof R->used);
+  R->not_called = 0;
   R->step_bound = -1;
   R->allowance = 0;
   if (R->own && R->c->grad == GD_GRAD_QUADRATIC) {
@@ -616,6 +674,11 @@ static int run_step(gc_run *R, gc_entry e) {
   }
   const ob_status rc = e.call(R, e.id);
   int go = 1;
+  if (R->not_called) {
+    check_unused(R);
+    free_buffers(R);
+    return 0;
+  }
   if (R->c->domain == GD_REFUSED) {
     const int same = check_memory(R, 1);
     if (rc != OB_EHPARAM)

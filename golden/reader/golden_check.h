@@ -13,9 +13,10 @@
  * on its own state (each step from the variant's own outputs).
  *
  * An outside kernel (optbench.h, "Outside kernels") runs the rules' cases
- * through the same code with gc_options.kernel set, judged by the bounds of
- * the variant given, its arrays between PROT_NONE pages (guard_pages,
- * golden_guard.h); tools/plugin_run.c runs it in a child process.
+ * through the same code with gc_options.kernel or kernel_states set, judged
+ * by the bounds of the variant given, its arrays between PROT_NONE pages
+ * (guard_pages, golden_guard.h); tools/plugin_run.c runs it in a child
+ * process.
  */
 #ifndef GOLDEN_CHECK_H
 #define GOLDEN_CHECK_H
@@ -53,11 +54,14 @@ typedef struct {
   double bound;  /* the bound in scale-ULPs; < 0: the library's for the op and step */
   int own_state; /* also run trajectories on their own state */
   /* An outside kernel (optbench.h, "Outside kernels"): rules run through it
-   * instead of ob_step, judged by the variant's bounds; NULL: ob_step. */
-  ob_step_fn kernel;
-  const char *name;      /* the variant column of reports; NULL: the variant's name */
-  int guard_pages;       /* each array ends `offset` elements before a PROT_NONE page */
-  gc_progress *progress; /* NULL, or where each step is noted before its call */
+   * instead of the library, judged by the variant's bounds; both NULL: the
+   * library. The pair form cannot take a third state: a step that uses one
+   * fails without a call. */
+  ob_step_fn kernel;               /* the pair form */
+  ob_step_states_fn kernel_states; /* the states form (set one of the two) */
+  const char *name;                /* the variant column of reports; NULL: the variant's name */
+  int guard_pages;                 /* each array ends `offset` elements before a PROT_NONE page */
+  gc_progress *progress;           /* NULL, or where each step is noted before its call */
 } gc_options;
 
 gc_options gc_default_options(void); /* offset 0, the library's bound, own-state on, ob_step */
@@ -124,6 +128,14 @@ const float *gc_in(gc_run *R, const char *name, size_t n);
 float *gc_out(gc_run *R, const char *name, size_t n);
 /* An array updated in place: input and output of the same name, n each. */
 float *gc_inout(gc_run *R, const char *name, size_t n);
+/* A state the step's hyperparameters leave unused (ob_state_used): NULL if
+ * the step has no `out` of it. If it has one, the input (the step's or
+ * carried) and the output must both have n elements and be equal (the
+ * rule leaves the state as it is); then fresh, a guarded copy that the call
+ * must not change, and on its own state NULL, the value carried on as it
+ * is, so that both "NULL is accepted" and "an array given is left alone"
+ * are checked. */
+float *gc_unused(gc_run *R, const char *name, size_t n);
 const uint8_t *gc_mask_in(gc_run *R, const char *name, size_t bits);
 uint8_t *gc_mask_out(gc_run *R, const char *name, size_t bits);
 
@@ -132,12 +144,21 @@ uint8_t *gc_mask_out(gc_run *R, const char *name, size_t bits);
 size_t gc_mul(gc_run *R, size_t a, size_t b, const char *what);
 
 const ob_variant *gc_variant(gc_run *R);
-ob_step_fn gc_kernel(gc_run *R); /* the outside kernel, or NULL */
+ob_step_fn gc_kernel(gc_run *R);               /* the outside kernel's pair form, or NULL */
+ob_step_states_fn gc_kernel_states(gc_run *R); /* its states form, or NULL */
+int gc_own_state(gc_run *R);                   /* 1 in the own-state run of a trajectory */
 /* The bound of this step when it is not the op's (a rule with weight decay:
  * ob_step_error_bound); `allowance` nonzero counts its errors as max_err_decay. */
 void gc_set_step_bound(gc_run *R, double bound, int allowance);
 /* A failure the adapter found itself. */
 void gc_fail(gc_run *R, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* The same for a step the adapter cannot call at all: the step fails with
+ * this message alone (no "the call returned", no comparison). */
+void gc_not_called(gc_run *R, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif

@@ -1,6 +1,7 @@
 /* golden_rule - a rule's case as the library takes it. */
 #include "golden_rule.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,13 +54,37 @@ int gd_rule_step_of(const gd_file *f, const gd_case *c, size_t j, gd_rule_step *
   out->n = n;
   if (!(out->out_p = gd_find(s, GD_OUT, "p")) || out->out_p->n != n)
     return fail(f, s->line, err, errlen, "needs an output of n elements:", "p", c);
-  for (int k = 0; k < 2 && ob_state_name(a, k); k++) {
+  for (int k = 0; k < ob_state_count(a); k++) {
     const char *name = ob_state_name(a, k);
-    const int hs = gd_input(c, j, name, &out->s[k], &m, &line);
+    out->used[k] = ob_state_used(a, &out->hp, k) == 1;
     out->out_s[k] = gd_find(s, GD_OUT, name);
+    if (!out->used[k] && !out->out_s[k])
+      continue; /* an unused state the step leaves out */
+    const int hs = gd_input(c, j, name, &out->s[k], &m, &line);
     if (!hs || m != n || !out->out_s[k] || out->out_s[k]->n != n)
       return fail(f, line ? line : s->line, err, errlen,
                   "needs the state as an input and an output of n elements:", name, c);
+    if (!out->used[k] && !gd_rule_unchanged(out->out_s[k], out->s[k]))
+      return fail(
+          f, out->out_s[k]->line, err, errlen,
+          "the hyperparameters leave the state unused, yet its output is not its input:", name, c);
   }
   return 0;
+}
+
+static int same_float(float a, float b) {
+  uint32_t x, y;
+  memcpy(&x, &a, sizeof x);
+  memcpy(&y, &b, sizeof y);
+  return x == y || (isnan(a) && isnan(b));
+}
+
+int gd_rule_unchanged(const gd_record *o, const float *v) {
+  for (size_t i = 0; o && i < o->n; i++) {
+    const double e = o->exact[i], x = (double)v[i];
+    const int same_exact = (isnan(e) && isnan(x)) || (e == x && !signbit(e) == !signbit(x));
+    if (!same_exact || !same_float(o->rounded[i], v[i]))
+      return 0;
+  }
+  return o != NULL;
 }

@@ -138,6 +138,23 @@ static void print_indented(FILE *out, const char *indent, const char *text) {
   fputc('\n', out);
 }
 
+const char *gv_convention(gd_op op) {
+  return gd_op_is_rule(op) ? ob_algo_convention((ob_algo)op) : NULL;
+}
+
+/* The heading of a group of rows: the rules by convention, then the layer
+ * kernels. */
+static const char *group_title(gd_op op) {
+  const char *c = gv_convention(op);
+  if (!c)
+    return "layer kernels";
+  if (!strcmp(c, "torch"))
+    return "PyTorch conventions (convention torch: torch.optim's documented algorithms)";
+  if (!strcmp(c, "book"))
+    return "textbook rules (convention book: chapter 6, common/optimizer.py)";
+  return c;
+}
+
 void gv_print_table(FILE *out, const gv_result *res, int details) {
   int w = 12; /* the variant column: as wide as its longest name (an outside kernel's) */
   for (size_t r = 0; r < res->nrows; r++)
@@ -147,6 +164,8 @@ void gv_print_table(FILE *out, const gv_result *res, int details) {
           "elements", "max err", "mean err", "own max", "bound", "decay max", "result");
   for (size_t r = 0; r < res->nrows; r++) {
     const gv_row *row = &res->rows[r];
+    if (r == 0 || strcmp(group_title(row->op), group_title(res->rows[r - 1].op)) != 0)
+      fprintf(out, "-- %s\n", group_title(row->op));
     char cases[32];
     snprintf(cases, sizeof cases, "%zu/%zu", row->st.cases_passed, row->st.cases_run);
     fprintf(out, "%-18s %-*s %13s %10zu %9.3f %9.3f %9.3f %6.2f %9.3f  %s\n", gd_op_name(row->op),
@@ -198,6 +217,8 @@ int gv_write_json(const char *path, const gv_result *res, const char *cpu,
     ob_json_str(fp, gd_op_name(row->op));
     fprintf(fp, ", \"kind\": \"%s\", \"family\": ", gd_op_is_rule(row->op) ? "rule" : "kernel");
     ob_json_str(fp, gd_op_family(row->op));
+    fputs(", \"convention\": ", fp);
+    ob_json_str(fp, gv_convention(row->op));
     fputs(", \"variant\": ", fp);
     ob_json_str(fp, row->name);
     fprintf(fp, ", \"cases\": %zu, \"passed\": %zu, \"elements\": %zu, \"failed_elements\": %zu",

@@ -67,8 +67,13 @@ void gv_free(gv_result *res);
 /* The file of op's family in res. */
 const gd_file *gv_file(const gv_result *res, gd_op op);
 
-/* The table, a row per op x variant; with details, the worst failure of each
- * failing row below it. */
+/* A rule's convention (ob_algo_convention: "book", "torch"); NULL for a
+ * layer kernel. The table groups its rows by it, the JSON names it. */
+const char *gv_convention(gd_op op);
+
+/* The table, a row per op x variant, under a heading per group (the rules
+ * of each convention, the layer kernels); with details, the worst failure
+ * of each failing row below it. */
 void gv_print_table(FILE *out, const gv_result *res, int details);
 
 /* Writes the table as JSON to path (tools/outfile.h: through a unique

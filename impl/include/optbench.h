@@ -516,19 +516,35 @@ OB_API size_t ob_omp_threshold_source(char *buf, size_t len);
 
 /* An update-rule kernel from outside the library - a port, a fused kernel, a
  * student's version - that `optbench verify --kernel PATH.so[:SYMBOL] --rule
- * R` loads (dlopen) and runs through rule R's whole golden suite: every case,
- * at every --offset, trajectories fresh and on their own state, with the
- * checker, table, failure reports and JSON of the library's own variants.
- * It is ob_step less the variant: exported with C linkage as
- * OB_KERNEL_SYMBOL unless the command names another symbol.
+ * R [--convention C]` loads (dlopen) and runs through rule R's whole golden
+ * suite: every case, at every --offset, trajectories fresh and on their own
+ * state, with the checker, table, failure reports and JSON of the library's
+ * own variants. R is a rule of the list, or with --convention the rule of
+ * that convention (ob_algo_find: `--rule adam --convention torch` is
+ * torch_adam). The kernel has one of two forms, exported with C linkage:
+ *   - the states form, ob_step_states less the variant (ob_step_states_fn,
+ *     OB_KERNEL_STATES_SYMBOL): every rule, three states included;
+ *   - the pair form, ob_step less the variant (ob_step_fn,
+ *     OB_KERNEL_SYMBOL): the rules' first two states only. A step that uses
+ *     a third state (torch_adam and torch_adamw with amsgrad, torch_rmsprop
+ *     centered with momentum) is not called and fails, with a message that
+ *     says so.
+ * With no SYMBOL the states form is looked up first, then the pair form; a
+ * SYMBOL named has the pair form unless `--kernel-form states` says
+ * otherwise (`--kernel-form pair|states` without a SYMBOL looks up that
+ * form's symbol only).
  *
- * What the suite calls: kernel(algo, hp, t, p, g, s0, s1, n) for one step of
- * rule `algo` (always R) on n elements (n may be 0) in place, as ob_step
- * describes: p and the states (ob_state_count(algo) of them, by their names
- * in optbench_algos.def: s0 is Momentum's v, AdaGrad's h, Adam's m...; NULL
- * for the others) are updated from g. The kernel reads the fields of *hp its
- * rule uses and the weight decays (hp->size >= OB_HPARAMS_SIZE_V1); t >= 1
- * is the step number.
+ * What the suite calls: kernel(algo, hp, t, p, g, states, n), or for the
+ * pair form kernel(algo, hp, t, p, g, states[0], states[1], n), for one step
+ * of rule `algo` (always R) on n elements (n may be 0) in place, as
+ * ob_step_states describes: p and the states (ob_state_count(algo) of them,
+ * in the order and by the names of optbench_algos.def: states[0] is
+ * Momentum's v, AdaGrad's h, Adam's m, torch Adam's exp_avg...; NULL for
+ * the others) are updated from g. A state the step's hyperparameters leave
+ * unused (ob_state_used: torch_adam's max_exp_avg_sq without amsgrad) is
+ * NULL, or, where the case lists it, an array the kernel must leave as it
+ * is. The kernel reads the fields of *hp its rule uses and the weight
+ * decays (hp->size >= OB_HPARAMS_SIZE_V1); t >= 1 is the step number.
  *
  * The arrays' guarantees: they do not overlap; each is a separate mapping
  * of whole pages between two PROT_NONE pages, the array ending `offset`
@@ -546,16 +562,17 @@ OB_API size_t ob_omp_threshold_source(char *buf, size_t len);
  * other than OB_OK inside the rule's domain, a status other than OB_EHPARAM
  * or any write on a case marked `outside refused` (a hyperparameter or a
  * derived coefficient outside its domain, golden/FORMAT.md), a write outside
- * an array or to g, and a crash (a signal), or a case that takes longer than
- * --timeout seconds (default 10). The cases run in a child process that
- * is restarted at the next case after a crash or a hang, so either costs
- * that case only. `optbench_bench --kernel PATH.so[:SYMBOL] --algo R` times
+ * an array, to g or to an unused state it was given, a step of a pair-form
+ * kernel that uses a third state, and a crash (a signal), or a case that
+ * takes longer than --timeout seconds (default 10). The cases run in a
+ * child process that is restarted at the next case after a crash or a
+ * hang, so either costs that case only. `optbench_bench --kernel PATH.so[:SYMBOL] --algo R` times
  * it beside the library's variants (in-process: verify it first). */
 typedef ob_status (*ob_step_fn)(ob_algo, const ob_hparams *, int64_t t, float *p, const float *g,
                                 float *s0, float *s1, size_t n);
 #define OB_KERNEL_SYMBOL "optbench_step"
-/* The same as ob_step_states less the variant, for kernels of rules with
- * three states: looked up first when the command names no symbol. */
+/* The states form: ob_step_states less the variant, for every rule (three
+ * states included); looked up first when the command names no symbol. */
 typedef ob_status (*ob_step_states_fn)(ob_algo, const ob_hparams *, int64_t t, float *p,
                                        const float *g, float *const states[], size_t n);
 #define OB_KERNEL_STATES_SYMBOL "optbench_step_states"
