@@ -63,14 +63,17 @@ def names_in(code, mode):
 
 def check_rule(r, fact, hps, bounds, variants):
     name = r.get("name")
-    check(set(r) == {"name", "title", "states", "hparams", "reads_step", "cost", "bound",
-                     "omp_threshold", "book", "torch", "numpy"}, f"{name}: keys {sorted(r)}")
+    check(set(r) == {"name", "title", "convention", "states", "hparams", "reads_step", "cost",
+                     "bound", "omp_threshold", "book", "torch", "numpy"}, f"{name}: keys {sorted(r)}")
+    check(r["convention"] in ("book", "torch"), f"{name}: convention {r['convention']!r}")
     check(name == fact[0], f"rule {name}: the library has {fact[0]} here")
     check(isinstance(r["title"], str) and r["title"], f"{name}: title")
     states = r["states"]
     check(len(states) == fact[1], f"{name}: {len(states)} states, ob_state_count says {fact[1]}")
     for s in states:
-        check(set(s) == {"name", "domain"} and s["domain"] in ("signed", "nonneg"),
+        check(set(s) == {"name", "domain", "condition", "initial"}
+              and s["domain"] in ("signed", "nonneg")
+              and all(s[k] is None or s[k] in hps for k in ("condition", "initial")),
               f"{name}: state {s}")
     check(r["hparams"] == hps, f"{name}: hparams {r['hparams']}, ob_defaults gives {hps}")
     check(r["reads_step"] is bool(fact[2]), f"{name}: reads_step {r['reads_step']}")
@@ -93,7 +96,7 @@ def check_rule(r, fact, hps, bounds, variants):
         call = ast.parse(ctor, mode="eval").body
         check(isinstance(call, ast.Call) and isinstance(call.func, ast.Name),
               f"{name}: torch ctor {ctor!r} is not a call of a torch.optim class")
-        check(names_in(ctor, "eval") - {call.func.id} <= known | {"True", "False"},
+        check(names_in(ctor, "eval") - {call.func.id} <= known | {"True", "False", "bool"},
               f"{name}: torch ctor names {names_in(ctor, 'eval') - known}")
     code = r["numpy"]
     tree = ast.parse(code, mode="exec")  # a syntax error fails the test

@@ -96,12 +96,20 @@ static void write_rule(FILE *out, ob_algo a, const ij_rule *r, int step) {
   ob_json_str(out, r->name);
   fputs(", \"title\": ", out);
   ob_json_str(out, r->title);
+  fputs(", \"convention\": ", out);
+  ob_json_str(out, ob_algo_convention(a));
   fputs(",\n     \"states\": [", out);
   for (const ij_state *s = r->states; s->name; s++) {
     fputs(s == r->states ? "{\"name\": " : ", {\"name\": ", out);
     ob_json_str(out, s->name);
     fputs(", \"domain\": ", out);
     ob_json_str(out, s->domain);
+    /* the option that switches it on and the field it starts at (null: none) */
+    const int i = (int)(s - r->states);
+    fputs(", \"condition\": ", out);
+    ob_json_str(out, ob_state_condition(a, i));
+    fputs(", \"initial\": ", out);
+    ob_json_str(out, ob_state_initial(a, i));
     fputc('}', out);
   }
   /* every field the rule reads (its own and those every rule reads), by the
