@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # convergence.sh BUILD [OUT]: the book's experiments with the library's
-# kernels: figure 6-8 (trajectories on f(x, y) = x^2/20 + y^2, every variant
+# kernels, on the rules of the book's convention: figure 6-8 (trajectories on f(x, y) = x^2/20 + y^2, every variant
 # checked against the golden path; its output kept in OUT/trajectory.txt) and
 # figure 6-9 (Fashion-MNIST, 2000 iterations), the
 # scalar-vs-best agreement, and their charts (conv_traj.png, conv_loss.png,
@@ -51,9 +51,21 @@ rm -f "$out"/conv_*.png
 charts=()
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
-# the rules as this build lists them, for the charts and the page
+# the rules as this build lists them, for the charts and the page: the
+# charts' panels are the book's figures, so the rules of the book's
+# convention, and any other that CONV_ALGOS named (book_rules.json)
+keep_book() {
+  "$py" - "$out/info.json" "$out/book_rules.json" "${CONV_ALGOS:-}" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+named = set(filter(None, sys.argv[3].split(",")))
+doc["rules"] = [r for r in doc["rules"] if r["convention"] == "book" or r["name"] in named]
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    json.dump(doc, f, indent=1)
+PY
+}
 if ! { "$build/optbench" info --json >"$out/info.json.tmp" && mv "$out/info.json.tmp" "$out/info.json" &&
-  "$py" "$root/scripts/obinfo.py" gnuplot "$out/info.json" "$out/rules.gp"; }; then
+  keep_book && "$py" "$root/scripts/obinfo.py" gnuplot "$out/book_rules.json" "$out/rules.gp"; }; then
   failed+=("the rule list (optbench info --json)")
 fi
 draw() { # draw NAME GP [extra gnuplot assignments]
