@@ -13,7 +13,8 @@ Benchmark names:
   peer/numpy/<algo>/n:<n>/threads:1             the row's NumPy step
 <algo> is a rule of optbench's list at its defaults, or <rule>+<label>, the rule in
 an option configuration of bench/configs.def (the rows optbench_bench times beside
-the defaults: torch_adam+amsgrad, ...); --algo R selects R and its configurations.
+the defaults: torch_adam+amsgrad, ...; in the full sweep at 2^10, 2^16, 2^20 and 2^24
+only, as optbench_bench); --algo R selects R and its configurations.
 Each row's "label" says exactly what ran. Counters: ns_per_elem, bytes_per_second
 from optbench's traffic model (bytes/element = 4 * ((2 + s) reads + (1 + s)
 writes), s = the state arrays the hyperparameters use: a state an option switches
@@ -78,6 +79,9 @@ NUMPY_MAX_SIZE_DEFAULT = 1 << 26
 CONFIGS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                        "configs.def")
 CONFIG_ROW = re.compile(r'^BENCH_CONFIG\(\s*(\w+),\s*(\w+),\s*"([^"]*)"\)')
+# the sizes of a configuration's rows in the full sweep: optbench_bench's for the
+# forms other than the defaults (bench/bench_register.c, the weight-decay sizes)
+CONFIG_SIZES = {1 << 10, 1 << 16, 1 << 20, 1 << 24}
 # what a row's statements and constructor may call besides np: the flags' bool()
 BUILTINS = {"bool": bool}
 
@@ -409,7 +413,9 @@ def main(argv):
     cases = []  # (peer, algo, n, threads), grouped by size so the data is made once
     for n in sizes:
         for algo in rules:
-            if algo not in algos:
+            # a configuration at the benchmark's sizes for its other forms (the full sweep)
+            if algo not in algos or ("settings" in rules[algo] and not o.quick
+                                     and n not in CONFIG_SIZES):
                 continue
             for peer in PEERS:
                 if peer not in peers or (peer != "numpy" and not rules[algo]["torch"]["ctor"]):
