@@ -3,6 +3,7 @@
  * family's registration needs (sizes, threads, variants, contexts),
  * bench_rules.c and bench_layers.c register and time the two families (the
  * update rules, the layer kernels) with their roofline ceilings,
+ * bench_configs.c holds the rules' option configurations (configs.def),
  * bench_ops.c calls each layer kernel, bench_context.c writes the JSON
  * context the report reads. */
 #ifndef OB_BENCH_PARTS_H
@@ -80,7 +81,8 @@ int bench_wants_variant(const bench_options *o, const ob_variant *v);
 int bench_register(const char *name, ob_bench_fn fn, void *ctx);
 
 /* Registers everything selected; the number registered, or -1 if out of
- * memory, -2 if a kernel's traffic model does not fit its runner. */
+ * memory, -2 if a kernel's traffic model does not fit its runner or a
+ * configuration of configs.def is refused (said on stderr). */
 long bench_register_all(const bench_options *o, int nproc);
 
 /* ---- The two families ----------------------------------------------------- */
@@ -90,6 +92,19 @@ long bench_register_rules(const bench_options *o, const int *threads, int nthrea
 /* roofline/arith/...: the AVX-512 ceiling of rule `algo` (its OB_COST), or
  * of Philox (algo -1); 0 or -1. */
 int bench_register_arith(const char *name, int algo, int threads);
+
+/* bench_configs.c: the option configurations of configs.def, timed as
+ * step/<algo>+<label>/... beside the rule's defaults. */
+typedef struct {
+  ob_algo algo;
+  const char *label;    /* the name's suffix */
+  const char *settings; /* "field=value ...": over the rule's defaults */
+} bench_config;
+extern const bench_config bench_configs[];
+extern const size_t bench_config_count;
+/* Sets c's fields in *hp and checks the result in the rule's domain: 0, or
+ * -1 with a message in err naming the row. */
+int bench_config_apply(const bench_config *c, ob_hparams *hp, char *err, size_t errlen);
 
 /* Values in use: the book's weight_decay_lambda ranges 0 .. 0.1; AdamW's 0.01 */
 #define BENCH_L2_LAMBDA        1e-4f

@@ -78,7 +78,8 @@ static int take_kernel(void *target, const char *name, const char *value, char *
 static size_t options_table(bench_options *o, ob_opt *t) {
   const ob_opt table[] = {
       {"--algo", NULL, OB_OPT_FN, o, 0, 0, 0, take_algo, "A",
-       "only algorithm A, with and without weight decay (repeatable)"},
+       "only algorithm A, with and without weight decay, and its option configurations "
+       "(bench/configs.def) (repeatable)"},
       {"--op", NULL, OB_OPT_FN, o, 0, 0, 0, take_op, "O",
        "only layer kernel O (repeatable; with --algo or --op, only the named ones run)"},
       {"--variant", NULL, OB_OPT_FN, o, 0, 0, 0, take_variant, "V", "only variant V (repeatable)"},

@@ -1,14 +1,19 @@
 /* The update rules' family of optbench_bench and its ceilings:
  *
- *   step/<algo>/<variant>/n:<n>/threads:<t>        ob_step
+ *   step/<algo>/<variant>/n:<n>/threads:<t>        ob_step_states at the rule's defaults
  *   step/<algo>/kernel:<file>:<symbol>/n:<n>/threads:1   an outside kernel (--kernel)
  *   step/<algo>+l2/<variant>/n:<n>/threads:<t>     with weight decay, the book's L2 form
  *   step/<algo>+decoupled/<variant>/n:<n>/...      with decoupled (AdamW) decay
+ *   step/<algo>+<label>/<variant>/n:<n>/...        an option configuration (configs.def)
  *   roofline/mem/r<r>w<w>/n:<n>/threads:<t>        streaming, the rules' traffic
  *   roofline/arith/<algo>/threads:<t>              sqrt + div + FMAs in registers
  *
+ * A step passes, and its traffic counts, only the states its hyperparameters
+ * use (ob_bench_states): torch_sgd at momentum 0 moves p and g. The counter
+ * "states" says how many, for the report.
+ *
  * form -> algo -> size -> threads -> variant: consecutive runs share their
- * buffers; the decay forms at their own, fewer sizes. */
+ * buffers; the decay forms and the configurations at their own, fewer sizes. */
 #define _POSIX_C_SOURCE 200809L
 #include <omp.h>
 #include <stdlib.h>
@@ -17,13 +22,14 @@
 
 #define ARITH_ELEMS (1 << 20) /* per iteration: ~0.1 ms, dwarfs a team wake-up */
 
-/* Weight decay forms a rule is timed with (the benchmark name's suffix). */
-typedef enum { DECAY_NONE, DECAY_L2, DECAY_DECOUPLED, DECAY_COUNT } decay_form;
+/* Forms a rule is timed in (the benchmark name's suffix): the weight decays,
+ * then the option configurations of configs.def. */
+typedef enum { DECAY_NONE, DECAY_L2, DECAY_DECOUPLED, DECAY_COUNT, FORM_CONFIG = DECAY_COUNT } form;
 static const char *const decay_suffix[DECAY_COUNT] = {"", "+l2", "+decoupled"};
 
 typedef struct {
   ob_algo algo;
-  decay_form decay;
+  ob_hparams hp; /* the defaults, with the form's decay or configuration */
   const ob_variant *v;
   size_t n;
   int threads;
@@ -62,33 +68,30 @@ static void run_step(ob_bench_state *s, void *ctx) {
     ob_bench_skip_with_error(s, "out of memory");
     return;
   }
-  const int states = ob_state_count(c->algo);
-  float *s0 = states > 0 ? a[2] : NULL, *s1 = states > 1 ? a[3] : NULL;
-  ob_hparams hp = ob_defaults(c->algo);
-  if (c->decay == DECAY_L2)
-    hp.weight_decay = BENCH_L2_LAMBDA;
-  else if (c->decay == DECAY_DECOUPLED)
-    hp.decoupled_decay = BENCH_DECOUPLED_LAMBDA;
+  float *st[OB_MAX_STATES];
+  const int states = ob_bench_states(c->algo, &c->hp, a, st);
   int64_t t = 1;
   if (c->kernel)
     announce_kernel(c);
-  /* the same buffers, hyperparameters and steps for an outside kernel */
-  ob_status st = c->kernel
-                     ? c->kernel->fn(c->algo, &hp, t++, a[0], a[1], s0, s1, c->n)
-                     : ob_step(c->v, c->algo, &hp, t++, a[0], a[1], s0, s1, c->n); /* warm-up */
-  if (st != OB_OK) {
-    ob_bench_skip_with_error(s, ob_strerror(st));
+  /* the same buffers, hyperparameters and steps for an outside kernel (at
+   * the defaults: no third state, register_steps) */
+  ob_status rc =
+      c->kernel ? c->kernel->fn(c->algo, &c->hp, t++, a[0], a[1], st[0], st[1], c->n)
+                : ob_step_states(c->v, c->algo, &c->hp, t++, a[0], a[1], st, c->n); /* warm-up */
+  if (rc != OB_OK) {
+    ob_bench_skip_with_error(s, ob_strerror(rc));
     return;
   }
   if (c->kernel)
     while (ob_bench_keep_running(s))
-      c->kernel->fn(c->algo, &hp, t++, a[0], a[1], s0, s1, c->n);
+      c->kernel->fn(c->algo, &c->hp, t++, a[0], a[1], st[0], st[1], c->n);
   else
     while (ob_bench_keep_running(s))
-      ob_step(c->v, c->algo, &hp, t++, a[0], a[1], s0, s1, c->n);
+      ob_step_states(c->v, c->algo, &c->hp, t++, a[0], a[1], st, c->n);
   ob_bench_set_items_processed(s, (int64_t)c->n);
   ob_bench_set_bytes_processed(s, ob_traffic_bytes(states) * (int64_t)c->n);
   ob_bench_set_counter_kind(s, "ns_per_elem", (double)c->n, OB_COUNTER_PER_ITEM_NS);
+  ob_bench_set_counter(s, "states", states);
 }
 
 static void run_mem(ob_bench_state *s, void *ctx) {
@@ -123,71 +126,105 @@ static void run_arith(ob_bench_state *s, void *ctx) {
 
 /* ---- Registration ------------------------------------------------------- */
 
-/* step/...: each selected rule in each decay form; marks the state counts
- * whose memory roofline is needed. */
-static long register_steps(const bench_options *o, const int *threads, int nthreads,
-                           int states_needed[3]) {
+/* step/<algo><suffix>/...: rule a with hyperparameters hp at every size,
+ * thread count and selected variant; `reduced` (every form but the
+ * defaults): +omp on nproc threads only, and not at all with --quick.
+ * Marks the used-state count whose memory roofline is needed. */
+static long register_form(const bench_options *o, const int *threads, int nthreads, ob_algo a,
+                          const ob_hparams *hp, const char *suffix, bench_size_set set, int reduced,
+                          int states_needed[OB_MAX_STATES + 1]) {
   size_t sizes[BENCH_MAX_SIZES];
   char name[256];
   long n = 0;
-  for (int form = 0; form < DECAY_COUNT; form++) {
-    const size_t nsizes = bench_sizes(o, form == DECAY_NONE ? SIZES_RULES : SIZES_DECAY, sizes);
+  const size_t nsizes = bench_sizes(o, set, sizes);
+  float *bufs[OB_BENCH_ARRAYS] = {0}, *st[OB_MAX_STATES];
+  if (nsizes)
+    states_needed[ob_bench_states(a, hp, bufs, st)] = 1;
+  for (size_t si = 0; si < nsizes; si++)
+    for (int ti = 0; ti < nthreads; ti++) {
+      for (size_t vi = 0; vi < ob_variant_count(); vi++) {
+        const ob_variant *v = ob_variant_at(vi);
+        /* +omp from 2 threads on: on one it runs its ISA's code */
+        if (!bench_wants_variant(o, v) || ob_variant_is_parallel(v) != (threads[ti] > 1) ||
+            (reduced && ob_variant_is_parallel(v) &&
+             (threads[ti] != threads[nthreads - 1] || o->quick)))
+          continue;
+        step_case *c = bench_new_context(sizeof *c);
+        if (!c)
+          return -1;
+        *c = (step_case){a, *hp, v, sizes[si], threads[ti], NULL, 0};
+        snprintf(name, sizeof name, "step/%s%s/%s/n:%zu/threads:%d", ob_algo_name(a), suffix,
+                 ob_variant_name(v), sizes[si], threads[ti]);
+        if (bench_register(name, run_step, c))
+          return -1;
+        n++;
+      }
+      /* an outside kernel: after the variants at the same size (their
+       * buffers), on the one thread it is called from, at the defaults
+       * (ob_step_fn's two states) */
+      if (o->kernel && !reduced && threads[ti] == 1) {
+        step_case *c = bench_new_context(sizeof *c);
+        if (!c)
+          return -1;
+        *c = (step_case){a, *hp, NULL, sizes[si], 1, o->kernel, 0};
+        char kname[sizeof o->kernel->name + 64];
+        snprintf(kname, sizeof kname, "step/%s/%s/n:%zu/threads:1", ob_algo_name(a),
+                 o->kernel->name, sizes[si]);
+        if (bench_register(kname, run_step, c))
+          return -1;
+        n++;
+      }
+    }
+  return n;
+}
+
+/* step/...: each selected rule in each decay form, then its configurations. */
+static long register_steps(const bench_options *o, const int *threads, int nthreads,
+                           int states_needed[OB_MAX_STATES + 1]) {
+  char suffix[80], err[512];
+  long n = 0;
+  for (int f = 0; f <= FORM_CONFIG; f++)
     for (int a = 0; a < OB_ALGO_COUNT; a++) {
       if (!bench_wants_algo(o, (ob_algo)a))
         continue;
-      const int st = ob_state_count((ob_algo)a);
-      if (st >= 0 && st < 3 && nsizes)
-        states_needed[st] = 1;
-      for (size_t si = 0; si < nsizes; si++)
-        for (int ti = 0; ti < nthreads; ti++) {
-          for (size_t vi = 0; vi < ob_variant_count(); vi++) {
-            const ob_variant *v = ob_variant_at(vi);
-            /* +omp from 2 threads on: on one it runs its ISA's code (with weight
-             * decay on nproc threads only, and not at all with --quick) */
-            if (!bench_wants_variant(o, v) || ob_variant_is_parallel(v) != (threads[ti] > 1) ||
-                (form != DECAY_NONE && ob_variant_is_parallel(v) &&
-                 (threads[ti] != threads[nthreads - 1] || o->quick)))
-              continue;
-            step_case *c = bench_new_context(sizeof *c);
-            if (!c)
-              return -1;
-            *c = (step_case){(ob_algo)a, (decay_form)form, v, sizes[si], threads[ti], NULL, 0};
-            snprintf(name, sizeof name, "step/%s%s/%s/n:%zu/threads:%d", ob_algo_name((ob_algo)a),
-                     decay_suffix[form], ob_variant_name(v), sizes[si], threads[ti]);
-            if (bench_register(name, run_step, c))
-              return -1;
-            n++;
+      for (size_t ci = 0; ci < (f == FORM_CONFIG ? bench_config_count : 1); ci++) {
+        ob_hparams hp = ob_defaults((ob_algo)a);
+        if (f == FORM_CONFIG) {
+          if (bench_configs[ci].algo != (ob_algo)a)
+            continue;
+          if (bench_config_apply(&bench_configs[ci], &hp, err, sizeof err)) {
+            fprintf(stderr, "optbench_bench: %s\n", err);
+            return -2;
           }
-          /* an outside kernel: after the variants at the same size (their
-           * buffers), on the one thread it is called from, textbook form */
-          if (o->kernel && form == DECAY_NONE && threads[ti] == 1) {
-            step_case *c = bench_new_context(sizeof *c);
-            if (!c)
-              return -1;
-            *c = (step_case){(ob_algo)a, DECAY_NONE, NULL, sizes[si], 1, o->kernel, 0};
-            char kname[sizeof o->kernel->name + 64];
-            snprintf(kname, sizeof kname, "step/%s/%s/n:%zu/threads:1", ob_algo_name((ob_algo)a),
-                     o->kernel->name, sizes[si]);
-            if (bench_register(kname, run_step, c))
-              return -1;
-            n++;
-          }
+          snprintf(suffix, sizeof suffix, "+%s", bench_configs[ci].label);
+        } else {
+          if (f == DECAY_L2)
+            hp.weight_decay = BENCH_L2_LAMBDA;
+          else if (f == DECAY_DECOUPLED)
+            hp.decoupled_decay = BENCH_DECOUPLED_LAMBDA;
+          snprintf(suffix, sizeof suffix, "%s", decay_suffix[f]);
         }
+        const long k = register_form(o, threads, nthreads, (ob_algo)a, &hp, suffix,
+                                     f == DECAY_NONE ? SIZES_RULES : SIZES_DECAY, f != DECAY_NONE,
+                                     states_needed);
+        if (k < 0)
+          return k;
+        n += k;
+      }
     }
-  }
   return n;
 }
 
 /* roofline/mem/...: the rules' rooflines at every size any of their forms ran */
 static long register_mem(const bench_options *o, const int *threads, int nthreads,
-                         const int states_needed[3]) {
+                         const int states_needed[OB_MAX_STATES + 1]) {
   char name[256];
   long n = 0;
   size_t rule_sizes[2 * BENCH_MAX_SIZES];
   size_t nrule = bench_sizes(o, SIZES_RULES, rule_sizes);
   nrule += bench_sizes(o, SIZES_DECAY, rule_sizes + nrule);
   qsort(rule_sizes, nrule, sizeof *rule_sizes, bench_cmp_size);
-  for (int st = 0; st < 3; st++) {
+  for (int st = 0; st <= OB_MAX_STATES; st++) {
     if (!states_needed[st])
       continue;
     for (size_t si = 0; si < nrule; si++) {
@@ -240,7 +277,7 @@ static long register_arith(const bench_options *o, const int *threads, int nthre
 }
 
 long bench_register_rules(const bench_options *o, const int *threads, int nthreads) {
-  int states_needed[3] = {0, 0, 0}; /* by state count: the mem roofline's shapes */
+  int states_needed[OB_MAX_STATES + 1] = {0}; /* by used states: the mem roofline's shapes */
   const long steps = register_steps(o, threads, nthreads, states_needed);
   if (steps < 0)
     return steps;

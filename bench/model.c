@@ -80,7 +80,7 @@ typedef struct {
   size_t count;
   size_t *sizes;
   int64_t total;
-  float **arr[OB_BENCH_ARRAYS]; /* p, g, s0, s1: count pointers each */
+  float **arr[OB_BENCH_ARRAYS]; /* p, g, s0, s1, s2: count pointers each */
   float *flat[OB_BENCH_ARRAYS];
 } arena;
 
@@ -151,8 +151,10 @@ typedef struct {
   const model_case *c;
   ob_hparams hp;
   ob_optimizer *opt;
-  int64_t t; /* step number of the list and flat calls */
-  int states;
+  int64_t t;  /* step number of the list and flat calls */
+  int states; /* used by the hyperparameters: the traffic model's count */
+  float *flat_st[OB_MAX_STATES];
+  float *const *list_st[OB_MAX_STATES];
 } runner;
 
 static double now(void) {
@@ -163,19 +165,16 @@ static double now(void) {
 
 static ob_status run_way(runner *r, int way) {
   const model_case *c = r->c;
-  float *const *s0 = r->states > 0 ? cur.arr[2] : NULL;
-  float *const *s1 = r->states > 1 ? cur.arr[3] : NULL;
   switch (way) {
   case W_LIST:
-    return ob_step_list(c->v, c->rule->algo, &r->hp, r->t, cur.count, cur.arr[0],
-                        (const float *const *)cur.arr[1], s0, s1, cur.sizes);
+    return ob_step_list_states(c->v, c->rule->algo, &r->hp, r->t, cur.count, cur.arr[0],
+                               (const float *const *)cur.arr[1], r->list_st, cur.sizes);
   case W_OBJECT:
     return ob_optimizer_update(r->opt, cur.count, cur.arr[0], (const float *const *)cur.arr[1],
                                cur.sizes);
   case W_FLAT:
-    return ob_step(c->v, c->rule->algo, &r->hp, r->t, cur.flat[0], cur.flat[1],
-                   r->states > 0 ? cur.flat[2] : NULL, r->states > 1 ? cur.flat[3] : NULL,
-                   (size_t)cur.total);
+    return ob_step_states(c->v, c->rule->algo, &r->hp, r->t, cur.flat[0], cur.flat[1], r->flat_st,
+                          (size_t)cur.total);
   default: ob_stream(cur.flat, r->states, (size_t)cur.total, c->threads); return OB_OK;
   }
 }
@@ -209,9 +208,12 @@ static void run_model(ob_bench_state *s, void *ctx) {
     return;
   }
   omp_set_num_threads(c->threads);
-  runner r = {c, ob_defaults(c->rule->algo), NULL, 1, ob_state_count(c->rule->algo)};
+  runner r = {.c = c, .hp = ob_defaults(c->rule->algo), .t = 1};
   if (c->rule->decoupled)
     r.hp.decoupled_decay = DECOUPLED;
+  r.states = ob_bench_states(c->rule->algo, &r.hp, cur.flat, r.flat_st);
+  for (int k = 0; k < OB_MAX_STATES; k++)
+    r.list_st[k] = r.flat_st[k] ? cur.arr[2 + k] : NULL;
   ob_status st;
   r.opt = ob_optimizer_new(c->rule->algo, &r.hp, c->v, &st);
   if (!r.opt) {

@@ -16,11 +16,20 @@ static inline int64_t ob_traffic_bytes(int states) {
   return 4 * (ob_traffic_reads(states) + ob_traffic_writes(states));
 }
 
-#define OB_BENCH_ARRAYS 4 /* p, g, s0, s1: the most any rule needs */
+#define OB_BENCH_ARRAYS (2 + OB_MAX_STATES) /* p, g, s0, s1, s2: the most any rule needs */
 
-/* The values of the timed arrays p, g, s0, s1 (ob_bench_buffers below,
- * bench/model.c): no update meets NaN, Inf or subnormals. */
+/* The values of the timed arrays p, g, s0, s1, s2 (ob_bench_buffers below,
+ * bench/model.c): no update meets NaN, Inf or subnormals, and torch
+ * RMSprop's centered domain holds (s0 >= 2 s2^2). */
 extern const float ob_bench_fill[OB_BENCH_ARRAYS];
+
+/* The state arrays of a step of `a` with these hyperparameters over the
+ * timed arrays bufs (p, g, s0, ...): states[k] = bufs[2 + k] for each state
+ * the step uses (ob_state_used), NULL for the others - so an unused state is
+ * neither passed nor counted. Returns how many are used: the traffic model's
+ * state count (ob_traffic_bytes). */
+int ob_bench_states(ob_algo a, const ob_hparams *hp, float *const bufs[],
+                    float *states[OB_MAX_STATES]);
 
 /* OB_BENCH_ARRAYS arrays of n floats, 64-byte aligned, first touched and
  * filled by `threads` threads with the chunking of run_chunked (the +omp

@@ -19,12 +19,14 @@ struct obm_optimizer {
   ob_algo algo;
   ob_hparams hp;
   const ob_variant *variant;
-  int nstates;
+  int nstates;     /* ob_state_count */
+  int used_states; /* of those, used by hp (allocated) */
   size_t count, total;
-  size_t *sizes, *offsets; /* offsets[i]: tensor i's first element in the flat space */
-  size_t *begins, *ends;   /* every rank's range */
-  size_t first, last;      /* tensors [first, last) meet the owned range */
-  float *state[2];         /* the owned range's state */
+  size_t *sizes, *offsets;     /* offsets[i]: tensor i's first element in the flat space */
+  size_t *begins, *ends;       /* every rank's range */
+  size_t first, last;          /* tensors [first, last) meet the owned range */
+  float *state[OB_MAX_STATES]; /* the owned range's state; NULL where the hyperparameters leave it
+                                  unused */
   int64_t steps;
   obm_times times;
 
@@ -45,8 +47,8 @@ struct obm_optimizer {
   int64_t *agree;    /* the step's agreement: 3 words per rank */
   MPI_Request *reqs; /* one per message */
   size_t reqs_cap;
-  /* views of the owned range for ob_step_list, and the gather's blocks */
-  float **vp, **vs[2];
+  /* views of the owned range for ob_step_list_states, and the gather's blocks */
+  float **vp, **vs[OB_MAX_STATES];
   const float **vg;
   size_t *vsize;
   int *blen;

@@ -98,15 +98,15 @@ void obm_free(obm_optimizer *o) {
   free(o->offsets);
   free(o->begins);
   free(o->ends);
-  free(o->state[0]);
-  free(o->state[1]);
+  for (int k = 0; k < OB_MAX_STATES; k++) {
+    free(o->state[k]);
+    free(o->vs[k]);
+  }
   free(o->grad);
   free(o->slices);
   free(o->reqs);
   free(o->agree);
   free(o->vp);
-  free(o->vs[0]);
-  free(o->vs[1]);
   free(o->vg);
   free(o->vsize);
   free(o->blen);
@@ -162,18 +162,30 @@ static int build(obm_optimizer *o, size_t count, const size_t sizes[], ob_algo a
     while (o->last < count && o->offsets[o->last] < e)
       o->last++;
   }
-  for (int k = 0; k < o->nstates; k++)
+  /* only the states these hyperparameters use (ob_state_used): the point
+   * of the sharding is the memory, and they cannot change (no set_hparams) */
+  const size_t nv = count ? count : 1;
+  for (int k = 0; k < o->nstates; k++) {
+    if (ob_state_used(algo, &o->hp, k) != 1)
+      continue;
+    o->used_states++;
+    double init = 0.0;
+    const char *field = ob_state_initial(algo, k);
+    if (field && ob_hparams_get(&o->hp, field, &init) != OB_OK)
+      return OB_EINVAL;
     if (e > b && !(o->state[k] = calloc(e - b, sizeof(float))))
       return OB_ENOMEM;
-  const size_t nv = count ? count : 1;
+    for (size_t i = 0; i < e - b; i++)
+      o->state[k][i] = (float)init; /* the field's float value: hp holds floats */
+    if (!(o->vs[k] = malloc(nv * sizeof *o->vs[k])))
+      return OB_ENOMEM;
+  }
   o->vp = malloc(nv * sizeof *o->vp);
-  o->vs[0] = malloc(nv * sizeof *o->vs[0]);
-  o->vs[1] = malloc(nv * sizeof *o->vs[1]);
   o->vg = malloc(nv * sizeof *o->vg);
   o->vsize = malloc(nv * sizeof *o->vsize);
   o->blen = malloc(nv * sizeof *o->blen);
   o->bdisp = malloc(nv * sizeof *o->bdisp);
-  if (!o->vp || !o->vs[0] || !o->vs[1] || !o->vg || !o->vsize || !o->blen || !o->bdisp)
+  if (!o->vp || !o->vg || !o->vsize || !o->blen || !o->bdisp)
     return OB_ENOMEM;
   return OB_OK;
 }
@@ -223,7 +235,7 @@ void obm_get_info(const obm_optimizer *o, obm_info *info) {
   info->total = o->total;
   info->begin = o->begins[o->rank];
   info->end = o->ends[o->rank];
-  info->state_bytes = (size_t)o->nstates * (info->end - info->begin) * sizeof(float);
+  info->state_bytes = (size_t)o->used_states * (info->end - info->begin) * sizeof(float);
   info->buffer_bytes = o->pool_bytes + o->slices_cap * sizeof(float) +
                        (o->grad ? (info->end - info->begin) * sizeof(float) : 0);
   info->steps = o->steps;
@@ -231,5 +243,5 @@ void obm_get_info(const obm_optimizer *o, obm_info *info) {
 }
 
 const float *obm_state(const obm_optimizer *o, int which) {
-  return o && which >= 0 && which < o->nstates ? o->state[which] : NULL;
+  return o && which >= 0 && which < o->nstates ? o->state[which] : NULL; /* NULL if unused */
 }

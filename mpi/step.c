@@ -248,14 +248,14 @@ static void update(obm_optimizer *o, float *const params[]) {
     o->vp[n] = params[i] + (s - o->offsets[i]);
     o->vg[n] = o->grad + (s - b);
     for (int k = 0; k < o->nstates; k++)
-      o->vs[k][n] = o->state[k] + (s - b);
+      if (o->vs[k])
+        o->vs[k][n] = o->state[k] + (s - b);
     o->vsize[n++] = t - s;
   }
-  const ob_status st =
-      ob_step_list(o->variant, o->algo, &o->hp, o->steps + 1, n, o->vp, o->vg,
-                   o->nstates > 0 ? o->vs[0] : NULL, o->nstates > 1 ? o->vs[1] : NULL, o->vsize);
+  const ob_status st = ob_step_list_states(o->variant, o->algo, &o->hp, o->steps + 1, n, o->vp,
+                                           o->vg, (float *const *const *)o->vs, o->vsize);
   if (st != OB_OK)
-    obm_abort(o, "ob_step_list refused the owned range", ob_strerror(st));
+    obm_abort(o, "ob_step_list_states refused the owned range", ob_strerror(st));
 }
 
 int obm_step(obm_optimizer *o, int64_t m, float scale, float *const params[]) {

@@ -4,8 +4,10 @@
 Usage: extract.py RESULTS_DIR
 
 Reads RESULTS_DIR/speed.json and writes RESULTS_DIR/data/, per kernel - an
-update rule (sgd, ...), a rule with weight decay (adam+l2, adam+decoupled) or a
-layer kernel (dropout_train, ...), whatever the results hold:
+update rule (sgd, torch_adam, ...), a rule with weight decay (adam+l2,
+adam+decoupled), a rule in an option configuration of bench/configs.def
+(torch_adam+amsgrad) or a layer kernel (dropout_train, ...), whatever the
+results hold:
   <algo>_ns.dat       n, ns/element per variant (1 thread), roofline, memory floor, arithmetic floor
   <algo>_frac.dat     n, fraction of the roofline per variant (1 thread; +omp also on all threads)
   <algo>_speedup.dat  n, speed-up over scalar per variant, then intrinsics over autovec
@@ -18,10 +20,14 @@ layer kernel (dropout_train, ...), whatever the results hold:
                       as bits against bytes, ns/element per direction and size
 
 Only the standard library. Every file is written to a temporary name and renamed.
-A rule's state arrays (its traffic and working set) come from RESULTS_DIR/info.json
-(`optbench info --json`, written by scripts/bench.sh; else the build's, scripts/obinfo.py).
+A rule's state arrays (its traffic and working set) are the rows' "states" counter
+(the states the timed hyperparameters use: torch_sgd at momentum 0 has none); rows
+without it (older results) count the rule's states in RESULTS_DIR/info.json
+(`optbench info --json`, written by scripts/bench.sh; else the build's,
+scripts/obinfo.py), less those an option switches on. Each rule's convention (book,
+torch) goes into summary.json ("conventions") for the report's labels.
 Benchmark names (anything else is ignored, so other rows may share the file):
-  step/<algo>[+l2|+decoupled]/<variant>/n:<n>/threads:<t>
+  step/<algo>[+l2|+decoupled|+<configuration>]/<variant>/n:<n>/threads:<t>
   op/<op>/<variant>/n:<n>/threads:<t>
   roofline/mem/r<r>w<w>/n:<n>/threads:<t>      the rules' memory ceiling
   roofline/stream/<shape>/n:<n>/threads:<t>    a layer kernel's memory ceiling
@@ -194,6 +200,15 @@ def rule_of(k):
     return k.split("+", 1)[0]
 
 
+DECAY_FORMS = ("l2", "decoupled")  # bench/bench_rules.c; any other suffix is a configuration
+
+
+def kind_of(a):
+    """"rule", "decay" (adam+l2) or "option" (torch_adam+amsgrad) for a step/ kernel."""
+    form = a.partition("+")[2]
+    return "rule" if not form else "decay" if form in DECAY_FORMS else "option"
+
+
 class Data:
     def __init__(self, path, ctx, rows, info=None):
         self.ctx = ctx
@@ -202,7 +217,8 @@ class Data:
         self.mem = {}       # (r, w, n, t) -> bytes/s
         self.stream = {}    # (shape, n, t) -> bytes/s
         self.arith = {}     # (algo, t) -> ns/elem
-        self.kind = {}      # kernel -> "rule" | "decay" | "op"
+        self.kind = {}      # kernel -> "rule" | "decay" | "option" | "op"
+        self.used = {}      # kernel -> the "states" counter of its rows (states used)
         self.algos, self.variants = [], []   # every kernel, in the order of the results
         try:
             self.opinfo = json.loads(ctx.get("optbench_ops") or "{}")
@@ -226,7 +242,10 @@ class Data:
                         self.bps.setdefault(a, []).append(r["bytes_per_second"] * e * 1e-9)
                 if a not in self.algos:
                     self.algos.append(a)
-                    self.kind[a] = "op" if kind == "op" else ("decay" if "+" in a else "rule")
+                    self.kind[a] = "op" if kind == "op" else kind_of(a)
+                used = [r["states"] for r in rs if isinstance(r.get("states"), (int, float))]
+                if used and kind != "op":
+                    self.used[a] = int(round(median(used)))
                 if v not in self.variants:
                     self.variants.append(v)
             elif p[0] == "mem":
@@ -267,8 +286,11 @@ class Data:
                 self.footprint[a] = op.get("footprint") if num(op.get("footprint")) else self.bpe[a]
                 continue
             r = obinfo.rule(info, rule_of(a)) if info else None
-            if r:
-                s = len(r["states"])
+            if a in self.used:
+                s = self.used[a]
+            elif r:  # at the defaults: a state an option switches on is off (0)
+                s = sum(1 for x in r["states"] if not x.get("condition")
+                        or r["hparams"].get(x["condition"]))
             elif est:
                 s = round((median(est) / 4 - 3) / 2)
             else:
@@ -465,7 +487,7 @@ class Noise:
 
 def library_order(d):
     """Kernels and variants in the library's own order (the rules, the rules with L2
-    decay, with decoupled decay, the layer kernels; the ISAs, then their +omp forms,
+    decay, with decoupled decay, in their option configurations, the layer kernels; the ISAs, then their +omp forms,
     in the variant registry's order), read from the
     context bench/bench_context.c writes: with the repetitions interleaved the results come
     in a shuffled order, which would reorder the tables and recolour the charts."""
@@ -476,7 +498,9 @@ def library_order(d):
     def kernel_key(a):
         r, _, form = a.partition("+")
         if r in rules:
-            return (0, forms.index("+" + form) if form and "+" + form in forms else 0, rules.index(r), a)
+            # the option configurations after the decay forms
+            return (0, 0 if not form else forms.index("+" + form) if "+" + form in forms
+                    else len(forms), rules.index(r), a)
         return (1, ops.index(a), 0, a) if a in ops else (2, 0, 0, a)
     reg = [kv.split(":", 1)[0] for kv in str(d.ctx.get("optbench_variants", "")).split(",")]
     d.algos.sort(key=kernel_key)
@@ -538,9 +562,10 @@ def extract(results):
             return (gp_array(prefix + "_lc", [x[0] for x in st]) + gp_array(prefix + "_dt", [x[1] for x in st]) +
                     gp_array(prefix + "_pt", [x[2] for x in st]) + gp_array(prefix + "_lw", [x[3] for x in st]))
 
-        if d.kind[a] == "decay":
-            # a rule with weight decay: in the summary and goals.py's table only; its
-            # four sizes would add a dozen near-copies of the rule's own charts
+        if d.kind[a] in ("decay", "option"):
+            # a rule with weight decay or in an option configuration: in the summary
+            # and goals.py's table only; its four sizes would add a dozen near-copies
+            # of the rule's own charts
             write_atomic(os.path.join(out, f"{a}_meta.gp"), meta)
             ns_t1 = []
         if ns_t1 and v1:
@@ -610,7 +635,7 @@ def extract(results):
         # results have no 1-thread row for it, the ISA's own time stands in)
         ompv = [v for v in d.variants if v.endswith("+omp") and len({k[3] for k in d.step
                                                                     if k[0] == a and k[1] in (v, base(v))}) > 1
-                and d.kind[a] != "decay"]
+                and d.kind[a] not in ("decay", "option")]
         if ompv:
             big = [n for n in d.sizes(a) if all(any((a, v, n, t) in d.step or (t == 1 and (a, base(v), n, 1) in d.step)
                                                     for v in ompv) for t in d.threads)][-2:][::-1]
@@ -685,7 +710,9 @@ def extract(results):
                  "# % of roofline (geometric mean and worst size); speed-up over scalar on 1 thread\n"
                  + table(["algo", "band", "threads", "n_min", "n_max", "best", "GB/s",
                           "roof%", "roof%_min", "x_scalar"], srows))
+    conventions = {r["name"]: r.get("convention", "book") for r in (info or {}).get("rules", [])}
     meta = {"source": os.path.abspath(path), "context": ctx, "algos": d.algos, "kinds": d.kind,
+            "conventions": {a: conventions[rule_of(a)] for a in d.algos if rule_of(a) in conventions},
             "variants": d.variants, "threads": d.threads, "states": d.states, "bytes_per_elem": d.bpe,
             "footprint": d.footprint,
             "caches": [{"label": lab, "bytes": size} for lab, size, _ in d.caches],

@@ -37,12 +37,18 @@ done < <(cat "$res/data/charts.txt"
 if [ -d "$res/convergence" ]; then # figures 6-8 and 6-9, if this run has them
   c=$res/convergence # each chart only if its data is there (mnist needs the data package)
   rm -f "$res/report"/conv_*.png
-  # the rules of the run that made the data: its info.json (else the build's, obinfo.py)
-  src=$c
-  [ -f "$c/info.json" ] || src=$res
-  "$py" "$here/../scripts/obinfo.py" gnuplot "$src" "$res/data/rules.gp"
-  rules="rules='$res/data/rules.gp'"
-  if compgen -G "$c/traj_*.dat" >/dev/null; then chart conv_traj.png traj.gp "datadir='$c'; $rules"; fi
+  # the rules of the run that made the data: the book's (and those it was asked
+  # for) as scripts/convergence.sh chose them; an older run's info.json, else the
+  # build's (obinfo.py)
+  if [ -f "$c/rules.gp" ] && [ -f "$c/traj_rules.gp" ]; then
+    rules="rules='$c/rules.gp'" traj_rules="rules='$c/traj_rules.gp'"
+  else
+    src=$c
+    [ -f "$c/info.json" ] || src=$res
+    "$py" "$here/../scripts/obinfo.py" gnuplot "$src" "$res/data/rules.gp"
+    rules="rules='$res/data/rules.gp'" traj_rules=$rules
+  fi
+  if compgen -G "$c/traj_*.dat" >/dev/null; then chart conv_traj.png traj.gp "datadir='$c'; $traj_rules"; fi
   if compgen -G "$c/mnist_loss_*.dat" >/dev/null; then chart conv_loss.png loss.gp "datadir='$c'; $rules"; fi
   if compgen -G "$c/mnist_compare_*.dat" >/dev/null; then
     chart conv_agree.png loss.gp "datadir='$c'; compare=1; $rules"

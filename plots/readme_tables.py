@@ -14,8 +14,9 @@ and prints:
   2. per layer kernel and band: best on 1 thread (ns/element, % roofline, % of the
      memory roofline alone where Philox is the higher ceiling), scalar, best on all threads;
      a band's sizes are left out where the kernel above had the same ones;
-  3. per rule with weight decay and size: best on 1 thread (% roofline), its time over
-     the plain rule's fastest at that size, and scalar.
+  3. per rule with weight decay or in an option configuration (bench/configs.def) and
+     size: best on 1 thread (% roofline), its time over the plain rule's fastest at
+     that size, and scalar.
 Kernels, bands and variants are whatever the run holds. Only the standard library.
 """
 import json
@@ -109,10 +110,13 @@ def kernels_table(kern, opinfo):
                "scalar ns/elem", "scalar %", f"best, {tmax} threads", "ns/elem", "% roofline"], out)
 
 
+FORMS = ("decay", "option")  # extract.kind_of: a rule's other forms than its defaults
+
+
 def decay_table(kern, d):
     """goals.py picks the variant per size; the numbers come from speed.json at full
     precision, as goals.json rounds them (4 decimals, 0.1 %) and they would round twice."""
-    rows = [r for r in kern if r["kind"] == "decay" and r["threads"] == 1]
+    rows = [r for r in kern if r["kind"] in FORMS and r["threads"] == 1]
     cols = sorted({(BANDS.index(r["band"]), sizes(r)) for r in rows})
     cells = {}
     for r in rows:
@@ -128,7 +132,7 @@ def decay_table(kern, d):
                                 + (f"scalar {sns:.2f} ({f0(spct)} %)" if sns else "no scalar"))
     out = [[extract.rule_of(a), a.split("+", 1)[1]] + [cells.get((a, s), "–") for _, s in cols]
            for a in dict.fromkeys(r["kernel"] for r in rows)]
-    return md(["rule", "decay"] + [f"{s} ({BANDS[b]})" for b, s in cols], out)
+    return md(["rule", "form"] + [f"{s} ({BANDS[b]})" for b, s in cols], out)
 
 
 def main(argv):
@@ -161,7 +165,7 @@ def main(argv):
         print(kernels_table(kern, opinfo) + "\n")
     else:
         print("(No layer kernels in this run.)\n")
-    if any(r["kind"] == "decay" for r in kern):
+    if any(r["kind"] in FORMS for r in kern):
         try:
             ctx_, rows = extract.load(need[0])
             d = extract.Data(need[0], ctx_, rows)
@@ -169,7 +173,7 @@ def main(argv):
             die(str(e))
         print(decay_table(kern, d))
     else:
-        print("(No rules with weight decay in this run.)")
+        print("(No rules with weight decay or option configurations in this run.)")
     return 0
 
 

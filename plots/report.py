@@ -113,16 +113,17 @@ def summary(summ, peers):
         if t:
             torch[(r["algo"], r["n"])] = min(t)  # against the faster of the two
     rows = []
+    conv = summ.get("conventions", {})  # older runs: none, every rule the book's
     for s in summ["summary"]:
         vs_torch = geomean([v for (a, n), v in torch.items()
                             if a == s["algo"] and s["n_min"] <= n <= s["n_max"]])
-        rows.append((esc(s["algo"]), esc(s["band"]), s["threads"],
+        rows.append((esc(s["algo"]), esc(conv.get(s["algo"], "book")), esc(s["band"]), s["threads"],
                      f"<span class='nw'>{size_html(s['n_min'])}–{size_html(s['n_max'])}</span>",
                      esc(s["best"]) + unreliable_mark(s), num(s["gbps"]),
                      roof_cell(s, s["roof_pct"]), roof_cell(s, s["roof_pct_min"]),
                      num(s["speedup_scalar"], "{:.1f}×"),
                      num(vs_torch, "{:.1f}×") if s["threads"] == 1 else "–"))
-    return table(["kernel", "band", "threads", "sizes", "best variant", "GB/s",
+    return table(["kernel", "convention", "band", "threads", "sizes", "best variant", "GB/s",
                   "% roofline (mean)", "% roofline (worst size)", "× scalar", "× PyTorch"],
                  rows) + MARKS_NOTE
 
@@ -133,19 +134,22 @@ def kernels(rows, summ):
 
 
 def kernels_table(rows, summ, flags):
-    """goals.py's per-kernel table: layer kernels and rules with weight decay, per
-    band, the best variant and scalar with their % of the roofline."""
+    """goals.py's per-kernel table: layer kernels, rules with weight decay and in
+    option configurations (a torch rule labelled so), per band, the best variant
+    and scalar with their % of the roofline."""
     opinfo = {}
     try:
         opinfo = json.loads(summ.get("context", {}).get("optbench_ops") or "{}")
     except (TypeError, json.JSONDecodeError):
         pass
     out = []
+    conv = summ.get("conventions", {})
     for r in rows:
         info = opinfo.get(r["kernel"], {})
         shape = info.get("roofline", "") + (" + philox" if info.get("arith") else "")
         fl = flags.get((r["kernel"], r["band"], r["threads"]), {})
-        out.append((esc(r["kernel"]), esc(r["band"]), r["threads"],
+        label = f" ({conv[r['kernel']]})" if conv.get(r["kernel"], "book") != "book" else ""
+        out.append((esc(r["kernel"] + label), esc(r["band"]), r["threads"],
                     f"<span class='nw'>{size_html(r['n_min'])}–{size_html(r['n_max'])}</span>",
                     esc(r["best"]) + (unreliable_mark(fl) if fl.get("best") == r["best"] else ""),
                     num(r["best_ns"], "{:.3f}"),
@@ -226,7 +230,9 @@ def correctness(ver):
 
 
 def peer_rules(res):
-    """Per rule of the list: its torch peer (or none) and how that differs from the book."""
+    """Per rule of the list: its convention, its torch peer (or none), how that differs
+    from the book, and the NumPy step: the book's code, or for a torch row torch's
+    documented algorithm (several lines)."""
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                     "scripts"))
     sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -237,12 +243,14 @@ def peer_rules(res):
         return f"<p><i>The rule list is not available ({esc(e)}).</i></p>"
     rows = []
     for r in info["rules"]:
-        t = r["torch"]
-        rows.append((esc(r["title"]),
+        t, book = r["torch"], r.get("convention", "book") == "book"
+        same = "the book's rule" if book else "torch.optim's documented algorithm"
+        rows.append((esc(r["title"]), esc(r.get("convention", "book")),
                      f"<code>torch.optim.{esc(t['ctor'])}</code>" if t["ctor"] else "no torch peer",
-                     esc(t["note"] or "the book's rule"), f"<code>{esc(r['numpy'])}</code>"))
-    return table(["rule", "PyTorch peer", "how it differs from the book", "the book's NumPy step"],
-                 rows)
+                     esc(t["note"] or same),
+                     f"<code style='white-space: pre; text-align: left'>{esc(r['numpy'])}</code>"))
+    return table(["rule", "convention", "PyTorch peer", "how torch's differs from this row",
+                  "the NumPy step (the book's code; a torch row: torch's algorithm)"], rows)
 
 
 # ---- issue 14: the run's noise verdict, the marks in the tables, the contents ----

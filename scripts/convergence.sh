@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # convergence.sh BUILD [OUT]: the book's experiments with the library's
-# kernels: figure 6-8 (trajectories on f(x, y) = x^2/20 + y^2, every variant
+# kernels, on the rules of the book's convention: figure 6-8 (trajectories on f(x, y) = x^2/20 + y^2, every variant
 # checked against the golden path; its output kept in OUT/trajectory.txt) and
 # figure 6-9 (Fashion-MNIST, 2000 iterations), the
 # scalar-vs-best agreement, and their charts (conv_traj.png, conv_loss.png,
@@ -51,21 +51,35 @@ rm -f "$out"/conv_*.png
 charts=()
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
-# the rules as this build lists them, for the charts and the page
+# the rules as this build lists them, for the charts and the page: the
+# charts' panels are the book's figures, so the rules of the book's
+# convention (traj_rules.gp: the trajectories run those), and for the loss
+# curves any other rule CONV_ALGOS named (rules.gp)
+keep() { # keep OUT.gp [NAMED]: a gnuplot include of the book's rules and NAMED
+  "$py" - "$out/info.json" "$out/$1.json" "${2:-}" <<'PY' &&
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+named = set(filter(None, sys.argv[3].split(",")))
+doc["rules"] = [r for r in doc["rules"] if r["convention"] == "book" or r["name"] in named]
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    json.dump(doc, f, indent=1)
+PY
+    "$py" "$root/scripts/obinfo.py" gnuplot "$out/$1.json" "$out/$1.gp"
+}
 if ! { "$build/optbench" info --json >"$out/info.json.tmp" && mv "$out/info.json.tmp" "$out/info.json" &&
-  "$py" "$root/scripts/obinfo.py" gnuplot "$out/info.json" "$out/rules.gp"; }; then
+  keep traj_rules && keep rules "${CONV_ALGOS:-}"; }; then
   failed+=("the rule list (optbench info --json)")
 fi
-draw() { # draw NAME GP [extra gnuplot assignments]
-  if gnuplot -e "datadir='$out'; out='$out/$1'; rules='$out/rules.gp'${3:+; $3}" "$root/plots/$2"; then
+draw() { # draw NAME GP RULES [extra gnuplot assignments]
+  if gnuplot -e "datadir='$out'; out='$out/$1'; rules='$out/$3.gp'${4:+; $4}" "$root/plots/$2"; then
     charts+=("$out/$1")
   else
     failed+=("the chart $1")
   fi
 }
-compgen -G "$out/traj_*.dat" >/dev/null && draw conv_traj.png traj.gp
-compgen -G "$out/mnist_loss_*.dat" >/dev/null && draw conv_loss.png loss.gp
-compgen -G "$out/mnist_compare_*.dat" >/dev/null && draw conv_agree.png loss.gp "compare=1"
+compgen -G "$out/traj_*.dat" >/dev/null && draw conv_traj.png traj.gp traj_rules
+compgen -G "$out/mnist_loss_*.dat" >/dev/null && draw conv_loss.png loss.gp rules
+compgen -G "$out/mnist_compare_*.dat" >/dev/null && draw conv_agree.png loss.gp rules "compare=1"
 "$py" "$root/plots/convergence_report.py" "$out" >/dev/null || failed+=("the page index.html")
 echo "convergence: charts: ${charts[*]:-none}"
 [ -f "$out/index.html" ] && echo "convergence: page with the tables: $out/index.html"

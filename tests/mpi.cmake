@@ -66,7 +66,7 @@ add_test(NAME mpi_refuse COMMAND timeout 120 ${ob_mpirun} ${MPIEXEC_NUMPROC_FLAG
 # nonzero exit, the library's message naming rank 1, and no rank past the fault
 add_test(NAME mpi_fault
          COMMAND sh -c "timeout 120 \"$@\" >\"$0.out\" 2>&1; s=$?; cat \"$0.out\"; \
-[ $s -ne 0 ] && [ $s -ne 124 ] && grep -q 'optbench_mpi: rank 1 of 3: step 2: ob_step_list refused' \"$0.out\" \
+[ $s -ne 0 ] && [ $s -ne 124 ] && grep -q 'optbench_mpi: rank 1 of 3: step 2: ob_step_list_states refused' \"$0.out\" \
 && ! grep -q 'the job was not ended' \"$0.out\""
                  ${CMAKE_CURRENT_BINARY_DIR}/mpi_fault ${ob_mpirun} ${MPIEXEC_NUMPROC_FLAG} 3
                  $<TARGET_FILE:test_mpi_fault>)

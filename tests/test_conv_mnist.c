@@ -150,6 +150,10 @@ int main(void) {
   for (int a = 0; a < OB_ALGO_COUNT; a++) {
     const char *an = ob_algo_name((ob_algo)a);
     curves cv;
+    if (!conv_book_rule((ob_algo)a)) { /* the book's figure: its rules only (conv.h) */
+      CHECK(!read_curves(out, an, &cv), "%s: a curve, but the default is the book's rules", an);
+      continue;
+    }
     if (!read_curves(out, an, &cv)) {
       CHECK(0, "%s/mnist_compare_%s.dat: missing or unreadable", out, an);
       continue;

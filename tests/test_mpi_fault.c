@@ -1,6 +1,6 @@
 /* Under mpirun -np 3: a rank that fails after its step's data began to move
  * ends the job. At step 2 rank 1 passes parameter arrays of which two
- * overlap inside its owned range (a corrupted list), so ob_step_list refuses
+ * overlap inside its owned range (a corrupted list), so ob_step_list_states refuses
  * its range; the others already hold their new values. The library must end
  * the job through MPI_Abort, naming the rank: tests/mpi.cmake expects a
  * nonzero exit and "optbench_mpi: rank 1 of 3: step 2: ob_step_list" on

@@ -3,7 +3,11 @@
  * ob_optimizer_update on the whole tensors with the reference micro-batch
  * sum (ref_sum.h), bitwise. The list has tensors of odd sizes that straddle
  * the ranks, one of size 0, 126 floats in all (8 units): R = 10 leaves ranks
- * with nothing, and 7 micro-batches leave ranks with none to compute. */
+ * with nothing, and 7 micro-batches leave ranks with none to compute. Each
+ * rule runs at its defaults and with every option that switches a state on
+ * set to 1, or 0.5 for a rate (torch_adam amsgrad: three states;
+ * torch_rmsprop momentum 0.5 and centered) and a state's initial value field to 0.125
+ * (torch_adagrad's sum), where the sharded optimizer holds exactly the used states. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +39,23 @@ static void views(float *flat, float *v[COUNT]) {
     v[i] = flat + at;
 }
 
-static void run_algo(ob_algo a, int rank, int ranks) {
+static void run_algo(ob_algo a, int options, int rank, int ranks) {
   ob_hparams hp = ob_defaults(a);
   hp.decoupled_decay = 0.01f; /* every rule reads it: one more path through the views */
+  int has_options = 0;
+  for (int s = 0; options && s < ob_state_count(a); s++) {
+    const char *cond = ob_state_condition(a, s), *init = ob_state_initial(a, s);
+    /* 1: a flag's on; a rate's domain is [0, 1), so 0.5 there */
+    if (cond && (ob_hparams_set(&hp, cond, 1.0) != OB_OK || ob_hparams_check(a, &hp) != OB_OK))
+      CHECK(ob_hparams_set(&hp, cond, 0.5) == OB_OK, "%s: set %s", ob_algo_name(a), cond);
+    if (init) /* the held state must start there, as the reference object's */
+      CHECK(ob_hparams_set(&hp, init, 0.125) == OB_OK, "%s: set %s", ob_algo_name(a), init);
+    has_options |= cond || init;
+  }
+  if (options && !has_options)
+    return; /* the defaults' run was this one */
+  CHECK(ob_hparams_check(a, &hp) == OB_OK, "%s: options %d out of the domain", ob_algo_name(a),
+        options);
   float p[TOTAL], ref[TOTAL], g[TOTAL], *gm[M], sum[TOTAL], tmp[4 * TOTAL];
   for (size_t i = 0; i < TOTAL; i++)
     p[i] = ref[i] = 0.25f - 0.003f * (float)i;
@@ -76,9 +94,16 @@ static void run_algo(ob_algo a, int rank, int ranks) {
   }
   obm_info in;
   obm_get_info(o, &in);
+  size_t used = 0;
   for (int s = 0; o && one && s < ob_state_count(a); s++) {
     const float *mine = obm_state(o, s);
-    for (size_t i = in.begin, at = 0, ti = 0; i < in.end; i++) {
+    if (ob_state_used(a, &hp, s) != 1) {
+      CHECK(!mine, "%s: unused state %d held", ob_algo_name(a), s);
+      continue;
+    }
+    used++;
+    CHECK(mine || in.end == in.begin, "%s: state %d not held", ob_algo_name(a), s);
+    for (size_t i = in.begin, at = 0, ti = 0; mine && i < in.end; i++) {
       while (i >= at + SIZES[ti])
         at += SIZES[ti++];
       CHECK(mine[i - in.begin] == ob_optimizer_state(one, ti, s)[i - at], "%s state %d at %zu",
@@ -86,6 +111,8 @@ static void run_algo(ob_algo a, int rank, int ranks) {
     }
   }
   CHECK(!o || in.steps == STEPS, "%s: %lld steps", ob_algo_name(a), (long long)in.steps);
+  CHECK(!o || in.state_bytes == used * (in.end - in.begin) * sizeof(float),
+        "%s: %zu state bytes for %zu used states", ob_algo_name(a), in.state_bytes, used);
   obm_free(o);
   ob_optimizer_free(one);
   for (int k = 0; k < M; k++)
@@ -98,7 +125,8 @@ int main(int argc, char **argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
   for (int a = 0; a < OB_ALGO_COUNT; a++)
-    run_algo((ob_algo)a, rank, ranks);
+    for (int options = 0; options < 2; options++)
+      run_algo((ob_algo)a, options, rank, ranks);
   int mine = ob_failures, worst = 0;
   MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   MPI_Finalize();

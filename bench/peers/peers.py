@@ -10,21 +10,30 @@ Usage: peers.py [--algo A]... [--peer P]... [--min-size N] [--max-size N]
 Benchmark names:
   peer/torch/<algo>/n:<n>/threads:<t>           torch.optim.*, foreach=False
   peer/torch-foreach/<algo>/n:<n>/threads:<t>   torch.optim.*, foreach=True
-  peer/numpy/<algo>/n:<n>/threads:1             the book's step (common/optimizer.py)
-<algo> is a rule of optbench's list; each row's "label" says exactly what ran.
-Counters: ns_per_elem, bytes_per_second from optbench's traffic model
-(bytes/element = 4 * ((2 + s) reads + (1 + s) writes), s = the rule's state
-arrays), items_per_second = elements/s.
+  peer/numpy/<algo>/n:<n>/threads:1             the row's NumPy step
+<algo> is a rule of optbench's list at its defaults, or <rule>+<label>, the rule in
+an option configuration of bench/configs.def (the rows optbench_bench times beside
+the defaults: torch_adam+amsgrad, ...; in the full sweep at 2^10, 2^16, 2^20 and 2^24
+only, as optbench_bench); --algo R selects R and its configurations.
+Each row's "label" says exactly what ran. Counters: ns_per_elem, bytes_per_second
+from optbench's traffic model (bytes/element = 4 * ((2 + s) reads + (1 + s)
+writes), s = the state arrays the hyperparameters use: a state an option switches
+on counts only when it is on), items_per_second = elements/s.
 
 The rules come from `optbench info --json` (--info FILE, else scripts/obinfo.py
 asks $OPTBENCH or build/optbench), which expands impl/include/optbench_algos.def:
-each rule's hyperparameters (its defaults, the textbook's), its torch.optim
-constructor and how torch's formula differs from the book's (written to the
-JSON context), and the book's NumPy step. A rule with no torch constructor has
-no torch rows. The NumPy rows run the rule's statements as the book's optimizer
-classes do: per parameter array, with p, g, the states by name (zeros at first,
-a state the statements rebind kept as rebound), the hyperparameters and the
-step number t (1 at the first step) in scope.
+each rule's convention (book or torch), hyperparameters (its defaults: the
+textbook's, or torch.optim's for a torch row), its torch.optim constructor and
+how torch's formula differs from the book's (written to the JSON context), and
+its NumPy step (the book's code; for a torch row torch's documented algorithm,
+several statements with `if` blocks). A rule with no torch constructor has no
+torch rows. The torch rows evaluate the constructor with the hyperparameters'
+values (and bool, for the flags). The NumPy rows run the rule's statements as
+the book's optimizer classes do: the body of a function called per parameter
+array, with p, g, the states by name (zeros at first, or the hyperparameter a
+state starts at, torch's initial_accumulator_value; a state the statements
+rebind kept as rebound), the hyperparameters and the step number t (1 at the
+first step) in scope.
 
 Timing: one optimizer step on one float32 parameter of n elements with its
 gradient set (fixed-seed random data). Three warm-up steps (they also create
@@ -46,6 +55,7 @@ import json
 import math
 import os
 import platform
+import re
 import socket
 import sys
 import textwrap
@@ -66,9 +76,57 @@ SEED = 20240603
 NUMPY_MAX_SIZE_DEFAULT = 1 << 26
 
 
+CONFIGS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                       "configs.def")
+CONFIG_ROW = re.compile(r'^BENCH_CONFIG\(\s*(\w+),\s*(\w+),\s*"([^"]*)"\)')
+# the sizes of a configuration's rows in the full sweep: optbench_bench's for the
+# forms other than the defaults (bench/bench_register.c, the weight-decay sizes)
+CONFIG_SIZES = {1 << 10, 1 << 16, 1 << 20, 1 << 24}
+# what a row's statements and constructor may call besides np: the flags' bool()
+BUILTINS = {"bool": bool}
+
+
 def hparams(rule):
-    """The rule's hyperparameters as the book writes them (0.01, not 0.00999999978)."""
-    return {k: obinfo.f32(v) for k, v in rule["hparams"].items()}
+    """The rule's hyperparameters as written (0.01, not 0.00999999978), with a
+    configuration's settings over them."""
+    return {**{k: obinfo.f32(v) for k, v in rule["hparams"].items()}, **rule.get("settings", {})}
+
+
+def used_states(rule):
+    """The states a step with the rule's hyperparameters reads and writes."""
+    hp = hparams(rule)
+    return [s for s in rule["states"] if not s.get("condition") or hp.get(s["condition"])]
+
+
+def configurations(rules, path=CONFIGS):
+    """bench/configs.def's rows as rules: '<rule>+<label>' with their settings.
+    A row that does not parse, names an unknown rule or sets a field the rule
+    does not read is an error naming the file and line."""
+    out = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        raise obinfo.Error(f"{path}: cannot read: {e.strerror}")
+    for i, line in enumerate(lines, 1):
+        if not line.startswith("BENCH_CONFIG("):
+            continue
+        m = CONFIG_ROW.match(line)
+        rule = rules.get(m.group(1).lower()) if m else None
+        if not rule:
+            raise obinfo.Error(f"{path}:{i}: not BENCH_CONFIG(ID, label, \"field=value ...\") "
+                               "of a rule of the list")
+        try:
+            settings = {k: float(v) for k, v in (kv.split("=") for kv in m.group(3).split())}
+        except ValueError:
+            raise obinfo.Error(f"{path}:{i}: settings '{m.group(3)}' are not field=value")
+        if set(settings) - set(rule["hparams"]):
+            raise obinfo.Error(f"{path}:{i}: {rule['name']} does not read "
+                               f"{', '.join(sorted(set(settings) - set(rule['hparams'])))}")
+        name = f"{rule['name']}+{m.group(2)}"
+        out[name] = {**rule, "name": name, "title": f"{rule['title']} {m.group(3)}",
+                     "settings": settings}
+    return out
 
 
 def notes(rules):
@@ -78,11 +136,18 @@ def notes(rules):
     diff = " ".join(f"{r['title']} - {r['torch']['note']}." if r["torch"]["ctor"] else
                     f"{r['title']} - no torch peer ({r['torch']['note'] or 'none in torch.optim'})."
                     for r in rules if r["torch"]["note"] or not r["torch"]["ctor"])
-    return (f"Hyperparameters are the textbook's (optbench's defaults): {hp}. Where PyTorch "
-            f"differs from the book: {diff or 'nowhere'} NumPy rows are the book's step as "
-            "written (in-place updates where the book's code has them; a state the step rebinds "
+    return (f"Hyperparameters are optbench's defaults (a book row's the textbook's, a torch "
+            f"row's torch.optim's; a configuration's settings over them): {hp}. Where PyTorch "
+            f"differs from the book: {diff or 'nowhere'} NumPy rows are each row's step as "
+            "written (the book's code, or torch's documented algorithm for a torch row; "
+            "in-place updates where the code has them; a state the step rebinds "
             "is a new array each step; a float64 scalar such as Adam's lr_t times a float32 array "
             "stays float32 in NumPy 1.x); NumPy's elementwise ops are single-threaded.")
+
+
+def rule_of(name):
+    """The rule of a row name: "torch_adam" for torch_adam and torch_adam+amsgrad."""
+    return name.split("+", 1)[0]
 
 
 def err(msg):
@@ -123,16 +188,20 @@ class BookStep:
         src = (f"def step(p, g, t{''.join(', ' + s for s in self.states)}):\n"
                + textwrap.indent(rule["numpy"], "    ") + "\n"
                + f"    return p, ({''.join(s + ', ' for s in self.states)})\n")
-        scope = {"__builtins__": {}, "np": np, **hparams(rule)}
+        hp = hparams(rule)
+        scope = {"__builtins__": BUILTINS, "np": np, **hp}
         exec(compile(src, f"<the {rule['name']} row's numpy step>", "exec"), scope)
         self.step = scope["step"]
+        # where each state starts: 0, or the hyperparameter it names (a float32 value)
+        self.start = [np.float32(hp[s["initial"]]) if s.get("initial") else np.float32(0)
+                      for s in rule["states"]]
         self.t = 0
         self.mem = None  # per parameter array: its state arrays
 
     def update(self, params, grads):
         import numpy as np
         if self.mem is None:
-            self.mem = {key: tuple(np.zeros_like(val) for _ in self.states)
+            self.mem = {key: tuple(np.full_like(val, x) for x in self.start)
                         for key, val in params.items()}
         self.t += 1
         for key in params.keys():
@@ -162,7 +231,7 @@ def torch_optimizer(rule, param, foreach):
         call.keywords.append(ast.keyword(arg="foreach", value=ast.Constant(foreach)))
     ast.fix_missing_locations(tree)
     hp = hparams(rule)
-    scope = {"__builtins__": {}, call.func.id: getattr(torch.optim, call.func.id),
+    scope = {"__builtins__": BUILTINS, call.func.id: getattr(torch.optim, call.func.id),
              "p": [param], **hp}
     opt = eval(compile(tree, f"<the {rule['name']} row's torch ctor>", "eval"), scope)
     return opt, "torch.optim." + ast.unparse(Values(hp).visit(tree))
@@ -209,7 +278,8 @@ def run_case(peer, rule, n, threads, data, min_time_ns):
         ns, k = measure(lambda: book.update(params, grads), min_time_ns)
         del book, params
         hp = ", ".join(f"{k_}={v:g}" for k_, v in hparams(rule).items())
-        return ns, k, f"NumPy, the book's step: {rule['numpy']} ({hp})"
+        whose = "torch's documented" if rule.get("convention") == "torch" else "the book's"
+        return ns, k, f"NumPy, {whose} step: {rule['numpy']} ({hp})"
     import torch
     torch.set_num_threads(threads)
     param = torch.nn.Parameter(torch.from_numpy(p0.copy()))
@@ -253,7 +323,7 @@ def options(argv):
         prog=PROG, description="Time PyTorch's CPU optimizers and the textbook's NumPy "
         "update rules; write Google Benchmark JSON.")
     ap.add_argument("--algo", action="append",
-                    help="only this rule (repeatable; default every rule of the list)")
+                    help="only this rule and its configurations (repeatable; default every rule of the list)")
     ap.add_argument("--peer", action="append", choices=PEERS,
                     help="only this peer (repeatable; default all)")
     ap.add_argument("--min-size", type=parse_size, default=1)
@@ -313,6 +383,13 @@ def main(argv):
     if unknown:
         err(f"error: unknown rule {', '.join(unknown)} (the list has {', '.join(rules)})")
         return 2
+    try:  # each rule's configurations right after it
+        configs = configurations(rules)
+    except obinfo.Error as e:
+        err(f"error: {e}")
+        return 2
+    rules = {k: v for r in rules for k, v in [(r, rules[r])] + [
+        (c, configs[c]) for c in configs if rule_of(c) == r]}
     import_peers()
     import numpy as np
     import torch
@@ -327,7 +404,7 @@ def main(argv):
     if numpy_max is None:
         numpy_max = (1 << 40) if o.quick else NUMPY_MAX_SIZE_DEFAULT
     threads = o.threads or (sorted({1, ncpu}) if o.quick else list(range(1, ncpu + 1)))
-    algos = o.algo or list(rules)
+    algos = [a for a in rules if not o.algo or rule_of(a) in o.algo]
     peers = o.peer or PEERS
     for a in algos:
         if not rules[a]["torch"]["ctor"] and set(peers) - {"numpy"}:
@@ -336,7 +413,9 @@ def main(argv):
     cases = []  # (peer, algo, n, threads), grouped by size so the data is made once
     for n in sizes:
         for algo in rules:
-            if algo not in algos:
+            # a configuration at the benchmark's sizes for its other forms (the full sweep)
+            if algo not in algos or ("settings" in rules[algo] and not o.quick
+                                     and n not in CONFIG_SIZES):
                 continue
             for peer in PEERS:
                 if peer not in peers or (peer != "numpy" and not rules[algo]["torch"]["ctor"]):
@@ -370,7 +449,7 @@ def main(argv):
                          "error_occurred": True, "error_message": str(e)})
             continue
         secs = ns * 1e-9
-        states = len(rules[algo]["states"])
+        states = len(used_states(rules[algo]))
         traffic = 4 * ((2 + states) + (1 + states))
         rows.append({
             "name": name, "family_index": 0, "per_family_instance_index": 0,
@@ -408,7 +487,8 @@ def main(argv):
         "peer_run_seconds": f"{elapsed:.1f}",
         "peer_notes": notes([rules[a] for a in rules if a in algos]),
         "optbench_traffic_model": "bytes/element = 4 * ((2 + states) reads + (1 + states) "
-                                  "writes), states = the rule's state arrays (optbench info --json)",
+                                  "writes), states = the rule's state arrays its hyperparameters "
+                                  "use (optbench info --json: a state's condition)",
     }
     out = o.out
     d = os.path.dirname(out)

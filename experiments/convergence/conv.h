@@ -24,6 +24,14 @@ int conv_out_open(conv_out *o, const char *dir, const char *name, char *err, siz
 int conv_out_commit(conv_out *o, char *err, size_t errlen);
 void conv_out_abort(conv_out *o);
 
+/* ---- Which rules: the book's figures are the book's experiments -------- */
+
+/* 1 if rule a is in the book's convention (ob_algo_convention "book"): the
+ * trajectories, the MNIST comparison and their charts iterate over these.
+ * The torch rows carry their book analogue's figure rates (the list's
+ * OB_BOOK), so `mnist --algos torch_adam` runs one on request. */
+int conv_book_rule(ob_algo a);
+
 /* ---- Figure 6-8: the trajectories -------------------------------------- */
 
 #define CONV_TRAJ_STEPS 30

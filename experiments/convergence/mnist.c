@@ -175,7 +175,8 @@ int conv_mnist_main(int argc, char **argv) {
        "the library's variant (default the best)"},
       {"--compare-variant", NULL, OB_OPT_STR, &cname, 0, 0, 0, NULL, "V",
        "train with scalar and V (or best) and compare the curves"},
-      {"--algos", NULL, OB_OPT_FN, use, 0, 0, 0, take_algos, "a,b,...", "only these rules"},
+      {"--algos", NULL, OB_OPT_FN, use, 0, 0, 0, take_algos, "a,b,...",
+       "only these rules (default the book's convention's; a torch rule at its book rate)"},
       {"--help", "-h", OB_OPT_HELP, NULL, 0, 0, 0, NULL, NULL, "this message"},
   };
   const int done = ob_opts_parse_main("optbench_convergence mnist", "[options]", opts,
@@ -197,11 +198,11 @@ int conv_mnist_main(int argc, char **argv) {
             ob_variant_name(!ob_variant_supported(v) ? v : cv));
     return 2;
   }
-  int any = 0; /* no --algos: every rule */
+  int any = 0; /* no --algos: every rule of the book's convention */
   for (int k = 0; k < OB_ALGO_COUNT; k++)
     any |= use[k];
   for (int k = 0; k < OB_ALGO_COUNT; k++)
-    use[k] |= !any;
+    use[k] |= !any && conv_book_rule((ob_algo)k);
   idx_set tr, te;
   const int loaded = conv_load_fashion(data, &tr, &te, "mnist");
   if (loaded != 0)

@@ -1,6 +1,7 @@
 /* trajectory.c - figure 6-8: the book's f(x, y) = x^2/20 + y^2 from (-7, 2),
- * 30 steps of every algorithm, through every variant, checked against the
- * golden trajectory (golden/<algo>.txt, case book_quadratic). */
+ * 30 steps of every rule of the book's convention, through every variant,
+ * checked against the golden trajectory (golden/<algo>.txt, case
+ * book_quadratic). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,22 +27,21 @@ static ob_status run_path(const gd_file *f, const gd_case *c, const ob_variant *
   gd_rule_step rs;
   if (gd_rule_step_of(f, c, 1, &rs, NULL, 0) != 0 || rs.n != 2)
     return OB_EINVAL;
-  float p[2] = {rs.p[0], rs.p[1]}, s0[2] = {0, 0}, s1[2] = {0, 0}, g[2];
-  for (int k = 0; k < 2; k++) {
-    if (rs.s[0])
-      s0[k] = rs.s[0][k];
-    if (rs.s[1])
-      s1[k] = rs.s[1][k];
-  }
+  float p[2] = {rs.p[0], rs.p[1]}, s[OB_MAX_STATES][2] = {{0}}, g[2], *sp[OB_MAX_STATES];
   const int states = ob_state_count(a);
+  for (int i = 0; i < OB_MAX_STATES; i++) {
+    const int in_file = i < (int)(sizeof rs.s / sizeof rs.s[0]) && i < states && rs.s[i];
+    for (int k = 0; in_file && k < 2; k++)
+      s[i][k] = rs.s[i][k];
+    sp[i] = i < states ? s[i] : NULL;
+  }
   path[0][0] = p[0];
   path[0][1] = p[1];
   for (size_t j = 0; j < CONV_TRAJ_STEPS; j++) {
     if (gd_rule_step_of(f, c, j + 1, &rs, NULL, 0) != 0)
       return OB_EINVAL;
     gd_quadratic_grad(p, g);
-    const ob_status st =
-        ob_step(v, a, &rs.hp, rs.t, p, g, states > 0 ? s0 : NULL, states > 1 ? s1 : NULL, 2);
+    const ob_status st = ob_step_states(v, a, &rs.hp, rs.t, p, g, sp, 2);
     if (st != OB_OK)
       return st;
     path[j + 1][0] = p[0];
@@ -151,6 +151,8 @@ int conv_trajectory_main(int argc, char **argv) {
   }
   int failures = 0;
   for (int a = 0; a < OB_ALGO_COUNT; a++) {
+    if (!conv_book_rule((ob_algo)a))
+      continue;
     conv_traj r;
     if (conv_traj_run(golden, (ob_algo)a, pv, &r, err, sizeof err) != 0) {
       fprintf(stderr, "trajectory: %s\n", err);

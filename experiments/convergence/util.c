@@ -1,4 +1,4 @@
-/* util.c - atomic data files and the book's smoothing (see conv.h). */
+/* util.c - atomic data files, the book's rules and smoothing (see conv.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
@@ -94,4 +94,9 @@ void conv_smooth(const double *x, double *y, size_t n) {
     }
     y[i] = acc / wsum;
   }
+}
+
+int conv_book_rule(ob_algo a) {
+  const char *c = ob_algo_convention(a);
+  return c && strcmp(c, "book") == 0;
 }

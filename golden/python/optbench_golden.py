@@ -18,7 +18,10 @@ and run  python3 -m optbench_golden check --rule adagrad --impl mymod:adagrad
 The call, per step of every case:
   * p, g and the states (by their names in the rule's row of the list: v; h;
     m and v) are float32 arrays of n elements: NumPy arrays when NumPy is
-    installed (arrays="numpy"), else array.array('f') (arrays="array").
+    installed (arrays="numpy"), else array.array('f') (arrays="array"). A
+    state an option switches on (its "condition" in the list, torch's
+    max_exp_avg_sq under amsgrad) is passed only where that option is
+    nonzero: elsewhere the case has no such array (FORMAT.md).
   * hp maps each hyperparameter of the step by its name (lr, momentum,
     decay_rate, beta1, beta2, eps, weight_decay, decoupled_decay, ...) to its
     float32 value held in a Python float; an absent one is 0.0 (FORMAT.md).
@@ -704,7 +707,8 @@ class _Run:
     def __init__(self, path, case, fn, name, bound, decay_bound, st, arrays, states):
         self.path, self.case, self.fn, self.name = path, case, fn, name
         self.bound, self.decay_bound, self.st, self.arrays = bound, decay_bound, st, arrays
-        self.states = states
+        self.all_states = states  # (name, the hyperparameter that switches it on or None)
+        self.states = [k for k, _ in states]
         self.failed = False
         self.j, self.own = 1, False
 
@@ -806,6 +810,8 @@ class _Run:
             self.fail(f"the case has no 'int t', which op {c.op} needs")
             return None
         outs = [r.name for r in s.records if r.kind == "out"]
+        # the states this step uses: those its options switch on, and the others
+        self.states = [k for k, cond in self.all_states if not cond or hps.get(cond, 0.0) != 0]
         names = ["p", "g"] + self.states
         inputs = {}
         for k in names:
@@ -945,7 +951,8 @@ def check_rule(fn, rule, golden_dir=None, bound="exact", info=None, name=None,
     if info is None and not isinstance(bound, (int, float)):
         info = optbench_info()
     base, kind = resolve_bound(info, rule, bound)
-    states = [s["name"] for s in rule_of(info, rule)["states"]] if info else None
+    states = ([(s["name"], s.get("condition")) for s in rule_of(info, rule)["states"]]
+              if info else None)
     path = path or os.path.join(golden_dir or default_golden_dir(), f"{rule}.txt")
     gf = load(path, families_of(info) if info else None)
     if gf.family != rule:
@@ -964,7 +971,7 @@ def check_rule(fn, rule, golden_dir=None, bound="exact", info=None, name=None,
         case_states = states
         if case_states is None:  # no list: the states are the in-place arrays besides p
             s1 = c.steps[0]
-            case_states = [r.name for r in s1.records
+            case_states = [(r.name, None) for r in s1.records
                            if r.kind == "out" and r.name != "p" and s1.find("in", r.name)]
         if _Run(path, c, fn, name, base, decay_bound, st, arrays, case_states).run(own_state):
             st.cases_passed += 1

@@ -13,8 +13,8 @@
  * alone, so the bits depend on neither R nor which rank computed what.
  * Each rank sums its leaves into the whole subtrees it holds, sends each
  * owner that owner's slice of them, and the owner adds the slices up the
- * same tree; the owned range is stepped with ob_step_list on views of the
- * tensors it covers, and every rank receives the others' updated ranges
+ * same tree; the owned range is stepped with ob_step_list_states on views
+ * of the tensors it covers, and every rank receives the others' updated ranges
  * into its own parameter arrays.
  *
  * Statuses: an int, either an ob_status (below OB_STATUS_COUNT, its
@@ -24,7 +24,7 @@
  * list get OBM_EDIFFER. obm_accumulate is local; the next obm_step reports
  * its refusals on every rank. Nothing prints and nothing aborts, except one case: a
  * rank that fails after the step's data began to move (its owned range
- * refused by ob_step_list, an MPI call failing) would leave the parameters
+ * refused by ob_step_list_states, an MPI call failing) would leave the parameters
  * differing across ranks, so it prints "optbench_mpi: rank K of R: ..." on
  * stderr and ends the job with MPI_Abort.
  */
@@ -98,7 +98,7 @@ int obm_step(obm_optimizer *, int64_t m, float scale, float *const params[]);
  *            until the slowest rank arrives, plus its latency;
  *   reduce   the gradient slices' exchange (posting, then waiting for them);
  *   fold     adding the received slices up the tree and the scale;
- *   update   ob_step_list on the owned range;
+ *   update   ob_step_list_states on the owned range;
  *   gather   the exchange of the updated ranges into params. */
 typedef struct {
   double wait, reduce, fold, update, gather;
@@ -108,14 +108,17 @@ typedef struct {
   int rank, ranks;
   size_t total;        /* N */
   size_t begin, end;   /* the owned range */
-  size_t state_bytes;  /* optimizer state held: ob_state_count * (end - begin) * 4 */
+  size_t state_bytes;  /* optimizer state held: used states * (end - begin) * 4 */
   size_t buffer_bytes; /* gradient buffers held now (subtrees, slices received) */
   int64_t steps;       /* steps taken */
   obm_times last;      /* of the last step */
 } obm_info;
 
 void obm_get_info(const obm_optimizer *, obm_info *);
-/* State array `which` of the owned range (end - begin floats); NULL if none. */
+/* State array `which` of the owned range (end - begin floats); NULL if the
+ * rule has none, or if the hyperparameters leave it unused (ob_state_used:
+ * only the used states are held, a state with an initial value starting at
+ * it, ob_state_initial). */
 const float *obm_state(const obm_optimizer *, int which);
 
 #ifdef __cplusplus
