@@ -15,6 +15,8 @@ The book's code has no domain check, so it does not refuse the `outside
 refused` cases: they are counted apart.
 
 Usage: book_numpy.py [--bound exact|fma|X] [--golden-dir DIR] [--json FILE] [RULE...]
+(RULE: default every rule of the book's convention; torch_optim.py and
+torch_conventions.py check the PyTorch-convention rules)
 Prints one row per rule (optbench verify's columns) and the worst failure;
 exit status 0 when every rule ran (the book's rounding order may exceed
 optbench's bounds: that is the measurement, not an error), 1 if the check
@@ -28,6 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "golden", "python"))
 sys.dont_write_bytecode = True
 import numpy as np  # noqa: E402
+import ob_conventions  # noqa: E402
 import optbench_golden as og  # noqa: E402
 
 DECAYS = ("weight_decay", "decoupled_decay")
@@ -80,7 +83,7 @@ def main(argv):
         info = og.optbench_info()
         rows = {}
         print(og.TABLE_HEAD)
-        for rule in rules or [r["name"] for r in info["rules"]]:
+        for rule in rules or ob_conventions.rules_of(info, "book"):
             st = og.check_rule(book_step(og.rule_of(info, rule)), rule, gdir, bound, info)
             refused = sum("outside refused" in f for f in st.failures)
             og.report(rule, "book-numpy", st)
@@ -89,7 +92,7 @@ def main(argv):
                 print(f"  elements over the bound in: {', '.join(st.over_cases)}")
             rows[rule] = {**st.as_dict(), "refused_not_raised": refused,
                           "over_cases": st.over_cases}
-    except og.GoldenError as e:
+    except (og.GoldenError, ob_conventions.ConventionError) as e:
         print(f"book_numpy.py: {e}", file=sys.stderr)
         return 1
     what = bound if isinstance(bound, float) else f"the rule's '{bound}'"

@@ -35,7 +35,11 @@ float64  torch's results of every inside case against the exact values, in
          1/(1 - beta^t) in lr/(1 - beta1^t) and half that through
          sqrt(1 - beta2^t), relative to the step, which is at most p's scale:
          + 1/(1 - beta1^t) + 0.5/(1 - beta2^t) where the rule reads beta1,
-         beta2 and t. Past the tolerance: exit status 1.
+         beta2 and t. Past the tolerance: exit status 1. Apart, counted and
+         shown, not failed: a zero of the other sign, or an infinity where
+         the exact value is NaN (form_special: which special value comes out
+         is decided by the form of an update, not its accuracy, and torch
+         1.13's forms differ there from the 2.x forms the vectors follow).
 float32  the same steps in float32: torch's error in (float32) scale-ULPs,
          max per rule and per case family (the case id's first word) with
          where, beside optbench's bounds for the rule (info JSON "bound");
@@ -167,6 +171,17 @@ def err64(x, e, scale):
     return abs(x - e) / ulp64(max(abs(e), scale))
 
 
+def form_special(x, e):
+    """Is x against the exact e a special value that the evaluation's form
+    decides rather than its accuracy: zeros of opposite signs, or an infinity
+    where the exact value is NaN. Two forms equal in exact arithmetic differ
+    there: torch 1.13 updates exp_avg (RMSprop's grad_avg) as beta*m + (1-beta)*d
+    where the vectors follow torch 2.x's lerp, m + (1-beta)*(d-m), which is NaN
+    for m = inf and keeps other zero signs; AdamW decays p*(1 - lr*wd) where
+    the vectors have p - (lr*wd)*p (NaN for p = inf, +0 for p = -0, lr = 0)."""
+    return (x == 0 and e == 0) or (math.isnan(e) and math.isinf(x))
+
+
 def tolerance64(form, hp, t):
     """The float64 tolerance of a step (the module's docstring derives it)."""
     b = form.info["bound"]
@@ -186,15 +201,15 @@ class Worst:
     """The largest error seen and where."""
 
     def __init__(self):
-        self.err, self.where, self.count = 0.0, "", 0
+        self.err, self.where, self.case, self.count = 0.0, "", "", 0
 
-    def add(self, err, where):
+    def add(self, err, where, case):
         self.count += 1
         if err > self.err or not self.where:
-            self.err, self.where = max(self.err, err), where
+            self.err, self.where, self.case = max(self.err, err), where, case
 
     def as_dict(self):
-        return {"max": self.err, "where": self.where, "elements": self.count}
+        return {"max": self.err, "case": self.case, "where": self.where, "elements": self.count}
 
 
 def run_case(form, gf, case, dtype):
@@ -236,15 +251,16 @@ def cross_check(form, gf):
     """The float64 and float32 measurements of one rule's file."""
     res = {"cases": len(gf.cases), "lacks": {}, "refused": 0, "torch_rejects": {},
            "unbounded": 0, "run": 0, "float64": Worst(), "float64_over": 0,
-           "float64_first_over": "", "float32": Worst(), "float32_families": {}}
+           "float64_first_over": "", "float32": Worst(), "float32_families": {},
+           "special": {"float64": Worst(), "float32": Worst()}}
     for c in gf.cases:
+        if c.domain == og.REFUSED:
+            res["refused"] += 1
+            continue
         lacks = form.lacks(c)
         if lacks:
             key = ", ".join(lacks)
             res["lacks"][key] = res["lacks"].get(key, 0) + 1
-            continue
-        if c.domain == og.REFUSED:
-            res["refused"] += 1
             continue
         why = form.rejects(c)
         if why:
@@ -258,7 +274,10 @@ def cross_check(form, gf):
             e = err64(x, o.exact[i], o.scale[i])
             tol = tolerance64(form, hps, t)
             w = where(gf, c, j, o, i, x, e) + f" float64 scale-ULPs (tolerance {tol:.2f})"
-            res["float64"].add(e, w)
+            if not e <= tol and form_special(x, o.exact[i]):
+                res["special"]["float64"].add(e, w, c.id)
+                continue
+            res["float64"].add(e, w, c.id)
             if not e <= tol:
                 res["float64_over"] += 1
                 res["float64_first_over"] = res["float64_first_over"] or w
@@ -266,8 +285,11 @@ def cross_check(form, gf):
         for o, i, x, hps, t, j in run_case(form, gf, c, torch.float32):
             e = og.scale_ulps(x, o.exact[i], o.rounded[i], o.scale[i])
             w = where(gf, c, j, o, i, x, e) + " scale-ULPs"
-            res["float32"].add(e, w)
-            fam.add(e, w)
+            if math.isinf(e) and form_special(x, o.exact[i]):
+                res["special"]["float32"].add(e, w, c.id)
+                continue
+            res["float32"].add(e, w, c.id)
+            fam.add(e, w, c.id)
     return res
 
 
@@ -331,6 +353,10 @@ def main(argv):
               f"{'AGREES' if not res['float64_over'] else 'DISAGREES'}\n    worst: {f64.where}")
         if res["float64_over"]:
             print(f"    first past: {res['float64_first_over']}")
+        for dt, sp in res["special"].items():
+            if sp.count:
+                print(f"  {dt}: {sp.count} elements a special value of another form (zero "
+                      f"signs, inf for NaN: form_special), apart\n    first: {sp.where}")
         b = form.info["bound"]
         print(f"  float32 (optbench's bound: exact {b['exact']:g}, fma {b['fma']:g} scale-ULPs): "
               f"max {res['float32'].err:.3f}\n    worst: {res['float32'].where}")
@@ -343,6 +369,7 @@ def main(argv):
             "float64": {**f64.as_dict(), "over": res["float64_over"],
                         "first_over": res["float64_first_over"]},
             "float32": res["float32"].as_dict(),
+            "form_special": {k: w.as_dict() for k, w in res["special"].items()},
             "float32_families": {k: w.as_dict() for k, w in res["float32_families"].items()},
             "check": {**st.as_dict(), "skipped": st.skipped, "over_cases": st.over_cases}}
     print("\noptbench_golden's checker on torch.optim in float32 (fresh and own state; bound: "
@@ -356,8 +383,8 @@ def main(argv):
         f32max = res["float32"].err
         print(f"  {rule:14s} float64 {res['float64'].err:9.3f} "
               f"{'agrees' if not res['float64_over'] else 'DISAGREES':9s} float32 "
-              f"{f32max:12.3f} bound {max(b['exact'], b['fma']):g}"
-              f"{'' if f32max <= max(b['exact'], b['fma']) else '  (torch above it)'}")
+              f"{f32max:9.3f} ({res['float32'].case}) bound {max(b['exact'], b['fma']):g}"
+              f"{'' if f32max <= max(b['exact'], b['fma']) else ': torch above it'}")
     if opts["--json"]:
         try:
             og.write_json(opts["--json"], doc)
