@@ -1,13 +1,14 @@
-"""optbench's own ob_step as a Python callable for optbench_golden (through
-ctypes and liboptbench.so): the same kernel `optbench verify` runs, so the
-Python checker must report exactly what the C checker reports on it
-(tests/test_python_module.py compares the two).
+"""optbench's own step (ob_step_states: up to three states) as a Python
+callable for optbench_golden (through ctypes and liboptbench.so): the same
+kernel `optbench verify` runs, so the Python checker must report exactly
+what the C checker reports on it (tests/test_python_module.py compares the
+two).
 
     step = ob_step_callable("build/impl/liboptbench.so", "adagrad", "scalar")
     optbench_golden.check_rule(step, "adagrad", ...)
 
 The step updates p and the states in place (float32 NumPy arrays) and
-raises ValueError where ob_step returns OB_EHPARAM (an `outside refused`
+raises ValueError where the step returns OB_EHPARAM (an `outside refused`
 case), RuntimeError for any other status.
 """
 import ctypes
@@ -26,8 +27,8 @@ def ob_step_callable(lib_path, rule, variant):
     lib.ob_strerror.restype = ctypes.c_char_p
     lib.ob_state_name.restype = ctypes.c_char_p
     fp = ctypes.POINTER(ctypes.c_float)
-    lib.ob_step.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_int64, fp,
-                            fp, fp, fp, ctypes.c_size_t]
+    lib.ob_step_states.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p,
+                                   ctypes.c_int64, fp, fp, ctypes.POINTER(fp), ctypes.c_size_t]
     v = lib.ob_variant_find(variant.encode())
     algo = lib.ob_algo_from_name(rule.encode())
     if not v or algo < 0:
@@ -49,12 +50,13 @@ def ob_step_callable(lib_path, rule, variant):
         for name in names:
             if lib.ob_hparams_set(buf, name.encode(), float(hp[name])) != 0:
                 raise ValueError(f"ob_hparams_set refused {name} = {hp[name]}")
-        s0 = s.get(states[0]) if states else None
-        s1 = s.get(states[1]) if len(states) > 1 else None
-        rc = lib.ob_step(v, algo, buf, t, ptr(p), ptr(g), ptr(s0), ptr(s1), len(p))
+        # every state of the rule by its name; one the case does not have (an
+        # option switched it off) is NULL, as ob_state_used allows
+        arrays = (fp * max(1, len(states)))(*(ptr(s.get(k)) for k in states))
+        rc = lib.ob_step_states(v, algo, buf, t, ptr(p), ptr(g), arrays, len(p))
         if rc != 0:
             msg = lib.ob_strerror(rc).decode()
-            raise (ValueError if rc == OB_EHPARAM else RuntimeError)(f"ob_step: {msg}")
+            raise (ValueError if rc == OB_EHPARAM else RuntimeError)(f"ob_step_states: {msg}")
         return None
 
     step.__qualname__ = f"ob_step[{variant}]"

@@ -95,9 +95,10 @@ def main(argv):
         print(f"elements over the bound in: {', '.join(st.over_cases)}")
     if jpath:
         try:
-            og.write_json(jpath, {"op": RULE, "impl": "torch.optim.Adam", "torch": torch.__version__,
-                                  **st.as_dict(), "skipped": st.skipped,
-                                  "amsgrad_cases": ams, "over_cases": st.over_cases})
+            og.write_json(jpath, {"op": RULE, "impl": "torch.optim.Adam",
+                                  "torch": torch.__version__, **st.as_dict(),
+                                  "skipped": st.skipped, "amsgrad_cases": ams,
+                                  "over_cases": st.over_cases})
         except OSError as e:
             print(f"torch_adam.py: {e}", file=sys.stderr)
             return 1

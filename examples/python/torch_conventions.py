@@ -182,13 +182,14 @@ def form_special(x, e):
     return (x == 0 and e == 0) or (math.isnan(e) and math.isinf(x))
 
 
-def tolerance64(form, hp, t):
-    """The float64 tolerance of a step (the module's docstring derives it)."""
-    b = form.info["bound"]
+def tolerance64(rule, hp, t):
+    """The float64 tolerance of a step of the rule (its info object) in torch's
+    evaluation (the module's docstring derives it)."""
+    b = rule["bound"]
     tol = max(b["exact"], b["fma"]) + sum(1 for k in DECAYS if hp.get(k, 0.0)) + 0.5
-    if form.info["reads_step"]:
+    if rule["reads_step"]:
         for k, share in (("beta1", 1.0), ("beta2", 0.5)):
-            if k in form.info["hparams"] and hp.get(k, 0.0) != 0:
+            if k in rule["hparams"] and hp.get(k, 0.0) != 0:
                 tol += share / (1.0 - hp[k] ** t)
     return tol
 
@@ -252,7 +253,7 @@ def cross_check(form, gf):
     res = {"cases": len(gf.cases), "lacks": {}, "refused": 0, "torch_rejects": {},
            "unbounded": 0, "run": 0, "float64": Worst(), "float64_over": 0,
            "float64_first_over": "", "float32": Worst(), "float32_families": {},
-           "special": {"float64": Worst(), "float32": Worst()}}
+           "special": {"float64": Worst(), "float32": Worst()}, "special_cases": set()}
     for c in gf.cases:
         if c.domain == og.REFUSED:
             res["refused"] += 1
@@ -272,7 +273,7 @@ def cross_check(form, gf):
         res["run"] += 1
         for o, i, x, hps, t, j in run_case(form, gf, c, torch.float64):
             e = err64(x, o.exact[i], o.scale[i])
-            tol = tolerance64(form, hps, t)
+            tol = tolerance64(form.info, hps, t)
             w = where(gf, c, j, o, i, x, e) + f" float64 scale-ULPs (tolerance {tol:.2f})"
             if not e <= tol and form_special(x, o.exact[i]):
                 res["special"]["float64"].add(e, w, c.id)
@@ -287,6 +288,7 @@ def cross_check(form, gf):
             w = where(gf, c, j, o, i, x, e) + " scale-ULPs"
             if math.isinf(e) and form_special(x, o.exact[i]):
                 res["special"]["float32"].add(e, w, c.id)
+                res["special_cases"].add(c.id)
                 continue
             res["float32"].add(e, w, c.id)
             fam.add(e, w, c.id)
@@ -370,6 +372,7 @@ def main(argv):
                         "first_over": res["float64_first_over"]},
             "float32": res["float32"].as_dict(),
             "form_special": {k: w.as_dict() for k, w in res["special"].items()},
+            "form_special_cases": sorted(res["special_cases"]),
             "float32_families": {k: w.as_dict() for k, w in res["float32_families"].items()},
             "check": {**st.as_dict(), "skipped": st.skipped, "over_cases": st.over_cases}}
     print("\noptbench_golden's checker on torch.optim in float32 (fresh and own state; bound: "
