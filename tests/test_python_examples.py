@@ -18,7 +18,9 @@ book refuses nothing: every `outside refused` case of the file is counted.
 torch_conventions: torch_conventions.py must exit 0 (torch's float64
 results agree with the exact values of every torch rule of the list); its
 JSON must name every torch rule with cases run, its counts must add up to the
-file's cases, and its `outside refused` count must be the file's.
+file's cases, and its `outside refused` count must be the file's. The
+float64 check must bite: a copy of a file with one exact value moved by
+2^-30 of itself must make it exit 1, naming that line.
 
 torch_adam: torch_adam.py (torch.optim.Adam, hand-written, through
 optbench_golden's checker) must run the file's amsgrad cases (counted here
@@ -33,8 +35,8 @@ torch's float32 Adam meets optbench's bound everywhere else.
 torch: torch_optim.py's own checks (float64 against the exact values, the
 forms' numbers) must hold (exit 0); torch's float32 SGD must pass the fma
 bound; its Adagrad and RMSprop (addcdiv: value*g/d, the book's order) may
-fail only on the two edge cases above. Exit 77 (skipped) without torch for
-/usr/bin/python3, unless OB_REQUIRE_TORCH=1 (CI), then 1.
+fail only on the two edge cases above. Every torch check: exit 77 (skipped)
+without torch for /usr/bin/python3, unless OB_REQUIRE_TORCH=1 (CI), then 1.
 """
 import json
 import os
