@@ -11,6 +11,10 @@
 #   python_numpy     the book's NumPy rules against the vectors (skip: no NumPy)
 #   python_torch     torch.optim against the vectors and the forms' numbers
 #                    (skip: no torch; .ci/run sets OB_REQUIRE_TORCH=1: fail)
+#   python_torch_conventions  torch.optim against the exact vectors of every
+#                    torch-convention rule: float64 must agree (same skip)
+#   python_torch_adam         the example: torch.optim.Adam through the
+#                    checker, amsgrad included, = the cross-check's row
 find_program(OB_PY3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NOT OB_PY3)
   find_program(OB_PY3 NAMES python3)
@@ -49,5 +53,10 @@ add_test(NAME python_numpy COMMAND ${OB_PY3} ${CMAKE_CURRENT_SOURCE_DIR}/test_py
                                    numpy $<TARGET_FILE:optbench_cli>)
 add_test(NAME python_torch COMMAND ${OB_PY3} ${CMAKE_CURRENT_SOURCE_DIR}/test_python_examples.py
                                    torch $<TARGET_FILE:optbench_cli>)
-set_tests_properties(python_module python_cli python_numpy python_torch PROPERTIES
+foreach(check torch_conventions torch_adam)
+  add_test(NAME python_${check} COMMAND ${OB_PY3} ${CMAKE_CURRENT_SOURCE_DIR}/test_python_examples.py
+                                        ${check} $<TARGET_FILE:optbench_cli>)
+endforeach()
+set_tests_properties(python_module python_cli python_numpy python_torch python_torch_conventions
+                     python_torch_adam PROPERTIES
                      LABELS python SKIP_RETURN_CODE 77 TIMEOUT 600 ENVIRONMENT "${ob_py_env}")
