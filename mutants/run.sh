@@ -94,14 +94,20 @@ error_of() {
 fail=0
 echo "reference: the unmutated scalar kernel, every rule"
 build reference "" || exit 1
-for rule in sgd momentum nesterov adagrad rmsprop adam; do
-  verify reference $rule
+rules=$(sh "$here/rules.sh" "$optbench") && [ -n "$rules" ] || {
+  echo "mutants/run.sh: $optbench info --json lists no rules" >&2
+  exit 1
+}
+nrules=0
+for rule in $rules; do
+  verify reference "$rule"
+  nrules=$((nrules + 1))
   if [ "$status" != 0 ]; then
     echo "  FAIL: the reference fails $rule (status $status): $first" >&2
     fail=1
   fi
 done
-[ $fail = 0 ] && echo "  passes all six"
+[ $fail = 0 ] && echo "  passes all $nrules"
 
 rows=$work/rows.txt
 : >"$rows"

@@ -18,12 +18,11 @@ target_link_libraries(scalar_plugin PRIVATE optbench_shared m)
 set_target_properties(scalar_plugin PROPERTIES LIBRARY_OUTPUT_DIRECTORY
                       ${PROJECT_BINARY_DIR}/mutants)
 
-foreach(algo sgd momentum nesterov adagrad rmsprop adam)
-  list(APPEND OB_MUTANT_REFERENCE_RUNS
-       "\"$<TARGET_FILE:optbench_cli>\" verify --golden-dir ${PROJECT_SOURCE_DIR}/golden --quiet --kernel \"$<TARGET_FILE:scalar_plugin>\" --rule ${algo}")
-endforeach()
-list(JOIN OB_MUTANT_REFERENCE_RUNS " && " OB_MUTANT_REFERENCE_SH)
-add_test(NAME mutants_reference COMMAND sh -c "${OB_MUTANT_REFERENCE_SH}")
+# every rule of the list (mutants/rules.sh reads it from `optbench info --json`)
+add_test(NAME mutants_reference
+         COMMAND sh -c "rules=$(sh \"$1\" \"$2\") && [ -n \"$rules\" ] || exit 1; for r in $rules; do \"$2\" verify --golden-dir \"$3\" --quiet --kernel \"$4\" --rule $r || exit 1; done"
+                 sh ${PROJECT_SOURCE_DIR}/mutants/rules.sh $<TARGET_FILE:optbench_cli>
+                 ${PROJECT_SOURCE_DIR}/golden $<TARGET_FILE:scalar_plugin>)
 
 # What mutants/run.sh needs to build a mutant as scalar_plugin is built:
 # the compiler, the scalar variant's options and include folders, the library.
