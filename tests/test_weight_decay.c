@@ -4,7 +4,8 @@
  *     the plain rule on those arrays, computed here);
  *   - the variants that share scalar's roundings (autovec, sse2) give its
  *     bits, avx2 gives avx512's, every +omp variant its ISA's for 1..8
- *     threads (NaN compared as a class across ISAs, bitwise within one);
+ *     threads (NaN compared as a class across ISAs, bitwise within one),
+ *     with and without the terms, with the torch rules' options off and on;
  *   - a term applies only where its hyperparameter is nonzero, and bad
  *     values are refused with nothing written.
  * Accuracy against exact arithmetic is the golden suite's (golden/). */
@@ -41,7 +42,9 @@ static const ob_variant *find(const char *name) {
 }
 
 static void test_modes(void) {
-  static const float decays[][2] = {{0.1f, 0.0f}, {0.0f, 0.01f}, {1e-4f, 0.5f}};
+  /* {0, 0}: no term, so that the variant groups and threads below also
+   * cover the plain rules (test_parallel's data has the torch options off) */
+  static const float decays[][2] = {{0.0f, 0.0f}, {0.1f, 0.0f}, {0.0f, 0.01f}, {1e-4f, 0.5f}};
   state *in = malloc(sizeof *in), *ref = malloc(sizeof *ref), *got = malloc(sizeof *got);
   ob_set_omp_threshold(1);
   const uint64_t seed = tu_seed("test_weight_decay", 0x3d);
