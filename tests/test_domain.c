@@ -267,7 +267,8 @@ static void outside_case(const gd_file *f, const gd_case *c, const ob_variant *v
       /* a new state overflows float32 and becomes +inf: each one whose exact
        * value rounds to inf (the file says which), and at least one in any case
        * (AdaDelta's h1 overflows in g*g where its exact value is finite);
-       * x/inf = 0 leaves p */
+       * x/inf = 0 leaves p where the rule's other terms put it: at p itself,
+       * or (AdamW) at p - (lr*decoupled_decay)*p, fused or not with FMA */
       int over = 0;
       for (int k = 0; k < states; k++) {
         if (!s.out_s[k])
@@ -277,8 +278,35 @@ static void outside_case(const gd_file *f, const gd_case *c, const ob_variant *v
               "%s %s %s [%zu]: state %s %a, not +inf", an, c->id, vn, i, ob_state_name(algo, k),
               (double)arr[k + 2][i]);
       }
-      CHECK(over > 0 && tu_u32(got) == tu_u32(p0), "%s %s %s [%zu]: %d states +inf, p %a from %a",
-            an, c->id, vn, i, over, (double)got, (double)p0);
+      float left = p0, fused = p0;
+      if (s.hp.decoupled_decay != 0.0f) {
+        const float lrd = (float)((double)s.hp.lr * (double)s.hp.decoupled_decay);
+        volatile float product = lrd * p0; /* rounded on its own: no contraction */
+        left = p0 - product;
+        fused = fmaf(-lrd, p0, p0);
+      }
+      CHECK(over > 0 &&
+                (tu_u32(got) == tu_u32(left) || (!unfused(v) && tu_u32(got) == tu_u32(fused))),
+            "%s %s %s [%zu]: %d states +inf, p %a from %a (want %a)", an, c->id, vn, i, over,
+            (double)got, (double)p0, (double)left);
+    } else if (starts(c->id, "edge_centered_cancel")) {
+      /* centered RMSprop's square_avg' - grad_avg'^2 cancels: the states come
+       * before the cancellation and keep their bound; p is NaN (the float32
+       * difference negative) or moved against d = (maximize ? -g : g) by
+       * lr*|d|/avg with avg no more accurate than the difference (unbounded) */
+      for (int k = 0; k < states; k++)
+        if (s.out_s[k]) {
+          const gd_record *o = s.out_s[k];
+          const double e = gc_scale_ulps(arr[k + 2][i], o->exact[i], o->rounded[i], o->scale[i], 1);
+          CHECK(e <= bound, "%s %s %s [%zu]: state %s %a, exact %a: %.2f scale-ULPs", an, c->id, vn,
+                i, ob_state_name(algo, k), (double)arr[k + 2][i], o->exact[i], e);
+        }
+      const float d = s.hp.maximize != 0.0f ? -g : g;
+      CHECK(isnan(got) || (d > 0   ? got <= p0
+                           : d < 0 ? got >= p0
+                                   : got == p0),
+            "%s %s %s [%zu]: p %a from %a moved along d %a", an, c->id, vn, i, (double)got,
+            (double)p0, (double)d);
     } else if (starts(c->id, "edge_eps0_under")) {
       /* x/0 or 0/0: an infinity or NaN, which one is the rule's (lr*g/0 is the
        * infinity opposite g; AdaDelta's sqrt(0)/sqrt(0) NaN); the generator
