@@ -93,7 +93,7 @@ static void run_all(const tcase *c) {
  * p = -0.1. Step 2 (from float step 1's outputs): buf = 0.9*1 + 1 = 1.9,
  * p = -0.1 - 0.19 = -0.29. */
 static void sgd_momentum(void) {
-  tcase c = make("torch_sgd momentum t=1", OB_TORCH_SGD, 1);
+  tcase c = make("momentum t=1", OB_TORCH_SGD, 1);
   c.hp.lr = 0.1f, c.hp.momentum = 0.9f;
   const double lr = c.hp.lr, m = c.hp.momentum;
   c.g = 1.0f;
@@ -103,7 +103,7 @@ static void sgd_momentum(void) {
   CHECK(fabs(c.want_p + 0.1) < 1e-8, "step 1 is -0.1");
   run_all(&c);
 
-  c.name = "torch_sgd momentum t=2";
+  c.name = "momentum t=2";
   c.t = 2;
   c.p = (float)-lr, c.s[0] = 1.0f;
   c.want_s[0] = m * 1.0 + 1.0, c.scale_s[0] = 1.0;
@@ -116,7 +116,7 @@ static void sgd_momentum(void) {
  * book's Nesterov from v = 0 gives p += momentum^2*v' - (1+momentum)*lr*g
  * with v' = -lr*g: -0.081 - 0.19 = -0.271 (DESIGN.md's comparison). */
 static void sgd_nesterov(void) {
-  tcase c = make("torch_sgd nesterov t=1", OB_TORCH_SGD, 1);
+  tcase c = make("nesterov t=1", OB_TORCH_SGD, 1);
   c.hp.lr = 0.1f, c.hp.momentum = 0.9f, c.hp.nesterov = 1.0f;
   const double lr = c.hp.lr, m = c.hp.momentum;
   c.g = 1.0f;
@@ -125,7 +125,7 @@ static void sgd_nesterov(void) {
   CHECK(fabs(c.want_p + 0.19) < 1e-7, "torch's Nesterov: -0.19");
   run_all(&c);
 
-  c = make("book nesterov t=1", OB_NESTEROV, 1);
+  c = make("t=1", OB_NESTEROV, 1);
   c.hp.lr = 0.1f, c.hp.momentum = 0.9f;
   c.g = 1.0f;
   const double v = -lr * 1.0;
@@ -137,7 +137,7 @@ static void sgd_nesterov(void) {
 
 /* t = 1 takes d whatever the buffer held: NaN in it leaves no trace. */
 static void sgd_first_step_ignores_buffer(void) {
-  tcase c = make("torch_sgd t=1, NaN buffer", OB_TORCH_SGD, 1);
+  tcase c = make("t=1, NaN buffer", OB_TORCH_SGD, 1);
   c.hp.lr = 0.5f, c.hp.momentum = 0.5f, c.hp.dampening = 0.5f;
   c.p = 1.0f, c.g = 0.25f, c.s[0] = NAN;
   /* and no dampening at t = 1 either: buf = d exactly */
@@ -148,7 +148,7 @@ static void sgd_first_step_ignores_buffer(void) {
 
 /* Later steps: buf = momentum*buf + (1-dampening)*d, with maximize d = -g. */
 static void sgd_dampening_maximize(void) {
-  tcase c = make("torch_sgd dampening, maximize t=4", OB_TORCH_SGD, 4);
+  tcase c = make("dampening, maximize t=4", OB_TORCH_SGD, 4);
   c.hp.lr = 0.01f, c.hp.momentum = 0.75f, c.hp.dampening = 0.1f, c.hp.maximize = 1.0f;
   const double lr = c.hp.lr, m = c.hp.momentum, damp = c.hp.dampening;
   c.p = 2.0f, c.g = 3.0f, c.s[0] = -1.5f;
@@ -159,7 +159,7 @@ static void sgd_dampening_maximize(void) {
   run_all(&c);
 
   /* momentum 0: plain SGD, no buffer (NULL, ob_state_used 0) */
-  c = make("torch_sgd momentum 0", OB_TORCH_SGD, 7);
+  c = make("momentum 0", OB_TORCH_SGD, 7);
   c.hp.lr = 0.125f;
   c.p = 1.0f, c.g = 2.0f;
   c.want_p = 1.0 - 0.125 * 2.0, c.scale_p = 1.0;
@@ -173,7 +173,7 @@ static void sgd_dampening_maximize(void) {
 static void adam_first_step(ob_algo a, int amsgrad) {
   static const float gs[] = {1e-3f, 0.5f, -3.0f, 1e3f, -7e-6f};
   for (size_t i = 0; i < sizeof gs / sizeof gs[0]; i++) {
-    tcase c = make(amsgrad ? "adam t=1 eps 0 amsgrad" : "adam t=1 eps 0", a, 1);
+    tcase c = make(amsgrad ? "t=1 eps 0 amsgrad" : "t=1 eps 0", a, 1);
     c.hp.eps = 0.0f, c.hp.decoupled_decay = 0.0f, c.hp.amsgrad = (float)amsgrad;
     const double lr = c.hp.lr, b1 = c.hp.beta1, b2 = c.hp.beta2, g = gs[i];
     c.g = gs[i]; /* p = 0: the step alone, at its own scale */
@@ -187,7 +187,7 @@ static void adam_first_step(ob_algo a, int amsgrad) {
 
 /* t = 3 from given moments; amsgrad takes max(max_exp_avg_sq, exp_avg_sq). */
 static void adam_later_step(ob_algo a, float vmax_in) {
-  tcase c = make("adam t=3", a, 3);
+  tcase c = make("t=3", a, 3);
   c.hp.lr = 0.01f, c.hp.beta1 = 0.8f, c.hp.beta2 = 0.9f, c.hp.eps = 1e-3f;
   c.hp.amsgrad = vmax_in >= 0 ? 1.0f : 0.0f, c.hp.decoupled_decay = 0.0f;
   const double lr = c.hp.lr, b1 = c.hp.beta1, b2 = c.hp.beta2, eps = c.hp.eps;
@@ -199,16 +199,14 @@ static void adam_later_step(ob_algo a, float vmax_in) {
   c.want_s[2] = vh, c.scale_s[2] = vh;
   const double step = lr / (1.0 - pow(b1, 3)) * m / (sqrt(vh) / sqrt(1.0 - pow(b2, 3)) + eps);
   c.want_p = -1.0 - step, c.scale_p = 1.0;
-  c.name = vmax_in < 0   ? "adam t=3"
-           : vmax_in > v ? "adam t=3 amsgrad, max kept"
-                         : "adam t=3 amsgrad, v new max";
+  c.name = vmax_in < 0 ? "t=3" : vmax_in > v ? "t=3 amsgrad, max kept" : "t=3 amsgrad, v new max";
   run_all(&c);
 }
 
 /* AdamW: p *= 1 - lr*weight_decay first, from the input p; with g = 0 and
  * zero moments the Adam part is 0/(0 + eps) = 0: p = 1 - 0.1*0.5 = 0.95. */
 static void adamw_decoupled(void) {
-  tcase c = make("adamw decoupled only", OB_TORCH_ADAMW, 2);
+  tcase c = make("decoupled only", OB_TORCH_ADAMW, 2);
   c.hp.lr = 0.1f, c.hp.decoupled_decay = 0.5f;
   c.p = 1.0f;
   c.want_s[0] = 0.0, c.want_s[1] = 0.0;
@@ -221,7 +219,7 @@ static void adamw_decoupled(void) {
 /* lr 0.1, lr_decay 0.5, t = 3: clr = 0.1/(1 + 2*0.5) = 0.05; sum 0 -> 4 with
  * g = 2; eps 0: p = -0.05*2/2 = -0.05. Then from sum 12: 16, -0.05*2/4. */
 static void adagrad_lr_decay(void) {
-  tcase c = make("torch_adagrad lr_decay t=3", OB_TORCH_ADAGRAD, 3);
+  tcase c = make("lr_decay t=3", OB_TORCH_ADAGRAD, 3);
   c.hp.lr = 0.1f, c.hp.lr_decay = 0.5f, c.hp.eps = 0.0f;
   const double clr = (double)c.hp.lr / (1.0 + 2.0 * (double)c.hp.lr_decay);
   c.g = 2.0f;
@@ -229,7 +227,7 @@ static void adagrad_lr_decay(void) {
   c.want_p = -clr * 2.0 / 2.0, c.scale_p = clr;
   CHECK(fabs(c.want_p + 0.05) < 1e-8, "-0.05");
   run_all(&c);
-  c.name = "torch_adagrad sum 12, eps 1e-10, maximize";
+  c.name = "sum 12, eps 1e-10, maximize";
   c.hp.eps = 1e-10f, c.hp.maximize = 1.0f;
   c.s[0] = 12.0f, c.p = 1.0f;
   c.want_s[0] = 16.0, c.scale_s[0] = 16.0;
@@ -241,7 +239,7 @@ static void adagrad_lr_decay(void) {
 
 static void rmsprop(void) {
   /* plain: alpha 0.99, sq 0, g 3: sq = 0.01*9 = 0.09, avg = 0.3 (+eps), p -= lr*3/0.3 */
-  tcase c = make("torch_rmsprop plain", OB_TORCH_RMSPROP, 1);
+  tcase c = make("plain", OB_TORCH_RMSPROP, 1);
   c.hp.lr = 0.01f;
   const double lr = c.hp.lr, al = c.hp.decay_rate, eps = c.hp.eps;
   c.g = 3.0f;
@@ -252,7 +250,7 @@ static void rmsprop(void) {
 
   /* centered: alpha 0.9, sq 1, grad_avg 0.5, g 1: sq 1, grad_avg 0.55,
    * avg = sqrt(1 - 0.3025) + eps */
-  c = make("torch_rmsprop centered", OB_TORCH_RMSPROP, 5);
+  c = make("centered", OB_TORCH_RMSPROP, 5);
   c.hp.lr = 0.01f, c.hp.decay_rate = 0.9f, c.hp.centered = 1.0f;
   const double a9 = c.hp.decay_rate;
   c.p = 0.5f, c.g = 1.0f, c.s[0] = 1.0f, c.s[2] = 0.5f;
@@ -265,7 +263,7 @@ static void rmsprop(void) {
   run_all(&c);
 
   /* centered with momentum 0.5, buf 2: buf = 0.5*2 + g/avg, p -= lr*buf */
-  c.name = "torch_rmsprop centered, momentum";
+  c.name = "centered, momentum";
   c.hp.momentum = 0.5f;
   c.s[1] = 2.0f;
   c.want_s[1] = 0.5 * 2.0 + 1.0 / avg, c.scale_s[1] = c.want_s[1];
