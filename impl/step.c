@@ -53,8 +53,8 @@ ob_status ob_step_states(const ob_variant *v, ob_algo algo, const ob_hparams *hp
   ob_hparams h;
   ob_hparams_load(hp, &h); /* ob_prepare loaded it once already */
   const unsigned need = ob_states_needed(algo, &h);
-  if (need && !states && n)
-    return OB_EINVAL;
+  if (need && !states) /* n = 0 touches nothing: NULL is fine there, as for the arrays */
+    return n ? OB_EINVAL : OB_OK;
   /* unused state pointers are not ours to read, nor to offset */
   float *s[OB_MAX_STATES] = {NULL};
   for (int k = 0; k < OB_MAX_STATES; k++)

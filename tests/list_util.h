@@ -13,8 +13,11 @@
 enum { TL_GPT2, TL_EQUAL, TL_TINY, TL_MIXED, TL_MODELS };
 static const char *const tl_model_names[TL_MODELS] = {"gpt2/10", "500x100", "1000x13", "mixed"};
 
-/* how the arrays sit in memory: each kind (p, g, s0, s1) in its own block in
- * list order (a few rising runs); the four of a tensor side by side, tensor
+/* p, g and every state: the arrays of a tensor */
+#define TL_KINDS (2 + OB_MAX_STATES)
+
+/* how the arrays sit in memory: each kind (p, g, s0, s1, s2) in its own block in
+ * list order (a few rising runs); the arrays of a tensor side by side, tensor
  * after tensor (as separate allocations made in order); each kind's block in
  * a scrambled order (no runs: the checks must sort) */
 enum { TL_BY_KIND, TL_INTERLEAVED, TL_SCRAMBLED, TL_LAYOUTS };
@@ -26,9 +29,9 @@ static const char *const tl_layout_names[TL_LAYOUTS] = {"by-kind", "interleaved"
 typedef struct {
   size_t count, total;
   size_t *n;
-  float **a[4];    /* a[k][i]: array k (p, g, s0, s1) of tensor i; NULL where n[i] = 0 */
-  float *block[4]; /* the storage */
-  size_t floats;   /* of each block */
+  float **a[TL_KINDS];    /* a[k][i]: array k (p, g, s0, s1, s2) of tensor i; NULL where n[i] = 0 */
+  float *block[TL_KINDS]; /* the storage */
+  size_t floats;          /* of each block */
 } tl_model;
 
 /* The sizes of model m: GPT-2 small with 768 -> 77, the vocabulary 50257 ->
@@ -82,15 +85,15 @@ static inline void tl_build(tl_model *md, int m, int layout, tu_rng *rng) {
       order[i - 1] = order[j];
       order[j] = x;
     }
-  md->floats = (layout == TL_INTERLEAVED ? 4 : 1) * room;
-  for (int k = 0; k < 4; k++) {
+  md->floats = (layout == TL_INTERLEAVED ? TL_KINDS : 1) * room;
+  for (int k = 0; k < TL_KINDS; k++) {
     md->a[k] = tl_alloc(md->count * sizeof *md->a[k]);
     md->block[k] = tl_alloc(md->floats * sizeof(float));
   }
-  size_t at[4] = {0, 0, 0, 0};
+  size_t at[TL_KINDS] = {0};
   for (size_t j = 0; j < md->count; j++) {
     const size_t i = order[j];
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < TL_KINDS; k++) {
       const int b = layout == TL_INTERLEAVED ? 0 : k; /* interleaved: all in block 0 */
       at[b] += 7 * j % TL_GAP;
       md->a[k][i] = md->n[i] ? md->block[b] + at[b] : NULL;
@@ -101,7 +104,7 @@ static inline void tl_build(tl_model *md, int m, int layout, tu_rng *rng) {
 }
 
 static inline void tl_free(tl_model *md) {
-  for (int k = 0; k < 4; k++) {
+  for (int k = 0; k < TL_KINDS; k++) {
     free(md->a[k]);
     free(md->block[k]);
   }
@@ -110,7 +113,7 @@ static inline void tl_free(tl_model *md) {
 
 /* Copies every array of src into dst (same model, any layout). */
 static inline void tl_copy(tl_model *dst, const tl_model *src) {
-  for (int k = 0; k < 4; k++)
+  for (int k = 0; k < TL_KINDS; k++)
     for (size_t i = 0; i < src->count; i++)
       if (src->n[i])
         memcpy(dst->a[k][i], src->a[k][i], src->n[i] * sizeof(float));
@@ -119,7 +122,7 @@ static inline void tl_copy(tl_model *dst, const tl_model *src) {
 /* The first tensor and kind whose bits differ, as "s0[12][7]"; NULL if none. */
 static inline const char *tl_diff(const tl_model *x, const tl_model *y, int kinds, char *buf,
                                   size_t size) {
-  static const char *const names[4] = {"p", "g", "s0", "s1"};
+  static const char *const names[TL_KINDS] = {"p", "g", "s0", "s1", "s2"};
   for (int k = 0; k < kinds; k++)
     for (size_t i = 0; i < x->count; i++) {
       const size_t e = x->n[i] ? tu_diff_bits(x->a[k][i], y->a[k][i], x->n[i]) : 0;

@@ -5,8 +5,9 @@
  * the core only tests/api.cmake makes). It knows which by ob_hparam_count().
  *
  * The structs below are frozen copies, not the header's: v1 is the first
- * version's layout, next is v1 plus one float (the next version's struct, or
- * a caller newer than this library), later is two floats more. Each is
+ * version's layout (0.1, 0.2), v3 this version's (0.3: torch.optim's options
+ * appended), next is v3 plus one float (the next version's struct, or a
+ * caller newer than this library), later is two floats more. Each is
  * allocated at exactly its size, so under `make sanitize` a read past it is
  * an error. Expected results come from a call with the header's struct and
  * from SGD computed by hand. */
@@ -26,6 +27,10 @@ typedef struct {
 } hp_v1;
 typedef struct {
   hp_v1 v1;
+  float dampening, nesterov, maximize, amsgrad, lr_decay, initial_accumulator_value, centered;
+} hp_v3;
+typedef struct {
+  hp_v3 v3;
   float next;
 } hp_next;
 typedef struct {
@@ -33,6 +38,8 @@ typedef struct {
   float later[2];
 } hp_later;
 _Static_assert(sizeof(hp_v1) == OB_HPARAMS_SIZE_V1, "v1 is the first version's layout");
+/* A version that appends a field adds its frozen struct here, and next grows from it. */
+_Static_assert(sizeof(hp_v3) == sizeof(ob_hparams), "v3 is this header's layout");
 
 #define N 37 /* a tail in every vector width */
 
@@ -51,7 +58,7 @@ static void *heap_struct(const void *src, size_t src_bytes, size_t size) {
 }
 
 typedef struct {
-  float p[N], g[N], s0[N], s1[N];
+  float p[N], g[N], s[OB_MAX_STATES][N];
 } arrays;
 
 static void fill(arrays *x, ob_algo a) {
@@ -70,13 +77,15 @@ static void run3(const char *what, ob_algo a, const void *hp, ob_status want, ar
   y = x;
   z = x;
   const int st = ob_state_count(a);
-  ob_status s = ob_step(NULL, a, hp, 1, x.p, x.g, st > 0 ? x.s0 : NULL, st > 1 ? x.s1 : NULL, N);
-  CHECK(s == want, "%s/%s: ob_step %s, want %s", what, ob_algo_name(a), ob_strerror(s),
+  float *const xs[OB_MAX_STATES] = {x.s[0], x.s[1], x.s[2]};
+  ob_status s = ob_step_states(NULL, a, hp, 1, x.p, x.g, xs, N);
+  CHECK(s == want, "%s/%s: ob_step_states %s, want %s", what, ob_algo_name(a), ob_strerror(s),
         ob_strerror(want));
-  float *p[1] = {y.p}, *s0[1] = {y.s0}, *s1[1] = {y.s1};
+  float *p[1] = {y.p}, *s0[1] = {y.s[0]}, *s1[1] = {y.s[1]}, *s2[1] = {y.s[2]};
+  float *const *const ys[OB_MAX_STATES] = {s0, s1, s2};
   const float *g[1] = {y.g};
   const size_t n[1] = {N};
-  s = ob_step_list(NULL, a, hp, 1, 1, p, g, s0, s1, n);
+  s = ob_step_list_states(NULL, a, hp, 1, 1, p, g, ys, n);
   CHECK(s == want, "%s/%s: ob_step_list %s", what, ob_algo_name(a), ob_strerror(s));
   ob_status made;
   ob_optimizer *o = ob_optimizer_new(a, hp, NULL, &made);
@@ -88,7 +97,7 @@ static void run3(const char *what, ob_algo a, const void *hp, ob_status want, ar
     CHECK(ob_optimizer_set_hparams(o, hp) == OB_OK, "%s: set_hparams", what);
     CHECK(ob_optimizer_update(o, 1, pz, gz, n) == OB_OK, "%s: update", what);
     for (int k = 0; k < st; k++)
-      memcpy(k ? z.s1 : z.s0, ob_optimizer_state(o, 0, k), sizeof z.s0);
+      memcpy(z.s[k], ob_optimizer_state(o, 0, k), sizeof z.s[k]);
     ob_optimizer_free(o);
   }
   arrays fresh;
@@ -147,12 +156,21 @@ int main(void) {
     CHECK(ob_hparams_defaults(al, (ob_hparams *)v1) == OB_OK && v1->size == sizeof *v1,
           "%s: defaults into v1", ob_algo_name(al));
     const ob_hparams d = ob_defaults(al);
-    CHECK(memcmp(v1, &d, sizeof *v1) == 0, "%s: v1 defaults differ", ob_algo_name(al));
+    CHECK(memcmp((char *)v1 + sizeof v1->size, (const char *)&d + sizeof d.size,
+                 sizeof *v1 - sizeof v1->size) == 0,
+          "%s: v1 defaults differ", ob_algo_name(al));
+
+    /* this version's struct, frozen: the header's bytes */
+    hp_v3 *v3 = heap_struct(&full, sizeof full, sizeof(hp_v3));
+    run3("v3", al, v3, OB_OK, &got);
+    CHECK(memcmp(&got, &ref, sizeof got) == 0, "%s: v3 differs", ob_algo_name(al));
+    free(v3);
 
     /* one float more: the next version's struct, or (against this library)
      * a caller newer than it. 0 in it is "off" either way. */
-    hp_next nx = {0};
-    memcpy(&nx.v1, &full, sizeof nx.v1);
+    hp_next nx;
+    memset(&nx, 0, sizeof nx);
+    memcpy(&nx.v3, &full, sizeof nx.v3);
     hp_next *n1 = heap_struct(&nx, sizeof nx, sizeof nx);
     run3("next = 0", al, n1, OB_OK, &got);
     CHECK(memcmp(&got, &ref, sizeof got) == 0, "%s: next = 0 differs", ob_algo_name(al));
@@ -167,7 +185,8 @@ int main(void) {
     n1->next = 0.0f;
 
     /* two floats more than even the next version: any nonzero byte refused */
-    hp_later lt = {{{0}, 0}, {0, 0}};
+    hp_later lt;
+    memset(&lt, 0, sizeof lt);
     memcpy(&lt.next, n1, sizeof lt.next);
     hp_later *l1 = heap_struct(&lt, sizeof lt, sizeof lt);
     run3("later = 0", al, l1, OB_OK, &got);
@@ -188,9 +207,9 @@ int main(void) {
     }
     /* a size between two fields (v1's plus 2 bytes) would read half a float: refused */
     hp_next *odd = heap_struct(&full, sizeof full, sizeof(hp_next));
-    odd->v1.size = OB_HPARAMS_SIZE_V1 + 2;
+    odd->v3.v1.size = OB_HPARAMS_SIZE_V1 + 2;
     run3("size between two fields", al, odd, OB_EINVAL, &got);
-    CHECK(ob_hparams_check(al, (ob_hparams *)odd) == OB_EINVAL, "check size %u", odd->v1.size);
+    CHECK(ob_hparams_check(al, (ob_hparams *)odd) == OB_EINVAL, "check size %u", odd->v3.v1.size);
     free(odd);
     free(v1);
     free(n1);
@@ -200,25 +219,32 @@ int main(void) {
   /* named access to a field past the caller's struct: reads 0, sets only 0 */
   hp_v1 *v1 = heap_struct(&(hp_v1){0}, sizeof(hp_v1), sizeof(hp_v1));
   double x = -1;
+  /* this version's fields past a v1 struct: 0 (the option off), settable only to 0 */
+  CHECK(ob_hparams_get((ob_hparams *)v1, "amsgrad", &x) == OB_OK && x == 0, "amsgrad past v1");
+  CHECK(ob_hparams_set((ob_hparams *)v1, "nesterov", 0) == OB_OK &&
+            ob_hparams_set((ob_hparams *)v1, "nesterov", 1) == OB_EHPARAM,
+        "set nesterov past v1");
   if (extra) {
     CHECK(ob_hparam_find("next") == OB_HPARAM_COUNT, "the library's new field");
     CHECK(ob_hparams_get((ob_hparams *)v1, "next", &x) == OB_OK && x == 0, "get past v1: %g", x);
     CHECK(ob_hparams_set((ob_hparams *)v1, "next", 0) == OB_OK, "set 0 past v1");
     CHECK(ob_hparams_set((ob_hparams *)v1, "next", 1) == OB_EHPARAM, "set 1 past v1");
     /* a caller's next-version struct: set and get reach the new field */
-    hp_next *n1 = heap_struct(&(hp_next){{0}, 0}, sizeof(hp_next), sizeof(hp_next));
+    hp_next zero;
+    memset(&zero, 0, sizeof zero);
+    hp_next *n1 = heap_struct(&zero, sizeof zero, sizeof zero);
     CHECK(ob_hparams_set((ob_hparams *)n1, "next", 3) == OB_OK && n1->next == 3.0f, "set next");
     CHECK(ob_hparams_defaults(OB_ADAM, (ob_hparams *)n1) == OB_OK && n1->next == 0.0f &&
-              n1->v1.lr == 0.001f,
+              n1->v3.v1.lr == 0.001f,
           "defaults into next");
     free(n1);
   } else {
     CHECK(ob_hparam_find("next") == -1, "no field 'next' in this library");
   }
   /* defaults into a struct longer than the library's: the bytes past it zeroed */
-  hp_later *l1 = heap_struct(&(hp_later){{{0}, 0}, {0, 0}}, sizeof(hp_later), sizeof(hp_later));
+  hp_later *l1 = heap_struct(v1, sizeof *v1, sizeof(hp_later));
   memset((char *)l1 + sizeof(uint32_t), 0x7f, sizeof *l1 - sizeof(uint32_t));
-  CHECK(ob_hparams_defaults(OB_SGD, (ob_hparams *)l1) == OB_OK && l1->next.v1.lr == 0.01f &&
+  CHECK(ob_hparams_defaults(OB_SGD, (ob_hparams *)l1) == OB_OK && l1->next.v3.v1.lr == 0.01f &&
             l1->next.next == 0 && l1->later[0] == 0 && l1->later[1] == 0,
         "defaults into a longer struct");
   free(l1);

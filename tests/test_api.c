@@ -17,22 +17,23 @@
 #include "optbench.h"
 #include "test_util.h"
 
-#define N    37          /* > 16 and odd: full vectors of every width and a tail */
-#define BUF  (6 * N)     /* the arrays sit at N, 2N, 3N, 4N with room to shift by N-1 */
-#define SEED 0x0a91f00du /* any fixed value; data only, the statuses do not depend on it */
+#define N      37                  /* > 16 and odd: full vectors of every width and a tail */
+#define ARRAYS (2 + OB_MAX_STATES) /* p, g and every state */
+#define BUF    ((ARRAYS + 2) * N)  /* the arrays sit at N, 2N, ... with room to shift by N-1 */
+#define SEED   0x0a91f00du /* any fixed value; data only, the statuses do not depend on it */
 
 static float master[BUF]; /* the data every call starts from */
 static float buf[BUF];    /* what the call sees; compared with master after a refusal */
-static float *const P = buf + N, *const G = buf + 2 * N, *const S0 = buf + 3 * N,
-                    *const S1 = buf + 4 * N;
+static float *const P = buf + N, *const G = buf + 2 * N;
+static float *const S[OB_MAX_STATES] = {buf + 3 * N, buf + 4 * N, buf + 5 * N};
 
-/* One call of ob_step on fresh data that must return `want`; if it is a
- * refusal, every byte of the buffer holding the arrays must be unchanged. */
+/* One call of ob_step_states on fresh data that must return `want`; if it
+ * is a refusal, every byte of the buffer holding the arrays must be unchanged. */
 static void expect(ob_status want, const char *what, const ob_variant *v, ob_algo a,
-                   const ob_hparams *hp, int64_t t, float *p, const float *g, float *s0, float *s1,
-                   size_t n) {
+                   const ob_hparams *hp, int64_t t, float *p, const float *g,
+                   float *const s[OB_MAX_STATES], size_t n) {
   memcpy(buf, master, sizeof buf);
-  const ob_status got = ob_step(v, a, hp, t, p, g, s0, s1, n);
+  const ob_status got = ob_step_states(v, a, hp, t, p, g, s, n);
   CHECK(got == want, "%s/%s: %s: got %d (%s), want %d (%s)", tu_vname(v),
         ob_algo_name(a) ? ob_algo_name(a) : "?", what, (int)got, ob_strerror(got), (int)want,
         ob_strerror(want));
@@ -41,22 +42,29 @@ static void expect(ob_status want, const char *what, const ob_variant *v, ob_alg
           tu_vname(v), ob_algo_name(a) ? ob_algo_name(a) : "?", what);
 }
 
-/* The arrays an algorithm uses, NULL for the others. */
-static float *state0(ob_algo a) { return ob_state_count(a) > 0 ? S0 : NULL; }
-static float *state1(ob_algo a) { return ob_state_count(a) > 1 ? S1 : NULL; }
+/* The state arrays of the rule (all of them, used or not), NULL past its count. */
+typedef struct {
+  float *s[OB_MAX_STATES];
+} state_set;
+static state_set own(ob_algo a) {
+  state_set x = {{NULL}};
+  for (int k = 0; k < ob_state_count(a) && k < OB_MAX_STATES; k++)
+    x.s[k] = S[k];
+  return x;
+}
 
 /* Runs a valid call and keeps its result (the whole buffer) in out. */
 static ob_status run_keep(const ob_variant *v, ob_algo a, const ob_hparams *hp, int64_t t,
                           float out[BUF]) {
   memcpy(buf, master, sizeof buf);
-  const ob_status st = ob_step(v, a, hp, t, P, G, state0(a), state1(a), N);
+  const ob_status st = ob_step_states(v, a, hp, t, P, G, own(a).s, N);
   memcpy(out, buf, sizeof buf);
   return st;
 }
 
 /* ---- Hyperparameter domains --------------------------------------------- */
 
-enum { NONNEG, RATE }; /* [0, inf) and [0, 1) */
+enum { NONNEG, RATE, FLAG }; /* [0, inf), [0, 1) and {0, 1} */
 
 /* DESIGN.md's hyperparameters and their domains, written out here: the
  * specification. A hyperparameter added to the list is added here too. */
@@ -73,6 +81,14 @@ static const struct {
     {OB_HP_EPS, NONNEG, "eps"},
     {OB_HP_WEIGHT_DECAY, NONNEG, "weight_decay"},
     {OB_HP_DECOUPLED_DECAY, NONNEG, "decoupled_decay"},
+    /* 0.3: torch.optim's options */
+    {OB_HP_DAMPENING, RATE, "dampening"},
+    {OB_HP_NESTEROV, FLAG, "nesterov"},
+    {OB_HP_MAXIMIZE, FLAG, "maximize"},
+    {OB_HP_AMSGRAD, FLAG, "amsgrad"},
+    {OB_HP_LR_DECAY, NONNEG, "lr_decay"},
+    {OB_HP_INITIAL_ACCUMULATOR_VALUE, NONNEG, "initial_accumulator_value"},
+    {OB_HP_CENTERED, FLAG, "centered"},
 };
 #define FIELD_COUNT (sizeof fields / sizeof fields[0])
 #define DECAYS      (OB_HP_WEIGHT_DECAY | OB_HP_DECOUPLED_DECAY) /* read by every rule */
@@ -94,14 +110,46 @@ static float get_field(const ob_hparams *hp, size_t f) {
  * be a normal float, in double from the definitions, at t = 1. */
 static int coeff_outside(double c) { return c != 0 && !(fabs(c) >= FLT_MIN && fabs(c) <= FLT_MAX); }
 static ob_status derived_status(ob_algo a, const ob_hparams *hp) {
-  const double lr = hp->lr, mom = hp->momentum;
+  const double lr = hp->lr, mom = hp->momentum, b1 = hp->beta1, b2 = hp->beta2;
   if (a == OB_NESTEROV && (coeff_outside(mom * mom) || coeff_outside((1 + mom) * lr)))
     return OB_EHPARAM;
-  if (a == OB_ADAM && coeff_outside(lr * sqrt(1 - (double)hp->beta2) / (1 - (double)hp->beta1)))
+  if (a == OB_ADAM && coeff_outside(lr * sqrt(1 - b2) / (1 - b1)))
+    return OB_EHPARAM;
+  /* torch's Adam at t = 1: the step size lr/(1-beta1) and 1/sqrt(1-beta2) */
+  if ((a == OB_TORCH_ADAM || a == OB_TORCH_ADAMW) &&
+      (coeff_outside(lr / (1 - b1)) || coeff_outside(1 / sqrt(1 - b2))))
+    return OB_EHPARAM;
+  /* torch's Adagrad at t = 1: lr/(1 + 0*lr_decay) = lr */
+  if (a == OB_TORCH_ADAGRAD && coeff_outside(lr))
     return OB_EHPARAM;
   if (hp->decoupled_decay != 0 && coeff_outside(lr * hp->decoupled_decay))
     return OB_EHPARAM;
   return OB_OK;
+}
+
+/* The values outside and inside each domain. */
+static const float bad_all[] = {NAN, -NAN, INFINITY, -INFINITY, -0.1f, -FLT_MIN, -FLT_TRUE_MIN};
+static const float bad_rate[] = {1.0f, 1.5f, 1e30f}; /* [0, 1)'s upper edge and beyond */
+static const float bad_flag[] = {FLT_TRUE_MIN, 0.5f, 0x1.fffffep-1f, 0x1.000002p0f, 2.0f, -1.0f};
+/* 0 (lr = 0, eps = 0, momentum = 0 are golden cases), -0 (equal to 0) */
+static const float good_all[] = {0.0f, -0.0f};
+static const float good_nonneg[] = {FLT_TRUE_MIN, 0.5f, 1.0f, 1.5f, FLT_MAX};
+static const float good_rate[] = {FLT_TRUE_MIN, 0.5f, 0x1.fffffep-1f}; /* the largest below 1 */
+static const float good_flag[] = {1.0f};
+#define COUNT_OF(x) (sizeof(x) / sizeof((x)[0]))
+
+/* The values of `domain` outside it (bad) or inside it (good), besides bad_all and good_all. */
+static size_t domain_values(int domain, int good, const float **out) {
+  if (domain == NONNEG) {
+    *out = good ? good_nonneg : NULL;
+    return good ? COUNT_OF(good_nonneg) : 0;
+  }
+  if (domain == RATE) {
+    *out = good ? good_rate : bad_rate;
+    return good ? COUNT_OF(good_rate) : COUNT_OF(bad_rate);
+  }
+  *out = good ? good_flag : bad_flag;
+  return good ? COUNT_OF(good_flag) : COUNT_OF(bad_flag);
 }
 
 static void check_hparams(const ob_variant *v, ob_algo a) {
@@ -110,51 +158,38 @@ static void check_hparams(const ob_variant *v, ob_algo a) {
   static float ref[BUF], out[BUF];
   CHECK(run_keep(v, a, &def, 1, ref) == OB_OK, "%s/%s: defaults refused", tu_vname(v),
         ob_algo_name(a));
-  /* outside every domain */
-  const float bad_all[] = {NAN, -NAN, INFINITY, -INFINITY, -0.1f, -FLT_MIN, -FLT_TRUE_MIN};
-  /* outside [0, 1) only: the rates' upper edge and beyond */
-  const float bad_rate[] = {1.0f, 1.5f, 1e30f};
-  /* inside every domain: 0 (lr = 0, eps = 0, momentum = 0 are golden cases), -0 (equal to 0) */
-  const float good_all[] = {0.0f, -0.0f, FLT_TRUE_MIN, 0.5f};
-  /* inside [0, inf) only: large finite values */
-  const float good_nonneg[] = {1.0f, 1.5f, FLT_MAX};
-  /* inside [0, 1): the largest float below 1 */
-  const float good_rate[] = {0x1.fffffep-1f};
   char what[96];
   for (size_t f = 0; f < FIELD_COUNT; f++) {
     ob_hparams hp = def;
     if (used & fields[f].bit) {
-      for (size_t i = 0; i < sizeof bad_all / sizeof bad_all[0]; i++) {
+      for (size_t i = 0; i < COUNT_OF(bad_all); i++) {
         set_field(&hp, f, bad_all[i]);
         snprintf(what, sizeof what, "%s = %g", fields[f].name, (double)bad_all[i]);
-        expect(OB_EHPARAM, what, v, a, &hp, 1, P, G, state0(a), state1(a), N);
-        expect(OB_EHPARAM, what, v, a, &hp, 1, NULL, NULL, NULL, NULL, 0); /* even for n = 0 */
+        expect(OB_EHPARAM, what, v, a, &hp, 1, P, G, own(a).s, N);
+        expect(OB_EHPARAM, what, v, a, &hp, 1, NULL, NULL, NULL, 0); /* even for n = 0 */
         CHECK(ob_hparams_check(a, &hp) == OB_EHPARAM, "%s: ob_hparams_check", what);
       }
-      const float *bad2 = fields[f].domain == RATE ? bad_rate : NULL;
-      for (size_t i = 0; bad2 && i < sizeof bad_rate / sizeof bad_rate[0]; i++) {
-        set_field(&hp, f, bad2[i]);
-        snprintf(what, sizeof what, "%s = %g", fields[f].name, (double)bad2[i]);
-        expect(OB_EHPARAM, what, v, a, &hp, 1, P, G, state0(a), state1(a), N);
+      const float *x;
+      for (size_t i = 0, m = domain_values(fields[f].domain, 0, &x); i < m; i++) {
+        set_field(&hp, f, x[i]);
+        snprintf(what, sizeof what, "%s = %a", fields[f].name, (double)x[i]);
+        expect(OB_EHPARAM, what, v, a, &hp, 1, P, G, own(a).s, N);
+        CHECK(ob_hparams_check(a, &hp) == OB_EHPARAM, "%s: ob_hparams_check", what);
       }
-      for (size_t i = 0; i < sizeof good_all / sizeof good_all[0]; i++) {
+      for (size_t i = 0; i < COUNT_OF(good_all); i++) {
         set_field(&hp, f, good_all[i]);
         snprintf(what, sizeof what, "%s = %g", fields[f].name, (double)good_all[i]);
-        expect(derived_status(a, &hp), what, v, a, &hp, 1, P, G, state0(a), state1(a), N);
+        expect(derived_status(a, &hp), what, v, a, &hp, 1, P, G, own(a).s, N);
       }
-      const int rate = fields[f].domain == RATE;
-      const float *good2 = rate ? good_rate : good_nonneg;
-      const size_t good2_n = rate ? sizeof good_rate / sizeof good_rate[0]
-                                  : sizeof good_nonneg / sizeof good_nonneg[0];
-      for (size_t i = 0; i < good2_n; i++) {
-        set_field(&hp, f, good2[i]);
-        snprintf(what, sizeof what, "%s = %a", fields[f].name, (double)good2[i]);
-        expect(derived_status(a, &hp), what, v, a, &hp, 1, P, G, state0(a), state1(a), N);
+      for (size_t i = 0, m = domain_values(fields[f].domain, 1, &x); i < m; i++) {
+        set_field(&hp, f, x[i]);
+        snprintf(what, sizeof what, "%s = %a", fields[f].name, (double)x[i]);
+        expect(derived_status(a, &hp), what, v, a, &hp, 1, P, G, own(a).s, N);
       }
     } else {
       /* an unused field is ignored: garbage in it is accepted and changes no bit */
       const float garbage[] = {NAN, INFINITY, -1.0f, 1.5f};
-      for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
+      for (size_t i = 0; i < COUNT_OF(garbage); i++) {
         set_field(&hp, f, garbage[i]);
         snprintf(what, sizeof what, "unused %s = %g", fields[f].name, (double)garbage[i]);
         CHECK(run_keep(v, a, &hp, 1, out) == OB_OK, "%s/%s: %s refused", tu_vname(v),
@@ -178,7 +213,7 @@ static void check_step_number(const ob_variant *v, ob_algo a) {
     char what[64];
     snprintf(what, sizeof what, "t = %" PRId64, bad_t[i]);
     if (ob_hparams_used(a) & OB_HP_STEP) {
-      expect(OB_ESTEP, what, v, a, &hp, bad_t[i], P, G, state0(a), state1(a), N);
+      expect(OB_ESTEP, what, v, a, &hp, bad_t[i], P, G, own(a).s, N);
     } else {
       /* t is ignored: accepted, and the result is the t = 1 result */
       CHECK(run_keep(v, a, &hp, bad_t[i], out) == OB_OK, "%s/%s: %s refused", tu_vname(v),
@@ -188,61 +223,94 @@ static void check_step_number(const ob_variant *v, ob_algo a) {
     }
   }
   /* the largest step number is a valid one (bias correction tends to 1) */
-  expect(OB_OK, "t = INT64_MAX", v, a, &hp, INT64_MAX, P, G, state0(a), state1(a), N);
+  expect(OB_OK, "t = INT64_MAX", v, a, &hp, INT64_MAX, P, G, own(a).s, N);
 }
 
 /* ---- Arrays: NULL, overlap, size --------------------------------------- */
 
-static void check_arrays(const ob_variant *v, ob_algo a) {
-  const ob_hparams hp = ob_defaults(a);
+static void check_arrays_hp(const ob_variant *v, ob_algo a, const ob_hparams *hp) {
   const int states = ob_state_count(a);
-  float *s0 = state0(a), *s1 = state1(a);
+  float *const *s = own(a).s;
+  int used[OB_MAX_STATES] = {0}; /* what the step reads and writes */
+  for (int k = 0; k < states; k++)
+    used[k] = ob_state_used(a, hp, k);
 
-  expect(OB_OK, "adjacent arrays p|g|s0|s1", v, a, &hp, 1, P, G, s0, s1, N);
-  /* the other order, still adjacent: s1|s0|g|p */
-  expect(OB_OK, "adjacent arrays s1|s0|g|p", v, a, &hp, 1, S1, S0, states > 0 ? G : NULL,
-         states > 1 ? P : NULL, N);
+  expect(OB_OK, "adjacent arrays p|g|s0|s1|s2", v, a, hp, 1, P, G, s, N);
+  /* the other order, still adjacent: s2|s1|s0|g|p */
+  {
+    float *rev[ARRAYS] = {S[2], S[1], S[0], G, P};
+    float *const rs[OB_MAX_STATES] = {states > 0 ? rev[2] : NULL, states > 1 ? rev[3] : NULL,
+                                      states > 2 ? rev[4] : NULL};
+    expect(OB_OK, "adjacent arrays s2|s1|s0|g|p", v, a, hp, 1, rev[0], rev[1], rs, N);
+  }
 
-  expect(OB_EINVAL, "NULL p", v, a, &hp, 1, NULL, G, s0, s1, N);
-  expect(OB_EINVAL, "NULL g", v, a, &hp, 1, P, NULL, s0, s1, N);
-  expect(states > 0 ? OB_EINVAL : OB_OK, "NULL s0", v, a, &hp, 1, P, G, NULL, s1, N);
-  expect(states > 1 ? OB_EINVAL : OB_OK, "NULL s1", v, a, &hp, 1, P, G, s0, NULL, N);
-  expect(OB_OK, "n = 0, NULL arrays", v, a, &hp, 1, NULL, NULL, NULL, NULL, 0);
-  expect(OB_OK, "n = 0, p == g (empty ranges share nothing)", v, a, &hp, 1, P, P, P, P, 0);
-  expect(OB_EINVAL, "NULL hp", v, a, NULL, 1, P, G, s0, s1, N);
+  expect(OB_EINVAL, "NULL p", v, a, hp, 1, NULL, G, s, N);
+  expect(OB_EINVAL, "NULL g", v, a, hp, 1, P, NULL, s, N);
+  /* NULL for a state: refused if the step uses it, else accepted (optbench.h) */
+  for (int k = 0; k < OB_MAX_STATES; k++) {
+    state_set x = own(a);
+    x.s[k] = NULL;
+    char what[64];
+    snprintf(what, sizeof what, "NULL s%d (%s)", k, used[k] ? "used" : "unused");
+    expect(used[k] ? OB_EINVAL : OB_OK, what, v, a, hp, 1, P, G, x.s, N);
+  }
+  /* a NULL list: only when no state is used */
+  expect(used[0] || used[1] || used[2] ? OB_EINVAL : OB_OK, "NULL states", v, a, hp, 1, P, G, NULL,
+         N);
+  expect(OB_OK, "n = 0, NULL arrays", v, a, hp, 1, NULL, NULL, NULL, 0);
+  {
+    float *const same[OB_MAX_STATES] = {P, P, P};
+    expect(OB_OK, "n = 0, p == g (empty ranges share nothing)", v, a, hp, 1, P, P, same, 0);
+  }
+  expect(OB_EINVAL, "NULL hp", v, a, NULL, 1, P, G, s, N);
 
-  /* state arrays the algorithm does not use are ignored, even aliasing p */
-  if (states < 1)
-    expect(OB_OK, "unused s0 == p", v, a, &hp, 1, P, G, P, NULL, N);
-  if (states < 2)
-    expect(OB_OK, "unused s1 == p", v, a, &hp, 1, P, G, s0, P, N);
+  /* state arrays the step does not use are ignored, even aliasing p */
+  for (int k = 0; k < OB_MAX_STATES; k++)
+    if (!used[k]) {
+      state_set x = own(a);
+      x.s[k] = P;
+      char what[64];
+      snprintf(what, sizeof what, "unused s%d == p", k);
+      expect(OB_OK, what, v, a, hp, 1, P, G, x.s, N);
+    }
 
   /* every pair of used arrays, the second moved onto the first: the same
    * start, shifted by one element either way, sharing only the last or the
    * first element */
-  float *base[4] = {P, G, S0, S1};
+  static const char *const names[ARRAYS] = {"p", "g", "s0", "s1", "s2"};
   const ptrdiff_t shifts[] = {0, 1, -1, N - 1, -(N - 1)};
-  static const char *const names[4] = {"p", "g", "s0", "s1"};
-  const int used = 2 + states;
-  for (int i = 0; i < used; i++)
-    for (int j = i + 1; j < used; j++)
-      for (size_t k = 0; k < sizeof shifts / sizeof shifts[0]; k++) {
-        float *arr[4] = {base[0], base[1], states > 0 ? base[2] : NULL,
-                         states > 1 ? base[3] : NULL};
+  int in_use[ARRAYS] = {1, 1};
+  for (int k = 0; k < OB_MAX_STATES; k++)
+    in_use[2 + k] = used[k];
+  for (int i = 0; i < ARRAYS; i++)
+    for (int j = i + 1; j < ARRAYS; j++)
+      for (size_t k = 0; in_use[i] && in_use[j] && k < COUNT_OF(shifts); k++) {
+        float *arr[ARRAYS] = {P, G, s[0], s[1], s[2]};
         arr[j] = arr[i] + shifts[k];
+        const state_set x = {{arr[2], arr[3], arr[4]}};
         char what[64];
         snprintf(what, sizeof what, "%s = %s %+td", names[j], names[i], shifts[k]);
-        expect(OB_EOVERLAP, what, v, a, &hp, 1, arr[0], arr[1], arr[2], arr[3], N);
+        expect(OB_EOVERLAP, what, v, a, hp, 1, arr[0], arr[1], x.s, N);
       }
 
   /* sizes that cannot fit in the address space (and, for the last two, whose
    * byte count wraps around): refused before any element is touched */
   const size_t huge[] = {SIZE_MAX / 2, SIZE_MAX, SIZE_MAX / sizeof(float) + 1,
                          (size_t)PTRDIFF_MAX / sizeof(float) + 1};
-  for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+  for (size_t i = 0; i < COUNT_OF(huge); i++) {
     char what[64];
     snprintf(what, sizeof what, "n = %zu", huge[i]);
-    expect(OB_EINVAL, what, v, a, &hp, 1, P, G, s0, s1, huge[i]);
+    expect(OB_EINVAL, what, v, a, hp, 1, P, G, s, huge[i]);
+  }
+}
+
+/* With the defaults, and (a torch rule) with every option on: every state used. */
+static void check_arrays(const ob_variant *v, ob_algo a) {
+  const ob_hparams def = ob_defaults(a);
+  check_arrays_hp(v, a, &def);
+  if (tu_has_options(a)) {
+    const ob_hparams on = tu_options_on(a);
+    check_arrays_hp(v, a, &on);
   }
 }
 
@@ -250,8 +318,8 @@ static void check_arrays(const ob_variant *v, ob_algo a) {
 
 static void check_bad_algo_variant(const ob_variant *v) {
   const ob_hparams hp = ob_defaults(OB_SGD);
-  expect(OB_EINVAL, "algo = OB_ALGO_COUNT", v, (ob_algo)OB_ALGO_COUNT, &hp, 1, P, G, S0, S1, N);
-  expect(OB_EINVAL, "algo = -1", v, (ob_algo)-1, &hp, 1, P, G, S0, S1, N);
+  expect(OB_EINVAL, "algo = OB_ALGO_COUNT", v, (ob_algo)OB_ALGO_COUNT, &hp, 1, P, G, S, N);
+  expect(OB_EINVAL, "algo = -1", v, (ob_algo)-1, &hp, 1, P, G, S, N);
 }
 
 static void check_foreign_variants(void) {
@@ -268,7 +336,7 @@ static void check_foreign_variants(void) {
     for (int a = 0; a < OB_ALGO_COUNT; a++) {
       const ob_hparams hp = ob_defaults((ob_algo)a);
       expect(OB_EINVAL, "foreign variant pointer", bogus[i], (ob_algo)a, &hp, 1, P, G,
-             state0((ob_algo)a), state1((ob_algo)a), N);
+             own((ob_algo)a).s, N);
       CHECK(ob_error_bound((ob_algo)a, bogus[i]) < 0, "foreign variant has an error bound");
     }
     CHECK(ob_variant_name(bogus[i]) == NULL && ob_variant_isa(bogus[i]) == NULL &&
@@ -293,8 +361,8 @@ static void check_unsupported(const ob_variant *v) {
   CHECK(!ob_variant_supported(v), "%s", ob_variant_name(v));
   for (int a = 0; a < OB_ALGO_COUNT; a++) {
     const ob_hparams hp = ob_defaults((ob_algo)a);
-    expect(OB_EUNSUPPORTED, "unsupported variant", v, (ob_algo)a, &hp, 1, P, G, state0((ob_algo)a),
-           state1((ob_algo)a), N);
+    expect(OB_EUNSUPPORTED, "unsupported variant", v, (ob_algo)a, &hp, 1, P, G, own((ob_algo)a).s,
+           N);
     ob_status st = OB_OK;
     CHECK(ob_optimizer_new((ob_algo)a, &hp, v, &st) == NULL && st == OB_EUNSUPPORTED,
           "%s: ob_optimizer_new: status %d", ob_variant_name(v), (int)st);
@@ -306,8 +374,7 @@ static void check_works(const ob_variant *v) {
   for (int a = 0; a < OB_ALGO_COUNT; a++) {
     const ob_hparams hp = ob_defaults((ob_algo)a);
     memcpy(buf, master, sizeof buf);
-    const ob_status st =
-        ob_step(v, (ob_algo)a, &hp, 1, P, G, state0((ob_algo)a), state1((ob_algo)a), N);
+    const ob_status st = ob_step_states(v, (ob_algo)a, &hp, 1, P, G, own((ob_algo)a).s, N);
     CHECK(st == OB_OK, "%s/%s: %s", tu_vname(v), ob_algo_name((ob_algo)a), ob_strerror(st));
     CHECK(memcmp(P, master + N, N * sizeof(float)) != 0, "%s/%s: p did not change", tu_vname(v),
           ob_algo_name((ob_algo)a));
@@ -323,13 +390,16 @@ static const struct {
   const char *name, *title;
   ob_algo id; /* the enum order of DESIGN.md's sketch */
   int states;
-  const char *state[2];
-  int nonneg[2]; /* the state's domain: a sum of squares is never negative */
-  int sqrt, div; /* per element */
+  const char *state[OB_MAX_STATES];
+  int nonneg[OB_MAX_STATES]; /* the state's domain: a sum of squares is never negative */
+  int sqrt, div;             /* per element */
   unsigned uses;
   ob_hparams defaults; /* unused fields 0 */
+  int torch;           /* the convention: 0 the book's, 1 torch.optim's */
+  /* the field that switches each state on (NULL: always on), and the one it starts at */
+  const char *condition[OB_MAX_STATES], *initial[OB_MAX_STATES];
 } spec[] = {
-    {"sgd", "SGD", OB_SGD, 0, {0}, {0}, 0, 0, OB_HP_LR | DECAYS, HP(.lr = 0.01f)},
+    {"sgd", "SGD", OB_SGD, 0, {0}, {0}, 0, 0, OB_HP_LR | DECAYS, HP(.lr = 0.01f), 0, {0}, {0}},
     {"momentum",
      "Momentum",
      OB_MOMENTUM,
@@ -339,7 +409,10 @@ static const struct {
      0,
      0,
      OB_HP_LR | OB_HP_MOMENTUM | DECAYS,
-     HP(.lr = 0.01f, .momentum = 0.9f)},
+     HP(.lr = 0.01f, .momentum = 0.9f),
+     0,
+     {0},
+     {0}},
     {"nesterov",
      "Nesterov",
      OB_NESTEROV,
@@ -349,7 +422,10 @@ static const struct {
      0,
      0,
      OB_HP_LR | OB_HP_MOMENTUM | DECAYS,
-     HP(.lr = 0.01f, .momentum = 0.9f)},
+     HP(.lr = 0.01f, .momentum = 0.9f),
+     0,
+     {0},
+     {0}},
     {"adagrad",
      "AdaGrad",
      OB_ADAGRAD,
@@ -359,7 +435,10 @@ static const struct {
      1,
      1,
      OB_HP_LR | OB_HP_EPS | DECAYS,
-     HP(.lr = 0.01f, .eps = 1e-7f)},
+     HP(.lr = 0.01f, .eps = 1e-7f),
+     0,
+     {0},
+     {0}},
     {"rmsprop",
      "RMSProp",
      OB_RMSPROP,
@@ -369,7 +448,10 @@ static const struct {
      1,
      1,
      OB_HP_LR | OB_HP_DECAY | OB_HP_EPS | DECAYS,
-     HP(.lr = 0.01f, .decay_rate = 0.99f, .eps = 1e-7f)},
+     HP(.lr = 0.01f, .decay_rate = 0.99f, .eps = 1e-7f),
+     0,
+     {0},
+     {0}},
     {"adam",
      "Adam",
      OB_ADAM,
@@ -379,7 +461,76 @@ static const struct {
      1,
      1,
      OB_HP_LR | OB_HP_BETA1 | OB_HP_BETA2 | OB_HP_EPS | OB_HP_STEP | DECAYS,
-     HP(.lr = 0.001f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-7f)},
+     HP(.lr = 0.001f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-7f),
+     0,
+     {0},
+     {0}},
+    /* torch.optim's own (torch 2.x documentation): state names are the keys of
+     * optimizer.state, defaults the constructors' */
+    {.name = "torch_sgd",
+     .title = "SGD (torch)",
+     .id = OB_TORCH_SGD,
+     .states = 1,
+     .state = {"momentum_buffer"},
+     .uses = OB_HP_LR | OB_HP_MOMENTUM | OB_HP_DAMPENING | OB_HP_NESTEROV | OB_HP_MAXIMIZE |
+             OB_HP_STEP | DECAYS,
+     .defaults = HP(.lr = 0.001f),
+     .torch = 1,
+     .condition = {"momentum"}},
+    {.name = "torch_adam",
+     .title = "Adam (torch)",
+     .id = OB_TORCH_ADAM,
+     .states = 3,
+     .state = {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"},
+     .nonneg = {0, 1, 1},
+     .sqrt = 1,
+     .div = 1,
+     .uses = OB_HP_LR | OB_HP_BETA1 | OB_HP_BETA2 | OB_HP_EPS | OB_HP_AMSGRAD | OB_HP_MAXIMIZE |
+             OB_HP_STEP | DECAYS,
+     .defaults = HP(.lr = 0.001f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f),
+     .torch = 1,
+     .condition = {NULL, NULL, "amsgrad"}},
+    {.name = "torch_adamw",
+     .title = "AdamW (torch)",
+     .id = OB_TORCH_ADAMW,
+     .states = 3,
+     .state = {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"},
+     .nonneg = {0, 1, 1},
+     .sqrt = 1,
+     .div = 1,
+     .uses = OB_HP_LR | OB_HP_BETA1 | OB_HP_BETA2 | OB_HP_EPS | OB_HP_AMSGRAD | OB_HP_MAXIMIZE |
+             OB_HP_STEP | DECAYS,
+     /* torch's AdamW weight_decay defaults to 1e-2: the decoupled one */
+     .defaults =
+         HP(.lr = 0.001f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f, .decoupled_decay = 0.01f),
+     .torch = 1,
+     .condition = {NULL, NULL, "amsgrad"}},
+    {.name = "torch_adagrad",
+     .title = "Adagrad (torch)",
+     .id = OB_TORCH_ADAGRAD,
+     .states = 1,
+     .state = {"sum"},
+     .nonneg = {1},
+     .sqrt = 1,
+     .div = 1,
+     .uses = OB_HP_LR | OB_HP_LR_DECAY | OB_HP_INITIAL_ACCUMULATOR_VALUE | OB_HP_EPS |
+             OB_HP_MAXIMIZE | OB_HP_STEP | DECAYS,
+     .defaults = HP(.lr = 0.01f, .eps = 1e-10f),
+     .torch = 1,
+     .initial = {"initial_accumulator_value"}},
+    {.name = "torch_rmsprop",
+     .title = "RMSprop (torch)",
+     .id = OB_TORCH_RMSPROP,
+     .states = 3,
+     .state = {"square_avg", "momentum_buffer", "grad_avg"},
+     .nonneg = {1, 0, 0},
+     .sqrt = 1,
+     .div = 1,
+     .uses = OB_HP_LR | OB_HP_DECAY | OB_HP_EPS | OB_HP_MOMENTUM | OB_HP_CENTERED | OB_HP_MAXIMIZE |
+             DECAYS,
+     .defaults = HP(.lr = 0.01f, .decay_rate = 0.99f, .eps = 1e-8f),
+     .torch = 1,
+     .condition = {NULL, "momentum", "centered"}},
 };
 #define SPEC_COUNT (sizeof spec / sizeof spec[0])
 
@@ -388,13 +539,27 @@ static void check_row(size_t i) {
   const ob_algo a = spec[i].id;
   const char *nm = spec[i].name;
   CHECK(ob_algo_title(a) && strcmp(ob_algo_title(a), spec[i].title) == 0, "%s: title", nm);
-  for (int k = 0; k < 3; k++) {
-    const char *want = k < spec[i].states ? spec[i].state[k] : NULL;
+  for (int k = -1; k <= OB_MAX_STATES; k++) {
+    const int in = k >= 0 && k < spec[i].states;
+    const char *want = in ? spec[i].state[k] : NULL;
     const char *got = ob_state_name(a, k);
     CHECK(want ? got && strcmp(got, want) == 0 : got == NULL, "%s: state %d is %s", nm, k,
           got ? got : "NULL");
     CHECK(ob_state_nonneg(a, k) == (want ? spec[i].nonneg[k] : -1), "%s: state %d's domain", nm, k);
+    const char *cond = in ? spec[i].condition[k] : NULL, *init = in ? spec[i].initial[k] : NULL;
+    const char *gc = ob_state_condition(a, k), *gi = ob_state_initial(a, k);
+    CHECK(cond ? gc && strcmp(gc, cond) == 0 : gc == NULL, "%s: state %d's condition %s", nm, k,
+          gc ? gc : "NULL");
+    CHECK(init ? gi && strcmp(gi, init) == 0 : gi == NULL, "%s: state %d's initial value %s", nm, k,
+          gi ? gi : "NULL");
+    /* used with the defaults exactly when it has no condition (every option is off) */
+    const ob_hparams d = ob_defaults(a);
+    CHECK(ob_state_used(a, &d, k) == (in ? !cond : -1), "%s: state %d used %d", nm, k,
+          ob_state_used(a, &d, k));
   }
+  const char *conv = ob_algo_convention(a);
+  CHECK(conv && strcmp(conv, spec[i].torch ? "torch" : "book") == 0, "%s: convention %s", nm,
+        conv ? conv : "NULL");
   int sq = -1, dv = -1;
   CHECK(ob_algo_cost(a, &sq, &dv) == OB_OK && sq == spec[i].sqrt && dv == spec[i].div,
         "%s: cost %d sqrt %d div", nm, sq, dv);
@@ -423,7 +588,7 @@ static void check_hparam_list(void) {
     CHECK(f >= FIELD_COUNT || fields[f].bit == 1u << i, "%s: bit", nm);
   }
   CHECK(ob_hparam_name(-1) == NULL && ob_hparam_name(ob_hparam_count()) == NULL, "past the end");
-  const char *unknown[] = {"", "LR", "lr ", "size", "nesterov"};
+  const char *unknown[] = {"", "LR", "lr ", "size", "alpha", "betas"}; /* torch's, not ours */
   for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
     CHECK(ob_hparam_find(unknown[i]) == -1, "\"%s\" found", unknown[i]);
   CHECK(ob_hparam_find(NULL) == -1, "NULL found");
@@ -501,7 +666,8 @@ static void check_algorithms(void) {
       CHECK(strcmp(name, ob_algo_name((ob_algo)b)) != 0, "%s twice", name);
     const ob_hparams d = ob_defaults((ob_algo)a);
     CHECK(ob_hparams_check((ob_algo)a, &d) == OB_OK, "%s: defaults invalid", name);
-    CHECK(ob_state_count((ob_algo)a) >= 0 && ob_state_count((ob_algo)a) <= 2, "%s", name);
+    CHECK(ob_state_count((ob_algo)a) >= 0 && ob_state_count((ob_algo)a) <= OB_MAX_STATES, "%s",
+          name);
   }
   const char *unknown[] = {"nope", "", "sgd ", "sg", "adamw"};
   for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
@@ -568,6 +734,7 @@ static void check_variants(void) {
       CHECK(!twin || ob_error_bound((ob_algo)a, twin) == b, "%s: bound differs from %s", name, isa);
       /* each weight-decay term in use allows one more scale-ULP */
       ob_hparams hp = ob_defaults((ob_algo)a);
+      hp.weight_decay = hp.decoupled_decay = 0.0f; /* AdamW's default is decoupled */
       CHECK(ob_step_error_bound((ob_algo)a, &hp, v) == b, "%s: plain step bound", name);
       hp.size = 0;
       CHECK(ob_step_error_bound((ob_algo)a, &hp, v) < 0, "%s: step bound of size 0", name);
@@ -683,8 +850,7 @@ static void child_no_default(void) {
   CHECK(ob_variant_best() != NULL, "no best variant");
   for (int a = 0; a < OB_ALGO_COUNT; a++) {
     const ob_hparams hp = ob_defaults((ob_algo)a);
-    expect(OB_ENOVARIANT, "NULL variant", NULL, (ob_algo)a, &hp, 1, P, G, state0((ob_algo)a),
-           state1((ob_algo)a), N);
+    expect(OB_ENOVARIANT, "NULL variant", NULL, (ob_algo)a, &hp, 1, P, G, own((ob_algo)a).s, N);
     ob_status st = OB_OK;
     CHECK(ob_optimizer_new((ob_algo)a, &hp, NULL, &st) == NULL && st == OB_ENOVARIANT,
           "ob_optimizer_new(NULL variant): status %d", (int)st);
@@ -723,18 +889,20 @@ static void check_no_spurious_flags(void) {
     if (!ob_variant_supported(v))
       continue;
     for (int a = 0; a < OB_ALGO_COUNT; a++)
-      for (size_t n = 1; n <= 33; n++) { /* every tail of 4-, 8- and 16-lane vectors */
-        float p[33], g[33], s0[33], s1[33];
-        for (size_t k = 0; k < n; k++)
-          p[k] = g[k] = s0[k] = s1[k] = 1.0f;
-        ob_hparams hp = ob_defaults((ob_algo)a);
-        hp.eps = 0.0f; /* the case that used to divide 0 by 0 in unused lanes */
-        feclearexcept(FE_ALL_EXCEPT);
-        const ob_status st = ob_step(v, (ob_algo)a, &hp, 1, p, g, s0, s1, n);
-        CHECK(st == OB_OK && !fetestexcept(FE_INVALID | FE_DIVBYZERO), "%s %s n=%zu: flags %#x",
-              ob_variant_name(v), ob_algo_name((ob_algo)a), n,
-              (unsigned)fetestexcept(FE_INVALID | FE_DIVBYZERO));
-      }
+      for (int on = 0; on <= tu_has_options((ob_algo)a); on++)
+        for (size_t n = 1; n <= 33; n++) { /* every tail of 4-, 8- and 16-lane vectors */
+          float p[33], g[33], s[OB_MAX_STATES][33];
+          for (size_t k = 0; k < n; k++)
+            p[k] = g[k] = s[0][k] = s[1][k] = s[2][k] = 1.0f;
+          ob_hparams hp = on ? tu_options_on((ob_algo)a) : ob_defaults((ob_algo)a);
+          hp.eps = 0.0f; /* the case that used to divide 0 by 0 in unused lanes */
+          float *const st[OB_MAX_STATES] = {s[0], s[1], s[2]};
+          feclearexcept(FE_ALL_EXCEPT);
+          const ob_status r = ob_step_states(v, (ob_algo)a, &hp, 1, p, g, st, n);
+          CHECK(r == OB_OK && !fetestexcept(FE_INVALID | FE_DIVBYZERO), "%s %s%s n=%zu: flags %#x",
+                ob_variant_name(v), ob_algo_name((ob_algo)a), on ? " (options on)" : "", n,
+                (unsigned)fetestexcept(FE_INVALID | FE_DIVBYZERO));
+        }
   }
 }
 

@@ -28,8 +28,9 @@
 #define OB_GOLDEN_DIR "golden"
 #endif
 
-#define NV 10   /* values in the table below */
-#define N  1000 /* NV^3 combinations of p, g, s0 */
+#define NV     10   /* values in the table below */
+#define N      1000 /* NV^3 combinations of p, g, s0 */
+#define ARRAYS (2 + OB_MAX_STATES)
 
 /* NaNs of four payloads and signs, and the values that turn into NaN with
  * them (inf - inf, 0 * inf) */
@@ -44,43 +45,46 @@ static const ob_variant *find(const char *name) {
 
 static void run_on(const ob_variant *v, ob_algo a, const ob_hparams *hp, const float *in,
                    float *out) {
-  memcpy(out, in, 4 * N * sizeof *out);
-  CHECK(ob_step(v, a, hp, 3, out, out + N, out + 2 * N, out + 3 * N, N) == OB_OK, "%s %s",
-        ob_algo_name(a), tu_vname(v));
+  memcpy(out, in, ARRAYS * N * sizeof *out);
+  float *const s[OB_MAX_STATES] = {out + 2 * N, out + 3 * N, out + 4 * N};
+  CHECK(ob_step_states(v, a, hp, 3, out, out + N, s, N) == OB_OK, "%s %s", ob_algo_name(a),
+        tu_vname(v));
 }
 
 static void test_nan_payloads(void) {
   static const char *const pairs[][2] = {{"sse2", "scalar"}, {"avx2", "avx512"}};
   static const float decays[4][2] = {{0, 0}, {0.1f, 0}, {0, 0.01f}, {0.1f, 0.01f}};
-  float *in = malloc(4 * N * sizeof *in), *x = malloc(4 * N * sizeof *x),
-        *y = malloc(4 * N * sizeof *y);
-  for (size_t i = 0; i < N; i++) { /* every (p, g, s0) triple; s1 cycles with an offset */
+  float *in = malloc(ARRAYS * N * sizeof *in), *x = malloc(ARRAYS * N * sizeof *x),
+        *y = malloc(ARRAYS * N * sizeof *y);
+  for (size_t i = 0; i < N; i++) { /* every (p, g, s0) triple; s1, s2 cycle with offsets */
     in[i] = tu_f32(values[i % NV]);
     in[N + i] = tu_f32(values[i / NV % NV]);
     in[2 * N + i] = tu_f32(values[i / (NV * NV)]);
     in[3 * N + i] = tu_f32(values[(i + 3) % NV]);
+    in[4 * N + i] = tu_f32(values[(i / 7 + 5) % NV]);
   }
   for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
     const ob_variant *vx = find(pairs[k][0]), *vy = find(pairs[k][1]);
     if (!vx || !vy)
       continue;
     for (int a = 0; a < OB_ALGO_COUNT; a++)
-      for (int d = 0; d < 4; d++) {
-        ob_hparams hp = ob_defaults((ob_algo)a);
-        hp.weight_decay = decays[d][0], hp.decoupled_decay = decays[d][1];
-        run_on(vx, (ob_algo)a, &hp, in, x);
-        run_on(vy, (ob_algo)a, &hp, in, y);
-        for (int arr = 0; arr < 4; arr++) {
-          const size_t i = tu_diff_class(x + arr * N, y + arr * N, N);
-          CHECK(i == N,
-                "%s decay %g/%g: %s and %s differ in array %d at %zu (p %08x g %08x s0 %08x): "
-                "%08x vs %08x",
-                ob_algo_name((ob_algo)a), (double)decays[d][0], (double)decays[d][1], pairs[k][0],
-                pairs[k][1], arr, i, values[i % NV], values[i / NV % NV],
-                values[i / (NV * NV) % NV], i < N ? tu_u32(x[arr * N + i]) : 0,
-                i < N ? tu_u32(y[arr * N + i]) : 0);
+      for (int on = 0; on <= tu_has_options((ob_algo)a); on++)
+        for (int d = 0; d < 4; d++) {
+          ob_hparams hp = on ? tu_options_on((ob_algo)a) : ob_defaults((ob_algo)a);
+          hp.weight_decay = decays[d][0], hp.decoupled_decay = decays[d][1];
+          run_on(vx, (ob_algo)a, &hp, in, x);
+          run_on(vy, (ob_algo)a, &hp, in, y);
+          for (int arr = 0; arr < ARRAYS; arr++) {
+            const size_t i = tu_diff_class(x + arr * N, y + arr * N, N);
+            CHECK(i == N,
+                  "%s%s decay %g/%g: %s and %s differ in array %d at %zu (p %08x g %08x s0 "
+                  "%08x): %08x vs %08x",
+                  ob_algo_name((ob_algo)a), on ? " (options on)" : "", (double)decays[d][0],
+                  (double)decays[d][1], pairs[k][0], pairs[k][1], arr, i, values[i % NV],
+                  values[i / NV % NV], values[i / (NV * NV) % NV],
+                  i < N ? tu_u32(x[arr * N + i]) : 0, i < N ? tu_u32(y[arr * N + i]) : 0);
+          }
         }
-      }
   }
   free(in), free(x), free(y);
 }
@@ -139,6 +143,28 @@ static void test_refused(void) {
   bad.beta2 = ok.beta2 = 0.0f;
   bad.lr = 0x1p-127f, ok.lr = 0x1p-126f; /* lr_t = lr */
   refused(OB_ADAM, bad, ok, 1, "lr_t subnormal");
+  /* torch's Adam and AdamW: step_size = lr/(1-beta1^t) at t = 1, as lr_t above */
+  const ob_algo torch_adams[] = {OB_TORCH_ADAM, OB_TORCH_ADAMW};
+  for (size_t i = 0; i < sizeof torch_adams / sizeof torch_adams[0]; i++) {
+    bad = ok = ob_defaults(torch_adams[i]);
+    bad.beta1 = ok.beta1 = 1.0f - 0x1p-24f;
+    bad.decoupled_decay = ok.decoupled_decay = 0.0f; /* lr*decoupled_decay is tested above */
+    bad.lr = 0x1p104f, ok.lr = 0x1p103f;             /* step sizes 2^128 (overflow), 2^127 */
+    refused(torch_adams[i], bad, ok, 1, "step_size overflows");
+    bad = ok = ob_defaults(torch_adams[i]);
+    bad.beta1 = ok.beta1 = 0.0f;
+    bad.decoupled_decay = ok.decoupled_decay = 0.0f;
+    bad.lr = 0x1p-127f, ok.lr = 0x1p-126f; /* step_size = lr */
+    refused(torch_adams[i], bad, ok, 1, "step_size subnormal");
+  }
+  /* torch's Adagrad: lr/(1 + (t-1)*lr_decay) subnormal (at t = 3, lr_decay 1: lr/3) */
+  bad = ok = ob_defaults(OB_TORCH_ADAGRAD);
+  bad.lr_decay = ok.lr_decay = 1.0f;
+  bad.lr = 0x1p-126f, ok.lr = 0x1p-124f; /* 2^-126/3 subnormal, 2^-124/3 normal */
+  refused(OB_TORCH_ADAGRAD, bad, ok, 3, "lr/(1 + (t-1)*lr_decay) subnormal");
+  bad = ok = ob_defaults(OB_TORCH_ADAGRAD);
+  bad.lr_decay = FLT_MAX, ok.lr_decay = 1e30f; /* 0.01/(1 + FLT_MAX): 2.9e-41; 1e-32 */
+  refused(OB_TORCH_ADAGRAD, bad, ok, 2, "lr_decay so large that the rate is subnormal");
   /* lr = 0 stays allowed: every coefficient is an exact 0 */
   for (int a = 0; a < OB_ALGO_COUNT; a++) {
     ok = ob_defaults((ob_algo)a);
@@ -210,17 +236,25 @@ static void outside_case(const gd_file *f, const gd_case *c, const ob_variant *v
   }
   const ob_algo algo = (ob_algo)c->op;
   const int states = ob_state_count(algo);
+  const char *an = ob_algo_name(algo), *vn = ob_variant_name(v);
+  /* the reader's states (golden_rule.h) must hold every state of the rule */
+  const int carried = (int)(sizeof s.s / sizeof s.s[0]);
+  if (states > carried) {
+    CHECK(0, "%s %s: %d states, the golden reader carries %d", an, c->id, states, carried);
+    return;
+  }
   const size_t n = s.n;
-  float *arr[4];
-  for (int k = 0; k < 4; k++)
+  float *arr[ARRAYS];
+  for (int k = 0; k < ARRAYS; k++)
     arr[k] = calloc(n ? n : 1, sizeof(float));
   memcpy(arr[0], s.p, n * sizeof(float));
   memcpy(arr[1], s.g, n * sizeof(float));
   for (int k = 0; k < states; k++)
-    memcpy(arr[k + 2], s.s[k], n * sizeof(float));
-  const char *an = ob_algo_name(algo), *vn = ob_variant_name(v);
-  CHECK(ob_step(v, algo, &s.hp, s.t, arr[0], arr[1], arr[2], arr[3], n) == OB_OK, "%s %s %s", an,
-        c->id, vn);
+    if (s.s[k]) /* a state the step does not use may have no record */
+      memcpy(arr[k + 2], s.s[k], n * sizeof(float));
+  float *const st[OB_MAX_STATES] = {arr[2], arr[3], arr[4]};
+  CHECK(ob_step_states(v, algo, &s.hp, s.t, arr[0], arr[1], st, n) == OB_OK, "%s %s %s", an, c->id,
+        vn);
   const double bound = ob_step_error_bound(algo, &s.hp, v);
   float noted[4] = {0, 0, 0, 0}; /* finite: an eps0 case without its note fails below */
   if (starts(c->id, "edge_eps0_under"))
@@ -233,16 +267,46 @@ static void outside_case(const gd_file *f, const gd_case *c, const ob_variant *v
       /* a new state overflows float32 and becomes +inf: each one whose exact
        * value rounds to inf (the file says which), and at least one in any case
        * (AdaDelta's h1 overflows in g*g where its exact value is finite);
-       * x/inf = 0 leaves p */
+       * x/inf = 0 leaves p where the rule's other terms put it: at p itself,
+       * or (AdamW) at p - (lr*decoupled_decay)*p, fused or not with FMA */
       int over = 0;
       for (int k = 0; k < states; k++) {
+        if (!s.out_s[k])
+          continue; /* unused by this step */
         over += arr[k + 2][i] == INFINITY;
         CHECK(!isinf(s.out_s[k]->rounded[i]) || arr[k + 2][i] == INFINITY,
               "%s %s %s [%zu]: state %s %a, not +inf", an, c->id, vn, i, ob_state_name(algo, k),
               (double)arr[k + 2][i]);
       }
-      CHECK(over > 0 && tu_u32(got) == tu_u32(p0), "%s %s %s [%zu]: %d states +inf, p %a from %a",
-            an, c->id, vn, i, over, (double)got, (double)p0);
+      float left = p0, fused = p0;
+      if (s.hp.decoupled_decay != 0.0f) {
+        const float lrd = (float)((double)s.hp.lr * (double)s.hp.decoupled_decay);
+        volatile float product = lrd * p0; /* rounded on its own: no contraction */
+        left = p0 - product;
+        fused = fmaf(-lrd, p0, p0);
+      }
+      CHECK(over > 0 &&
+                (tu_u32(got) == tu_u32(left) || (!unfused(v) && tu_u32(got) == tu_u32(fused))),
+            "%s %s %s [%zu]: %d states +inf, p %a from %a (want %a)", an, c->id, vn, i, over,
+            (double)got, (double)p0, (double)left);
+    } else if (starts(c->id, "edge_centered_cancel")) {
+      /* centered RMSprop's square_avg' - grad_avg'^2 cancels: the states come
+       * before the cancellation and keep their bound; p is NaN (the float32
+       * difference negative) or moved against d = (maximize ? -g : g) by
+       * lr*|d|/avg with avg no more accurate than the difference (unbounded) */
+      for (int k = 0; k < states; k++)
+        if (s.out_s[k]) {
+          const gd_record *o = s.out_s[k];
+          const double e = gc_scale_ulps(arr[k + 2][i], o->exact[i], o->rounded[i], o->scale[i], 1);
+          CHECK(e <= bound, "%s %s %s [%zu]: state %s %a, exact %a: %.2f scale-ULPs", an, c->id, vn,
+                i, ob_state_name(algo, k), (double)arr[k + 2][i], o->exact[i], e);
+        }
+      const float d = s.hp.maximize != 0.0f ? -g : g;
+      CHECK(isnan(got) || (d > 0   ? got <= p0
+                           : d < 0 ? got >= p0
+                                   : got == p0),
+            "%s %s %s [%zu]: p %a from %a moved along d %a", an, c->id, vn, i, (double)got,
+            (double)p0, (double)d);
     } else if (starts(c->id, "edge_eps0_under")) {
       /* x/0 or 0/0: an infinity or NaN, which one is the rule's (lr*g/0 is the
        * infinity opposite g; AdaDelta's sqrt(0)/sqrt(0) NaN); the generator
@@ -268,7 +332,7 @@ static void outside_case(const gd_file *f, const gd_case *c, const ob_variant *v
       CHECK(0, "%s %s: an outside case with no documented behaviour", an, c->id);
     }
   }
-  for (int k = 0; k < 4; k++)
+  for (int k = 0; k < ARRAYS; k++)
     free(arr[k]);
 }
 

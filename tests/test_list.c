@@ -1,4 +1,4 @@
-/* A whole model in one call: ob_step_list, and the optimizer object (the
+/* A whole model in one call: ob_step_list_states, and the optimizer object (the
  * same path), give the bits of ob_step run on each tensor alone - for every
  * rule, every supported variant and 1, 2, 3, 4, 7 and 8 threads, on scaled
  * down model lists in three memory layouts with misaligned arrays. */
@@ -24,9 +24,10 @@
 static const int threads[] = {1, 2, 3, 4, 7, 8};
 #define THREAD_COUNTS (sizeof threads / sizeof threads[0])
 
-/* the textbook rule, and the same with both weight-decay terms (their own kernel copies) */
+/* the rule's defaults, and the same with both weight-decay terms (their own
+ * kernel copies) and, for a torch rule, every option on (every state in use) */
 static ob_hparams hparams(ob_algo a, int decay) {
-  ob_hparams hp = ob_defaults(a);
+  ob_hparams hp = decay ? tu_options_on(a) : ob_defaults(a);
   hp.weight_decay = decay ? 0.01f : 0.0f;
   hp.decoupled_decay = decay ? 0.02f : 0.0f;
   return hp;
@@ -43,8 +44,8 @@ typedef struct {
 static void step_each(const config *c, tl_model *x, int64_t t) {
   omp_set_num_threads(1);
   for (size_t i = 0; i < x->count; i++) {
-    const ob_status st =
-        ob_step(c->v, c->a, &c->hp, t, x->a[0][i], x->a[1][i], x->a[2][i], x->a[3][i], x->n[i]);
+    float *const s[OB_MAX_STATES] = {x->a[2][i], x->a[3][i], x->a[4][i]};
+    const ob_status st = ob_step_states(c->v, c->a, &c->hp, t, x->a[0][i], x->a[1][i], s, x->n[i]);
     CHECK(st == OB_OK, "%s %s %s: ob_step on tensor %zu: %s", tu_vname(c->v), ob_algo_name(c->a),
           c->what, i, ob_strerror(st));
   }
@@ -58,20 +59,20 @@ static void expect_same(const config *c, const tl_model *got, const tl_model *wa
         ob_algo_name(c->a), c->what, how, th, d);
 }
 
-/* ob_step_list from `in` against ref (ob_step on each tensor from `in`) */
+/* ob_step_list_states from `in` against ref (ob_step_states on each tensor from `in`) */
 static void check_list(const config *c, const tl_model *in, const tl_model *ref, tl_model *work,
                        int th) {
   tl_copy(work, in);
-  const ob_status st =
-      ob_step_list(c->v, c->a, &c->hp, ADAM_T, work->count, work->a[0],
-                   (const float *const *)work->a[1], work->a[2], work->a[3], work->n);
-  CHECK(st == OB_OK, "%s %s %s: ob_step_list: %s", tu_vname(c->v), ob_algo_name(c->a), c->what,
-        ob_strerror(st));
-  expect_same(c, work, ref, 4, "ob_step_list", th);
+  float *const *const s[OB_MAX_STATES] = {work->a[2], work->a[3], work->a[4]};
+  const ob_status st = ob_step_list_states(c->v, c->a, &c->hp, ADAM_T, work->count, work->a[0],
+                                           (const float *const *)work->a[1], s, work->n);
+  CHECK(st == OB_OK, "%s %s %s: ob_step_list_states: %s", tu_vname(c->v), ob_algo_name(c->a),
+        c->what, ob_strerror(st));
+  expect_same(c, work, ref, TL_KINDS, "ob_step_list_states", th);
 }
 
 /* Two updates of a new object from `in` against ob_step at t = 1, 2 from
- * zeroed states (ref's states are zeroed by the caller). */
+ * states at their initial values (set in ref by the caller). */
 static void check_object(const config *c, const tl_model *in, const tl_model *ref, tl_model *work,
                          int th) {
   tl_copy(work, in);
@@ -106,10 +107,15 @@ static void check_variant(const config *c, const tl_model *in, tl_model *ref, tl
     check_list(c, in, ref, work, threads[k]);
   }
   tl_copy(ref, in);
-  for (int s = 2; s < 4; s++) /* the object starts from zeroed states */
+  for (int k = 0; k < OB_MAX_STATES; k++) { /* the object's states start at their initial value */
+    const char *field = ob_state_initial(c->a, k);
+    double x0 = 0.0;
+    if (field)
+      CHECK(ob_hparams_get(&c->hp, field, &x0) == OB_OK, "%s", field);
     for (size_t i = 0; i < ref->count; i++)
-      if (ref->n[i])
-        memset(ref->a[s][i], 0, ref->n[i] * sizeof(float));
+      for (size_t e = 0; e < ref->n[i]; e++)
+        ref->a[2 + k][i][e] = (float)x0;
+  }
   step_each(c, ref, 1);
   step_each(c, ref, 2);
   for (size_t k = 0; k < tc; k++) {
@@ -128,8 +134,10 @@ static void check_model(ob_algo a, int m, int layout, uint64_t seed) {
   same = tu_rng_for(seed, (uint64_t)a, (uint64_t)m, (uint64_t)layout);
   tl_build(&work, m, layout, &same);
   for (size_t i = 0; i < in.count; i++)
-    if (in.n[i])
-      tu_fill_case(&rng, a, in.a[0][i], in.a[1][i], in.a[2][i], in.a[3][i], in.n[i], 0, 0);
+    if (in.n[i]) {
+      float *const s[OB_MAX_STATES] = {in.a[2][i], in.a[3][i], in.a[4][i]};
+      tu_fill_states(&rng, a, in.a[0][i], in.a[1][i], s, in.n[i], 0, 0);
+    }
   char what[64];
   snprintf(what, sizeof what, "%s/%s", tl_model_names[m], tl_layout_names[layout]);
   for (size_t vi = 0; vi < ob_variant_count(); vi++) {

@@ -1,6 +1,8 @@
 /* The book-style optimizer object: construction refuses what ob_step refuses;
- * a run of updates over a list of arrays equals ob_step on each array with
- * its own zeroed state and t = 1, 2, ... bit for bit; every refused update
+ * a run of updates over a list of arrays equals ob_step_states on each array
+ * with its own state at its initial value (0, or the hyperparameter
+ * ob_state_initial names) and t = 1, 2, ... bit for bit, with the options
+ * off and on and an option switched on between updates; every refused update
  * leaves parameters, gradients, state and step counter as they were; new
  * hyperparameters are validated and take effect on the next update. */
 #define _POSIX_C_SOURCE 200809L
@@ -101,9 +103,9 @@ typedef struct {
   ob_algo algo;
   const ob_variant *v, *vref; /* as passed; what NULL resolves to */
   int states;
-  float *params[COUNT], *grads[COUNT];   /* NULL for the empty array */
-  float *ref_p[COUNT], *ref_s[2][COUNT]; /* ob_step's copies */
-  float *snap_p[COUNT], *snap_g[COUNT], *snap_s[2][COUNT];
+  float *params[COUNT], *grads[COUNT];               /* NULL for the empty array */
+  float *ref_p[COUNT], *ref_s[OB_MAX_STATES][COUNT]; /* ob_step_states's copies */
+  float *snap_p[COUNT], *snap_g[COUNT], *snap_s[OB_MAX_STATES][COUNT];
 } run;
 
 static float *alloc_floats(size_t n) {
@@ -115,7 +117,17 @@ static float *alloc_floats(size_t n) {
   return x;
 }
 
-static void run_init(run *r, ob_algo a, const ob_variant *v, tu_rng *rng) {
+/* The value state k starts at in the optimizer: the field ob_state_initial
+ * names, read from the first update's hyperparameters, else 0. */
+static float initial_value(ob_algo a, int k, const ob_hparams *hp) {
+  const char *field = ob_state_initial(a, k);
+  double x = 0.0;
+  if (field)
+    CHECK(ob_hparams_get(hp, field, &x) == OB_OK, "%s: get %s", aname(a), field);
+  return (float)x;
+}
+
+static void run_init(run *r, ob_algo a, const ob_variant *v, const ob_hparams *hp0, tu_rng *rng) {
   memset(r, 0, sizeof *r);
   r->algo = a;
   r->v = v;
@@ -132,8 +144,11 @@ static void run_init(run *r, ob_algo a, const ob_variant *v, tu_rng *rng) {
     tu_fill(rng, r->params[i], sizes[i], TU_PARAM, 0, 0);
     memcpy(r->ref_p[i], r->params[i], sizes[i] * sizeof(float));
     for (int k = 0; k < r->states; k++) {
-      r->ref_s[k][i] = alloc_floats(sizes[i]); /* zeroed, as the optimizer's own */
+      r->ref_s[k][i] = alloc_floats(sizes[i]); /* at the initial value, as the optimizer's own */
       r->snap_s[k][i] = alloc_floats(sizes[i]);
+      const float x0 = initial_value(a, k, hp0);
+      for (size_t e = 0; e < sizes[i]; e++)
+        r->ref_s[k][i][e] = x0;
     }
   }
 }
@@ -145,7 +160,7 @@ static void run_free(run *r) {
     free(r->ref_p[i]);
     free(r->snap_p[i]);
     free(r->snap_g[i]);
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < OB_MAX_STATES; k++) {
       free(r->ref_s[k][i]);
       free(r->snap_s[k][i]);
     }
@@ -289,8 +304,9 @@ static void step_both(run *r, ob_optimizer *o, const ob_hparams *hp, int64_t t, 
   for (size_t i = 0; i < COUNT; i++) {
     if (!sizes[i])
       continue;
-    const ob_status rs = ob_step(r->vref, r->algo, hp, t, r->ref_p[i], r->grads[i], r->ref_s[0][i],
-                                 r->ref_s[1][i], sizes[i]);
+    float *const ref_s[OB_MAX_STATES] = {r->ref_s[0][i], r->ref_s[1][i], r->ref_s[2][i]};
+    const ob_status rs =
+        ob_step_states(r->vref, r->algo, hp, t, r->ref_p[i], r->grads[i], ref_s, sizes[i]);
     CHECK(rs == OB_OK, "ob_step: %s", ob_strerror(rs));
     const size_t bad = tu_diff_bits(r->params[i], r->ref_p[i], sizes[i]);
     CHECK(bad == sizes[i], "%s/%s: t=%" PRId64 ": params[%zu][%zu] = %a, ob_step gives %a",
@@ -316,8 +332,8 @@ static void check_state_access(const run *r, const ob_optimizer *o) {
       CHECK(ob_optimizer_state(o, i, k) != NULL, "%s/%s: state(%zu, %d)", tu_vname(r->v),
             aname(r->algo), i, k);
   }
-  /* out of range: which beyond the rule's states, negative, past 1; i past count */
-  const int whiches[] = {r->states, -1, 2, 1000};
+  /* out of range: which beyond the rule's states, negative, past the last; i past count */
+  const int whiches[] = {r->states, -1, OB_MAX_STATES, 1000};
   for (size_t w = 0; w < sizeof whiches / sizeof whiches[0]; w++)
     if (whiches[w] >= r->states || whiches[w] < 0)
       CHECK(ob_optimizer_state(o, 0, whiches[w]) == NULL, "%s/%s: state(0, %d)", tu_vname(r->v),
@@ -326,15 +342,18 @@ static void check_state_access(const run *r, const ob_optimizer *o) {
         "%s/%s: state past the last array", tu_vname(r->v), aname(r->algo));
 }
 
-/* vi: the variant's index, or ob_variant_count() for NULL (the default) */
-static void check_run(ob_algo a, size_t vi, uint64_t seed) {
+/* vi: the variant's index, or ob_variant_count() for NULL (the default).
+ * Updates 1-3 run on hp0, update 4 on hp1: hp0's lr doubled, with every
+ * option on (tu_options_on), so a state that hp0 leaves unused comes into
+ * use from the value it was allocated with. */
+static void check_run(ob_algo a, size_t vi, uint64_t seed, int options) {
   const ob_variant *v = ob_variant_at(vi);
-  tu_rng rng = tu_rng_for(seed, (uint64_t)a, vi, 0);
+  tu_rng rng = tu_rng_for(seed, (uint64_t)a, vi, (uint64_t)options);
+  const ob_hparams hp0 = options ? tu_options_on(a) : ob_defaults(a);
+  ob_hparams hp1 = tu_options_on(a);
+  hp1.lr = 2 * hp0.lr; /* a different lr, exact in float: its effect must show */
   run r;
-  run_init(&r, a, v, &rng);
-  const ob_hparams hp0 = ob_defaults(a);
-  ob_hparams hp1 = hp0;
-  hp1.lr *= 2; /* a different lr, exact in float: its effect must show */
+  run_init(&r, a, v, &hp0, &rng);
 
   ob_status st = (ob_status)-1;
   ob_optimizer *o = ob_optimizer_new(a, &hp0, v, &st);
@@ -382,22 +401,26 @@ static void check_run(ob_algo a, size_t vi, uint64_t seed) {
     if (t == 2)
       refused_updates(&r, o, 1);
   }
-  /* the new lr matters: from one start, a step on hp1 differs from one on hp0,
-   * so matching ob_step on hp1 above is evidence that hp1 took effect */
+  /* the new lr matters: from one start, a step on hp1 differs from one at
+   * half its lr, so matching ob_step on hp1 above is evidence that hp1 took effect */
   {
     const size_t n = sizes[2];
     float *p0 = alloc_floats(n), *p1 = alloc_floats(n), *g = alloc_floats(n);
-    float *s[2][2] = {{alloc_floats(n), alloc_floats(n)}, {alloc_floats(n), alloc_floats(n)}};
+    float *s[2][OB_MAX_STATES];
+    for (int i = 0; i < 2 * OB_MAX_STATES; i++)
+      s[i / OB_MAX_STATES][i % OB_MAX_STATES] = alloc_floats(n);
     tu_fill(&rng, p0, n, TU_PARAM, 0, 0);
     tu_fill(&rng, g, n, TU_GRAD, 0, 0);
     memcpy(p1, p0, n * sizeof(float));
-    CHECK(ob_step(r.vref, a, &hp0, 1, p0, g, s[0][0], s[0][1], n) == OB_OK, "ob_step hp0");
-    CHECK(ob_step(r.vref, a, &hp1, 1, p1, g, s[1][0], s[1][1], n) == OB_OK, "ob_step hp1");
+    ob_hparams half = hp1; /* hp1 but for its lr */
+    half.lr = hp0.lr;
+    CHECK(ob_step_states(r.vref, a, &half, 1, p0, g, s[0], n) == OB_OK, "ob_step hp1, lr/2");
+    CHECK(ob_step_states(r.vref, a, &hp1, 1, p1, g, s[1], n) == OB_OK, "ob_step hp1");
     CHECK(memcmp(p0, p1, n * sizeof(float)) != 0, "%s/%s: doubling lr changes nothing", tu_vname(v),
           aname(a));
     free(p0), free(p1), free(g);
-    for (int i = 0; i < 4; i++)
-      free(s[i / 2][i % 2]);
+    for (int i = 0; i < 2 * OB_MAX_STATES; i++)
+      free(s[i / OB_MAX_STATES][i % OB_MAX_STATES]);
   }
   ob_optimizer_free(o);
   run_free(&r);
@@ -434,7 +457,7 @@ static void check_edge_shapes(void) {
     /* grads may share memory: they are only read */
     enum { M = 33 }; /* odd, above one AVX-512 vector */
     float p0[M], p1[M], q0[M], q1[M], gg[M];
-    float r0[2][M] = {{0}}, r1[2][M] = {{0}};
+    float r0[OB_MAX_STATES][M] = {{0}}, r1[OB_MAX_STATES][M] = {{0}}; /* the defaults start at 0 */
     tu_rng rng = tu_rng_for(SEED, 7, (uint64_t)a, 0);
     tu_fill(&rng, p0, M, TU_PARAM, 0, 0);
     tu_fill(&rng, p1, M, TU_PARAM, 0, 0);
@@ -446,9 +469,10 @@ static void check_edge_shapes(void) {
     const float *gp[2] = {gg, gg};
     const size_t nn[2] = {M, M};
     CHECK(ob_optimizer_update(o, 2, pp, gp, nn) == OB_OK, "%s: shared gradient", aname((ob_algo)a));
-    const int st = ob_state_count((ob_algo)a);
-    ob_step(v, (ob_algo)a, &hp, 1, q0, gg, st > 0 ? r0[0] : NULL, st > 1 ? r0[1] : NULL, M);
-    ob_step(v, (ob_algo)a, &hp, 1, q1, gg, st > 0 ? r1[0] : NULL, st > 1 ? r1[1] : NULL, M);
+    float *const s0[OB_MAX_STATES] = {r0[0], r0[1], r0[2]}, *const s1[OB_MAX_STATES] = {
+                                                                r1[0], r1[1], r1[2]};
+    ob_step_states(v, (ob_algo)a, &hp, 1, q0, gg, s0, M);
+    ob_step_states(v, (ob_algo)a, &hp, 1, q1, gg, s1, M);
     CHECK(memcmp(p0, q0, sizeof p0) == 0 && memcmp(p1, q1, sizeof p1) == 0,
           "%s: shared gradient: result differs from ob_step", aname((ob_algo)a));
     ob_optimizer_free(o);
@@ -480,13 +504,14 @@ int main(int argc, char **argv) {
 
   check_new();
   check_edge_shapes();
-  for (int a = 0; a < OB_ALGO_COUNT; a++) {
-    if (ob_variant_default())
-      check_run((ob_algo)a, ob_variant_count(), seed);
-    for (size_t i = 0; i < ob_variant_count(); i++)
-      if (ob_variant_supported(ob_variant_at(i)))
-        check_run((ob_algo)a, i, seed);
-  }
+  for (int a = 0; a < OB_ALGO_COUNT; a++)
+    for (int options = 0; options <= tu_has_options((ob_algo)a); options++) {
+      if (ob_variant_default())
+        check_run((ob_algo)a, ob_variant_count(), seed, options);
+      for (size_t i = 0; i < ob_variant_count(); i++)
+        if (ob_variant_supported(ob_variant_at(i)))
+          check_run((ob_algo)a, i, seed, options);
+    }
 
   const char *off[] = {"OPTBENCH_CPU_FEATURES_OFF=avx512f", NULL};
   const char *bogus[] = {"OPTBENCH_VARIANT=bogus", NULL};

@@ -129,17 +129,55 @@ static inline void tu_fill(tu_rng *r, float *x, size_t n, int kind, unsigned spe
         special_every && tu_next(r) % special_every == 0 ? tu_special(r, huge) : tu_value(r, kind);
 }
 
-/* One step's inputs: p, g and the state arrays the algorithm uses (others
- * may be NULL and are left alone). */
-static inline void tu_fill_case(tu_rng *r, ob_algo a, float *p, float *g, float *s0, float *s1,
-                                size_t n, unsigned special_every, int huge) {
-  const int states = ob_state_count(a);
+/* One step's inputs: p, g and the state arrays s[k], k < ob_state_count(a)
+ * (NULL entries, and those past the count, are left alone). */
+static inline void tu_fill_states(tu_rng *r, ob_algo a, float *p, float *g, float *const s[],
+                                  size_t n, unsigned special_every, int huge) {
   tu_fill(r, p, n, TU_PARAM, special_every, huge);
   tu_fill(r, g, n, TU_GRAD, special_every, huge);
-  if (states > 0 && s0)
-    tu_fill(r, s0, n, TU_STATE, special_every, huge);
-  if (states > 1 && s1)
-    tu_fill(r, s1, n, TU_STATE, special_every, huge);
+  for (int k = 0; k < ob_state_count(a); k++)
+    if (s[k])
+      tu_fill(r, s[k], n, TU_STATE, special_every, huge);
+}
+
+/* The same for a rule's first two states (a third, if any, left alone). */
+static inline void tu_fill_case(tu_rng *r, ob_algo a, float *p, float *g, float *s0, float *s1,
+                                size_t n, unsigned special_every, int huge) {
+  float *const s[OB_MAX_STATES] = {s0, s1};
+  tu_fill_states(r, a, p, g, s, n, special_every, huge);
+}
+
+/* ---- Options ------------------------------------------------------------ */
+
+/* The rule's defaults with every option it reads switched on: the fields
+ * that switch a state on (ob_state_condition) and the other torch.optim
+ * flags, so that every state array is read and written. Written out here
+ * (the values torch users pass), not read from the library. */
+static inline ob_hparams tu_options_on(ob_algo a) {
+  static const struct {
+    const char *name;
+    float value;
+  } on[] = {{"momentum", 0.9f},
+            {"nesterov", 1.0f},
+            {"maximize", 1.0f},
+            {"amsgrad", 1.0f},
+            {"centered", 1.0f},
+            {"lr_decay", 0.5f},
+            {"initial_accumulator_value", 0.25f}};
+  ob_hparams hp = ob_defaults(a);
+  const unsigned used = ob_hparams_used(a);
+  for (size_t i = 0; i < sizeof on / sizeof on[0]; i++) {
+    const int f = ob_hparam_find(on[i].name);
+    if (f >= 0 && (used >> f & 1u))
+      ob_hparams_set(&hp, on[i].name, on[i].value);
+  }
+  return hp;
+}
+
+/* 1 if tu_options_on(a) is another step than the defaults (a torch rule). */
+static inline int tu_has_options(ob_algo a) {
+  const ob_hparams d = ob_defaults(a), o = tu_options_on(a);
+  return memcmp(&d, &o, sizeof d) != 0;
 }
 
 /* ---- Comparisons ------------------------------------------------------- */

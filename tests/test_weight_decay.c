@@ -4,7 +4,8 @@
  *     the plain rule on those arrays, computed here);
  *   - the variants that share scalar's roundings (autovec, sse2) give its
  *     bits, avx2 gives avx512's, every +omp variant its ISA's for 1..8
- *     threads (NaN compared as a class across ISAs, bitwise within one);
+ *     threads (NaN compared as a class across ISAs, bitwise within one),
+ *     with and without the terms, with the torch rules' options off and on;
  *   - a term applies only where its hyperparameter is nonzero, and bad
  *     values are refused with nothing written.
  * Accuracy against exact arithmetic is the golden suite's (golden/). */
@@ -17,12 +18,22 @@
 static const int thread_counts[] = {1, 2, 3, 4, 7, 8};
 
 typedef struct {
-  float p[N], g[N], s0[N], s1[N];
+  float p[N], g[N], s[OB_MAX_STATES][N];
 } state;
 
 static void run(const ob_variant *v, ob_algo a, const ob_hparams *hp, state *s) {
-  CHECK(ob_step(v, a, hp, 5, s->p, s->g, s->s0, s->s1, N) == OB_OK, "%s %s", ob_algo_name(a),
+  float *const st[OB_MAX_STATES] = {s->s[0], s->s[1], s->s[2]};
+  CHECK(ob_step_states(v, a, hp, 5, s->p, s->g, st, N) == OB_OK, "%s %s", ob_algo_name(a),
         tu_vname(v));
+}
+
+/* every array of x and y equal: bitwise, or NaN as a class */
+static int same(const state *x, const state *y, int bits) {
+  size_t (*diff)(const float *, const float *, size_t) = bits ? tu_diff_bits : tu_diff_class;
+  int ok = diff(x->p, y->p, N) == N;
+  for (int k = 0; k < OB_MAX_STATES; k++)
+    ok = ok && diff(x->s[k], y->s[k], N) == N;
+  return ok;
 }
 
 static const ob_variant *find(const char *name) {
@@ -31,64 +42,72 @@ static const ob_variant *find(const char *name) {
 }
 
 static void test_modes(void) {
-  static const float decays[][2] = {{0.1f, 0.0f}, {0.0f, 0.01f}, {1e-4f, 0.5f}};
+  /* {0, 0}: no term, so that the variant groups and threads below also
+   * cover the plain rules (test_parallel's data has the torch options off) */
+  static const float decays[][2] = {{0.0f, 0.0f}, {0.1f, 0.0f}, {0.0f, 0.01f}, {1e-4f, 0.5f}};
   state *in = malloc(sizeof *in), *ref = malloc(sizeof *ref), *got = malloc(sizeof *got);
   ob_set_omp_threshold(1);
   const uint64_t seed = tu_seed("test_weight_decay", 0x3d);
   for (int a = 0; a < OB_ALGO_COUNT; a++)
-    for (size_t d = 0; d < sizeof decays / sizeof decays[0]; d++) {
-      tu_rng r = tu_rng_for(seed, (uint64_t)a, d, 0);
-      tu_fill_case(&r, (ob_algo)a, in->p, in->g, in->s0, in->s1, N, 13, 0);
-      ob_hparams hp = ob_defaults((ob_algo)a);
-      hp.weight_decay = decays[d][0], hp.decoupled_decay = decays[d][1];
-      /* the scalar reference, decomposed */
-      *ref = *in;
-      const float lrd = (float)((double)hp.lr * (double)hp.decoupled_decay);
-      for (size_t i = 0; i < N; i++) {
-        if (hp.weight_decay != 0.0f)
-          ref->g[i] = in->g[i] + hp.weight_decay * in->p[i];
-        if (hp.decoupled_decay != 0.0f)
-          ref->p[i] = in->p[i] - lrd * in->p[i];
-      }
-      ob_hparams plain = ob_defaults((ob_algo)a);
-      run(find("scalar"), (ob_algo)a, &plain, ref);
-      *got = *in;
-      run(find("scalar"), (ob_algo)a, &hp, got);
-      /* NaN as a class: two compiled copies of one formula may order an add's
-       * operands differently, and x86 keeps the first operand's NaN payload */
-      CHECK(tu_diff_class(ref->p, got->p, N) == N && tu_diff_class(ref->s0, got->s0, N) == N &&
-                tu_diff_class(ref->s1, got->s1, N) == N,
-            "%s decay %g/%g: scalar is not the rule on g', p'", ob_algo_name((ob_algo)a),
-            (double)decays[d][0], (double)decays[d][1]);
-      /* groups of variants with one sequence of roundings, and +omp */
-      static const char *const same_as[][2] = {
-          {"autovec", "scalar"}, {"sse2", "scalar"}, {"avx2", "avx512"}};
-      for (size_t k = 0; k < sizeof same_as / sizeof same_as[0]; k++) {
-        const ob_variant *x = find(same_as[k][0]), *y = find(same_as[k][1]);
-        if (!x || !y)
-          continue;
-        *ref = *in, *got = *in;
-        run(y, (ob_algo)a, &hp, ref);
-        run(x, (ob_algo)a, &hp, got);
-        CHECK(tu_diff_class(ref->p, got->p, N) == N && tu_diff_class(ref->s0, got->s0, N) == N,
-              "%s: %s differs from %s", ob_algo_name((ob_algo)a), same_as[k][0], same_as[k][1]);
-      }
-      for (size_t vi = 0; vi < ob_variant_count(); vi++) {
-        const ob_variant *v = ob_variant_at(vi);
-        if (!ob_variant_supported(v) || !ob_variant_is_parallel(v))
-          continue;
+    for (int on = 0; on <= tu_has_options((ob_algo)a); on++)
+      for (size_t d = 0; d < sizeof decays / sizeof decays[0]; d++) {
+        tu_rng r = tu_rng_for(seed, (uint64_t)a, d, (uint64_t)on);
+        float *const st[OB_MAX_STATES] = {in->s[0], in->s[1], in->s[2]};
+        tu_fill_states(&r, (ob_algo)a, in->p, in->g, st, N, 13, 0);
+        /* the rule without decay (AdamW's default has one), then the terms */
+        ob_hparams plain = on ? tu_options_on((ob_algo)a) : ob_defaults((ob_algo)a);
+        plain.weight_decay = plain.decoupled_decay = 0.0f;
+        ob_hparams hp = plain;
+        hp.weight_decay = decays[d][0], hp.decoupled_decay = decays[d][1];
+        /* the scalar reference, decomposed: torch's maximize negates g before
+         * the L2 term, so the plain rule's -g' is -g + wd*p for g' = g - wd*p
+         * (rounding to nearest is symmetric) */
+        const int maximize = (ob_hparams_used((ob_algo)a) & OB_HP_MAXIMIZE) && hp.maximize != 0;
         *ref = *in;
-        run(ob_variant_find(ob_variant_isa(v)), (ob_algo)a, &hp, ref);
-        for (size_t t = 0; t < sizeof thread_counts / sizeof thread_counts[0]; t++) {
-          omp_set_num_threads(thread_counts[t]);
-          *got = *in;
-          run(v, (ob_algo)a, &hp, got);
-          CHECK(tu_diff_bits(ref->p, got->p, N) == N && tu_diff_bits(ref->s0, got->s0, N) == N &&
-                    tu_diff_bits(ref->s1, got->s1, N) == N,
-                "%s %s threads %d", ob_algo_name((ob_algo)a), ob_variant_name(v), thread_counts[t]);
+        const float lrd = (float)((double)hp.lr * (double)hp.decoupled_decay);
+        for (size_t i = 0; i < N; i++) {
+          if (hp.weight_decay != 0.0f)
+            ref->g[i] = maximize ? in->g[i] - hp.weight_decay * in->p[i]
+                                 : in->g[i] + hp.weight_decay * in->p[i];
+          if (hp.decoupled_decay != 0.0f)
+            ref->p[i] = in->p[i] - lrd * in->p[i];
+        }
+        run(find("scalar"), (ob_algo)a, &plain, ref);
+        *got = *in;
+        run(find("scalar"), (ob_algo)a, &hp, got);
+        /* NaN as a class: two compiled copies of one formula may order an add's
+         * operands differently, and x86 keeps the first operand's NaN payload */
+        CHECK(same(ref, got, 0), "%s%s decay %g/%g: scalar is not the rule on g', p'",
+              ob_algo_name((ob_algo)a), on ? " (options on)" : "", (double)decays[d][0],
+              (double)decays[d][1]);
+        /* groups of variants with one sequence of roundings, and +omp */
+        static const char *const same_as[][2] = {
+            {"autovec", "scalar"}, {"sse2", "scalar"}, {"avx2", "avx512"}};
+        for (size_t k = 0; k < sizeof same_as / sizeof same_as[0]; k++) {
+          const ob_variant *x = find(same_as[k][0]), *y = find(same_as[k][1]);
+          if (!x || !y)
+            continue;
+          *ref = *in, *got = *in;
+          run(y, (ob_algo)a, &hp, ref);
+          run(x, (ob_algo)a, &hp, got);
+          CHECK(same(ref, got, 0), "%s: %s differs from %s", ob_algo_name((ob_algo)a),
+                same_as[k][0], same_as[k][1]);
+        }
+        for (size_t vi = 0; vi < ob_variant_count(); vi++) {
+          const ob_variant *v = ob_variant_at(vi);
+          if (!ob_variant_supported(v) || !ob_variant_is_parallel(v))
+            continue;
+          *ref = *in;
+          run(ob_variant_find(ob_variant_isa(v)), (ob_algo)a, &hp, ref);
+          for (size_t t = 0; t < sizeof thread_counts / sizeof thread_counts[0]; t++) {
+            omp_set_num_threads(thread_counts[t]);
+            *got = *in;
+            run(v, (ob_algo)a, &hp, got);
+            CHECK(same(ref, got, 1), "%s %s threads %d", ob_algo_name((ob_algo)a),
+                  ob_variant_name(v), thread_counts[t]);
+          }
         }
       }
-    }
   omp_set_num_threads(omp_get_num_procs());
   ob_set_omp_threshold(0);
   free(in), free(ref), free(got);
