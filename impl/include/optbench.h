@@ -176,8 +176,10 @@ OB_API const char *ob_state_condition(ob_algo, int i);
  * torch Adagrad's sum), NULL if it starts at 0 (or out of range). */
 OB_API const char *ob_state_initial(ob_algo, int i);
 /* 1 if a step with these hyperparameters reads and writes state i (its
- * condition is nonzero, or it has none), 0 if not: the caller may pass NULL
- * for it; -1 for an unknown algorithm, an index out of range or bad hp. */
+ * condition field is nonzero, or it has none), 0 if not: the caller may pass
+ * NULL for it; -1 for an unknown algorithm, an index out of range, a NULL hp
+ * or a bad size. The values are not checked (ob_hparams_check does that):
+ * amsgrad 0.5 answers 1, and the step then refuses it. */
 OB_API int ob_state_used(ob_algo, const ob_hparams *, int i);
 /* Where the rule's form comes from: "book" (chapter 6's common/optimizer.py)
  * or "torch" (torch.optim's documented algorithm); NULL if unknown. */
