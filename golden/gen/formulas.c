@@ -1,10 +1,13 @@
-/* golden_gen - the textbook formulas in exact arithmetic.
+/* golden_gen - the rules' formulas in exact arithmetic: the textbook's and
+ * torch.optim's documented algorithms.
  *
  * Every operation is MPFR at 256 bits, round to nearest, on the float32 inputs
  * and float32 hyperparameters; the derived coefficients (momentum^2,
- * (1+momentum)*lr, 1-decay_rate, 1-beta1, 1-beta2, lr_t) are exact too. The
- * statements keep the book's order (common/optimizer.py) because the order
- * decides the sign of a zero result. MPFR follows IEEE 754 for NaN, infinities
+ * (1+momentum)*lr, 1-decay_rate, 1-beta1, 1-beta2, lr_t, and torch's
+ * 1-dampening, lr/(1-beta1^t), 1/sqrt(1-beta2^t), lr/(1+(t-1)*lr_decay)) are
+ * exact too. The statements keep the book's order (common/optimizer.py), or
+ * torch's (torch/optim/<rule>.py), because the order decides the sign of a
+ * zero result. MPFR follows IEEE 754 for NaN, infinities
  * and signed zeros (Inf-Inf = NaN, 0/0 = NaN, x/Inf = 0, -0 + +0 = +0).
  *
  * Each output also gets its error scale (golden/FORMAT.md, "Error metric"):

@@ -1,4 +1,4 @@
-/* golden_gen - the textbook formulas in exact arithmetic (MPFR, 256 bits). */
+/* golden_gen - the rules' formulas in exact arithmetic (MPFR, 256 bits). */
 #ifndef GG_FORMULAS_H
 #define GG_FORMULAS_H
 

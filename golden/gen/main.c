@@ -69,7 +69,7 @@ static size_t check_step(gg_algo a, const gg_case *c, int j, const char *mode,
         else
           snprintf(verdict, sizeof verdict, "%.3g scale-ULPs > %g, the rule's %s", ulps, limit,
                    limit_name);
-        gg_die("%s case %s step %d out %s[%zu]: the float32 textbook evaluation (%s) gives %s, "
+        gg_die("%s case %s step %d out %s[%zu]: the plain float32 evaluation (%s) gives %s, "
                "exact %s (rounded %s, scale %s): %s; either the case is not well-posed in float32 "
                "(change its data) or the rule's evaluation rounds more than its limit allows "
                "(raise fresh_limit/own_limit in its row of golden/gen/rules.c, and OB_BOUND)",
@@ -259,7 +259,7 @@ int main(int argc, char **argv) {
   go_write_all(argv[1]);
   gg_formulas_free();
 
-  printf("\nplain float32 textbook evaluation against the exact values, in scale-ULPs\n"
+  printf("\nplain float32 evaluation against the exact values, in scale-ULPs\n"
          "(fresh: each step from the file's inputs; own state: trajectories carried on\n"
          "their own state, error at step j divided by j; the limits are each rule's,\n"
          "golden/gen/rules.c):\n");

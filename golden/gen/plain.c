@@ -1,4 +1,4 @@
-/* golden_gen - the textbook formulas in plain float32.
+/* golden_gen - the rules' formulas in plain float32.
  *
  * Built with -ffp-contract=off (CMakeLists.txt): every operation rounds to
  * float32 on its own, as a straightforward scalar implementation does.
