@@ -85,6 +85,20 @@ static gg_case *state_specials(ctx *x, const char *id, gg_hp hp, int64_t t, int 
   return single(x, id, 2 * COUNT(pats), hp, t, pats, COUNT(pats), note);
 }
 
+/* maximize with the L2 term: torch negates g before it adds weight_decay*p,
+ * so d = -g + weight_decay*p, not -(g + weight_decay*p) */
+static void maximize_wd(ctx *x, int64_t t) {
+  gg_hp h = gg_algos[x->a].defaults;
+  h.maximize = 1, h.weight_decay = 0.1f;
+  char note[200];
+  snprintf(note, sizeof note,
+           "maximize with weight_decay = 0.1: d = -g + 0.1*p (maximize negates g before the L2 "
+           "term); random data around 1, t = %lld",
+           (long long)t);
+  single(x, "maximize_wd", 40, h, t, typical5, 1, note);
+  traj(x, "traj_maximize_wd", h, 0, "maximize with weight_decay = 0.1");
+}
+
 /* ---- SGD: momentum, dampening, nesterov, maximize, the first step ---------- */
 
 static void sgd(ctx *x) {
@@ -100,6 +114,7 @@ static void sgd(ctx *x) {
   lengths(x, "nesterov", h, 3, typical5, 1, "momentum = 0.9, nesterov: p -= lr*(d + 0.9*buf')");
   h = def, h.maximize = 1;
   lengths(x, "maximize", h, 3, typical5, 1, "maximize without momentum: p += lr*g");
+  maximize_wd(x, 3);
   h = m, h.maximize = 1, h.nesterov = 1;
   single(x, "maximize_nesterov", 40, h, 3, typical5, 1,
          "maximize, momentum = 0.9, nesterov: d = -g; random data around 1, t = 3");
@@ -225,6 +240,7 @@ static void adam(ctx *x) {
          "+0) keep the first; 0/eps), t = 3");
   h = def, h.maximize = 1;
   lengths(x, "maximize", h, 3, typical5, 1, "maximize: d = -g");
+  maximize_wd(x, 3);
   h = am, h.maximize = 1;
   single(x, "maximize_amsgrad", 40, h, 3, typical5, 1,
          "maximize and amsgrad; random data around 1, t = 3");
@@ -295,6 +311,7 @@ static void adagrad(ctx *x) {
          "(trajectories), a step reads sum as given; random data around 1, t = 3");
   h = def, h.maximize = 1;
   lengths(x, "maximize", h, 3, typical5, 1, "maximize: d = -g");
+  maximize_wd(x, 3);
   h = def, h.maximize = 1, h.lr_decay = 0.1f;
   single(x, "maximize_lr_decay", 40, h, 4, typical5, 1,
          "maximize with lr_decay = 0.1 at t = 4; random data around 1");
@@ -360,6 +377,7 @@ static void rmsprop(ctx *x) {
     }
   h = def, h.maximize = 1;
   lengths(x, "maximize", h, 1, typical5, 1, "maximize: d = -g");
+  maximize_wd(x, 1);
   h = cm, h.maximize = 1;
   centered_data(single(x, "maximize_centered_momentum", 40, h, 1, typical5, 1,
                        "maximize, centered and momentum = 0.9 (all three states); random data "
