@@ -176,6 +176,21 @@ static void sgd(ctx *x) {
   single(x, "momentum_wd", 40, h, 3, typical5, 1,
          "momentum = 0.9, weight_decay = 0.1 (torch's L2: d = g + 0.1*p), t = 3");
 
+  /* the edge of Nesterov's step d + momentum*buf' past FLT_MAX, where
+   * p - lr*step is finite (FORMAT.md, "Domains") */
+  for (int out = 0; out < 2; out++) {
+    const float g = out ? 1.5e38f : 1e38f;
+    const elem e[] = {{3.4e38f, g, 1.5e38f, 0}, {-3.4e38f, -g, -1.5e38f, 0}};
+    h = m, h.nesterov = 1;
+    gg_edge_case(x, out ? "edge_nesterov_over" : "edge_nesterov_in", out ? GG_UNBOUNDED : GG_INSIDE,
+                 h, 3, e, COUNT(e),
+                 out ? "outside: momentum = 0.9, nesterov, p = +-3.4e38, buf = +-1.5e38, g = "
+                       "+-1.5e38, t = 3: buf' = 2.85e38, d + 0.9*buf' = 4.07e38 overflows float32 "
+                       "where p - lr*step = 3.396e38 does not"
+                     : "momentum = 0.9, nesterov, p = +-3.4e38, buf = +-1.5e38, g = +-1e38, t = 3: "
+                       "buf' = 2.35e38, d + 0.9*buf' = 3.1e38 is finite");
+  }
+
   traj(x, "traj_momentum", m, 0, "momentum = 0.9 (the first step ignores the zero buffer)");
   traj(x, "traj_momentum_lr_change", m, 1, "momentum = 0.9");
   h = m, h.dampening = 0.3f;
