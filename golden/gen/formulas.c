@@ -480,8 +480,8 @@ static void torch_sgd(void) {
 }
 
 static void torch_adam(void) {
-  mpfr_t a, b, c, d, vh, svh;
-  tmp_init(a, b, c, d, vh, svh);
+  mpfr_t a, b, c, d, vh;
+  tmp_init(a, b, c, d, vh);
   mpfr_sub(a, G, S0, RN); /* exp_avg += (1-beta1)*(d - exp_avg) (lerp) */
   mpfr_mul(a, omb1, a, RN);
   mpfr_add(ns0, S0, a, RN);
@@ -499,7 +499,6 @@ static void torch_adam(void) {
   scale_term_sq(ss1, omb2, SG);
   scale_end(ss1, ns1);
   mpfr_set(vh, ns1, RN);
-  mpfr_set(svh, ss1, RN);
   int from_v = 1; /* the denominator is exp_avg_sq' (not the old max) */
   if (opt_amsgrad) {
     /* torch.maximum(max_exp_avg_sq, exp_avg_sq): NaN if either is, the old
@@ -516,7 +515,6 @@ static void torch_adam(void) {
     scale_term(ss2, ss1);
     scale_end(ss2, ns2);
     mpfr_set(vh, ns2, RN);
-    mpfr_set(svh, ss2, RN);
   }
   /* denom = sqrt(vh)/sqrt(1-beta2^t) + eps; p -= lr/(1-beta1^t)*exp_avg/denom */
   mpfr_sqrt(b, vh, RN);
@@ -547,8 +545,7 @@ static void torch_adam(void) {
     scale_term(sp, a);
   }
   scale_end(sp, np);
-  (void)svh;
-  tmp_clear(a, b, c, d, vh, svh);
+  tmp_clear(a, b, c, d, vh);
 }
 
 static void torch_adagrad(void) {
