@@ -182,8 +182,8 @@ static void sgd(ctx *x) {
     const float g = out ? 1.5e38f : 1e38f;
     const elem e[] = {{3.4e38f, g, 1.5e38f, 0}, {-3.4e38f, -g, -1.5e38f, 0}};
     h = m, h.nesterov = 1;
-    gg_edge_case(x, out ? "edge_nesterov_over" : "edge_nesterov_in", out ? GG_UNBOUNDED : GG_INSIDE,
-                 h, 3, e, COUNT(e),
+    gg_edge_case(x, out ? "edge_lrg_over_nesterov" : "edge_lrg_in_nesterov",
+                 out ? GG_UNBOUNDED : GG_INSIDE, h, 3, e, COUNT(e),
                  out ? "outside: momentum = 0.9, nesterov, p = +-3.4e38, buf = +-1.5e38, g = "
                        "+-1.5e38, t = 3: buf' = 2.85e38, d + 0.9*buf' = 4.07e38 overflows float32 "
                        "where p - lr*step = 3.396e38 does not"
