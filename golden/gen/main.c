@@ -263,11 +263,11 @@ int main(int argc, char **argv) {
          "(fresh: each step from the file's inputs; own state: trajectories carried on\n"
          "their own state, error at step j divided by j; the limits are each rule's,\n"
          "golden/gen/rules.c):\n");
-  printf("%-13s %9s %9s %9s %6s  %-30s %9s %6s  %s\n", "algo", "elements", "max", "mean", "limit",
+  printf("%-13s %9s %9s %9s %6s  %-42s %9s %6s  %s\n", "algo", "elements", "max", "mean", "limit",
          "max at", "own max", "limit", "own max at");
   for (int a = 0; a < GG_ALGO_COUNT; a++) {
     const gg_stat *fr = &st[a].fresh, *ow = &st[a].own;
-    printf("%-13s %9zu %9.3f %9.4f %6g  %-30s %9.3f %6g  %s\n", gg_algos[a].name, fr->count,
+    printf("%-13s %9zu %9.3f %9.4f %6g  %-42s %9.3f %6g  %s\n", gg_algos[a].name, fr->count,
            fr->max, fr->count ? fr->sum / (double)fr->count : 0.0, gg_algos[a].row->fresh_limit,
            fr->where, ow->max, gg_algos[a].row->own_limit, ow->where);
   }
