@@ -104,17 +104,6 @@ gg_case *gg_new_case(ctx *x, const char *id, size_t n, int steps, const char *no
   if (len < 0 || (size_t)len >= sizeof c->note)
     gg_die("%s case %s: the note is longer than %zu characters", gg_algos[x->a].name, id,
            sizeof c->note - 1);
-  /* the generic families' notes name the defaults by the rule's convention */
-  char *book = strstr(c->note, "textbook defaults");
-  if (book && gg_algos[x->a].convention == GG_TORCH) {
-    static const char torch_words[] = "torch.optim's defaults";
-    const size_t tail = strlen(book + strlen("textbook defaults"));
-    if ((size_t)(book - c->note) + strlen(torch_words) + tail >= sizeof c->note)
-      gg_die("%s case %s: the note is too long", gg_algos[x->a].name, id);
-    memmove(book + strlen(torch_words), book + strlen("textbook defaults"), tail + 1);
-    memcpy(book, torch_words, strlen(torch_words));
-  }
-
   char key[64];
   snprintf(key, sizeof key, "%s/%s", gg_algos[x->a].name, id);
   c->seed = GG_BASE_SEED ^ gg_fnv1a64(key);
@@ -157,6 +146,12 @@ void gg_fill(ctx *x, gg_case *c, const pat *pats, size_t npat) {
 static const pat typ_only[] = {{{TYP, TYP, TYP, TYP, TYP}}};
 
 static gg_shape shape(gg_algo a) { return gg_algos[a].row->shape; }
+
+/* Whose defaults a note names: the generic families run each rule on its
+ * row's, the textbook's or torch.optim's. */
+static const char *defaults_of(gg_algo a) {
+  return gg_algos[a].convention == GG_TORCH ? "torch.optim's" : "textbook";
+}
 
 /* Divides by sqrt(state) + eps. */
 static int adaptive(gg_algo a) {
@@ -208,8 +203,8 @@ static void lengths(ctx *x) {
     snprintf(id, sizeof id, "len_%zu", lens[k]);
     gg_case *c = gg_new_case(x, id, lens[k], 1,
                              "length %zu (vector bodies and tails); random data around 1, "
-                             "valid states, textbook defaults%s",
-                             lens[k], t_note(x->a));
+                             "valid states, %s defaults%s",
+                             lens[k], defaults_of(x->a), t_note(x->a));
     gg_fill(x, c, typ_only, 1);
   }
 }
@@ -231,8 +226,8 @@ static void magnitudes(ctx *x) {
       q.d[AS0] = (dist)POS(lo, hi);
     gg_case *c = gg_new_case(x, mags[k].id, 64, 1,
                              "p, g and state all of magnitude about %s (2^%d .. 2^%d), random "
-                             "signs (h, v >= 0); textbook defaults%s",
-                             mags[k].about, lo, hi + 1, t_note(x->a));
+                             "signs (h, v >= 0); %s defaults%s",
+                             mags[k].about, lo, hi + 1, defaults_of(x->a), t_note(x->a));
     gg_fill(x, c, &q, 1);
   }
   pat q = {{RND(-100, 60), RND(-100, 60), RND(-100, 60), POS(-100, 60)}};
@@ -240,8 +235,8 @@ static void magnitudes(ctx *x) {
     q.d[AS0] = (dist)POS(-100, 60);
   gg_case *c = gg_new_case(x, "mag_mixed", 128, 1,
                            "each value of p, g and state of its own magnitude, 2^-100 .. 2^61, "
-                           "random signs (h, v >= 0); textbook defaults%s",
-                           t_note(x->a));
+                           "random signs (h, v >= 0); %s defaults%s",
+                           defaults_of(x->a), t_note(x->a));
   gg_fill(x, c, &q, 1);
 }
 
@@ -283,8 +278,8 @@ static void subnormal(ctx *x) {
       (family){adam, COUNT(adam),
                "subnormal p, g, m with v in [1, 32) (update in the subnormal range), subnormal g, "
                "m, v with p around 1, subnormal p with g around 1, tiny g and m with large v"});
-  gg_case *c = gg_new_case(x, "subnormal", 8 * f.np, 1, "subnormal values: %s; textbook defaults%s",
-                           f.how, t_note(x->a));
+  gg_case *c = gg_new_case(x, "subnormal", 8 * f.np, 1, "subnormal values: %s; %s defaults%s",
+                           f.how, defaults_of(x->a), t_note(x->a));
   gg_fill(x, c, f.pats, f.np);
 }
 
@@ -343,8 +338,8 @@ static void near_overflow(ctx *x) {
       (family){adam, COUNT(adam),
                "p and m in the top binade, v above 2^120, |g| < 2^64 so that g*g stays finite; p "
                "around 1 with g and m up to 2^64"});
-  gg_case *c = gg_new_case(x, "near_overflow", 8 * f.np, 1,
-                           "near overflow: %s; textbook defaults%s", f.how, t_note(x->a));
+  gg_case *c = gg_new_case(x, "near_overflow", 8 * f.np, 1, "near overflow: %s; %s defaults%s",
+                           f.how, defaults_of(x->a), t_note(x->a));
   gg_fill(x, c, f.pats, f.np);
 }
 
@@ -379,8 +374,8 @@ static void signed_zero(ctx *x) {
   gg_case *c =
       gg_new_case(x, "signed_zero", np, 1,
                   "signed zeros: every combination of +0, -0, +x, -x in %s (x around 1%s); "
-                  "textbook defaults%s",
-                  arrays, only, t_note(x->a));
+                  "%s defaults%s",
+                  arrays, only, defaults_of(x->a), t_note(x->a));
   gg_fill(x, c, pats, np);
   free(pats);
 }
@@ -393,9 +388,10 @@ static void specials(ctx *x) {
       {{PZ, QNAN, TYP, TYP}},  {{PZ, PINF, TYP, TYP}},  {{PZ, NINF, TYP, TYP}},
       {{PZ, QNAN, PZ, PZ}},    {{PZ, PINF, PZ, PZ}},    {{PZ, NINF, PZ, PZ}},
   };
-  gg_case *c = gg_new_case(x, "nan_inf_grad", 2 * COUNT(grad), 1,
-                           "NaN, +inf, -inf in g, with p around 1 or +0%s; textbook defaults%s",
-                           states ? " and state around 1 or +0" : "", t_note(x->a));
+  gg_case *c =
+      gg_new_case(x, "nan_inf_grad", 2 * COUNT(grad), 1,
+                  "NaN, +inf, -inf in g, with p around 1 or +0%s; %s defaults%s",
+                  states ? " and state around 1 or +0" : "", defaults_of(x->a), t_note(x->a));
   gg_fill(x, c, grad, COUNT(grad));
 
   if (states >= 1) {
@@ -418,8 +414,8 @@ static void specials(ctx *x) {
       snprintf(names, sizeof names, " %s and %s", gg_algos[x->a].state[0], gg_algos[x->a].state[1]);
     c = gg_new_case(x, "nan_inf_state", 2 * np, 1,
                     "NaN, +inf, -inf in the state%s (one or both), with g around 1 or +0 and p "
-                    "around 1; textbook defaults%s",
-                    names, t_note(x->a));
+                    "around 1; %s defaults%s",
+                    names, defaults_of(x->a), t_note(x->a));
     gg_fill(x, c, pats, np);
   }
 
@@ -435,8 +431,8 @@ static void specials(ctx *x) {
     pp[k].d[AS1] = (dist)TYP;
   }
   c = gg_new_case(x, "nan_inf_param", 2 * COUNT(par), 1,
-                  "NaN, +inf, -inf in p, with g around 1, +0, +inf or -inf%s; textbook defaults%s",
-                  states ? " and state around 1" : "", t_note(x->a));
+                  "NaN, +inf, -inf in p, with g around 1, +0, +inf or -inf%s; %s defaults%s",
+                  states ? " and state around 1" : "", defaults_of(x->a), t_note(x->a));
   gg_fill(x, c, pp, COUNT(pp));
 }
 
@@ -448,9 +444,9 @@ static void zero_grad(ctx *x) {
       {{TYP, NZ, PZ, PZ}},
   };
   int states = live_states(x->a);
-  gg_case *c = gg_new_case(x, "zero_grad", 33, 1,
-                           "zero gradient (+0 and -0) with p around 1%s; textbook defaults%s",
-                           states ? " and state around 1 or +0" : "", t_note(x->a));
+  gg_case *c = gg_new_case(
+      x, "zero_grad", 33, 1, "zero gradient (+0 and -0) with p around 1%s; %s defaults%s",
+      states ? " and state around 1 or +0" : "", defaults_of(x->a), t_note(x->a));
   gg_fill(x, c, pats, COUNT(pats));
 }
 
@@ -566,7 +562,8 @@ static void t_steps(ctx *x) {
   static const pat fresh[] = {{{TYP, TYP, PZ, PZ}}};
   gg_case *c = gg_new_case(x, "t_1_fresh", 40, 1,
                            "t = 1 from m = v = 0 (the first step of a new optimizer); g and p "
-                           "around 1, textbook defaults");
+                           "around 1, %s defaults",
+                           defaults_of(x->a));
   c->t[0] = 1;
   gg_fill(x, c, fresh, 1);
   for (size_t k = 0; k < COUNT(ts); k++) {
@@ -574,8 +571,8 @@ static void t_steps(ctx *x) {
     snprintf(id, sizeof id, "t_%lld", (long long)ts[k]);
     c = gg_new_case(x, id, 40, 1,
                     "step number t = %lld (bias correction lr_t = lr*sqrt(1-beta2^t)/(1-beta1^t)); "
-                    "random data around 1, textbook defaults",
-                    (long long)ts[k]);
+                    "random data around 1, %s defaults",
+                    (long long)ts[k], defaults_of(x->a));
     c->t[0] = ts[k];
     gg_fill(x, c, typ_only, 1);
   }
@@ -761,8 +758,8 @@ static void trajectories(ctx *x) {
   gg_case *c = gg_new_case(x, "traj_random", 33, steps,
                            "%d steps, new random gradients every step (each element keeps its "
                            "sign, |g| in [0.5, 2)), p in [0.25, 4) on the other side so that |p| "
-                           "grows%s; textbook defaults%s",
-                           steps, state, gg_algos[a].uses_t ? ", t = 1 .. 12" : "");
+                           "grows%s; %s defaults%s",
+                           steps, state, defaults_of(a), gg_algos[a].uses_t ? ", t = 1 .. 12" : "");
   gg_fill_descent(x, c);
 
   gg_hp hp = gg_algos[a].defaults;
