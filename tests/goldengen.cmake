@@ -1,6 +1,7 @@
 # The golden generator's output against the list's second statement of each
-# rule (golden/gen/check_numpy_column.py: the numpy column in double, on every
-# single step inside its domain, to 1e-6 of the scale); standard library only.
+# rule (golden/gen/check_numpy_column.py: the numpy column in double on every
+# step inside its domain, trajectories from the file's rounded outputs, to
+# 1e-6 of the scale); standard library only.
 #   golden_numpy_column   every rule of the list, book and torch conventions
 find_program(OB_GG_PY3 NAMES python3)
 if(NOT OB_GG_PY3)

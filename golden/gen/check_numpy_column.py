@@ -5,8 +5,9 @@ against the generator's exact values.
 The generator's formulas (golden/gen/formulas.c) are its own; the list states
 each rule once more as NumPy statements (optbench_algos.def, the `numpy`
 column; `numpy` in `optbench info --json`). This evaluates that column in
-double precision, one element at a time, on every single step of
-GOLDEN_DIR/<rule>.txt that lies inside its domain and has only finite values,
+double precision, one element at a time, on every step of GOLDEN_DIR/<rule>.txt
+that lies inside its domain and has only finite inputs (a trajectory's step
+from the file's rounded outputs of the step before),
 with the weight decays the column leaves out (FORMAT.md, "Weight decay";
 torch's maximize before the L2 term), and compares it with the file's `exact`:
 the two must agree to 1e-6 of max(|exact|, scale) - far below any float32
@@ -36,32 +37,50 @@ def _num(s):
     return float(s) if s in ("inf", "-inf", "nan") else float.fromhex(s)
 
 
-def single_steps(path):
-    """The single-step cases inside their domain: (id, floats and t, inputs, outputs)."""
-    cases, case = [], None
+def steps_of(path):
+    """Every step of the cases inside their domain, as (case id, step number,
+    parameters, inputs, outputs): a trajectory's step j > 1 takes the inputs
+    it does not list from the `rounded` outputs of step j - 1 (FORMAT.md,
+    "Trajectories"); outputs are (exact, scale) pairs."""
+    cases, case, out = [], None, None
     with open(path, encoding="ascii") as f:
         for line in f:
             w = line.split()
             if not w or w[0].startswith("#"):
                 continue
             if w[0] == "case":
-                case = {"id": w[1], "par": {}, "in": {}, "out": {}, "keep": True}
+                case = {"id": w[1], "steps": [], "inside": True}
                 cases.append(case)
-            elif case is None:
+            elif case is None or w[0] in ("note", "op", "grad", "end"):
                 continue
-            elif w[0] in ("step", "outside", "grad"):
-                case["keep"] = False
-            elif w[0] == "float":
-                case["par"][w[1]] = _num(w[2])
+            elif w[0] == "outside":
+                case["inside"] = False
+            elif w[0] == "step" or not case["steps"]:
+                case["steps"].append({"par": {}, "in": {}, "out": {}})
+            if case is None or w[0] in ("case", "note", "op", "grad", "end", "outside", "step"):
+                continue
+            st = case["steps"][-1]
+            if w[0] == "float":
+                st["par"][w[1]] = _num(w[2])
             elif w[0] == "int":
-                case["par"][w[1]] = int(w[2])
+                st["par"][w[1]] = int(w[2])
             elif w[0] == "in":
-                case["in"][w[1]] = [_num(x) for x in w[3:]]
+                st["in"][w[1]] = [_num(x) for x in w[3:]]
             elif w[0] == "out":
-                out = case["out"].setdefault(w[1], [])
-            elif len(w) == 3 and w[0] not in ("op", "note", "family", "cases"):
-                out.append((_num(w[0]), _num(w[2])))
-    return [c for c in cases if c["keep"]]
+                out = st["out"].setdefault(w[1], [])
+            elif len(w) == 3:
+                out.append(tuple(_num(x) for x in w))
+    result = []
+    for case in cases:
+        if not case["inside"]:
+            continue
+        for j, st in enumerate(case["steps"]):
+            if j:
+                for name, elems in case["steps"][j - 1]["out"].items():
+                    st["in"].setdefault(name, [e[1] for e in elems])
+            outs = {k: [(e[0], e[2]) for e in v] for k, v in st["out"].items()}
+            result.append((case["id"], j + 1, st["par"], st["in"], outs))
+    return result
 
 
 def check_rule(rule, hparams, path):
@@ -71,12 +90,11 @@ def check_rule(rule, hparams, path):
     decoupled_in_column = "decoupled_decay" in code
     states = [s["name"] if isinstance(s, dict) else s for s in rule["states"]]
     count, worst, failures = 0, (0.0, ""), []
-    for case in single_steps(path):
-        par = case["par"]
+    for cid, j, par, ins, outs in steps_of(path):
         hp = {k: float(par.get(k, 0.0)) for k in hparams}
-        for i in range(len(case["in"]["p"])):
-            p, g = case["in"]["p"][i], case["in"]["g"][i]
-            st = {s: case["in"][s][i] for s in states if s in case["in"]}
+        for i in range(len(ins["p"])):
+            p, g = ins["p"][i], ins["g"][i]
+            st = {s: ins[s][i] for s in states if s in outs}
             if not all(math.isfinite(v) for v in [p, g, *st.values()]):
                 continue
             wd, dd, lr = hp["weight_decay"], hp["decoupled_decay"], hp["lr"]
@@ -92,13 +110,13 @@ def check_rule(rule, hparams, path):
             except (ZeroDivisionError, ValueError, OverflowError):
                 continue
             for name in ["p", *st.keys()]:
-                exact, scale = case["out"][name][i]
+                exact, scale = outs[name][i]
                 got = env[name]
                 if not (math.isfinite(exact) and math.isfinite(got)):
                     continue
                 diff = abs(got - exact) / max(abs(exact), scale, 1e-300)
                 count += 1
-                where = f"{path}: case {case['id']} out {name}[{i}]: column {got!r}, exact {exact!r}"
+                where = f"{path}: case {cid} step {j} out {name}[{i}]: column {got!r}, exact {exact!r}"
                 if diff > worst[0]:
                     worst = (diff, where)
                 if diff > TOLERANCE:
