@@ -2,7 +2,8 @@
  *
  * The generator is the independent reference of optbench: its formulas are
  * its own and it links nothing from impl/. What it knows about each rule
- * besides its formula - the name, the state arrays by name and domain, the
+ * besides its formula - the name, the convention, the state arrays by name
+ * and domain with the hyperparameter that switches each on or starts it, the
  * hyperparameters it reads and their defaults, whether it reads t, the
  * book's figure 6-8 rate - it reads from the one list,
  * impl/include/optbench_algos.def (rules.c).
