@@ -19,37 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_build.h"
 #include "rng.h"
-
-/* ---- distributions of one value ------------------------------------------ */
-
-typedef struct {
-  char kind;        /* t typical, r random normal, s subnormal, z zero, i inf, n NaN */
-  signed char sign; /* 0 random, +1 positive, -1 negative */
-  short lo, hi;     /* kind r: binary exponent range */
-} dist;
-
-/* clang-format off */
-#define TYP {'t', 0, 0, 0}
-#define TYP_POS {'t', 1, 0, 0}
-#define TYP_NEG {'t', -1, 0, 0}
-#define RND(lo, hi) {'r', 0, lo, hi}
-#define POS(lo, hi) {'r', 1, lo, hi}
-#define TOP RND(127, 127) /* the top binade, up to FLT_MAX */
-#define SUB {'s', 0, 0, 0}
-#define SUBP {'s', 1, 0, 0}
-#define PZ {'z', 1, 0, 0}
-#define NZ {'z', -1, 0, 0}
-#define PINF {'i', 1, 0, 0}
-#define NINF {'i', -1, 0, 0}
-#define QNAN {'n', 0, 0, 0}
-/* clang-format on */
-
-enum { AP, AG, AS0, AS1 }; /* the arrays of a pattern */
-
-typedef struct {
-  dist d[4]; /* p, g, s0, s1 */
-} pat;
 
 /* Everyday data: p and g around 1; states of their usual size, h and v >= 0. */
 static dist typical(gg_algo a, int array) {
@@ -112,16 +83,7 @@ static float draw(gg_rng *r, dist d, gg_algo a, const gg_case *c, int array) {
 
 /* ---- building cases ------------------------------------------------------- */
 
-typedef struct {
-  gg_case_list *list;
-  gg_algo a;
-} ctx;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 5, 6)))
-#endif
-static gg_case *
-new_case(ctx *x, const char *id, size_t n, int steps, const char *note, ...) {
+gg_case *gg_new_case(ctx *x, const char *id, size_t n, int steps, const char *note, ...) {
   gg_case_list *L = x->list;
   if (L->count == L->cap) {
     L->cap = L->cap ? 2 * L->cap : 64;
@@ -142,14 +104,13 @@ new_case(ctx *x, const char *id, size_t n, int steps, const char *note, ...) {
   if (len < 0 || (size_t)len >= sizeof c->note)
     gg_die("%s case %s: the note is longer than %zu characters", gg_algos[x->a].name, id,
            sizeof c->note - 1);
-
   char key[64];
   snprintf(key, sizeof key, "%s/%s", gg_algos[x->a].name, id);
   c->seed = GG_BASE_SEED ^ gg_fnv1a64(key);
   c->n = n;
   c->steps = steps;
   c->grad = GG_GRAD_DATA;
-  for (int k = 0; k < 3; k++)
+  for (int k = 0; k <= GG_MAX_STATES; k++)
     c->init[k] = gg_alloc(n, sizeof(float));
   c->hp = gg_alloc((size_t)steps, sizeof *c->hp);
   c->t = gg_alloc((size_t)steps, sizeof *c->t);
@@ -164,13 +125,12 @@ new_case(ctx *x, const char *id, size_t n, int steps, const char *note, ...) {
   return c;
 }
 
-static void set_hp(ctx *x, gg_case *c, gg_hp hp) {
+void gg_set_hp(ctx *x, gg_case *c, gg_hp hp) {
   for (int j = 0; j < c->steps; j++)
     c->hp[j] = gg_hp_mask(x->a, hp);
 }
 
-/* Fills every array of c from the patterns, element i from pats[i % npat]. */
-static void fill(ctx *x, gg_case *c, const pat *pats, size_t npat) {
+void gg_fill(ctx *x, gg_case *c, const pat *pats, size_t npat) {
   gg_rng r = {c->seed};
   int states = gg_algos[x->a].states;
   for (size_t i = 0; i < c->n; i++) {
@@ -183,17 +143,33 @@ static void fill(ctx *x, gg_case *c, const pat *pats, size_t npat) {
   }
 }
 
-static const pat typ_only[] = {{{TYP, TYP, TYP, TYP}}};
-#define COUNT(arr) (sizeof(arr) / sizeof(arr)[0])
+static const pat typ_only[] = {{{TYP, TYP, TYP, TYP, TYP}}};
 
 static gg_shape shape(gg_algo a) { return gg_algos[a].row->shape; }
+
+/* Whose defaults a note names: the generic families run each rule on its
+ * row's, the textbook's or torch.optim's. */
+static const char *defaults_of(gg_algo a) {
+  return gg_algos[a].convention == GG_TORCH ? "torch.optim's" : "textbook";
+}
 
 /* Divides by sqrt(state) + eps. */
 static int adaptive(gg_algo a) {
   return shape(a) == GG_SHAPE_SQUARES || shape(a) == GG_SHAPE_MOMENTS;
 }
 
-static int uses(gg_algo a, int hp) { return (gg_algos[a].uses >> hp) & 1; }
+int gg_uses(gg_algo a, int hp) { return (gg_algos[a].uses >> hp) & 1; }
+
+/* The states a step with the rule's defaults uses: the first ones (an
+ * OB_STATE_IF state is off by default and comes after them). The generic
+ * families are written for these; the options' families (cases_torch.c)
+ * switch the others on. */
+static int live_states(gg_algo a) {
+  int k = 0;
+  while (gg_state_used(a, &gg_algos[a].defaults, k))
+    k++;
+  return k;
+}
 
 static int nonneg_state(gg_algo a, int k) {
   return k < gg_algos[a].states && gg_algos[a].state_domain[k] == GG_NONNEG;
@@ -225,11 +201,11 @@ static void lengths(ctx *x) {
   for (size_t k = 0; k < COUNT(lens); k++) {
     char id[32];
     snprintf(id, sizeof id, "len_%zu", lens[k]);
-    gg_case *c = new_case(x, id, lens[k], 1,
-                          "length %zu (vector bodies and tails); random data around 1, "
-                          "valid states, textbook defaults%s",
-                          lens[k], t_note(x->a));
-    fill(x, c, typ_only, 1);
+    gg_case *c = gg_new_case(x, id, lens[k], 1,
+                             "length %zu (vector bodies and tails); random data around 1, "
+                             "valid states, %s defaults%s",
+                             lens[k], defaults_of(x->a), t_note(x->a));
+    gg_fill(x, c, typ_only, 1);
   }
 }
 
@@ -248,20 +224,20 @@ static void magnitudes(ctx *x) {
     pat q = {{RND(lo, hi), RND(lo, hi), RND(lo, hi), POS(lo, hi)}};
     if (nonneg_state(x->a, 0))
       q.d[AS0] = (dist)POS(lo, hi);
-    gg_case *c = new_case(x, mags[k].id, 64, 1,
-                          "p, g and state all of magnitude about %s (2^%d .. 2^%d), random "
-                          "signs (h, v >= 0); textbook defaults%s",
-                          mags[k].about, lo, hi + 1, t_note(x->a));
-    fill(x, c, &q, 1);
+    gg_case *c = gg_new_case(x, mags[k].id, 64, 1,
+                             "p, g and state all of magnitude about %s (2^%d .. 2^%d), random "
+                             "signs (h, v >= 0); %s defaults%s",
+                             mags[k].about, lo, hi + 1, defaults_of(x->a), t_note(x->a));
+    gg_fill(x, c, &q, 1);
   }
   pat q = {{RND(-100, 60), RND(-100, 60), RND(-100, 60), POS(-100, 60)}};
   if (nonneg_state(x->a, 0))
     q.d[AS0] = (dist)POS(-100, 60);
-  gg_case *c = new_case(x, "mag_mixed", 128, 1,
-                        "each value of p, g and state of its own magnitude, 2^-100 .. 2^61, "
-                        "random signs (h, v >= 0); textbook defaults%s",
-                        t_note(x->a));
-  fill(x, c, &q, 1);
+  gg_case *c = gg_new_case(x, "mag_mixed", 128, 1,
+                           "each value of p, g and state of its own magnitude, 2^-100 .. 2^61, "
+                           "random signs (h, v >= 0); %s defaults%s",
+                           defaults_of(x->a), t_note(x->a));
+  gg_fill(x, c, &q, 1);
 }
 
 static void subnormal(ctx *x) {
@@ -302,9 +278,9 @@ static void subnormal(ctx *x) {
       (family){adam, COUNT(adam),
                "subnormal p, g, m with v in [1, 32) (update in the subnormal range), subnormal g, "
                "m, v with p around 1, subnormal p with g around 1, tiny g and m with large v"});
-  gg_case *c = new_case(x, "subnormal", 8 * f.np, 1, "subnormal values: %s; textbook defaults%s",
-                        f.how, t_note(x->a));
-  fill(x, c, f.pats, f.np);
+  gg_case *c = gg_new_case(x, "subnormal", 8 * f.np, 1, "subnormal values: %s; %s defaults%s",
+                           f.how, defaults_of(x->a), t_note(x->a));
+  gg_fill(x, c, f.pats, f.np);
 }
 
 static void near_overflow(ctx *x) {
@@ -329,6 +305,15 @@ static void near_overflow(ctx *x) {
       {{TYP, RND(50, 63), POS(120, 126)}},
       {{TOP, TYP, TYP}},
   };
+  /* a sum without decay (torch Adagrad) keeps h + g*g below FLT_MAX; the
+   * book AdaGrad's seeds happened to stay below it with `ada` */
+  static const pat sum[] = {
+      {{TOP, RND(40, 62), POS(100, 125)}},
+      {{TYP, RND(50, 63), POS(0, 10)}},
+      {{TYP, RND(50, 62), POS(120, 125)}},
+      {{TOP, TYP, TYP}},
+  };
+  const int plain_sum = gg_algos[x->a].convention == GG_TORCH && !gg_uses(x->a, GG_HPI_decay_rate);
   static const pat adam[] = {
       {{TOP, RND(40, 63), TOP, POS(120, 127)}},
       {{TYP, RND(55, 63), RND(55, 63), POS(110, 126)}},
@@ -343,15 +328,19 @@ static void near_overflow(ctx *x) {
       (family){mom, COUNT(mom),
                "p and v in the top binade with |g| up to 2^128 (some p + v overflow to inf), g up "
                "to FLT_MAX with p and v around 1, p, g, v all above 2^120"},
-      (family){ada, COUNT(ada),
-               "p in the top binade with h up to 2^127, |g| < 2^64 so that g*g stays finite; p "
-               "around 1 with g up to 2^64 and small or huge h"},
+      plain_sum ? (family){sum, COUNT(sum),
+                           "p in the top binade with h up to 2^126, |g| < 2^63 so that h + g*g "
+                           "stays finite; p around 1 with g up to 2^64 and small h, or up to "
+                           "2^63 and huge h"}
+                : (family){ada, COUNT(ada),
+                           "p in the top binade with h up to 2^127, |g| < 2^64 so that g*g stays "
+                           "finite; p around 1 with g up to 2^64 and small or huge h"},
       (family){adam, COUNT(adam),
                "p and m in the top binade, v above 2^120, |g| < 2^64 so that g*g stays finite; p "
                "around 1 with g and m up to 2^64"});
-  gg_case *c = new_case(x, "near_overflow", 8 * f.np, 1, "near overflow: %s; textbook defaults%s",
-                        f.how, t_note(x->a));
-  fill(x, c, f.pats, f.np);
+  gg_case *c = gg_new_case(x, "near_overflow", 8 * f.np, 1, "near overflow: %s; %s defaults%s",
+                           f.how, defaults_of(x->a), t_note(x->a));
+  gg_fill(x, c, f.pats, f.np);
 }
 
 static void signed_zero(ctx *x) {
@@ -363,16 +352,16 @@ static void signed_zero(ctx *x) {
   size_t rad[4] = {4, 4, 1, 1};
   const dist *set[4] = {any, any, any, nonneg};
   char arrays[64] = "p", only[64] = "";
-  for (int k = 0; k < r->states; k++) {
+  for (int k = 0; k < live_states(x->a); k++) {
     rad[AS0 + k] = nonneg_state(x->a, k) ? 3 : 4;
     set[AS0 + k] = nonneg_state(x->a, k) ? nonneg : any;
     if (nonneg_state(x->a, k))
       snprintf(only + strlen(only), sizeof only - strlen(only), "; %s only +0, -0, +x",
                r->state[k]);
   }
-  for (int k = -1; k < r->states; k++) /* "p, g, m and v" */
+  for (int k = -1; k < live_states(x->a); k++) /* "p, g, m and v" */
     snprintf(arrays + strlen(arrays), sizeof arrays - strlen(arrays), "%s%s",
-             k == r->states - 1 ? " and " : ", ", k < 0 ? "g" : r->state[k]);
+             k == live_states(x->a) - 1 ? " and " : ", ", k < 0 ? "g" : r->state[k]);
   size_t np = rad[0] * rad[1] * rad[2] * rad[3];
   pat *pats = gg_alloc(np, sizeof *pats);
   for (size_t k = 0; k < np; k++) {
@@ -382,26 +371,28 @@ static void signed_zero(ctx *x) {
       rr /= rad[arr];
     }
   }
-  gg_case *c = new_case(x, "signed_zero", np, 1,
-                        "signed zeros: every combination of +0, -0, +x, -x in %s (x around 1%s); "
-                        "textbook defaults%s",
-                        arrays, only, t_note(x->a));
-  fill(x, c, pats, np);
+  gg_case *c =
+      gg_new_case(x, "signed_zero", np, 1,
+                  "signed zeros: every combination of +0, -0, +x, -x in %s (x around 1%s); "
+                  "%s defaults%s",
+                  arrays, only, defaults_of(x->a), t_note(x->a));
+  gg_fill(x, c, pats, np);
   free(pats);
 }
 
 static void specials(ctx *x) {
-  int states = gg_algos[x->a].states;
+  int states = live_states(x->a);
   static const pat grad[] = {
       {{TYP, QNAN, TYP, TYP}}, {{TYP, PINF, TYP, TYP}}, {{TYP, NINF, TYP, TYP}},
       {{TYP, QNAN, PZ, PZ}},   {{TYP, PINF, PZ, PZ}},   {{TYP, NINF, PZ, PZ}},
       {{PZ, QNAN, TYP, TYP}},  {{PZ, PINF, TYP, TYP}},  {{PZ, NINF, TYP, TYP}},
       {{PZ, QNAN, PZ, PZ}},    {{PZ, PINF, PZ, PZ}},    {{PZ, NINF, PZ, PZ}},
   };
-  gg_case *c = new_case(x, "nan_inf_grad", 2 * COUNT(grad), 1,
-                        "NaN, +inf, -inf in g, with p around 1 or +0%s; textbook defaults%s",
-                        states ? " and state around 1 or +0" : "", t_note(x->a));
-  fill(x, c, grad, COUNT(grad));
+  gg_case *c =
+      gg_new_case(x, "nan_inf_grad", 2 * COUNT(grad), 1,
+                  "NaN, +inf, -inf in g, with p around 1 or +0%s; %s defaults%s",
+                  states ? " and state around 1 or +0" : "", defaults_of(x->a), t_note(x->a));
+  gg_fill(x, c, grad, COUNT(grad));
 
   if (states >= 1) {
     static const pat st1[] = {
@@ -421,11 +412,11 @@ static void specials(ctx *x) {
     char names[48] = "";
     if (states == 2)
       snprintf(names, sizeof names, " %s and %s", gg_algos[x->a].state[0], gg_algos[x->a].state[1]);
-    c = new_case(x, "nan_inf_state", 2 * np, 1,
-                 "NaN, +inf, -inf in the state%s (one or both), with g around 1 or +0 and p "
-                 "around 1; textbook defaults%s",
-                 names, t_note(x->a));
-    fill(x, c, pats, np);
+    c = gg_new_case(x, "nan_inf_state", 2 * np, 1,
+                    "NaN, +inf, -inf in the state%s (one or both), with g around 1 or +0 and p "
+                    "around 1; %s defaults%s",
+                    names, defaults_of(x->a), t_note(x->a));
+    gg_fill(x, c, pats, np);
   }
 
   static const pat par[] = {
@@ -439,10 +430,10 @@ static void specials(ctx *x) {
     pp[k].d[AS0] = (dist)TYP;
     pp[k].d[AS1] = (dist)TYP;
   }
-  c = new_case(x, "nan_inf_param", 2 * COUNT(par), 1,
-               "NaN, +inf, -inf in p, with g around 1, +0, +inf or -inf%s; textbook defaults%s",
-               states ? " and state around 1" : "", t_note(x->a));
-  fill(x, c, pp, COUNT(pp));
+  c = gg_new_case(x, "nan_inf_param", 2 * COUNT(par), 1,
+                  "NaN, +inf, -inf in p, with g around 1, +0, +inf or -inf%s; %s defaults%s",
+                  states ? " and state around 1" : "", defaults_of(x->a), t_note(x->a));
+  gg_fill(x, c, pp, COUNT(pp));
 }
 
 static void zero_grad(ctx *x) {
@@ -452,11 +443,11 @@ static void zero_grad(ctx *x) {
       {{TYP, PZ, PZ, PZ}},
       {{TYP, NZ, PZ, PZ}},
   };
-  int states = gg_algos[x->a].states;
-  gg_case *c = new_case(x, "zero_grad", 33, 1,
-                        "zero gradient (+0 and -0) with p around 1%s; textbook defaults%s",
-                        states ? " and state around 1 or +0" : "", t_note(x->a));
-  fill(x, c, pats, COUNT(pats));
+  int states = live_states(x->a);
+  gg_case *c = gg_new_case(
+      x, "zero_grad", 33, 1, "zero gradient (+0 and -0) with p around 1%s; %s defaults%s",
+      states ? " and state around 1 or +0" : "", defaults_of(x->a), t_note(x->a));
+  gg_fill(x, c, pats, COUNT(pats));
 }
 
 static void hp_edges(ctx *x) {
@@ -472,12 +463,12 @@ static void hp_edges(ctx *x) {
   };
   hp = def;
   hp.lr = 0;
-  c = new_case(x, "lr_zero", 40, 1,
-               "lr = 0, other hyperparameters the defaults; random data around 1, some p = +-0, "
-               "some g = +-inf or NaN (0*inf is NaN)%s",
-               t_note(a));
-  set_hp(x, c, hp);
-  fill(x, c, lr0, COUNT(lr0));
+  c = gg_new_case(x, "lr_zero", 40, 1,
+                  "lr = 0, other hyperparameters the defaults; random data around 1, some p = +-0, "
+                  "some g = +-inf or NaN (0*inf is NaN)%s",
+                  t_note(a));
+  gg_set_hp(x, c, hp);
+  gg_fill(x, c, lr0, COUNT(lr0));
 
   if (adaptive(a)) {
     static const pat e1[] = {
@@ -491,59 +482,63 @@ static void hp_edges(ctx *x) {
     };
     hp = def;
     hp.eps = 0;
-    c = new_case(x, "eps_zero", 40, 1,
-                 "eps = 0, other hyperparameters the defaults; random data around 1 and "
-                 "zero states and gradients: %s%s",
-                 shape(a) == GG_SHAPE_MOMENTS
-                     ? "m = v = g = 0 gives 0/0 = NaN, v = g = 0 with m != 0 gives "
-                       "+-inf, v = 0 with g != 0"
-                     : "zero states with zero or nonzero g, zero g with nonzero states (0/0 "
-                       "and x/0 where the step divides by a zero state)",
-                 t_note(a));
-    set_hp(x, c, hp);
+    c = gg_new_case(x, "eps_zero", 40, 1,
+                    "eps = 0, other hyperparameters the defaults; random data around 1 and "
+                    "zero states and gradients: %s%s",
+                    shape(a) == GG_SHAPE_MOMENTS
+                        ? "m = v = g = 0 gives 0/0 = NaN, v = g = 0 with m != 0 gives "
+                          "+-inf, v = 0 with g != 0"
+                        : "zero states with zero or nonzero g, zero g with nonzero states (0/0 "
+                          "and x/0 where the step divides by a zero state)",
+                    t_note(a));
+    gg_set_hp(x, c, hp);
     if (shape(a) == GG_SHAPE_MOMENTS)
-      fill(x, c, e2, COUNT(e2));
+      gg_fill(x, c, e2, COUNT(e2));
     else
-      fill(x, c, e1, COUNT(e1));
+      gg_fill(x, c, e1, COUNT(e1));
   }
 
-  if (uses(a, GG_HPI_momentum)) {
+  /* these three name the textbook's defaults; a torch rule's defaults have
+   * momentum 0 already, and its options' families (cases_torch.c) set the
+   * rates to 0 with notes of their own */
+  const int book = gg_algos[a].convention == GG_BOOK;
+  if (book && gg_uses(a, GG_HPI_momentum)) {
     static const pat m0[] = {
         {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}},  {{TYP, TYP, TYP}},
         {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, PINF}}, {{TYP, TYP, QNAN}},
     };
     hp = def;
     hp.momentum = 0;
-    c = new_case(x, "momentum_zero", 40, 1,
-                 "momentum = 0, lr = 0.01; random data around 1, some v = +inf or NaN "
-                 "(0*inf is NaN)");
-    set_hp(x, c, hp);
-    fill(x, c, m0, COUNT(m0));
+    c = gg_new_case(x, "momentum_zero", 40, 1,
+                    "momentum = 0, lr = 0.01; random data around 1, some v = +inf or NaN "
+                    "(0*inf is NaN)");
+    gg_set_hp(x, c, hp);
+    gg_fill(x, c, m0, COUNT(m0));
   }
 
-  if (uses(a, GG_HPI_decay_rate)) {
+  if (book && gg_uses(a, GG_HPI_decay_rate)) {
     static const pat d0[] = {
         {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}},  {{TYP, TYP, TYP}},
         {{TYP, TYP, TYP}}, {{TYP, TYP, TYP}}, {{TYP, TYP, PINF}},
     };
     hp = def;
     hp.decay_rate = 0;
-    c = new_case(x, "decay_zero", 35, 1,
-                 "decay_rate = 0 (h = g*g), lr = 0.01, eps = 1e-7; random data around 1, some "
-                 "h = +inf (0*inf is NaN)");
-    set_hp(x, c, hp);
-    fill(x, c, d0, COUNT(d0));
+    c = gg_new_case(x, "decay_zero", 35, 1,
+                    "decay_rate = 0 (h = g*g), lr = 0.01, eps = 1e-7; random data around 1, some "
+                    "h = +inf (0*inf is NaN)");
+    gg_set_hp(x, c, hp);
+    gg_fill(x, c, d0, COUNT(d0));
   }
 
-  if (uses(a, GG_HPI_beta1) && uses(a, GG_HPI_beta2)) {
+  if (book && gg_uses(a, GG_HPI_beta1) && gg_uses(a, GG_HPI_beta2)) {
     hp = def;
     hp.beta1 = 0;
     hp.beta2 = 0;
-    c = new_case(x, "beta_zero", 40, 1,
-                 "beta1 = beta2 = 0 (m = g, v = g*g, lr_t = lr), lr = 0.001, eps = 1e-7; random "
-                 "data around 1, t = 3");
-    set_hp(x, c, hp);
-    fill(x, c, typ_only, 1);
+    c = gg_new_case(x, "beta_zero", 40, 1,
+                    "beta1 = beta2 = 0 (m = g, v = g*g, lr_t = lr), lr = 0.001, eps = 1e-7; random "
+                    "data around 1, t = 3");
+    gg_set_hp(x, c, hp);
+    gg_fill(x, c, typ_only, 1);
   }
 
   /* Other values than the defaults, for implementations that hard-code them. */
@@ -553,32 +548,33 @@ static void hp_edges(ctx *x) {
                .beta1 = 0.8f,
                .beta2 = 0.99f,
                .eps = 1e-3f};
-  c = new_case(x, "hp_other", 40, 1,
-               "non-default hyperparameters (lr 0.1, momentum 0.5, decay_rate 0.9, beta1 0.8, "
-               "beta2 0.99, eps 1e-3, those the rule uses); random data around 1%s",
-               t_note(a));
-  set_hp(x, c, hp);
-  fill(x, c, typ_only, 1);
+  c = gg_new_case(x, "hp_other", 40, 1,
+                  "non-default hyperparameters (lr 0.1, momentum 0.5, decay_rate 0.9, beta1 0.8, "
+                  "beta2 0.99, eps 1e-3, those the rule uses); random data around 1%s",
+                  t_note(a));
+  gg_set_hp(x, c, hp);
+  gg_fill(x, c, typ_only, 1);
 }
 
 /* The step number of a rule that reads it (Adam's bias correction). */
 static void t_steps(ctx *x) {
   static const int64_t ts[] = {1, 2, 10, 1000, 1000000};
   static const pat fresh[] = {{{TYP, TYP, PZ, PZ}}};
-  gg_case *c = new_case(x, "t_1_fresh", 40, 1,
-                        "t = 1 from m = v = 0 (the first step of a new optimizer); g and p "
-                        "around 1, textbook defaults");
+  gg_case *c = gg_new_case(x, "t_1_fresh", 40, 1,
+                           "t = 1 from m = v = 0 (the first step of a new optimizer); g and p "
+                           "around 1, %s defaults",
+                           defaults_of(x->a));
   c->t[0] = 1;
-  fill(x, c, fresh, 1);
+  gg_fill(x, c, fresh, 1);
   for (size_t k = 0; k < COUNT(ts); k++) {
     char id[32];
     snprintf(id, sizeof id, "t_%lld", (long long)ts[k]);
-    c = new_case(x, id, 40, 1,
-                 "step number t = %lld (bias correction lr_t = lr*sqrt(1-beta2^t)/(1-beta1^t)); "
-                 "random data around 1, textbook defaults",
-                 (long long)ts[k]);
+    c = gg_new_case(x, id, 40, 1,
+                    "step number t = %lld (bias correction lr_t = lr*sqrt(1-beta2^t)/(1-beta1^t)); "
+                    "random data around 1, %s defaults",
+                    (long long)ts[k], defaults_of(x->a));
     c->t[0] = ts[k];
-    fill(x, c, typ_only, 1);
+    gg_fill(x, c, typ_only, 1);
   }
   /* Betas near 1 at a small t: 1 - beta^t keeps few of beta^t's bits, so a
    * beta^t rounded to float32 (powf, or the float running product
@@ -590,16 +586,16 @@ static void t_steps(ctx *x) {
   for (size_t k = 0; k < COUNT(slow); k++) {
     char id[32];
     snprintf(id, sizeof id, "t_%lld_betas_near_1", (long long)slow[k]);
-    c = new_case(x, id, 40, 1,
-                 "step number t = %lld with beta1 = 0.999, beta2 = 0.9999: 1 - beta^t cancels, "
-                 "so beta^t must not be rounded to float32; random data around 1",
-                 (long long)slow[k]);
+    c = gg_new_case(x, id, 40, 1,
+                    "step number t = %lld with beta1 = 0.999, beta2 = 0.9999: 1 - beta^t cancels, "
+                    "so beta^t must not be rounded to float32; random data around 1",
+                    (long long)slow[k]);
     gg_hp hp = gg_algos[x->a].defaults;
     hp.beta1 = 0.999f;
     hp.beta2 = 0.9999f;
-    set_hp(x, c, hp);
+    gg_set_hp(x, c, hp);
     c->t[0] = slow[k];
-    fill(x, c, typ_only, 1);
+    gg_fill(x, c, typ_only, 1);
   }
 }
 
@@ -610,8 +606,12 @@ static void t_steps(ctx *x) {
  * the single-step bound at step j) meaningful: an error carried from earlier
  * steps is measured against a magnitude of the same size. Sign changes are the
  * single-step cases' business. The states start at 0, as the book's classes. */
-static void fill_descent(gg_case *c) {
+void gg_fill_descent(ctx *x, gg_case *c) {
   gg_rng r = {c->seed};
+  const gg_algo_info *ai = &gg_algos[x->a];
+  for (int k = 0; k < ai->states; k++) /* OB_STATE_INIT: torch Adagrad's sum */
+    for (size_t i = 0; i < c->n && ai->state_init[k] >= 0; i++)
+      c->init[1 + k][i] = gg_hp_get(&c->hp[0], ai->state_init[k]);
   for (size_t i = 0; i < c->n; i++) {
     uint32_t sign = (uint32_t)(gg_rng_next(&r) >> 63);
     uint32_t e = 125 + gg_rng_below(&r, 4); /* |p| in [0.25, 4) */
@@ -641,7 +641,7 @@ static void decay_hp(ctx *x, gg_case *c, const decay_mode *m, float scale) {
   gg_hp hp = gg_algos[x->a].defaults;
   hp.weight_decay = m->wd * scale;
   hp.decoupled_decay = m->dd * scale;
-  set_hp(x, c, hp);
+  gg_set_hp(x, c, hp);
 }
 
 static void weight_decay(ctx *x) {
@@ -653,21 +653,21 @@ static void weight_decay(ctx *x) {
       size_t n = m == 2 && k == COUNT(lens) - 1 ? 1000 : lens[k];
       char id[40];
       snprintf(id, sizeof id, "wd_%s_len_%zu", d->id, n);
-      gg_case *c = new_case(x, id, n, 1,
-                            "%s, other hyperparameters the defaults; length %zu, random data "
-                            "around 1%s",
-                            d->what, n, t_note(x->a));
+      gg_case *c = gg_new_case(x, id, n, 1,
+                               "%s, other hyperparameters the defaults; length %zu, random data "
+                               "around 1%s",
+                               d->what, n, t_note(x->a));
       decay_hp(x, c, d, 1.0f);
-      fill(x, c, typ_only, 1);
+      gg_fill(x, c, typ_only, 1);
     }
     char id[40];
     snprintf(id, sizeof id, "wd_%s_1em4", d->id);
-    gg_case *c = new_case(x, id, 64, 1,
-                          "%s scaled to 1e-4 (0.1f*1e-3f in float32), other hyperparameters the "
-                          "defaults; random data around 1%s",
-                          d->what, t_note(x->a));
+    gg_case *c = gg_new_case(x, id, 64, 1,
+                             "%s scaled to 1e-4 (0.1f*1e-3f in float32), other hyperparameters the "
+                             "defaults; random data around 1%s",
+                             d->what, t_note(x->a));
     decay_hp(x, c, d, 1e-3f);
-    fill(x, c, typ_only, 1);
+    gg_fill(x, c, typ_only, 1);
   }
 
   /* signed zeros, infinities and NaN in p (and in g) with each decay on */
@@ -681,13 +681,13 @@ static void weight_decay(ctx *x) {
     const decay_mode *d = &decay_modes[m];
     char id[40];
     snprintf(id, sizeof id, "wd_%s_special", d->id);
-    gg_case *c = new_case(x, id, 2 * COUNT(pats), 1,
-                          "%s with p in {+0, -0, +inf, -inf, NaN, +x, -x} and g in {x, +0, -0, "
-                          "+inf, NaN} (x around 1)%s%s; decoupled p - c*p turns p = -0 into "
-                          "+0, inf into NaN",
-                          d->what, gg_algos[x->a].states ? ", state around 1" : "", t_note(x->a));
+    gg_case *c = gg_new_case(x, id, 2 * COUNT(pats), 1,
+                             "%s with p in {+0, -0, +inf, -inf, NaN, +x, -x} and g in {x, +0, -0, "
+                             "+inf, NaN} (x around 1)%s%s; decoupled p - c*p turns p = -0 into "
+                             "+0, inf into NaN",
+                             d->what, live_states(x->a) ? ", state around 1" : "", t_note(x->a));
     decay_hp(x, c, d, 1.0f);
-    fill(x, c, pats, COUNT(pats));
+    gg_fill(x, c, pats, COUNT(pats));
   }
 }
 
@@ -699,12 +699,13 @@ static void wd_cancel(ctx *x) {
   for (int k = 0; k < 8; k++) {
     char id[40];
     snprintf(id, sizeof id, "wd_cancel_%d", k);
-    gg_case *c = new_case(x, id, 64, 1,
-                          "L2 weight decay cancelling: g = -weight_decay*p*(1 + r), |r| in "
-                          "[2^-16, 2^-4), p in [0.25, 4), small states (h, v in [2^-40, 2^-20)); "
-                          "random lr in [2^-12, 2^-6), weight_decay in [2^-10, 2^-4), momentum, "
-                          "decay_rate, beta1, beta2 in [0.5, 1), eps 1e-7%s",
-                          t_note(x->a));
+    gg_case *c =
+        gg_new_case(x, id, 64, 1,
+                    "L2 weight decay cancelling: g = -weight_decay*p*(1 + r), |r| in "
+                    "[2^-16, 2^-4), p in [0.25, 4), small states (h, v in [2^-40, 2^-20)); "
+                    "random lr in [2^-12, 2^-6), weight_decay in [2^-10, 2^-4), momentum, "
+                    "decay_rate, beta1, beta2 in [0.5, 1), eps 1e-7%s",
+                    t_note(x->a));
     gg_rng r = {c->seed};
     const float u = (float)(gg_rng_below(&r, 1u << 20)) * 0x1p-20f; /* [0, 1) */
     gg_hp hp = gg_algos[x->a].defaults;
@@ -715,7 +716,7 @@ static void wd_cancel(ctx *x) {
     hp.beta1 = 0.5f + 0.5f * (float)(gg_rng_below(&r, 1u << 20)) * 0x1p-20f;
     hp.beta2 = 0.5f + 0.5f * (float)(gg_rng_below(&r, 1u << 20)) * 0x1p-20f;
     hp.eps = 1e-7f;
-    set_hp(x, c, hp);
+    gg_set_hp(x, c, hp);
     for (size_t i = 0; i < c->n; i++) {
       const uint32_t sign = (uint32_t)(gg_rng_next(&r) >> 63);
       const float p =
@@ -753,34 +754,34 @@ static const char *short_num(char buf[32], float v) {
 static void trajectories(ctx *x) {
   gg_algo a = x->a;
   const int steps = 12;
-  const char *state = gg_algos[a].states ? ", state starting at 0 (as the book's class)" : "";
-  gg_case *c = new_case(x, "traj_random", 33, steps,
-                        "%d steps, new random gradients every step (each element keeps its "
-                        "sign, |g| in [0.5, 2)), p in [0.25, 4) on the other side so that |p| "
-                        "grows%s; textbook defaults%s",
-                        steps, state, gg_algos[a].uses_t ? ", t = 1 .. 12" : "");
-  fill_descent(c);
+  const char *state = live_states(a) ? ", state starting at 0 (as the book's class)" : "";
+  gg_case *c = gg_new_case(x, "traj_random", 33, steps,
+                           "%d steps, new random gradients every step (each element keeps its "
+                           "sign, |g| in [0.5, 2)), p in [0.25, 4) on the other side so that |p| "
+                           "grows%s; %s defaults%s",
+                           steps, state, defaults_of(a), gg_algos[a].uses_t ? ", t = 1 .. 12" : "");
+  gg_fill_descent(x, c);
 
   gg_hp hp = gg_algos[a].defaults;
   float lr0 = hp.lr;
   hp.lr = lr0 / 10.0f;
-  c = new_case(x, "traj_lr_change", 33, steps,
-               "%d steps as traj_random with lr changed mid-way: lr = %g for steps 1-5, "
-               "lr = %gf/10 in float32 from step 6 on%s",
-               steps, (double)lr0, (double)lr0, gg_algos[a].uses_t ? "; t = 1 .. 12" : "");
+  c = gg_new_case(x, "traj_lr_change", 33, steps,
+                  "%d steps as traj_random with lr changed mid-way: lr = %g for steps 1-5, "
+                  "lr = %gf/10 in float32 from step 6 on%s",
+                  steps, (double)lr0, (double)lr0, gg_algos[a].uses_t ? "; t = 1 .. 12" : "");
   for (int j = 5; j < steps; j++)
     c->hp[j] = gg_hp_mask(a, hp);
-  fill_descent(c);
+  gg_fill_descent(x, c);
 
   hp = gg_algos[a].defaults;
   hp.weight_decay = 0.1f;
   hp.decoupled_decay = 0.01f;
-  c = new_case(x, "wd_traj", 33, steps,
-               "%d steps as traj_random with weight_decay = 0.1 and decoupled_decay = 0.01, "
-               "other hyperparameters the defaults%s",
-               steps, gg_algos[a].uses_t ? "; t = 1 .. 12" : "");
-  set_hp(x, c, hp);
-  fill_descent(c);
+  c = gg_new_case(x, "wd_traj", 33, steps,
+                  "%d steps as traj_random with weight_decay = 0.1 and decoupled_decay = 0.01, "
+                  "other hyperparameters the defaults%s",
+                  steps, gg_algos[a].uses_t ? "; t = 1 .. 12" : "");
+  gg_set_hp(x, c, hp);
+  gg_fill_descent(x, c);
 
   /* The book's comparison (ch. 6, optimizer_compare_naive.py): f(x, y) = x^2/20 + y^2
    * from (-7, 2), 30 steps, at the list's figure 6-8 rate; the other
@@ -791,16 +792,16 @@ static void trajectories(ctx *x) {
   int at = snprintf(book_hp, sizeof book_hp, "lr = %s [%s]", short_num(num, hp.lr),
                     gg_algos[a].book_source);
   for (int k = 0; k < GG_HP_COUNT; k++)
-    if (k != GG_HPI_lr && uses(a, k) && at > 0 && (size_t)at < sizeof book_hp)
+    if (k != GG_HPI_lr && gg_uses(a, k) && at > 0 && (size_t)at < sizeof book_hp)
       at += snprintf(book_hp + at, sizeof book_hp - (size_t)at, ", %s = %s", gg_hp_names[k],
                      short_num(num, gg_hp_get(&hp, k)));
   if (gg_algos[a].uses_t && at > 0 && (size_t)at < sizeof book_hp)
     snprintf(book_hp + at, sizeof book_hp - (size_t)at, ", t = 1 .. 30");
-  c = new_case(x, "book_quadratic", 2, 30,
-               "the book's f(x, y) = x^2/20 + y^2 from (-7, 2), 30 steps, gradient (x/10, 2*y) "
-               "in float32 from each step's p%s; %s",
-               gg_algos[a].states ? ", state starting at 0" : "", book_hp);
-  set_hp(x, c, hp);
+  c = gg_new_case(x, "book_quadratic", 2, 30,
+                  "the book's f(x, y) = x^2/20 + y^2 from (-7, 2), 30 steps, gradient (x/10, 2*y) "
+                  "in float32 from each step's p%s; %s",
+                  live_states(a) ? ", state starting at 0" : "", book_hp);
+  gg_set_hp(x, c, hp);
   c->grad = GG_GRAD_QUADRATIC;
   c->init[0][0] = -7.0f;
   c->init[0][1] = 2.0f;
@@ -808,17 +809,12 @@ static void trajectories(ctx *x) {
 
 /* ---- the edges of the domains (FORMAT.md, "Domains") ------------------------ */
 
-typedef struct {
-  float p, g, s0, s1;
-} elem;
-
-/* One step on the listed elements, the case on `dom`'s side of its edge. */
-static void edge(ctx *x, const char *id, gg_domain dom, gg_hp hp, int64_t t, const elem *e,
-                 size_t n, const char *note) {
-  gg_case *c = new_case(x, id, n, 1, "%s", note);
+void gg_edge_case(ctx *x, const char *id, gg_domain dom, gg_hp hp, int64_t t, const elem *e,
+                  size_t n, const char *note) {
+  gg_case *c = gg_new_case(x, id, n, 1, "%s", note);
   c->domain = dom;
   c->t[0] = t;
-  set_hp(x, c, hp);
+  gg_set_hp(x, c, hp);
   for (size_t i = 0; i < n; i++) {
     c->init[0][i] = e[i].p;
     c->g[0][i] = e[i].g;
@@ -833,8 +829,8 @@ static void edge(ctx *x, const char *id, gg_domain dom, gg_hp hp, int64_t t, con
 static void edge_pair(ctx *x, int64_t t, const char *in_id, gg_hp hp_in, const elem e_in[2],
                       const char *out_id, gg_domain dom, gg_hp hp_out, const elem e_out[2],
                       const char *note_in, const char *note_out) {
-  edge(x, in_id, GG_INSIDE, hp_in, t, e_in, 2, note_in);
-  edge(x, out_id, dom, hp_out, t, e_out, 2, note_out);
+  gg_edge_case(x, in_id, GG_INSIDE, hp_in, t, e_in, 2, note_in);
+  gg_edge_case(x, out_id, dom, hp_out, t, e_out, 2, note_out);
 }
 
 static void domain_edges(ctx *x) {
@@ -924,7 +920,9 @@ static void domain_edges(ctx *x) {
               "outside: eps = 0, zero state, p = 1, g = +-1e-30: the new state underflows to 0 "
               "in float32 and the step divides by it");
 
-    if (shape(a) == GG_SHAPE_MOMENTS) {
+    if (shape(a) == GG_SHAPE_MOMENTS && gg_algos[a].convention == GG_TORCH) {
+      /* gg_torch_moment_edges, below: its notes name torch's coefficients */
+    } else if (shape(a) == GG_SHAPE_MOMENTS) {
       /* a subnormal intermediate of m' ((1-beta1)*g) divided by sqrt(v') + eps
        * < 1: g = 1e-39 against 1e-30 */
       static const elem ins[] = {{0.0f, 1e-30f, 0.0f, 0.0f}, {0.0f, -1e-30f, 0.0f, 0.0f}};
@@ -951,13 +949,14 @@ static void domain_edges(ctx *x) {
       static const elem tiny[] = {{0.0f, 1e-40f, 0.0f, 0.0f}, {0.0f, -1e-40f, 0.0f, 0.0f}};
       static const elem big[] = {{1.0f, 1e10f, 0.0f, 0.0f}, {1.0f, -1e10f, 0.0f, 0.0f}};
       hp = def;
-      edge(x, "edge_sub_lrg", GG_INSIDE, hp, t, tiny, COUNT(tiny),
-           "p = 0, zero state, g = +-1e-40: lr*g is subnormal, the step does not need it to be "
-           "exact");
+      gg_edge_case(
+          x, "edge_sub_lrg", GG_INSIDE, hp, t, tiny, COUNT(tiny),
+          "p = 0, zero state, g = +-1e-40: lr*g is subnormal, the step does not need it to be "
+          "exact");
       hp.lr = 1e30f;
-      edge(x, "edge_lrg_big", GG_INSIDE, hp, t, big, COUNT(big),
-           "lr = 1e30, p = 1, g = +-1e10, zero state: lr*g = 1e40 overflows float32, the "
-           "step does not");
+      gg_edge_case(x, "edge_lrg_big", GG_INSIDE, hp, t, big, COUNT(big),
+                   "lr = 1e30, p = 1, g = +-1e10, zero state: lr*g = 1e40 overflows float32, the "
+                   "step does not");
       /* the quotient itself subnormal (AdaGrad: h = 1e6, g = 1e-40), multiplied by
        * lr = 1 (its absolute error 2^-150 stays) or by lr = 2^20 (scaled up) */
       static const elem q[] = {{0.0f, 1e-40f, 1e6f, 0.0f}, {0.0f, -1e-40f, 1e6f, 0.0f}};
@@ -977,18 +976,21 @@ static void domain_edges(ctx *x) {
     }
   }
 
-  if (shape(a) == GG_SHAPE_MOMENTS) {
+  if (shape(a) == GG_SHAPE_MOMENTS && gg_algos[a].convention == GG_TORCH)
+    gg_torch_moment_edges(x);
+  else if (shape(a) == GG_SHAPE_MOMENTS) {
     /* beta2 = 0 and 0.1: v' = beta2*v + (1-beta2)*g*g far below v, where the book's
      * v += (1-beta2)*(g*g - v) cancels (p became -1 for exact -0.000999) */
     static const elem b2e[] = {
         {0.0f, 1e-4f, 0.0f, 1.0f}, {1.0f, -2e-3f, 0.01f, 4.0f}, {0.0f, 1e-4f, 1e-3f, 1.0f}};
     hp = def, hp.beta2 = 0.0f;
-    edge(x, "edge_beta2_0", GG_INSIDE, hp, 1, b2e, COUNT(b2e),
-         "beta2 = 0, t = 1: v' = g*g is far below v (1, 4), the book's form cancels; lr 1e-3, "
-         "beta1 0.9, eps 1e-7");
+    gg_edge_case(
+        x, "edge_beta2_0", GG_INSIDE, hp, 1, b2e, COUNT(b2e),
+        "beta2 = 0, t = 1: v' = g*g is far below v (1, 4), the book's form cancels; lr 1e-3, "
+        "beta1 0.9, eps 1e-7");
     hp.beta2 = 0.1f;
-    edge(x, "edge_beta2_0p1", GG_INSIDE, hp, 1, b2e, COUNT(b2e),
-         "beta2 = 0.1, t = 1: v' = 0.1*v + 0.9*g*g, mostly the first term, below v");
+    gg_edge_case(x, "edge_beta2_0p1", GG_INSIDE, hp, 1, b2e, COUNT(b2e),
+                 "beta2 = 0.1, t = 1: v' = 0.1*v + 0.9*g*g, mostly the first term, below v");
 
     /* lr_t subnormal (lr = 1e-44) or normal (1e-35), defaults, t = 3 */
     static const elem m_big[] = {{1.0f, 1.0f, 1e20f, 1.0f}, {1.0f, -1.0f, -1e20f, 1.0f}};
@@ -1004,11 +1006,12 @@ static void domain_edges(ctx *x) {
     hp2 = hp, hp2.lr = 1e33f;
     {
       const int64_t t1 = 1;
-      edge(x, "edge_lrt_in_big", GG_INSIDE, hp, t1, zero_g, COUNT(zero_g),
-           "lr = 1e32, beta1 = 1 - 2^-24, t = 1: lr_t = 5.3e37 is finite; g and state 0");
-      edge(x, "edge_lrt_over", GG_REFUSED, hp2, t1, zero_g, COUNT(zero_g),
-           "outside: lr = 1e33, beta1 = 1 - 2^-24, t = 1: lr_t = 5.3e38 overflows float32, the "
-           "step is refused (p became NaN)");
+      gg_edge_case(x, "edge_lrt_in_big", GG_INSIDE, hp, t1, zero_g, COUNT(zero_g),
+                   "lr = 1e32, beta1 = 1 - 2^-24, t = 1: lr_t = 5.3e37 is finite; g and state 0");
+      gg_edge_case(
+          x, "edge_lrt_over", GG_REFUSED, hp2, t1, zero_g, COUNT(zero_g),
+          "outside: lr = 1e33, beta1 = 1 - 2^-24, t = 1: lr_t = 5.3e38 overflows float32, the "
+          "step is refused (p became NaN)");
     }
 
     /* the same at random: see wd_cancel */
@@ -1017,9 +1020,10 @@ static void domain_edges(ctx *x) {
     static const elem cond[] = {{0.7725f, -0.003223f, 0.002017f, 2.4e-12f}};
     hp = (gg_hp){
         .lr = 0.0018f, .beta1 = 0.893f, .beta2 = 0.964f, .eps = 1e-7f, .weight_decay = 0.00415f};
-    edge(x, "edge_wd_cond", GG_INSIDE, hp, 3, cond, COUNT(cond),
-         "weight_decay = 0.00415 cancels g = -0.003223 to g' = -2e-5 (p = 0.7725), v = 2.4e-12: "
-         "g's rounding reaches p through sqrt(v'); lr 0.0018, beta1 0.893, beta2 0.964, t = 3");
+    gg_edge_case(
+        x, "edge_wd_cond", GG_INSIDE, hp, 3, cond, COUNT(cond),
+        "weight_decay = 0.00415 cancels g = -0.003223 to g' = -2e-5 (p = 0.7725), v = 2.4e-12: "
+        "g's rounding reaches p through sqrt(v'); lr 0.0018, beta1 0.893, beta2 0.964, t = 3");
   }
 }
 
@@ -1034,11 +1038,13 @@ void gg_cases_build(gg_algo a, gg_case_list *out) {
   zero_grad(&x);
   hp_edges(&x);
   weight_decay(&x);
-  if (gg_algos[a].uses_t)
+  if (gg_uses(a, GG_HPI_beta1)) /* the bias correction's t */
     t_steps(&x);
   trajectories(&x);
   domain_edges(&x);
   wd_cancel(&x);
+  if (gg_algos[a].convention == GG_TORCH)
+    gg_torch_cases(&x);
 
   for (size_t i = 0; i < out->count; i++) {
     const gg_case *c = &out->v[i];
@@ -1056,7 +1062,7 @@ void gg_cases_build(gg_algo a, gg_case_list *out) {
 void gg_cases_free(gg_case_list *list) {
   for (size_t i = 0; i < list->count; i++) {
     gg_case *c = &list->v[i];
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k <= GG_MAX_STATES; k++)
       free(c->init[k]);
     for (int j = 0; j < c->steps; j++)
       free(c->g[j]);

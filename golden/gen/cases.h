@@ -21,10 +21,11 @@ typedef struct {
   int steps;
   gg_grad_mode grad;
   gg_domain domain;
-  float *init[3]; /* p, s0, s1: inputs of step 1 (unused states stay zero) */
-  gg_hp *hp;      /* per step; unused fields are 0 */
-  int64_t *t;     /* per step */
-  float **g;      /* per step, n values (GG_GRAD_DATA only) */
+  float *init[1 + GG_MAX_STATES]; /* p, then each state: inputs of step 1 (a state the
+                                     case does not use is not written to the file) */
+  gg_hp *hp;                      /* per step; unused fields are 0 */
+  int64_t *t;                     /* per step */
+  float **g;                      /* per step, n values (GG_GRAD_DATA only) */
 } gg_case;
 
 typedef struct {

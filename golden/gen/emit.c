@@ -66,8 +66,9 @@ void gg_emit_case(FILE *f, gg_algo a, const gg_case *c) {
     fputs("grad quadratic\n", f);
 }
 
-void gg_emit_step(FILE *f, gg_algo a, const gg_case *c, int j, const float *const in[3],
-                  const float *g, gg_elem *const out[3]) {
+void gg_emit_step(FILE *f, gg_algo a, const gg_case *c, int j,
+                  const float *const in[1 + GG_MAX_STATES], const float *g,
+                  gg_elem *const out[1 + GG_MAX_STATES]) {
   const gg_algo_info *r = &gg_algos[a];
   const gg_hp *hp = &c->hp[j - 1];
   if (c->steps > 1)
@@ -83,12 +84,16 @@ void gg_emit_step(FILE *f, gg_algo a, const gg_case *c, int j, const float *cons
   if (j == 1)
     gg_emit_in(f, "p", in[0], c->n);
   gg_emit_in(f, "g", g, c->n);
+  /* only the states the step uses (an OB_STATE_IF state whose field is 0 is
+   * neither read nor written: FORMAT.md) */
   if (j == 1)
     for (int k = 0; k < r->states; k++)
-      gg_emit_in(f, r->state[k], in[k + 1], c->n);
+      if (gg_state_used(a, hp, k))
+        gg_emit_in(f, r->state[k], in[k + 1], c->n);
   gg_emit_out(f, "p", out[0], c->n);
   for (int k = 0; k < r->states; k++)
-    gg_emit_out(f, r->state[k], out[k + 1], c->n);
+    if (gg_state_used(a, hp, k))
+      gg_emit_out(f, r->state[k], out[k + 1], c->n);
 }
 
 void gg_emit_end(FILE *f) { fputs("end\n", f); }

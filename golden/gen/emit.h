@@ -25,12 +25,13 @@ void gg_emit_header(FILE *f, gg_algo a, size_t ncases);
 /* The case's comment, case, note, op, outside and grad lines. */
 void gg_emit_case(FILE *f, gg_algo a, const gg_case *c);
 
-/* Step j of c (in[k] are its inputs p, s0, s1; out[k] n elements each): the
+/* Step j of c (in[k] are its inputs p, s0, s1, s2; out[k] n elements each): the
  * `step` line of a trajectory, the hyperparameters by name, t, the inputs
  * (step 1: p, g and the states; later steps only g, the others carried) and
  * the outputs p and the states. */
-void gg_emit_step(FILE *f, gg_algo a, const gg_case *c, int j, const float *const in[3],
-                  const float *g, gg_elem *const out[3]);
+void gg_emit_step(FILE *f, gg_algo a, const gg_case *c, int j,
+                  const float *const in[1 + GG_MAX_STATES], const float *g,
+                  gg_elem *const out[1 + GG_MAX_STATES]);
 
 void gg_emit_end(FILE *f);
 

@@ -1,10 +1,13 @@
-/* golden_gen - the textbook formulas in exact arithmetic.
+/* golden_gen - the rules' formulas in exact arithmetic: the textbook's and
+ * torch.optim's documented algorithms.
  *
  * Every operation is MPFR at 256 bits, round to nearest, on the float32 inputs
  * and float32 hyperparameters; the derived coefficients (momentum^2,
- * (1+momentum)*lr, 1-decay_rate, 1-beta1, 1-beta2, lr_t) are exact too. The
- * statements keep the book's order (common/optimizer.py) because the order
- * decides the sign of a zero result. MPFR follows IEEE 754 for NaN, infinities
+ * (1+momentum)*lr, 1-decay_rate, 1-beta1, 1-beta2, lr_t, and torch's
+ * 1-dampening, lr/(1-beta1^t), 1/sqrt(1-beta2^t), lr/(1+(t-1)*lr_decay)) are
+ * exact too. The statements keep the book's order (common/optimizer.py), or
+ * torch's (torch/optim/<rule>.py), because the order decides the sign of a
+ * zero result. MPFR follows IEEE 754 for NaN, infinities
  * and signed zeros (Inf-Inf = NaN, 0/0 = NaN, x/Inf = 0, -0 + +0 = +0).
  *
  * Each output also gets its error scale (golden/FORMAT.md, "Error metric"):
@@ -25,10 +28,20 @@ enum { PREC = 256 };
 
 /* Hyperparameters and derived coefficients of the current step. */
 static mpfr_t lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd;
+/* torch.optim's: 1-dampening, lr/(1-beta1^t), 1/sqrt(1-beta2^t), lr/(1+(t-1)*lr_decay) */
+static mpfr_t omdamp, step_size, inv_bc2, clr;
+/* The options of the current step (torch rules): nonzero flags, and t == 1 */
+static int opt_nesterov, opt_amsgrad, opt_centered, opt_momentum, opt_first;
+/* decoupled_decay != 0: the term applies even where lr*decoupled_decay is 0
+ * (p - 0*p turns -0 into +0, inf into NaN: FORMAT.md, "Weight decay") */
+static int decoupled_on;
+/* Elements of the current step outside the rule's data domain (FORMAT.md,
+ * "Domains": centered RMSprop's margin) */
+static size_t domain_misses;
 /* Inputs, outputs and scales of the current element. P and G are the p and g
  * the rule sees (after weight decay), SP and SG their scales. Intermediates
  * are each function's own temporaries (tmp_init). */
-static mpfr_t P, G, S0, S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, one;
+static mpfr_t P, G, S0, S1, S2, SP, SG, np, ns0, ns1, ns2, sp, ss0, ss1, ss2, one;
 
 /* Local temporaries of the working precision, NULL-terminated lists. */
 #define tmp_init(...)  mpfr_inits2(PREC, __VA_ARGS__, (mpfr_ptr)0)
@@ -37,14 +50,16 @@ static mpfr_t P, G, S0, S1, SP, SG, np, ns0, ns1, sp, ss0, ss1, one;
 void gg_formulas_init(void) {
   mpfr_set_emin(mpfr_get_emin_min());
   mpfr_set_emax(mpfr_get_emax_max());
-  tmp_init(lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, P, G, S0, S1,
-           SP, SG, np, ns0, ns1, sp, ss0, ss1, one);
+  tmp_init(lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, omdamp,
+           step_size, inv_bc2, clr, P, G, S0, S1, S2, SP, SG, np, ns0, ns1, ns2, sp, ss0, ss1, ss2,
+           one);
   mpfr_set_ui(one, 1, RN);
 }
 
 void gg_formulas_free(void) {
-  tmp_clear(lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, P, G, S0, S1,
-            SP, SG, np, ns0, ns1, sp, ss0, ss1, one);
+  tmp_clear(lr, mom, dec, b1, b2, eps, mom2, nest_c, omd, omb1, omb2, lr_t, wd, lrdd, omdamp,
+            step_size, inv_bc2, clr, P, G, S0, S1, S2, SP, SG, np, ns0, ns1, ns2, sp, ss0, ss1, ss2,
+            one);
   mpfr_free_cache();
 }
 
@@ -74,6 +89,23 @@ static void coefficients(const gg_hp *hp, int64_t t) {
   mpfr_pow_ui(b, b1, (unsigned long)t, RN);
   mpfr_ui_sub(b, 1, b, RN);
   mpfr_div(lr_t, a, b, RN);
+  /* torch.optim's coefficients, each exact */
+  mpfr_set_flt(omdamp, hp->dampening, RN);
+  mpfr_ui_sub(omdamp, 1, omdamp, RN);
+  mpfr_div(step_size, lr, b, RN); /* lr/(1-beta1^t) */
+  mpfr_pow_ui(a, b2, (unsigned long)t, RN);
+  mpfr_ui_sub(a, 1, a, RN);
+  mpfr_rec_sqrt(inv_bc2, a, RN); /* 1/sqrt(1-beta2^t); +inf at beta2 = 1, t = any */
+  mpfr_set_flt(a, hp->lr_decay, RN);
+  mpfr_mul_ui(a, a, (unsigned long)(t - 1), RN);
+  mpfr_add_ui(a, a, 1, RN);
+  mpfr_div(clr, lr, a, RN); /* lr/(1+(t-1)*lr_decay) */
+  opt_nesterov = hp->nesterov != 0;
+  opt_amsgrad = hp->amsgrad != 0;
+  opt_centered = hp->centered != 0;
+  opt_momentum = hp->momentum != 0;
+  opt_first = t == 1;
+  decoupled_on = hp->decoupled_decay != 0;
   tmp_clear(a, b);
 }
 
@@ -233,7 +265,7 @@ static void weight_decay(void) {
   scale_end_mid(SG);
   scale_begin(SP);
   scale_term(SP, P);
-  if (!mpfr_zero_p(lrdd)) {
+  if (decoupled_on) {
     mpfr_mul(a, lrdd, P, RN);
     mpfr_sub(P, P, a, RN);
     scale_term(SP, a);
@@ -393,17 +425,216 @@ static void adam(void) {
   tmp_clear(a, b, c, d, cterm);
 }
 
+/* ---- the torch.optim rules (torch 2.x, foreach=False) ---------------------
+ * P and G are p' and d = (maximize ? -g : g) + weight_decay*p (weight_decay()
+ * after maximize's exact negation); the statements are torch's documented
+ * algorithm in its order, each term of a scale as the book rules'. */
+
+/* p -= lr*step for a step of scale sstep (torch SGD, RMSprop with momentum) */
+static void torch_p_minus(mpfr_srcptr c, mpfr_srcptr step, mpfr_srcptr sstep) {
+  mpfr_t a;
+  tmp_init(a);
+  mpfr_mul(a, c, step, RN);
+  mpfr_sub(np, P, a, RN);
+  scale_begin(sp);
+  scale_term(sp, SP);
+  scale_term_mul(sp, c, sstep);
+  scale_end(sp, np);
+  tmp_clear(a);
+}
+
+static void torch_sgd(void) {
+  if (!opt_momentum) {
+    torch_p_minus(lr, G, SG);
+    return;
+  }
+  mpfr_t a, b, st, sst;
+  tmp_init(a, b, st, sst);
+  if (opt_first) { /* buf = d at t == 1, whatever the input buffer holds */
+    mpfr_set(ns0, G, RN);
+    scale_begin(ss0);
+    scale_term(ss0, SG);
+    scale_end(ss0, ns0);
+  } else { /* buf = momentum*buf + (1-dampening)*d */
+    mpfr_mul(a, mom, S0, RN);
+    mpfr_mul(b, omdamp, G, RN);
+    mpfr_add(ns0, a, b, RN);
+    scale_begin(ss0);
+    scale_term(ss0, a);
+    scale_term_mul(ss0, omdamp, SG);
+    scale_end(ss0, ns0);
+  }
+  if (opt_nesterov) { /* d + momentum*buf */
+    mpfr_mul(a, mom, ns0, RN);
+    mpfr_add(st, G, a, RN);
+    scale_begin(sst);
+    scale_term(sst, SG);
+    scale_term_mul(sst, mom, ss0);
+    scale_end_mid(sst);
+  } else {
+    mpfr_set(st, ns0, RN);
+    mpfr_set(sst, ss0, RN);
+  }
+  torch_p_minus(lr, st, sst);
+  tmp_clear(a, b, st, sst);
+}
+
+static void torch_adam(void) {
+  mpfr_t a, b, c, d, vh;
+  tmp_init(a, b, c, d, vh);
+  mpfr_sub(a, G, S0, RN); /* exp_avg += (1-beta1)*(d - exp_avg) (lerp) */
+  mpfr_mul(a, omb1, a, RN);
+  mpfr_add(ns0, S0, a, RN);
+  scale_begin(ss0);
+  scale_term(ss0, S0);
+  scale_term_mul(ss0, omb1, SG);
+  scale_term_mul(ss0, omb1, S0);
+  scale_end(ss0, ns0);
+  mpfr_mul(a, b2, S1, RN); /* exp_avg_sq = beta2*exp_avg_sq + (1-beta2)*d*d */
+  mpfr_mul(b, omb2, G, RN);
+  mpfr_mul(b, b, G, RN);
+  mpfr_add(ns1, a, b, RN);
+  scale_begin(ss1);
+  scale_term(ss1, a);
+  scale_term_sq(ss1, omb2, SG);
+  scale_end(ss1, ns1);
+  mpfr_set(vh, ns1, RN);
+  int from_v = 1; /* the denominator is exp_avg_sq' (not the old max) */
+  if (opt_amsgrad) {
+    /* torch.maximum(max_exp_avg_sq, exp_avg_sq): NaN if either is, the old
+     * max on a tie; its scale has both terms, for an evaluation whose v'
+     * rounds to the other side of the old max */
+    if (mpfr_nan_p(S2) || mpfr_nan_p(ns1))
+      mpfr_set_nan(ns2);
+    else {
+      from_v = mpfr_cmp(ns1, S2) > 0;
+      mpfr_set(ns2, from_v ? ns1 : S2, RN);
+    }
+    scale_begin(ss2);
+    scale_term(ss2, S2);
+    scale_term(ss2, ss1);
+    scale_end(ss2, ns2);
+    mpfr_set(vh, ns2, RN);
+  }
+  /* denom = sqrt(vh)/sqrt(1-beta2^t) + eps; p -= lr/(1-beta1^t)*exp_avg/denom */
+  mpfr_sqrt(b, vh, RN);
+  mpfr_mul(b, b, inv_bc2, RN);
+  mpfr_add(b, b, eps, RN);
+  mpfr_mul(a, step_size, ns0, RN);
+  mpfr_div(c, a, b, RN);
+  mpfr_sub(np, P, c, RN);
+  scale_begin(sp);
+  scale_term(sp, SP);
+  mpfr_mul(d, step_size, ss0, RN); /* step_size*scale(exp_avg') / denom */
+  mpfr_div(d, d, b, RN);
+  scale_term(sp, d);
+  /* L2 decay: d's rounding through sqrt(exp_avg_sq'), as the book Adam's term
+   * (FORMAT.md, "Error metric"): step_size*|m'|*(1-beta2)*|d|*scale(d)/
+   * (denom^2 * sqrt(v')*sqrt(1-beta2^t)), where the denominator is v' */
+  if (!mpfr_zero_p(wd) && from_v && mpfr_regular_p(vh) && mpfr_sgn(vh) > 0 && mpfr_number_p(SG)) {
+    mpfr_mul(a, step_size, ns0, RN);
+    mpfr_mul(a, a, omb2, RN);
+    mpfr_mul(a, a, G, RN);
+    mpfr_mul(a, a, SG, RN);
+    mpfr_mul(a, a, inv_bc2, RN);
+    mpfr_abs(a, a, RN);
+    mpfr_sqr(d, b, RN);
+    mpfr_div(a, a, d, RN);
+    mpfr_sqrt(d, vh, RN);
+    mpfr_div(a, a, d, RN);
+    scale_term(sp, a);
+  }
+  scale_end(sp, np);
+  tmp_clear(a, b, c, d, vh);
+}
+
+static void torch_adagrad(void) {
+  mpfr_t a, b, c, d;
+  tmp_init(a, b, c, d);
+  mpfr_mul(a, G, G, RN); /* sum += d*d */
+  mpfr_add(ns0, S0, a, RN);
+  scale_begin(ss0);
+  scale_term(ss0, S0);
+  scale_term_sq(ss0, one, SG);
+  scale_end(ss0, ns0);
+  mpfr_sqrt(b, ns0, RN); /* p -= clr*d/(sqrt(sum) + eps) */
+  mpfr_add(b, b, eps, RN);
+  mpfr_mul(a, clr, G, RN);
+  mpfr_div(c, a, b, RN);
+  mpfr_sub(np, P, c, RN);
+  scale_begin(sp);
+  scale_term(sp, SP);
+  mpfr_mul(d, clr, SG, RN); /* clr*scale(d)/(sqrt(sum') + eps) */
+  mpfr_div(d, d, b, RN);
+  scale_term(sp, d);
+  scale_end(sp, np);
+  tmp_clear(a, b, c, d);
+}
+
+static void torch_rmsprop(void) {
+  mpfr_t a, b, avg, q, sq;
+  tmp_init(a, b, avg, q, sq);
+  mpfr_mul(a, dec, S0, RN); /* square_avg = alpha*square_avg + (1-alpha)*d*d */
+  mpfr_mul(b, omd, G, RN);
+  mpfr_mul(b, b, G, RN);
+  mpfr_add(ns0, a, b, RN);
+  scale_begin(ss0);
+  scale_term(ss0, a);
+  scale_term_sq(ss0, omd, SG);
+  scale_end(ss0, ns0);
+  mpfr_set(avg, ns0, RN);
+  if (opt_centered) {
+    mpfr_sub(a, G, S2, RN); /* grad_avg += (1-alpha)*(d - grad_avg) (lerp) */
+    mpfr_mul(a, omd, a, RN);
+    mpfr_add(ns2, S2, a, RN);
+    scale_begin(ss2);
+    scale_term(ss2, S2);
+    scale_term_mul(ss2, omd, SG);
+    scale_term_mul(ss2, omd, S2);
+    scale_end(ss2, ns2);
+    mpfr_sqr(a, ns2, RN); /* square_avg - grad_avg^2 */
+    mpfr_sub(avg, ns0, a, RN);
+    /* the domain: square_avg' >= 2*grad_avg'^2, so that the difference keeps
+     * half of square_avg' (FORMAT.md, "Domains") */
+    mpfr_mul_2ui(a, a, 1, RN);
+    if (mpfr_number_p(ns0) && mpfr_number_p(a) && mpfr_cmp(ns0, a) < 0)
+      domain_misses++;
+  }
+  mpfr_sqrt(avg, avg, RN); /* avg = sqrt(...) + eps */
+  mpfr_add(avg, avg, eps, RN);
+  mpfr_div(q, G, avg, RN); /* d/avg, of scale scale(d)/avg */
+  mpfr_div(sq, SG, avg, RN);
+  if (opt_momentum) { /* buf = momentum*buf + d/avg; p -= lr*buf */
+    mpfr_mul(a, mom, S1, RN);
+    mpfr_add(ns1, a, q, RN);
+    scale_begin(ss1);
+    scale_term(ss1, a);
+    scale_term(ss1, sq);
+    scale_end(ss1, ns1);
+    torch_p_minus(lr, ns1, ss1);
+  } else { /* p -= lr*d/avg */
+    torch_p_minus(lr, q, sq);
+  }
+  tmp_clear(a, b, avg, q, sq);
+}
+
 /* A derived coefficient whose exact value rounded to float32 is infinite, or
  * nonzero and below 2^-126 (FORMAT.md, "Domains": the step is refused). */
 static int coeff_bad(mpfr_srcptr x) {
   const float r = mpfr_get_flt(x, RN);
-  return isinf(r) || (!mpfr_zero_p(x) && fabsf(r) < FLT_MIN);
+  return !isfinite(r) || (!mpfr_zero_p(x) && fabsf(r) < FLT_MIN);
 }
 
 /* The generator's own formula of each rule and the derived coefficients it
  * forms (FORMAT.md, "Domains"); a rule of the list without one stops the
  * generator, naming it. */
-enum { C_MOM2 = 1u << 0, C_NEST = 1u << 1, C_LRT = 1u << 2 };
+enum {
+  C_MOM2 = 1u << 0,
+  C_NEST = 1u << 1,
+  C_LRT = 1u << 2,
+  C_STEP = 1u << 3, /* lr/(1-beta1^t) and 1/sqrt(1-beta2^t) */
+  C_CLR = 1u << 4   /* lr/(1+(t-1)*lr_decay) */
+};
 static const struct {
   void (*step)(void);
   unsigned coeffs;
@@ -414,6 +645,11 @@ static const struct {
     [GG_ADAGRAD] = {adagrad, 0},
     [GG_RMSPROP] = {rmsprop, 0},
     [GG_ADAM] = {adam, C_LRT},
+    [GG_TORCH_SGD] = {torch_sgd, 0},
+    [GG_TORCH_ADAM] = {torch_adam, C_STEP},
+    [GG_TORCH_ADAMW] = {torch_adam, C_STEP},
+    [GG_TORCH_ADAGRAD] = {torch_adagrad, C_CLR},
+    [GG_TORCH_RMSPROP] = {torch_rmsprop, 0},
 };
 
 int gg_has_formula(gg_algo alg) { return formula[alg].step != NULL; }
@@ -428,34 +664,49 @@ const char *gg_coeff_outside(gg_algo alg, const gg_hp *hp, int64_t t) {
     return "(1+momentum)*lr";
   if ((formula[alg].coeffs & C_LRT) && coeff_bad(lr_t))
     return "lr_t";
+  if ((formula[alg].coeffs & C_STEP) && coeff_bad(step_size))
+    return "lr/(1-beta1^t)";
+  if ((formula[alg].coeffs & C_STEP) && coeff_bad(inv_bc2))
+    return "1/sqrt(1-beta2^t)";
+  if ((formula[alg].coeffs & C_CLR) && coeff_bad(clr))
+    return "lr/(1+(t-1)*lr_decay)";
   return NULL;
 }
 
 const char *gg_exact_step(gg_algo alg, const gg_hp *hp, int64_t t, size_t n, const float *p,
-                          const float *g, const float *s0, const float *s1, gg_elem *out[3]) {
+                          const float *g, const float *const s[GG_MAX_STATES],
+                          gg_elem *out[1 + GG_MAX_STATES], size_t *misses) {
   if (!formula[alg].step)
     return "no exact formula in golden/gen/formulas.c";
-  int states = gg_algos[alg].states;
+  const int states = gg_algos[alg].states;
+  mpfr_ptr in[GG_MAX_STATES] = {S0, S1, S2}, res[GG_MAX_STATES] = {ns0, ns1, ns2},
+           sc[GG_MAX_STATES] = {ss0, ss1, ss2};
+  int used[GG_MAX_STATES];
   const char *err;
   if (t < 1)
     return "step number t < 1";
   coefficients(hp, t);
+  domain_misses = 0;
+  for (int k = 0; k < GG_MAX_STATES; k++)
+    used[k] = gg_state_used(alg, hp, k);
   for (size_t i = 0; i < n; i++) {
     mpfr_set_flt(P, p[i], RN);
     mpfr_set_flt(G, g[i], RN);
-    if (states >= 1)
-      mpfr_set_flt(S0, s0[i], RN);
-    if (states >= 2)
-      mpfr_set_flt(S1, s1[i], RN);
+    if (hp->maximize != 0) /* torch's maximize: d = -g, exact */
+      mpfr_neg(G, G, RN);
+    for (int k = 0; k < states; k++)
+      if (used[k])
+        mpfr_set_flt(in[k], s[k][i], RN);
     weight_decay();
     formula[alg].step();
     if ((err = gg_mp_to_elem(&out[0][i], np, sp, "p", i)))
       return err;
-    if (states >= 1 && (err = gg_mp_to_elem(&out[1][i], ns0, ss0, gg_algos[alg].state[0], i)))
-      return err;
-    if (states >= 2 && (err = gg_mp_to_elem(&out[2][i], ns1, ss1, gg_algos[alg].state[1], i)))
-      return err;
+    for (int k = 0; k < states; k++)
+      if (used[k] &&
+          (err = gg_mp_to_elem(&out[k + 1][i], res[k], sc[k], gg_algos[alg].state[k], i)))
+        return err;
   }
+  *misses = domain_misses;
   return NULL;
 }
 

@@ -1,4 +1,4 @@
-/* golden_gen - the textbook formulas in exact arithmetic (MPFR, 256 bits). */
+/* golden_gen - the rules' formulas in exact arithmetic (MPFR, 256 bits). */
 #ifndef GG_FORMULAS_H
 #define GG_FORMULAS_H
 
@@ -10,10 +10,14 @@ void gg_formulas_init(void);
 void gg_formulas_free(void);
 
 /* One exact step of `a` on n elements from float32 inputs. out[0] receives p,
- * out[1] s0, out[2] s1 (as many as the algorithm has state arrays). Returns
- * NULL, or a message when a value cannot be stored faithfully. */
+ * out[1 + k] state k, for each state the step uses (gg_state_used; the others
+ * are neither read nor written). *misses receives the number of elements
+ * outside the rule's data domain that the formula checks exactly (centered
+ * RMSprop's margin, FORMAT.md "Domains"). Returns NULL, or a message when a
+ * value cannot be stored faithfully. */
 const char *gg_exact_step(gg_algo a, const gg_hp *hp, int64_t t, size_t n, const float *p,
-                          const float *g, const float *s0, const float *s1, gg_elem *out[3]);
+                          const float *g, const float *const s[GG_MAX_STATES],
+                          gg_elem *out[1 + GG_MAX_STATES], size_t *misses);
 
 /* Does the generator have its own exact formula for rule a? */
 int gg_has_formula(gg_algo a);

@@ -2,7 +2,8 @@
  *
  * The generator is the independent reference of optbench: its formulas are
  * its own and it links nothing from impl/. What it knows about each rule
- * besides its formula - the name, the state arrays by name and domain, the
+ * besides its formula - the name, the convention, the state arrays by name
+ * and domain with the hyperparameter that switches each on or starts it, the
  * hyperparameters it reads and their defaults, whether it reads t, the
  * book's figure 6-8 rate - it reads from the one list,
  * impl/include/optbench_algos.def (rules.c).
@@ -46,6 +47,13 @@ float gg_hp_get(const gg_hp *hp, int k);
 
 typedef enum { GG_SIGNED, GG_NONNEG } gg_state_domain;
 
+/* The list's OB_MAX_STATES: at most p and three state arrays per step. */
+enum { GG_MAX_STATES = 3 };
+
+/* The form a rule's row follows (the list's `convention` column): the
+ * textbook's or torch.optim's documented algorithm. */
+typedef enum { GG_BOOK, GG_TORCH } gg_convention;
+
 /* The data a rule's cases draw (cases.c), by what its state is. */
 typedef enum {
   GG_SHAPE_PLAIN,    /* no state: SGD */
@@ -70,7 +78,7 @@ typedef struct {
 typedef struct {
   const char *name;
   gg_shape shape;
-  signed char typical[2][2]; /* each state's everyday binary exponents [lo, hi] */
+  signed char typical[GG_MAX_STATES][2]; /* each state's everyday binary exponents [lo, hi] */
   gg_edge lrg;        /* |g| where lr*g (Nesterov: (1+momentum)*lr*g) overflows float32 where the
                          step does not (plain and velocity shapes) */
   gg_edge state;      /* |g| where the new state overflows float32 (squares and moments) */
@@ -81,16 +89,21 @@ typedef struct {
 } gg_rule_row;
 
 typedef struct {
-  const char *name;                /* file name, `family` and `op` lines */
-  int states;                      /* 0, 1 or 2 state arrays */
-  const char *state[2];            /* their names (the `in`/`out` records) */
-  gg_state_domain state_domain[2]; /* the values a valid state takes */
-  unsigned uses;                   /* bit GG_HPI_x: reads hyperparameter x */
-  int uses_t;                      /* reads the step number t (bias correction) */
-  gg_hp defaults;                  /* the book's defaults, as float32; 0 where unused */
-  float book_lr;                   /* figure 6-8's learning rate ... */
-  const char *book_source;         /* ... and where it comes from */
-  const gg_rule_row *row;          /* the generator's own row */
+  const char *name;                            /* file name, `family` and `op` lines */
+  gg_convention convention;                    /* BOOK or TORCH */
+  int states;                                  /* 0 .. GG_MAX_STATES state arrays */
+  const char *state[GG_MAX_STATES];            /* their names (the `in`/`out` records) */
+  gg_state_domain state_domain[GG_MAX_STATES]; /* the values a valid state takes */
+  int state_if[GG_MAX_STATES];   /* OB_STATE_IF: the GG_HPI_ field that switches the state on
+                                    (the step reads and writes it only where it is nonzero), or -1 */
+  int state_init[GG_MAX_STATES]; /* OB_STATE_INIT: the GG_HPI_ field the state starts at instead
+                                    of 0, or -1 */
+  unsigned uses;                 /* bit GG_HPI_x: reads hyperparameter x */
+  int uses_t;                    /* reads the step number t (bias correction) */
+  gg_hp defaults;                /* the book's defaults, as float32; 0 where unused */
+  float book_lr;                 /* figure 6-8's learning rate ... */
+  const char *book_source;       /* ... and where it comes from */
+  const gg_rule_row *row;        /* the generator's own row */
 } gg_algo_info;
 
 /* Filled from the list and the rows by gg_rules_init(), which main runs
@@ -98,6 +111,11 @@ typedef struct {
  * row no rule. */
 extern gg_algo_info gg_algos[GG_ALGO_COUNT];
 void gg_rules_init(void);
+
+/* Does a step of `a` with these hyperparameters read and write state k
+ * (its OB_STATE_IF field nonzero, or a state without one)? A case lists
+ * only those (FORMAT.md). */
+int gg_state_used(gg_algo a, const gg_hp *hp, int k);
 
 /* Keeps only the hyperparameters `a` reads (its own and those every rule
  * reads, the weight decays); the others become +0. */

@@ -1,4 +1,4 @@
-/* golden_gen OUTDIR - writes OUTDIR/<algo>.txt for the six update rules and
+/* golden_gen OUTDIR - writes OUTDIR/<algo>.txt for every update rule of the list and
  * OUTDIR/<family>.txt for the layer kernels (ops_write.c).
  *
  * Each case is run step by step: the exact step (formulas.c) gives the stored
@@ -43,10 +43,13 @@ static const char *array_name(gg_algo a, int k) { return k ? gg_algos[a].state[k
  * each error must stay within `limit`; the statistics take err / norm. A case
  * outside its domain (st NULL) only counts the elements past the limit. */
 static size_t check_step(gg_algo a, const gg_case *c, int j, const char *mode,
-                         const char *limit_name, double limit, double norm, float *const got[3],
-                         gg_elem *const out[3], gg_stat *st) {
+                         const char *limit_name, double limit, double norm,
+                         float *const got[1 + GG_MAX_STATES], gg_elem *const out[1 + GG_MAX_STATES],
+                         gg_stat *st) {
   size_t over = 0;
   for (int k = 0; k <= gg_algos[a].states; k++) {
+    if (k && !gg_state_used(a, &c->hp[j - 1], k - 1))
+      continue;
     for (size_t i = 0; i < c->n; i++) {
       const gg_elem *e = &out[k][i];
       const char *why = NULL;
@@ -66,7 +69,7 @@ static size_t check_step(gg_algo a, const gg_case *c, int j, const char *mode,
         else
           snprintf(verdict, sizeof verdict, "%.3g scale-ULPs > %g, the rule's %s", ulps, limit,
                    limit_name);
-        gg_die("%s case %s step %d out %s[%zu]: the float32 textbook evaluation (%s) gives %s, "
+        gg_die("%s case %s step %d out %s[%zu]: the plain float32 evaluation (%s) gives %s, "
                "exact %s (rounded %s, scale %s): %s; either the case is not well-posed in float32 "
                "(change its data) or the rule's evaluation rounds more than its limit allows "
                "(raise fresh_limit/own_limit in its row of golden/gen/rules.c, and OB_BOUND)",
@@ -98,11 +101,12 @@ static void quadratic_grad_f32(const float *p, float *g) {
 static void note_float32(gg_algo a, gg_case *c) {
   if (c->steps != 1 || c->grad != GG_GRAD_DATA || c->n > 4)
     return;
-  float p[4], s0[4], s1[4];
+  float p[4], st[GG_MAX_STATES][4];
+  float *const s[GG_MAX_STATES] = {st[0], st[1], st[2]};
   memcpy(p, c->init[0], c->n * sizeof *p);
-  memcpy(s0, c->init[1], c->n * sizeof *s0);
-  memcpy(s1, c->init[2], c->n * sizeof *s1);
-  gg_plain_step(a, &c->hp[0], c->t[0], c->n, p, c->g[0], s0, s1);
+  for (int k = 0; k < GG_MAX_STATES; k++)
+    memcpy(st[k], c->init[k + 1], c->n * sizeof *st[k]);
+  gg_plain_step(a, &c->hp[0], c->t[0], c->n, p, c->g[0], s);
   size_t at = strlen(c->note);
   for (size_t i = 0; i < c->n; i++) {
     char b[32];
@@ -120,10 +124,11 @@ static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
   const int states = gg_algos[a].states;
   const size_t n = c->n;
   const int traj = c->steps > 1;
-  float *in[3], *fl[3], *own[3];
+  enum { K = 1 + GG_MAX_STATES }; /* p and the states */
+  float *in[K], *fl[K], *own[K];
   float *g = gg_alloc(n, sizeof *g), *own_g = gg_alloc(n, sizeof *own_g);
-  gg_elem *out[3], *peak[3]; /* peak: out with the largest magnitude so far as the scale */
-  for (int k = 0; k < 3; k++) {
+  gg_elem *out[K], *peak[K]; /* peak: out with the largest magnitude so far as the scale */
+  for (int k = 0; k < K; k++) {
     peak[k] = gg_alloc(n, sizeof(gg_elem));
     in[k] = gg_alloc(n, sizeof(float));
     fl[k] = gg_alloc(n, sizeof(float));
@@ -169,14 +174,21 @@ static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
       gg_die("%s case %s step %d: declared %s, but %s", gg_algos[a].name, c->id, j,
              c->domain == GG_REFUSED ? "refused (single step)" : "not refused",
              coeff ? coeff : "every derived coefficient is in range");
-    const char *err = gg_exact_step(a, hp, t, n, in[0], g, in[1], in[2], out);
+    size_t misses = 0;
+    const char *err =
+        gg_exact_step(a, hp, t, n, in[0], g, (const float *const *)in + 1, out, &misses);
     if (err)
       gg_die("%s case %s step %d: %s", gg_algos[a].name, c->id, j, err);
+    if (misses && c->domain == GG_INSIDE)
+      gg_die("%s case %s step %d: %zu elements outside the rule's data domain (FORMAT.md, "
+             "\"Domains\"; centered RMSprop: square_avg' >= 2*grad_avg'^2): change its data or "
+             "declare it outside",
+             gg_algos[a].name, c->id, j, misses);
 
     /* fresh: from the file's inputs of this step, within the single-step limit */
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < K; k++)
       memcpy(fl[k], in[k], n * sizeof(float));
-    gg_plain_step(a, hp, t, n, fl[0], g, fl[1], fl[2]);
+    gg_plain_step(a, hp, t, n, fl[0], g, fl + 1);
     if (c->domain == GG_UNBOUNDED &&
         !check_step(a, c, j, "fresh", "fresh_limit", row->fresh_limit, 1.0, fl, out, NULL))
       gg_die("%s case %s step %d: declared outside the domain, but float32 meets the rule's "
@@ -187,7 +199,7 @@ static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
       check_step(a, c, j, "fresh", "fresh_limit", row->fresh_limit, 1.0, fl, out, &st->fresh);
     /* own state: the error may grow with the step number j */
     if (traj && c->domain == GG_INSIDE) {
-      gg_plain_step(a, hp, t, n, own[0], own_g, own[1], own[2]);
+      gg_plain_step(a, hp, t, n, own[0], own_g, own + 1);
       /* measured in ulps of the largest max(|exact|, scale) of steps 1 .. j (FORMAT.md) */
       for (int k = 0; k <= states; k++)
         for (size_t i = 0; i < n; i++) {
@@ -198,15 +210,15 @@ static void run_case(FILE *f, gg_algo a, const gg_case *c, gg_stats *st) {
       check_step(a, c, j, "own state", own_name, j * own_limit, (double)j, own, peak, &st->own);
     }
 
-    const float *const step_in[3] = {in[0], in[1], in[2]};
+    const float *const step_in[K] = {in[0], in[1], in[2], in[3]};
     gg_emit_step(f, a, c, j, step_in, g, out);
     for (int k = 0; k <= states; k++) /* the next step starts from the rounded outputs */
-      for (size_t i = 0; i < n; i++)
+      for (size_t i = 0; i < n && (!k || gg_state_used(a, hp, k - 1)); i++)
         in[k][i] = out[k][i].rounded;
   }
   gg_emit_end(f);
 
-  for (int k = 0; k < 3; k++) {
+  for (int k = 0; k < K; k++) {
     free(in[k]);
     free(fl[k]);
     free(own[k]);
@@ -247,17 +259,17 @@ int main(int argc, char **argv) {
   go_write_all(argv[1]);
   gg_formulas_free();
 
-  printf("\nplain float32 textbook evaluation against the exact values, in scale-ULPs\n"
+  printf("\nplain float32 evaluation against the exact values, in scale-ULPs\n"
          "(fresh: each step from the file's inputs; own state: trajectories carried on\n"
          "their own state, error at step j divided by j; the limits are each rule's,\n"
          "golden/gen/rules.c):\n");
-  printf("%-9s %9s %9s %9s %6s  %-30s %9s %6s  %s\n", "algo", "elements", "max", "mean", "limit",
+  printf("%-13s %9s %9s %9s %6s  %-42s %9s %6s  %s\n", "algo", "elements", "max", "mean", "limit",
          "max at", "own max", "limit", "own max at");
   for (int a = 0; a < GG_ALGO_COUNT; a++) {
     const gg_stat *fr = &st[a].fresh, *ow = &st[a].own;
-    printf("%-9s %9zu %9.3f %9.4f %6g  %-30s %9.3f %6g  %s\n", gg_algos[a].name, fr->count, fr->max,
-           fr->count ? fr->sum / (double)fr->count : 0.0, gg_algos[a].row->fresh_limit, fr->where,
-           ow->max, gg_algos[a].row->own_limit, ow->where);
+    printf("%-13s %9zu %9.3f %9.4f %6g  %-42s %9.3f %6g  %s\n", gg_algos[a].name, fr->count,
+           fr->max, fr->count ? fr->sum / (double)fr->count : 0.0, gg_algos[a].row->fresh_limit,
+           fr->where, ow->max, gg_algos[a].row->own_limit, ow->where);
   }
   printf("(MPFR %s)\n", mpfr_get_version());
   if (fflush(stdout) != 0)

@@ -41,9 +41,9 @@ static void hp_set(gg_hp *hp, int k, float v) { memcpy((char *)hp + hp_offset[k]
 
 /* A state's name and domain, a hyperparameter's bit and default, the book's
  * rate: each column of a row in the shape gg_algo_info wants. */
-#define OB_STATE(name, domain)                                {#name, GG_##domain},
-#define OB_STATE_IF(name, domain, field)                      {#name, GG_##domain},
-#define OB_STATE_INIT(name, domain, field)                    {#name, GG_##domain},
+#define OB_STATE(name, domain)                                {#name, GG_##domain, -1, -1},
+#define OB_STATE_IF(name, domain, field)                      {#name, GG_##domain, GG_HPI_##field, -1},
+#define OB_STATE_INIT(name, domain, field)                    {#name, GG_##domain, -1, GG_HPI_##field},
 #define OB_USES(field, value)                                 | (1u << GG_HPI_##field)
 #define OB_USES_T                                             | (1u << GG_HP_COUNT)
 #define OB_BOOK(traj_lr, traj_source, mnist_lr, mnist_source) traj_lr, traj_source
@@ -51,19 +51,21 @@ static void hp_set(gg_hp *hp, int k, float v) { memcpy((char *)hp + hp_offset[k]
 typedef struct {
   const char *name;
   gg_state_domain domain;
+  int if_field, init_field; /* GG_HPI_ of OB_STATE_IF, OB_STATE_INIT, or -1 */
 } state_col;
 
 typedef struct {
   const char *name;
-  state_col st[4]; /* the states, then {NULL} */
-  unsigned uses;   /* GG_HPI_* bits, bit GG_HP_COUNT for t */
+  gg_convention convention;
+  state_col st[GG_MAX_STATES + 1]; /* the states, then {NULL} */
+  unsigned uses;                   /* GG_HPI_* bits, bit GG_HP_COUNT for t */
   float book_lr;
   const char *book_source;
 } row;
 
 static const row rows[GG_ALGO_COUNT] = {
 #define OB_ALGO(ID, name, title, states, hparams, cost, bound, omp, book, torch, numpy, conv)      \
-  {#name, {states{NULL, GG_SIGNED}}, 0 hparams, book},
+  {#name, GG_##conv, {states{NULL, GG_SIGNED, -1, -1}}, 0 hparams, book},
 #include "optbench_algos.def"
 #undef OB_ALGO
 };
@@ -140,6 +142,53 @@ static const gg_rule_row row_list[] = {
                NULL},
      .fresh_limit = 3.0,
      .own_limit = 1.0},
+    /* The torch.optim rules: the generic families run on torch's defaults
+     * (no option on: torch_sgd without momentum has SGD's data, torch_rmsprop
+     * RMSProp's); each option has its own family (cases_torch.c). Adam's and
+     * RMSprop's states round (1-rate)*d*d three times from a zero state (the
+     * plain evaluation reached 1.03 scale-ULPs per step on exp_avg_sq and
+     * square_avg): their own_limit is 2 per step, under their bound 4. */
+    {.name = "torch_sgd",
+     .shape = GG_SHAPE_PLAIN,
+     .typical = {{-4, 3}},
+     .lrg = {1.7e38f, 2e38f, "lr = 2, p = +-3.4e38, g = +-1.7e38: lr*d = 3.4e38 is finite",
+             "outside: lr = 2, p = +-3.4e38, g = +-2e38: lr*d = 4e38 overflows float32 where p' = "
+             "-+6e37 does not; without FMA p is infinite"},
+     .fresh_limit = 3.0,
+     .own_limit = 1.0},
+    {.name = "torch_adam",
+     .shape = GG_SHAPE_MOMENTS,
+     .typical = {{-5, 0}, {-8, 0}, {-8, 0}},
+     .state = {2e19f, 2e21f,
+               "p = 1, g = +-2e19, exp_avg = exp_avg_sq = 0: exp_avg_sq' = 0.001*g*g = 4e35 is "
+               "finite",
+               NULL},
+     .fresh_limit = 3.0,
+     .own_limit = 2.0},
+    {.name = "torch_adamw",
+     .shape = GG_SHAPE_MOMENTS,
+     .typical = {{-5, 0}, {-8, 0}, {-8, 0}},
+     .state = {2e19f, 2e21f,
+               "p = 1, g = +-2e19, exp_avg = exp_avg_sq = 0: exp_avg_sq' = 0.001*g*g = 4e35 is "
+               "finite",
+               NULL},
+     .fresh_limit = 3.0,
+     .own_limit = 2.0},
+    {.name = "torch_adagrad",
+     .shape = GG_SHAPE_SQUARES,
+     .typical = {{-4, 3}},
+     .state = {1.8e19f, 2e19f, "p = 1, g = +-1.8e19, sum = 0: sum' = g*g = 3.24e38 is finite",
+               NULL},
+     .fresh_limit = 3.0,
+     .own_limit = 1.0},
+    {.name = "torch_rmsprop",
+     .shape = GG_SHAPE_SQUARES,
+     .typical = {{-6, 1}, {-4, 4}, {-6, 0}},
+     .state = {1.8e20f, 3e20f,
+               "p = 1, g = +-1.8e20, square_avg = 0: square_avg' = 0.01*g*g = 3.24e38 is finite",
+               NULL},
+     .fresh_limit = 3.0,
+     .own_limit = 2.0},
 };
 
 gg_algo_info gg_algos[GG_ALGO_COUNT];
@@ -163,11 +212,16 @@ void gg_rules_init(void) {
   for (int a = 0; a < GG_ALGO_COUNT; a++) {
     gg_algo_info r = {0};
     r.name = rows[a].name;
-    while (r.states < 2 && rows[a].st[r.states].name) {
+    r.convention = rows[a].convention;
+    while (r.states < GG_MAX_STATES && rows[a].st[r.states].name) {
       r.state[r.states] = rows[a].st[r.states].name;
       r.state_domain[r.states] = rows[a].st[r.states].domain;
+      r.state_if[r.states] = rows[a].st[r.states].if_field;
+      r.state_init[r.states] = rows[a].st[r.states].init_field;
       r.states++;
     }
+    if (rows[a].st[r.states].name)
+      gg_die("rule '%s' of optbench_algos.def has more than %d states", r.name, GG_MAX_STATES);
     r.uses = rows[a].uses & ((1u << GG_HP_COUNT) - 1);
     r.uses_t = (rows[a].uses >> GG_HP_COUNT) & 1;
     r.defaults = defaults[a];
@@ -179,6 +233,11 @@ void gg_rules_init(void) {
              r.name);
     gg_algos[a] = r;
   }
+}
+
+int gg_state_used(gg_algo a, const gg_hp *hp, int k) {
+  const gg_algo_info *r = &gg_algos[a];
+  return k >= 0 && k < r->states && (r->state_if[k] < 0 || gg_hp_get(hp, r->state_if[k]) != 0);
 }
 
 gg_hp gg_hp_mask(gg_algo a, gg_hp hp) {
