@@ -968,9 +968,8 @@ def check_rule(fn, rule, golden_dir=None, bound="exact", info=None, name=None,
             st.skipped += 1
             continue
         st.cases_run += 1
-        # a state an option switches off (OB_STATE_IF) is not in the case's records
-        case_states = states and [k for k in states if c.steps[0].find("out", k)]
-        if states is None:  # no list: the states are the in-place arrays besides p
+        case_states = states
+        if case_states is None:  # no list: the states are the in-place arrays besides p
             s1 = c.steps[0]
             case_states = [(r.name, None) for r in s1.records
                            if r.kind == "out" and r.name != "p" and s1.find("in", r.name)]
