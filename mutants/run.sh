@@ -112,7 +112,7 @@ done
 rows=$work/rows.txt
 : >"$rows"
 caught=0 total=0
-printf '%-22s %-9s %-8s %-32s %s\n' mutant rule result "first case that caught it" error
+printf '%-22s %-13s %-8s %-32s %s\n' mutant rule result "first case that caught it" error
 # mutants.txt: id | file | token | occurrence | replacement | rule | models
 while IFS='|' read -r id file token occ repl rule models; do
   id=$(echo "$id" | tr -d ' ')
@@ -137,7 +137,7 @@ while IFS='|' read -r id file token occ repl rule models; do
   esac
   c=$(case_of "$first") e=$(error_of "$first") wc=$(case_of "$worst") we=$(error_of "$worst")
   [ $status = 0 ] && c="-" e="no case fails it: a hole in the vectors" wc="-" we="-"
-  printf '%-22s %-9s %-8s %-32s %s\n' "$id" "$rule" "$result" "$c" "$e"
+  printf '%-22s %-13s %-8s %-32s %s\n' "$id" "$rule" "$result" "$c" "$e"
   [ $status = 0 ] || [ $status = 1 ] || printf '  %s\n' "$first" "$(tail -3 "$work/$id/verify-$rule.log")"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$file:${change%%:*}" "${change#*: }" \
     "$models" "$rule" "$result" "$c" "$e" "$wc" "$we" >>"$rows"
