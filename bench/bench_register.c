@@ -4,7 +4,8 @@
  * Sizes: the rules at 2^8 .. 2^26 and three odd sizes; the layer kernels at
  * every second power of two 2^8 .. 2^24 and 100003 (batch norm: 256
  * features, batch = n/256); weight decay at 2^10, 2^16, 2^20, 2^24 (L1, L2,
- * L3, DRAM). The +omp variants run on 2 .. nproc threads (on one thread a
+ * L3, DRAM), as are the torch rows in a run that does not name them
+ * (bench_rules.c). The +omp variants run on 2 .. nproc threads (on one thread a
  * +omp variant calls its ISA's kernel directly: plots/extract.py takes the
  * ISA's time for it), with weight decay on nproc threads only. */
 #include <stdlib.h>
