@@ -74,10 +74,11 @@ static void run_step(ob_bench_state *s, void *ctx) {
   int64_t t = 1;
   if (c->kernel)
     announce_kernel(c);
-  /* the same buffers, hyperparameters and steps for an outside kernel (at
-   * the defaults: no third state, register_steps) */
+  /* the same buffers, hyperparameters and steps for an outside kernel, in
+   * whichever form it exports (ob_plugin_step: the states form, or the pair
+   * form where the step uses no third state) */
   ob_status rc =
-      c->kernel ? c->kernel->fn(c->algo, &c->hp, t++, a[0], a[1], st[0], st[1], c->n)
+      c->kernel ? ob_plugin_step(c->kernel, c->algo, &c->hp, t++, a[0], a[1], st, c->n)
                 : ob_step_states(c->v, c->algo, &c->hp, t++, a[0], a[1], st, c->n); /* warm-up */
   if (rc != OB_OK) {
     ob_bench_skip_with_error(s, ob_strerror(rc));
@@ -85,7 +86,7 @@ static void run_step(ob_bench_state *s, void *ctx) {
   }
   if (c->kernel)
     while (ob_bench_keep_running(s))
-      c->kernel->fn(c->algo, &c->hp, t++, a[0], a[1], st[0], st[1], c->n);
+      ob_plugin_step(c->kernel, c->algo, &c->hp, t++, a[0], a[1], st, c->n);
   else
     while (ob_bench_keep_running(s))
       ob_step_states(c->v, c->algo, &c->hp, t++, a[0], a[1], st, c->n);
@@ -133,7 +134,7 @@ static void run_arith(ob_bench_state *s, void *ctx) {
  * Marks the used-state count whose memory roofline is needed. */
 static long register_form(const bench_options *o, const int *threads, int nthreads, ob_algo a,
                           const ob_hparams *hp, const char *suffix, bench_size_set set, int reduced,
-                          int states_needed[OB_MAX_STATES + 1]) {
+                          int with_kernel, int states_needed[OB_MAX_STATES + 1]) {
   size_t sizes[BENCH_MAX_SIZES];
   char name[256];
   long n = 0;
@@ -161,15 +162,15 @@ static long register_form(const bench_options *o, const int *threads, int nthrea
         n++;
       }
       /* an outside kernel: after the variants at the same size (their
-       * buffers), on the one thread it is called from, at the defaults
-       * (ob_step_fn's two states) */
-      if (o->kernel && !reduced && threads[ti] == 1) {
+       * buffers), on the one thread it is called from, at the defaults and
+       * in the configurations (a third state needs its states form) */
+      if (o->kernel && with_kernel && threads[ti] == 1) {
         step_case *c = bench_new_context(sizeof *c);
         if (!c)
           return -1;
         *c = (step_case){a, *hp, NULL, sizes[si], 1, o->kernel, 0};
-        char kname[sizeof o->kernel->name + 64];
-        snprintf(kname, sizeof kname, "step/%s/%s/n:%zu/threads:1", ob_algo_name(a),
+        char kname[sizeof o->kernel->name + 160]; /* the rule, its suffix (80), the size */
+        snprintf(kname, sizeof kname, "step/%s%s/%s/n:%zu/threads:1", ob_algo_name(a), suffix,
                  o->kernel->name, sizes[si]);
         if (bench_register(kname, run_step, c))
           return -1;
@@ -216,10 +217,10 @@ static long register_steps(const bench_options *o, const int *threads, int nthre
             hp.decoupled_decay = BENCH_DECOUPLED_LAMBDA;
           snprintf(suffix, sizeof suffix, "%s", decay_suffix[f]);
         }
-        const long k = register_form(o, threads, nthreads, (ob_algo)a, &hp, suffix,
-                                     f == DECAY_NONE && !reduced_sweep(o, (ob_algo)a) ? SIZES_RULES
-                                                                                      : SIZES_DECAY,
-                                     f != DECAY_NONE, states_needed);
+        const long k = register_form(
+            o, threads, nthreads, (ob_algo)a, &hp, suffix,
+            f == DECAY_NONE && !reduced_sweep(o, (ob_algo)a) ? SIZES_RULES : SIZES_DECAY,
+            f != DECAY_NONE, f == DECAY_NONE || f == FORM_CONFIG, states_needed);
         if (k < 0)
           return k;
         n += k;
