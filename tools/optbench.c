@@ -36,7 +36,7 @@ void cli_usage(int to_stdout) {
           "\"Outside kernels\"), in a child process, every array between guard pages;\n"
           "--rule adam --convention torch is torch_adam. A kernel of the pair form fails\n"
           "each step that uses a third state (torch_adam with amsgrad, torch_rmsprop\n"
-          "centered with momentum): export the states form for those.\n",
+          "centered): export the states form for those.\n",
           cli_golden_dir(NULL));
   cli_verify_usage(o);
   fprintf(o, "exit status: 0 all passed, 1 a failure (a kernel's crash or hang included) or an\n"

@@ -274,7 +274,7 @@ OB_API ob_status ob_step(const ob_variant *, ob_algo, const ob_hparams *, int64_
 /* The same with the state arrays as a list: states[k] is state k, for k <
  * ob_state_count(algo) (states may be NULL if the count is 0). This is the
  * call for a rule with three states (torch_adam with amsgrad,
- * torch_rmsprop centered with momentum); ob_step is this with {s0, s1}.
+ * torch_rmsprop centered: grad_avg is its state 2); ob_step is this with {s0, s1}.
  * A state ob_state_used says the step does not use may be NULL. */
 OB_API ob_status ob_step_states(const ob_variant *, ob_algo, const ob_hparams *, int64_t t,
                                 float *p, const float *g, float *const states[], size_t n);
@@ -529,8 +529,8 @@ OB_API size_t ob_omp_threshold_source(char *buf, size_t len);
  *   - the pair form, ob_step less the variant (ob_step_fn,
  *     OB_KERNEL_SYMBOL): the rules' first two states only. A step that uses
  *     a third state (torch_adam and torch_adamw with amsgrad, torch_rmsprop
- *     centered with momentum) is not called and fails, with a message that
- *     says so.
+ *     centered, with or without momentum: grad_avg is its state 2) is not
+ *     called and fails, with a message that says so.
  * With no SYMBOL the states form is looked up first, then the pair form; a
  * SYMBOL named has the pair form unless `--kernel-form states` says
  * otherwise (`--kernel-form pair|states` without a SYMBOL looks up that

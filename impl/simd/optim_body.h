@@ -26,13 +26,19 @@ static void run_vectors(vectors_fn f, int states, const ob_coeffs *c, float *p, 
   f(c, p, g, s0, s1, s2, body / OB_VL);
   if (w == 0)
     return;
-  /* unused lanes hold 1.0f: harmless in every rule (no 0/0 with eps = 0), so
-   * the tail raises no floating-point flag the data would not; a state the
-   * call leaves unused (NULL, kernel.h) is neither read nor written */
+  /* unused lanes hold p = 0, g = 1 and states 0: harmless in every rule
+   * with eps = 0 too, so the tail raises no floating-point flag the data
+   * would not. g = 1 with p = 0 keeps d = +-1 whatever the weight decay; a
+   * sum, square average or moment starts at 0 and becomes a positive
+   * multiple of 1, and centered RMSprop's square_avg - grad_avg^2 is
+   * alpha*(1-alpha) > 0 (with alpha = 0 every element's is 0: the data's
+   * own division by eps = 0). (States of 1 made that variance 0 at every
+   * alpha.) A state the call leaves unused (NULL, kernel.h) is neither
+   * read nor written. */
   _Alignas(64) float buf[2 + OB_MAX_STATES][OB_VL];
   float *const arr[2 + OB_MAX_STATES] = {p, (float *)g, s0, s1, s2};
   for (int a = 0; a < 2 + OB_MAX_STATES; a++)
-    vstore(buf[a], vset1(1.0f));
+    vstore(buf[a], vset1(a == 1 ? 1.0f : 0.0f));
   for (int a = 0; a < 2 + states; a++)
     if (arr[a])
       vstore_part(buf[a], vload_part(arr[a] + body, w), w);
