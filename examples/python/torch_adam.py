@@ -61,19 +61,9 @@ def runnable(case):
 
 
 def main(argv):
-    bound, gdir, jpath = "exact", None, None
     try:
-        while argv:
-            a = argv.pop(0)
-            if a not in ("--bound", "--golden-dir", "--json") or not argv:
-                raise ValueError(f"bad option '{a}'")
-            v = argv.pop(0)
-            if a == "--bound":
-                bound = v if v in ("exact", "fma") else float(v)
-            elif a == "--golden-dir":
-                gdir = v
-            else:
-                jpath = v
+        opt, _ = og.parse_options(argv, {"--bound": "exact", "--golden-dir": None, "--json": None})
+        bound, gdir = og.parse_bound(opt["--bound"]), opt["--golden-dir"]
     except ValueError as e:
         print(f"torch_adam.py: {e}\n{__doc__.split('Usage: ')[1].splitlines()[0]}",
               file=sys.stderr)
@@ -93,16 +83,10 @@ def main(argv):
           f"{bound if isinstance(bound, float) else repr(bound)} + 1 per weight-decay term")
     if st.over_cases:
         print(f"elements over the bound in: {', '.join(st.over_cases)}")
-    if jpath:
-        try:
-            og.write_json(jpath, {"op": RULE, "impl": "torch.optim.Adam",
-                                  "torch": torch.__version__, **st.as_dict(),
-                                  "skipped": st.skipped, "amsgrad_cases": ams,
-                                  "over_cases": st.over_cases})
-        except OSError as e:
-            print(f"torch_adam.py: {e}", file=sys.stderr)
-            return 1
-    return 0 if st.passed else 1
+    return og.finish("torch_adam.py", opt["--json"],
+                     {"op": RULE, "impl": "torch.optim.Adam", "torch": torch.__version__,
+                      **st.as_dict(), "skipped": st.skipped, "amsgrad_cases": ams,
+                      "over_cases": st.over_cases}, st.passed)
 
 
 if __name__ == "__main__":

@@ -298,23 +298,10 @@ def select(form):
     return lambda c: not form.lacks(c) and c.domain != og.REFUSED and not form.rejects(c)
 
 
-def parse(argv):
-    opts = {"--json": None, "--golden-dir": None}
-    rules = []
-    while argv:
-        a = argv.pop(0)
-        if a in opts and argv:
-            opts[a] = argv.pop(0)
-        elif a.startswith("-"):
-            raise ValueError(f"bad option '{a}'" + (" (no value)" if a in opts else ""))
-        else:
-            rules.append(a)
-    return opts, rules
-
-
 def main(argv):
     try:
-        opts, rules = parse(list(argv))
+        opts, rules = og.parse_options(argv, {"--json": None, "--golden-dir": None},
+                                       positional=True)
     except ValueError as e:
         print(f"torch_conventions.py: {e}\nusage: torch_conventions.py [--json FILE] "
               "[--golden-dir DIR] [RULE...]", file=sys.stderr)
@@ -387,13 +374,7 @@ def main(argv):
               f"{'agrees' if not res['float64_over'] else 'DISAGREES':9s} float32 "
               f"{f32max:9.3f} ({res['float32'].case}) bound {max(b['exact'], b['fma']):g}"
               f"{'' if f32max <= max(b['exact'], b['fma']) else ': torch above it'}")
-    if opts["--json"]:
-        try:
-            og.write_json(opts["--json"], doc)
-        except OSError as e:
-            print(f"torch_conventions.py: {e}", file=sys.stderr)
-            return 1
-    return 0 if ok else 1
+    return og.finish("torch_conventions.py", opts["--json"], doc, ok)
 
 
 if __name__ == "__main__":

@@ -279,13 +279,7 @@ def main(argv):
         print(f"  {name}: textbook {b:.6g}, torch {tt:.6g}: {what} [{'ok' if holds else 'NO'}]")
         ok &= holds
         out["forms"].append({"case": name, "textbook": b, "torch": tt, "holds": holds})
-    if jpath:
-        try:
-            og.write_json(jpath, out)
-        except OSError as e:
-            print(f"torch_optim.py: {e}", file=sys.stderr)
-            return 1
-    return 0 if ok else 1
+    return og.finish("torch_optim.py", jpath, out, ok)
 
 
 if __name__ == "__main__":
