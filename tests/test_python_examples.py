@@ -65,6 +65,16 @@ def run(script, d, optbench, *args):
         return r.returncode, json.load(f)
 
 
+def run_passing(script, d, optbench, why, *args):
+    """run(), which must exit 0 with its JSON: the JSON, or None, the failure
+    said with why."""
+    rc, doc = run(script, d, optbench, *args)
+    if rc != 0 or doc is None:
+        fail(f"{script} exited {rc}{'' if doc else ' without its JSON'}: {why}")
+        return None
+    return doc
+
+
 def refused_count(rule):
     with open(os.path.join(ROOT, "golden", f"{rule}.txt"), encoding="ascii") as f:
         return sum(1 for line in f if line == "outside refused\n")
@@ -91,9 +101,9 @@ def check_numpy(optbench):
         print(f"SKIP: NumPy is not importable by {sys.executable} (Debian: python3-numpy)")
         return 77
     with tempfile.TemporaryDirectory() as d:
-        rc, rows = run("book_numpy.py", d, optbench)
-        if rc != 0:
-            return fail("book_numpy.py did not run")
+        rows = run_passing("book_numpy.py", d, optbench, "it did not run")
+        if rows is None:
+            return 1
         ref = verify_rows(optbench, d)
     bad = 0
     for rule, row in rows.items():
@@ -132,10 +142,10 @@ def no_torch():
 def check_conventions(optbench):
     import optbench_golden as og
     with tempfile.TemporaryDirectory() as d:
-        rc, doc = run("torch_conventions.py", d, optbench)
-        if rc != 0:
-            return fail(f"torch_conventions.py exited {rc}: torch's float64 result past its "
-                        "tolerance, or a file it could not read")
+        doc = run_passing("torch_conventions.py", d, optbench, "torch's float64 result past its "
+                          "tolerance, or a file it could not read")
+        if doc is None:
+            return 1
         want = [r["name"] for r in og.optbench_info(optbench)["rules"] if r["convention"] == "torch"]
         bad = 0
         if not disagreement_caught(optbench, d, want[0]):
@@ -201,9 +211,10 @@ def check_adam(optbench):
         rc, row = run("torch_adam.py", d, optbench)
         if rc not in (0, 1) or row is None:
             return fail(f"torch_adam.py exited {rc} without its row")
-        rc_conv, doc = run("torch_conventions.py", d, optbench, "torch_adam")
-        if rc_conv != 0:
-            return fail("torch_conventions.py torch_adam did not run")
+        doc = run_passing("torch_conventions.py", d, optbench, "torch_adam did not run",
+                          "torch_adam")
+        if doc is None:
+            return 1
     conv = doc["rules"]["torch_adam"]
     ref = conv["check"]
     bad = 0
@@ -226,10 +237,10 @@ def check_adam(optbench):
 
 def check_torch(optbench):
     with tempfile.TemporaryDirectory() as d:
-        rc, doc = run("torch_optim.py", d, optbench)
-        if rc != 0:
-            return fail(f"torch_optim.py exited {rc}: a float64 result past its tolerance or a "
-                        "stated difference that torch does not show")
+        doc = run_passing("torch_optim.py", d, optbench, "a float64 result past its tolerance "
+                          "or a stated difference that torch does not show")
+        if doc is None:
+            return 1
     bad = 0
     for rule, r in doc["rules"].items():
         st = r["float32"]

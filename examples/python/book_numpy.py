@@ -57,13 +57,10 @@ def book_step(rule):
 
 def main(argv):
     try:
-        opt, rules = og.parse_options(argv, {"--bound": "exact", "--golden-dir": None,
-                                             "--json": None}, positional=True)
-        bound, gdir = og.parse_bound(opt["--bound"]), opt["--golden-dir"]
+        opt, rules = og.parse_check_options(argv, positional=True)
     except ValueError as e:
-        print(f"book_numpy.py: {e}\n{__doc__.split('Usage: ')[1].split(chr(10))[0]}",
-              file=sys.stderr)
-        return 2
+        return og.usage_error("book_numpy.py", e, __doc__.split("Usage: ")[1].splitlines()[0])
+    bound, gdir = opt["--bound"], opt["--golden-dir"]
     try:
         info = og.optbench_info()
         rows = {}

@@ -62,12 +62,10 @@ def runnable(case):
 
 def main(argv):
     try:
-        opt, _ = og.parse_options(argv, {"--bound": "exact", "--golden-dir": None, "--json": None})
-        bound, gdir = og.parse_bound(opt["--bound"]), opt["--golden-dir"]
+        opt, _ = og.parse_check_options(argv)
     except ValueError as e:
-        print(f"torch_adam.py: {e}\n{__doc__.split('Usage: ')[1].splitlines()[0]}",
-              file=sys.stderr)
-        return 2
+        return og.usage_error("torch_adam.py", e, __doc__.split("Usage: ")[1].splitlines()[0])
+    bound, gdir = opt["--bound"], opt["--golden-dir"]
     try:
         st = og.check_rule(adam, RULE, gdir, bound, select=runnable, name="torch.optim.Adam")
         path = os.path.join(gdir or og.default_golden_dir(), f"{RULE}.txt")

@@ -303,9 +303,8 @@ def main(argv):
         opts, rules = og.parse_options(argv, {"--json": None, "--golden-dir": None},
                                        positional=True)
     except ValueError as e:
-        print(f"torch_conventions.py: {e}\nusage: torch_conventions.py [--json FILE] "
-              "[--golden-dir DIR] [RULE...]", file=sys.stderr)
-        return 2
+        return og.usage_error("torch_conventions.py", e, "usage: torch_conventions.py "
+                              "[--json FILE] [--golden-dir DIR] [RULE...]")
     doc = {"torch": torch.__version__, "numpy": np.__version__, "rules": {}}
     ok = True
     try:

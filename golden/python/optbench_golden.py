@@ -1037,6 +1037,21 @@ def parse_bound(v):
     return b
 
 
+def parse_check_options(argv, positional=False):
+    """The options of a program that checks a rule against its file: --bound
+    (parsed), --golden-dir and --json; parse_options otherwise."""
+    opt, words = parse_options(argv, {"--bound": "exact", "--golden-dir": None, "--json": None},
+                               positional)
+    opt["--bound"] = parse_bound(opt["--bound"])
+    return opt, words
+
+
+def usage_error(prog, err, usage):
+    """Bad usage: prog, the error and the usage on stderr; the exit status 2."""
+    print(f"{prog}: {err}\n{usage}", file=sys.stderr)
+    return 2
+
+
 def finish(prog, json_path, doc, ok):
     """A check's exit status: doc written as JSON to json_path first, if
     given (1 where it cannot be, prog naming the error on stderr), then 0 if
@@ -1133,8 +1148,7 @@ def main(argv):
         if opt["--arrays"] not in (None, "numpy", "array"):
             raise ValueError(f"--arrays '{opt['--arrays']}': numpy or array")
     except ValueError as e:
-        print(f"optbench_golden: {e}\n{USAGE}", file=sys.stderr)
-        return 2
+        return usage_error("optbench_golden", e, USAGE)
     except GoldenError as e:
         print(f"optbench_golden: {e}", file=sys.stderr)
         return 1
