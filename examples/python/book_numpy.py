@@ -30,13 +30,11 @@ sys.dont_write_bytecode = True
 import numpy as np  # noqa: E402
 import optbench_golden as og  # noqa: E402
 
-DECAYS = ("weight_decay", "decoupled_decay")
-
 
 def book_step(rule):
     """The rule's step as one optimizer-class update on one parameter array."""
     states = [s["name"] for s in rule["states"]]
-    hps = [k for k in rule["hparams"] if k not in DECAYS]
+    hps = [k for k in rule["hparams"] if k not in og.DECAYS]
     src = (f"def step(p, g, t, {''.join(s + ', ' for s in states)}*, {', '.join(hps)}):\n"
            + textwrap.indent(rule["numpy"].replace("; ", "\n"), "    ") + "\n"
            + f"    return (p, {''.join(s + ', ' for s in states)})\n")

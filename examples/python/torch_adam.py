@@ -49,15 +49,9 @@ def adam(p, g, exp_avg, exp_avg_sq, hp, t, max_exp_avg_sq=None):
     opt.step()
 
 
-def uses(case, name):
-    """Is hyperparameter `name` nonzero in a step of the case? (absent: 0)"""
-    return any(r.kind == "float" and r.name == name and r.value != 0
-               for s in case.steps for r in s.records)
-
-
 def runnable(case):
     """torch.optim.Adam can run the case: no decoupled decay, not refused."""
-    return case.domain != og.REFUSED and not uses(case, "decoupled_decay")
+    return case.domain != og.REFUSED and not og.sets_hparam(case, "decoupled_decay")
 
 
 def main(argv):
@@ -75,7 +69,7 @@ def main(argv):
         return 1
     print(f"torch {torch.__version__}\n{og.TABLE_HEAD}")
     og.report(RULE, "torch.optim.Adam", st)
-    ams = sum(1 for c in cases if uses(c, "amsgrad"))
+    ams = sum(1 for c in cases if og.sets_hparam(c, "amsgrad"))
     print(f"{st.cases_run} cases run ({ams} with amsgrad), {st.skipped} not run (decoupled_decay "
           "or outside refused); err in scale-ULPs, bound: the rule's "
           f"{bound if isinstance(bound, float) else repr(bound)} + 1 per weight-decay term")

@@ -64,8 +64,6 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import optbench_golden as og  # noqa: E402
 
-DECAYS = ("weight_decay", "decoupled_decay")
-
 
 class TorchForm:
     """A rule's torch.optim optimizer, from its row's constructor string."""
@@ -185,7 +183,7 @@ def tolerance64(rule, hp, t):
     """The float64 tolerance of a step of the rule (its info object) in torch's
     evaluation (the module's docstring derives it)."""
     b = rule["bound"]
-    tol = max(b["exact"], b["fma"]) + sum(1 for k in DECAYS if hp.get(k, 0.0)) + 0.5
+    tol = max(b["exact"], b["fma"]) + sum(1 for k in og.DECAYS if hp.get(k, 0.0)) + 0.5
     if rule["reads_step"]:
         for k, share in (("beta1", 1.0), ("beta2", 0.5)):
             if k in rule["hparams"] and hp.get(k, 0.0) != 0:

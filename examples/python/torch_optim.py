@@ -88,8 +88,7 @@ def torch_step(rule):
 
 
 def select_same_form(case):
-    return all(s.find("float", "decoupled_decay") is None or
-               s.find("float", "decoupled_decay").value == 0 for s in case.steps)
+    return not og.sets_hparam(case, "decoupled_decay")
 
 
 # ---- float64 ----------------------------------------------------------------------------

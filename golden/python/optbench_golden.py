@@ -70,6 +70,9 @@ MAX_CASES = 1 << 20
 MAX_RECORDS = 64
 FLT_MAX = struct.unpack("<f", b"\xff\xff\x7f\x7f")[0]
 KINDS = ("int", "float", "word", "in", "mask", "out", "outmask")
+# the weight decays, which every rule reads (FORMAT.md, "Weight decay"); each
+# nonzero one adds 1 to a step's bound
+DECAYS = ("weight_decay", "decoupled_decay")
 PARAMS, INPUTS, OUTPUTS = 0, 1, 2
 INSIDE, REFUSED, UNBOUNDED = "inside", "refused", "unbounded"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -832,7 +835,7 @@ class _Run:
             return None
         passed = {k: self.make(v) for k, v in inputs.items()}
         hp = Hyperparameters(hps)
-        decay = sum(1 for k in ("weight_decay", "decoupled_decay") if hps.get(k, 0.0) != 0)
+        decay = sum(1 for k in DECAYS if hps.get(k, 0.0) != 0)
         try:
             ret = self.fn(**passed, hp=hp, t=t)
             raised = None
@@ -1002,6 +1005,12 @@ def default_golden_dir():
 
 # ---- what the checking programs share (this module's `check` and the
 # examples): their options, the bound, the JSON and the exit status ----
+
+
+def sets_hparam(case, name):
+    """Is hyperparameter `name` nonzero in some step of the case (absent: 0)?"""
+    return any(r.kind == "float" and r.name == name and r.value != 0
+               for s in case.steps for r in s.records)
 
 
 def parse_options(argv, defaults, positional=False, flags=()):
