@@ -419,6 +419,24 @@ static long run(const char *name, const char *text, const ob_variant *v, gc_opti
   return failed;
 }
 
+/* `good` with `from` replaced by `to` fails on v: one failing case, the
+ * worst failure's message containing `reason`. */
+static void fails_replaced_(const char *name, const char *good, const char *from, const char *to,
+                            const ob_variant *v, const char *reason, int srcline) {
+  char *t = gt_replace(good, from, to);
+  gc_stats st;
+  const long failed = run(name, t, v, NULL, &st);
+  ob_checks++;
+  if (failed != 1 || !strstr(st.worst, reason)) {
+    ob_failures++;
+    fprintf(stderr, "%s:%d: check failed: %s must fail (%ld failed), with '%s'\n    got: %s\n",
+            __FILE__, srcline, name, failed, reason, st.worst);
+  }
+  free(t);
+}
+#define FAILS(name, good, from, to, v, reason)                                                     \
+  fails_replaced_(name, good, from, to, v, reason, __LINE__)
+
 /* Every case of text passes on v at every offset, exactly (all the
  * examples' values are exact in float32), with `elements` comparisons. */
 static void exact_at_every_offset(const char *name, const char *text, const ob_variant *v,
@@ -478,19 +496,12 @@ static void test_checker(void) {
   free(t);
   /* a hyperparameter the rule does not read (torch SGD's dampening in an
    * SGD case), or one the checker does not know, is not silently dropped */
-  t = gt_replace(good_sgd, "float lr 0x1p-2\n", "float lr 0x1p-2\nfloat dampening 0x1p-1\n");
-  CHECK0(run("unread.txt", t, v, NULL, &st) == 1);
-  CHECK(strstr(st.worst, "does not read 'float dampening'") != NULL, "%s", st.worst);
-  free(t);
-  t = gt_replace(good_sgd, "float lr 0x1p-2\n", "float lr 0x1p-2\nfloat stiffness 0x1p-1\n");
-  CHECK0(run("unknown.txt", t, v, NULL, &st) == 1);
-  CHECK(strstr(st.worst, "does not read 'float stiffness'") != NULL, "%s", st.worst);
-  free(t);
+  FAILS("unread.txt", good_sgd, "float lr 0x1p-2\n", "float lr 0x1p-2\nfloat dampening 0x1p-1\n", v,
+        "does not read 'float dampening'");
+  FAILS("unknown.txt", good_sgd, "float lr 0x1p-2\n", "float lr 0x1p-2\nfloat stiffness 0x1p-1\n",
+        v, "does not read 'float stiffness'");
   /* a missing record is named */
-  t = gt_replace(good_momentum, "in v 2 0x0p+0 0x0p+0\n", "");
-  CHECK0(run("nov.txt", t, v, NULL, &st) == 1);
-  CHECK(strstr(st.worst, "'in v' and 'out v'") != NULL, "%s", st.worst);
-  free(t);
+  FAILS("nov.txt", good_momentum, "in v 2 0x0p+0 0x0p+0\n", "", v, "'in v' and 'out v'");
 }
 
 /* ---- three states, unused states, outside kernels of either form --------- */
@@ -572,21 +583,14 @@ static void test_states(void) {
 
   /* a used state missing, an unused one given in but not out, or whose
    * output is not its input */
-  char *t = gt_replace(three_states, "in grad_avg 2 0x0p+0 -0x1p+2\n", "");
-  CHECK0(run("missing.txt", t, v, NULL, &st) == 1);
-  CHECK(strstr(st.worst, "'in grad_avg' and 'out grad_avg'") != NULL, "%s", st.worst);
-  free(t);
-  t = gt_replace(unused_states, "out momentum_buffer 1\n0x1.cp+2 0x1.cp+2 0x1.cp+2\n", "");
-  CHECK0(run("half.txt", t, v, NULL, &st) == 1);
-  CHECK(strstr(st.worst, "'in momentum_buffer' and 'out momentum_buffer'") != NULL, "%s", st.worst);
-  free(t);
-  t = gt_replace(unused_states, "0x1.cp+2 0x1.cp+2 0x1.cp+2\nstep 2",
-                 "0x1.dp+2 0x1.dp+2 0x1.cp+2\nstep 2");
-  CHECK0(run("changed.txt", t, v, NULL, &st) == 1);
-  CHECK(strstr(st.worst, "leave state 'momentum_buffer' unused (ob_state_used), yet the file's "
-                         "'out momentum_buffer' is not its input") != NULL,
-        "%s", st.worst);
-  free(t);
+  FAILS("missing.txt", three_states, "in grad_avg 2 0x0p+0 -0x1p+2\n", "", v,
+        "'in grad_avg' and 'out grad_avg'");
+  FAILS("half.txt", unused_states, "out momentum_buffer 1\n0x1.cp+2 0x1.cp+2 0x1.cp+2\n", "", v,
+        "'in momentum_buffer' and 'out momentum_buffer'");
+  FAILS("changed.txt", unused_states, "0x1.cp+2 0x1.cp+2 0x1.cp+2\nstep 2",
+        "0x1.dp+2 0x1.dp+2 0x1.cp+2\nstep 2", v,
+        "leave state 'momentum_buffer' unused (ob_state_used), yet the file's "
+        "'out momentum_buffer' is not its input");
 }
 
 int main(int argc, char **argv) {

@@ -51,12 +51,28 @@ BOOK_ORDER_EDGES = {"adagrad": {"edge_sub_lrg", "edge_lrg_big"},
                     "adam": {"edge_state_in", "edge_beta2_0"}}
 
 
-def run(script, out, optbench, *args):
+def run(script, d, optbench, *args):
+    """Runs the example with --json into folder d: its exit status and the
+    JSON it wrote (None: none)."""
+    out = os.path.join(d, f"{script}.json")
     env = dict(os.environ, OPTBENCH=optbench)
     r = subprocess.run([sys.executable, os.path.join(EX, script), "--json", out, *args], env=env,
                        capture_output=True, text=True)
     print(r.stdout + r.stderr)
-    return r.returncode
+    if not os.path.exists(out):
+        return r.returncode, None
+    with open(out, encoding="utf-8") as f:
+        return r.returncode, json.load(f)
+
+
+def run_passing(script, d, optbench, why, *args):
+    """run(), which must exit 0 with its JSON: the JSON, or None, the failure
+    said with why."""
+    rc, doc = run(script, d, optbench, *args)
+    if rc != 0 or doc is None:
+        fail(f"{script} exited {rc}{'' if doc else ' without its JSON'}: {why}")
+        return None
+    return doc
 
 
 def refused_count(rule):
@@ -85,10 +101,9 @@ def check_numpy(optbench):
         print(f"SKIP: NumPy is not importable by {sys.executable} (Debian: python3-numpy)")
         return 77
     with tempfile.TemporaryDirectory() as d:
-        if run("book_numpy.py", os.path.join(d, "b.json"), optbench) != 0:
-            return fail("book_numpy.py did not run")
-        with open(os.path.join(d, "b.json"), encoding="utf-8") as f:
-            rows = json.load(f)
+        rows = run_passing("book_numpy.py", d, optbench, "it did not run")
+        if rows is None:
+            return 1
         ref = verify_rows(optbench, d)
     bad = 0
     for rule, row in rows.items():
@@ -124,19 +139,13 @@ def no_torch():
     return None
 
 
-def load_json(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
-
-
 def check_conventions(optbench):
     import optbench_golden as og
     with tempfile.TemporaryDirectory() as d:
-        rc = run("torch_conventions.py", os.path.join(d, "c.json"), optbench)
-        if rc != 0:
-            return fail(f"torch_conventions.py exited {rc}: torch's float64 result past its "
-                        "tolerance, or a file it could not read")
-        doc = load_json(os.path.join(d, "c.json"))
+        doc = run_passing("torch_conventions.py", d, optbench, "torch's float64 result past its "
+                          "tolerance, or a file it could not read")
+        if doc is None:
+            return 1
         want = [r["name"] for r in og.optbench_info(optbench)["rules"] if r["convention"] == "torch"]
         bad = 0
         if not disagreement_caught(optbench, d, want[0]):
@@ -199,14 +208,15 @@ def amsgrad_cases(rule):
 
 def check_adam(optbench):
     with tempfile.TemporaryDirectory() as d:
-        rc = run("torch_adam.py", os.path.join(d, "a.json"), optbench)
-        if rc not in (0, 1) or not os.path.exists(os.path.join(d, "a.json")):
+        rc, row = run("torch_adam.py", d, optbench)
+        if rc not in (0, 1) or row is None:
             return fail(f"torch_adam.py exited {rc} without its row")
-        row = load_json(os.path.join(d, "a.json"))
-        if run("torch_conventions.py", os.path.join(d, "c.json"), optbench, "torch_adam") != 0:
-            return fail("torch_conventions.py torch_adam did not run")
-        conv = load_json(os.path.join(d, "c.json"))["rules"]["torch_adam"]
-        ref = conv["check"]
+        doc = run_passing("torch_conventions.py", d, optbench, "torch_adam did not run",
+                          "torch_adam")
+        if doc is None:
+            return 1
+    conv = doc["rules"]["torch_adam"]
+    ref = conv["check"]
     bad = 0
     special = set(conv["form_special_cases"])
     if not set(row["over_cases"]) <= special:
@@ -227,12 +237,10 @@ def check_adam(optbench):
 
 def check_torch(optbench):
     with tempfile.TemporaryDirectory() as d:
-        rc = run("torch_optim.py", os.path.join(d, "t.json"), optbench)
-        if rc != 0:
-            return fail(f"torch_optim.py exited {rc}: a float64 result past its tolerance or a "
-                        "stated difference that torch does not show")
-        with open(os.path.join(d, "t.json"), encoding="utf-8") as f:
-            doc = json.load(f)
+        doc = run_passing("torch_optim.py", d, optbench, "a float64 result past its tolerance "
+                          "or a stated difference that torch does not show")
+        if doc is None:
+            return 1
     bad = 0
     for rule, r in doc["rules"].items():
         st = r["float32"]

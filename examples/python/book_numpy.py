@@ -30,13 +30,11 @@ sys.dont_write_bytecode = True
 import numpy as np  # noqa: E402
 import optbench_golden as og  # noqa: E402
 
-DECAYS = ("weight_decay", "decoupled_decay")
-
 
 def book_step(rule):
     """The rule's step as one optimizer-class update on one parameter array."""
     states = [s["name"] for s in rule["states"]]
-    hps = [k for k in rule["hparams"] if k not in DECAYS]
+    hps = [k for k in rule["hparams"] if k not in og.DECAYS]
     src = (f"def step(p, g, t, {''.join(s + ', ' for s in states)}*, {', '.join(hps)}):\n"
            + textwrap.indent(rule["numpy"].replace("; ", "\n"), "    ") + "\n"
            + f"    return (p, {''.join(s + ', ' for s in states)})\n")
@@ -56,26 +54,11 @@ def book_step(rule):
 
 
 def main(argv):
-    bound, gdir, jpath, rules = "exact", None, None, []
     try:
-        while argv:
-            a = argv.pop(0)
-            if a in ("--bound", "--golden-dir", "--json") and argv:
-                v = argv.pop(0)
-                if a == "--bound":
-                    bound = v if v in ("exact", "fma") else float(v)
-                elif a == "--golden-dir":
-                    gdir = v
-                else:
-                    jpath = v
-            elif a.startswith("-"):
-                raise ValueError(f"bad option '{a}'")
-            else:
-                rules.append(a)
+        opt, rules = og.parse_check_options(argv, positional=True)
     except ValueError as e:
-        print(f"book_numpy.py: {e}\n{__doc__.split('Usage: ')[1].split(chr(10))[0]}",
-              file=sys.stderr)
-        return 2
+        return og.usage_error("book_numpy.py", e, __doc__.split("Usage: ")[1].splitlines()[0])
+    bound, gdir = opt["--bound"], opt["--golden-dir"]
     try:
         info = og.optbench_info()
         rows = {}
@@ -96,13 +79,9 @@ def main(argv):
         return 1
     what = bound if isinstance(bound, float) else f"the rule's '{bound}'"
     print(f"err in scale-ULPs; bound: {what} of optbench info --json, + 1 per weight-decay term")
-    if jpath:
-        try:
-            og.write_json(jpath, rows)
-        except OSError as e:
-            print(f"book_numpy.py: {e}", file=sys.stderr)
-            return 1
-    return 0
+    # the verdict is the table's: the book refuses nothing, so `outside refused`
+    # cases fail by design
+    return og.finish("book_numpy.py", opt["--json"], rows, True)
 
 
 if __name__ == "__main__":

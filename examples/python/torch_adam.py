@@ -49,35 +49,17 @@ def adam(p, g, exp_avg, exp_avg_sq, hp, t, max_exp_avg_sq=None):
     opt.step()
 
 
-def uses(case, name):
-    """Is hyperparameter `name` nonzero in a step of the case? (absent: 0)"""
-    return any(r.kind == "float" and r.name == name and r.value != 0
-               for s in case.steps for r in s.records)
-
-
 def runnable(case):
     """torch.optim.Adam can run the case: no decoupled decay, not refused."""
-    return case.domain != og.REFUSED and not uses(case, "decoupled_decay")
+    return case.domain != og.REFUSED and not og.sets_hparam(case, "decoupled_decay")
 
 
 def main(argv):
-    bound, gdir, jpath = "exact", None, None
     try:
-        while argv:
-            a = argv.pop(0)
-            if a not in ("--bound", "--golden-dir", "--json") or not argv:
-                raise ValueError(f"bad option '{a}'")
-            v = argv.pop(0)
-            if a == "--bound":
-                bound = v if v in ("exact", "fma") else float(v)
-            elif a == "--golden-dir":
-                gdir = v
-            else:
-                jpath = v
+        opt, _ = og.parse_check_options(argv)
     except ValueError as e:
-        print(f"torch_adam.py: {e}\n{__doc__.split('Usage: ')[1].splitlines()[0]}",
-              file=sys.stderr)
-        return 2
+        return og.usage_error("torch_adam.py", e, __doc__.split("Usage: ")[1].splitlines()[0])
+    bound, gdir = opt["--bound"], opt["--golden-dir"]
     try:
         st = og.check_rule(adam, RULE, gdir, bound, select=runnable, name="torch.optim.Adam")
         path = os.path.join(gdir or og.default_golden_dir(), f"{RULE}.txt")
@@ -87,22 +69,16 @@ def main(argv):
         return 1
     print(f"torch {torch.__version__}\n{og.TABLE_HEAD}")
     og.report(RULE, "torch.optim.Adam", st)
-    ams = sum(1 for c in cases if uses(c, "amsgrad"))
+    ams = sum(1 for c in cases if og.sets_hparam(c, "amsgrad"))
     print(f"{st.cases_run} cases run ({ams} with amsgrad), {st.skipped} not run (decoupled_decay "
           "or outside refused); err in scale-ULPs, bound: the rule's "
           f"{bound if isinstance(bound, float) else repr(bound)} + 1 per weight-decay term")
     if st.over_cases:
         print(f"elements over the bound in: {', '.join(st.over_cases)}")
-    if jpath:
-        try:
-            og.write_json(jpath, {"op": RULE, "impl": "torch.optim.Adam",
-                                  "torch": torch.__version__, **st.as_dict(),
-                                  "skipped": st.skipped, "amsgrad_cases": ams,
-                                  "over_cases": st.over_cases})
-        except OSError as e:
-            print(f"torch_adam.py: {e}", file=sys.stderr)
-            return 1
-    return 0 if st.passed else 1
+    return og.finish("torch_adam.py", opt["--json"],
+                     {"op": RULE, "impl": "torch.optim.Adam", "torch": torch.__version__,
+                      **st.as_dict(), "skipped": st.skipped, "amsgrad_cases": ams,
+                      "over_cases": st.over_cases}, st.passed)
 
 
 if __name__ == "__main__":

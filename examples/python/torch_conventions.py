@@ -64,8 +64,6 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import optbench_golden as og  # noqa: E402
 
-DECAYS = ("weight_decay", "decoupled_decay")
-
 
 class TorchForm:
     """A rule's torch.optim optimizer, from its row's constructor string."""
@@ -185,7 +183,7 @@ def tolerance64(rule, hp, t):
     """The float64 tolerance of a step of the rule (its info object) in torch's
     evaluation (the module's docstring derives it)."""
     b = rule["bound"]
-    tol = max(b["exact"], b["fma"]) + sum(1 for k in DECAYS if hp.get(k, 0.0)) + 0.5
+    tol = max(b["exact"], b["fma"]) + sum(1 for k in og.DECAYS if hp.get(k, 0.0)) + 0.5
     if rule["reads_step"]:
         for k, share in (("beta1", 1.0), ("beta2", 0.5)):
             if k in rule["hparams"] and hp.get(k, 0.0) != 0:
@@ -298,27 +296,13 @@ def select(form):
     return lambda c: not form.lacks(c) and c.domain != og.REFUSED and not form.rejects(c)
 
 
-def parse(argv):
-    opts = {"--json": None, "--golden-dir": None}
-    rules = []
-    while argv:
-        a = argv.pop(0)
-        if a in opts and argv:
-            opts[a] = argv.pop(0)
-        elif a.startswith("-"):
-            raise ValueError(f"bad option '{a}'" + (" (no value)" if a in opts else ""))
-        else:
-            rules.append(a)
-    return opts, rules
-
-
 def main(argv):
     try:
-        opts, rules = parse(list(argv))
+        opts, rules = og.parse_options(argv, {"--json": None, "--golden-dir": None},
+                                       positional=True)
     except ValueError as e:
-        print(f"torch_conventions.py: {e}\nusage: torch_conventions.py [--json FILE] "
-              "[--golden-dir DIR] [RULE...]", file=sys.stderr)
-        return 2
+        return og.usage_error("torch_conventions.py", e, "usage: torch_conventions.py "
+                              "[--json FILE] [--golden-dir DIR] [RULE...]")
     doc = {"torch": torch.__version__, "numpy": np.__version__, "rules": {}}
     ok = True
     try:
@@ -387,13 +371,7 @@ def main(argv):
               f"{'agrees' if not res['float64_over'] else 'DISAGREES':9s} float32 "
               f"{f32max:9.3f} ({res['float32'].case}) bound {max(b['exact'], b['fma']):g}"
               f"{'' if f32max <= max(b['exact'], b['fma']) else ': torch above it'}")
-    if opts["--json"]:
-        try:
-            og.write_json(opts["--json"], doc)
-        except OSError as e:
-            print(f"torch_conventions.py: {e}", file=sys.stderr)
-            return 1
-    return 0 if ok else 1
+    return og.finish("torch_conventions.py", opts["--json"], doc, ok)
 
 
 if __name__ == "__main__":

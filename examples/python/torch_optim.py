@@ -88,8 +88,7 @@ def torch_step(rule):
 
 
 def select_same_form(case):
-    return all(s.find("float", "decoupled_decay") is None or
-               s.find("float", "decoupled_decay").value == 0 for s in case.steps)
+    return not og.sets_hparam(case, "decoupled_decay")
 
 
 # ---- float64 ----------------------------------------------------------------------------
@@ -279,13 +278,7 @@ def main(argv):
         print(f"  {name}: textbook {b:.6g}, torch {tt:.6g}: {what} [{'ok' if holds else 'NO'}]")
         ok &= holds
         out["forms"].append({"case": name, "textbook": b, "torch": tt, "holds": holds})
-    if jpath:
-        try:
-            og.write_json(jpath, out)
-        except OSError as e:
-            print(f"torch_optim.py: {e}", file=sys.stderr)
-            return 1
-    return 0 if ok else 1
+    return og.finish("torch_optim.py", jpath, out, ok)
 
 
 if __name__ == "__main__":

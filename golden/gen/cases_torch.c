@@ -85,11 +85,14 @@ static gg_case *state_specials(ctx *x, const char *id, gg_hp hp, int64_t t, int 
   return single(x, id, 2 * COUNT(pats), hp, t, pats, COUNT(pats), note);
 }
 
-/* maximize with the L2 term: torch negates g before it adds weight_decay*p,
- * so d = -g + weight_decay*p, not -(g + weight_decay*p) */
-static void maximize_wd(ctx *x, int64_t t) {
+/* maximize on the rule's defaults (`what`: the note), then with the L2 term:
+ * torch negates g before it adds weight_decay*p, so d = -g + weight_decay*p,
+ * not -(g + weight_decay*p) */
+static void maximize_cases(ctx *x, int64_t t, const char *what) {
   gg_hp h = gg_algos[x->a].defaults;
-  h.maximize = 1, h.weight_decay = 0.1f;
+  h.maximize = 1;
+  lengths(x, "maximize", h, t, typical5, 1, what);
+  h.weight_decay = 0.1f;
   char note[200];
   snprintf(note, sizeof note,
            "maximize with weight_decay = 0.1: d = -g + 0.1*p (maximize negates g before the L2 "
@@ -112,9 +115,7 @@ static void sgd(ctx *x) {
           "momentum = 0.9, dampening = 0.3: buf = 0.9*buf + 0.7*d");
   h = m, h.nesterov = 1;
   lengths(x, "nesterov", h, 3, typical5, 1, "momentum = 0.9, nesterov: p -= lr*(d + 0.9*buf')");
-  h = def, h.maximize = 1;
-  lengths(x, "maximize", h, 3, typical5, 1, "maximize without momentum: p += lr*g");
-  maximize_wd(x, 3);
+  maximize_cases(x, 3, "maximize without momentum: p += lr*g");
   h = m, h.maximize = 1, h.nesterov = 1;
   single(x, "maximize_nesterov", 40, h, 3, typical5, 1,
          "maximize, momentum = 0.9, nesterov: d = -g; random data around 1, t = 3");
@@ -253,9 +254,7 @@ static void adam(ctx *x) {
   single(x, "amsgrad_signed_zero", 16, am, 3, zs, COUNT(zs),
          "amsgrad with +0 and -0 in g, exp_avg_sq and max_exp_avg_sq (max(+0, -0) and max(-0, "
          "+0) keep the first; 0/eps), t = 3");
-  h = def, h.maximize = 1;
-  lengths(x, "maximize", h, 3, typical5, 1, "maximize: d = -g");
-  maximize_wd(x, 3);
+  maximize_cases(x, 3, "maximize: d = -g");
   h = am, h.maximize = 1;
   single(x, "maximize_amsgrad", 40, h, 3, typical5, 1,
          "maximize and amsgrad; random data around 1, t = 3");
@@ -324,9 +323,7 @@ static void adagrad(ctx *x) {
   single(x, "initial_accumulator", 40, h, 3, typical5, 1,
          "initial_accumulator_value = 0.1 in a single step: the field only starts the state "
          "(trajectories), a step reads sum as given; random data around 1, t = 3");
-  h = def, h.maximize = 1;
-  lengths(x, "maximize", h, 3, typical5, 1, "maximize: d = -g");
-  maximize_wd(x, 3);
+  maximize_cases(x, 3, "maximize: d = -g");
   h = def, h.maximize = 1, h.lr_decay = 0.1f;
   single(x, "maximize_lr_decay", 40, h, 4, typical5, 1,
          "maximize with lr_decay = 0.1 at t = 4; random data around 1");
@@ -390,9 +387,7 @@ static void rmsprop(ctx *x) {
                both ? " and momentum = 0.9" : "", lens[k]);
       centered_data(single(x, id, lens[k], both ? cm : ce, 1, typical5, 1, note));
     }
-  h = def, h.maximize = 1;
-  lengths(x, "maximize", h, 1, typical5, 1, "maximize: d = -g");
-  maximize_wd(x, 1);
+  maximize_cases(x, 1, "maximize: d = -g");
   h = cm, h.maximize = 1;
   centered_data(single(x, "maximize_centered_momentum", 40, h, 1, typical5, 1,
                        "maximize, centered and momentum = 0.9 (all three states); random data "

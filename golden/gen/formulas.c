@@ -80,11 +80,11 @@ static void coefficients(const gg_hp *hp, int64_t t) {
   mpfr_ui_sub(omb1, 1, b1, RN); /* 1-beta1 */
   mpfr_ui_sub(omb2, 1, b2, RN); /* 1-beta2 */
   /* lr_t = lr*sqrt(1-beta2^t)/(1-beta1^t) */
-  mpfr_t a, b;
-  tmp_init(a, b);
-  mpfr_pow_ui(a, b2, (unsigned long)t, RN);
-  mpfr_ui_sub(a, 1, a, RN);
-  mpfr_sqrt(a, a, RN);
+  mpfr_t a, b, bc2;
+  tmp_init(a, b, bc2);
+  mpfr_pow_ui(bc2, b2, (unsigned long)t, RN);
+  mpfr_ui_sub(bc2, 1, bc2, RN);
+  mpfr_sqrt(a, bc2, RN);
   mpfr_mul(a, lr, a, RN);
   mpfr_pow_ui(b, b1, (unsigned long)t, RN);
   mpfr_ui_sub(b, 1, b, RN);
@@ -92,10 +92,8 @@ static void coefficients(const gg_hp *hp, int64_t t) {
   /* torch.optim's coefficients, each exact */
   mpfr_set_flt(omdamp, hp->dampening, RN);
   mpfr_ui_sub(omdamp, 1, omdamp, RN);
-  mpfr_div(step_size, lr, b, RN); /* lr/(1-beta1^t) */
-  mpfr_pow_ui(a, b2, (unsigned long)t, RN);
-  mpfr_ui_sub(a, 1, a, RN);
-  mpfr_rec_sqrt(inv_bc2, a, RN); /* 1/sqrt(1-beta2^t); +inf at beta2 = 1, t = any */
+  mpfr_div(step_size, lr, b, RN);  /* lr/(1-beta1^t) */
+  mpfr_rec_sqrt(inv_bc2, bc2, RN); /* 1/sqrt(1-beta2^t); +inf at beta2 = 1, t = any */
   mpfr_set_flt(a, hp->lr_decay, RN);
   mpfr_mul_ui(a, a, (unsigned long)(t - 1), RN);
   mpfr_add_ui(a, a, 1, RN);
@@ -106,7 +104,7 @@ static void coefficients(const gg_hp *hp, int64_t t) {
   opt_momentum = hp->momentum != 0;
   opt_first = t == 1;
   decoupled_on = hp->decoupled_decay != 0;
-  tmp_clear(a, b);
+  tmp_clear(a, b, bc2);
 }
 
 /* ---- error scale: max |term| over the finite terms ---------------------- */
@@ -275,163 +273,12 @@ static void weight_decay(void) {
 }
 
 /* In the rules a term |g| or |p| of the textbook formula is scale(g') or
- * scale(p') (FORMAT.md): without decay they are the same numbers. */
+ * scale(p') (FORMAT.md): without decay they are the same numbers. The
+ * statements the rules share are the helpers below, each in the order of
+ * both its users. */
 
-static void sgd(void) {
-  mpfr_t a;
-  tmp_init(a);
-  mpfr_mul(a, lr, G, RN); /* p -= lr*g */
-  mpfr_sub(np, P, a, RN);
-  scale_begin(sp);
-  scale_term(sp, SP);
-  scale_term_mul(sp, lr, SG);
-  scale_end(sp, np);
-  tmp_clear(a);
-}
-
-static void momentum(void) {
-  mpfr_t a, b;
-  tmp_init(a, b);
-  mpfr_mul(a, mom, S0, RN); /* v = momentum*v - lr*g */
-  mpfr_mul(b, lr, G, RN);
-  mpfr_sub(ns0, a, b, RN);
-  scale_begin(ss0);
-  scale_term(ss0, a);
-  scale_term_mul(ss0, lr, SG);
-  scale_end(ss0, ns0);
-  mpfr_add(np, P, ns0, RN); /* p += v */
-  scale_begin(sp);
-  scale_term(sp, SP);
-  scale_term(sp, ss0);
-  scale_end(sp, np);
-  tmp_clear(a, b);
-}
-
-static void nesterov(void) {
-  mpfr_t a, b, c, d;
-  tmp_init(a, b, c, d);
-  mpfr_mul(a, mom, S0, RN); /* v *= momentum */
-  mpfr_mul(b, lr, G, RN);   /* v -= lr*g */
-  mpfr_sub(ns0, a, b, RN);
-  scale_begin(ss0);
-  scale_term(ss0, a);
-  scale_term_mul(ss0, lr, SG);
-  scale_end(ss0, ns0);
-  mpfr_mul(c, mom2, ns0, RN); /* p += momentum*momentum*v */
-  mpfr_add(c, P, c, RN);
-  mpfr_mul(d, nest_c, G, RN); /* p -= (1+momentum)*lr*g */
-  mpfr_sub(np, c, d, RN);
-  scale_begin(sp);
-  scale_term(sp, SP);
-  scale_term_mul(sp, mom2, ss0);
-  scale_term_mul(sp, nest_c, SG);
-  scale_end(sp, np);
-  tmp_clear(a, b, c, d);
-}
-
-/* p -= lr*g / (sqrt(h) + eps), h the new state (AdaGrad, RMSProp). */
-static void adaptive_p(mpfr_srcptr h) {
-  mpfr_t a, b, c, d;
-  tmp_init(a, b, c, d);
-  mpfr_mul(a, lr, G, RN);
-  mpfr_sqrt(b, h, RN);
-  mpfr_add(b, b, eps, RN);
-  mpfr_div(c, a, b, RN);
-  mpfr_sub(np, P, c, RN);
-  scale_begin(sp);
-  scale_term(sp, SP);
-  mpfr_mul(d, lr, SG, RN); /* lr*scale(g') / (sqrt(h') + eps) */
-  mpfr_div(d, d, b, RN);
-  scale_term(sp, d);
-  scale_end(sp, np);
-  tmp_clear(a, b, c, d);
-}
-
-static void adagrad(void) {
-  mpfr_t a;
-  tmp_init(a);
-  mpfr_mul(a, G, G, RN); /* h += g*g */
-  mpfr_add(ns0, S0, a, RN);
-  scale_begin(ss0);
-  scale_term(ss0, S0);
-  scale_term_sq(ss0, one, SG);
-  scale_end(ss0, ns0);
-  adaptive_p(ns0);
-  tmp_clear(a);
-}
-
-static void rmsprop(void) {
-  mpfr_t a, b;
-  tmp_init(a, b);
-  mpfr_mul(a, S0, dec, RN); /* h *= decay_rate */
-  mpfr_mul(b, omd, G, RN);  /* h += (1-decay_rate)*g*g */
-  mpfr_mul(b, b, G, RN);
-  mpfr_add(ns0, a, b, RN);
-  scale_begin(ss0);
-  scale_term(ss0, a);
-  scale_term_sq(ss0, omd, SG);
-  scale_end(ss0, ns0);
-  adaptive_p(ns0);
-  tmp_clear(a, b);
-}
-
-static void adam(void) {
-  mpfr_t a, b, c, d, cterm;
-  tmp_init(a, b, c, d, cterm);
-  mpfr_sub(a, G, S0, RN); /* m += (1-beta1)*(g-m) */
-  mpfr_mul(a, omb1, a, RN);
-  mpfr_add(ns0, S0, a, RN);
-  scale_begin(ss0);
-  scale_term(ss0, S0);
-  scale_term_mul(ss0, omb1, SG);
-  scale_term_mul(ss0, omb1, S0);
-  scale_end(ss0, ns0);
-  mpfr_mul(b, G, G, RN); /* v += (1-beta2)*(g*g-v) */
-  mpfr_sub(a, b, S1, RN);
-  mpfr_mul(a, omb2, a, RN);
-  mpfr_add(ns1, S1, a, RN);
-  scale_begin(ss1);
-  scale_term(ss1, S1);
-  scale_term_sq(ss1, omb2, SG);
-  scale_term_mul(ss1, omb2, S1);
-  scale_end(ss1, ns1);
-  mpfr_mul(a, lr_t, ns0, RN); /* p -= lr_t*m / (sqrt(v) + eps) */
-  mpfr_sqrt(b, ns1, RN);
-  mpfr_add(b, b, eps, RN);
-  mpfr_div(c, a, b, RN);
-  mpfr_sub(np, P, c, RN);
-  scale_begin(sp);
-  scale_term(sp, SP);
-  mpfr_mul(d, lr_t, ss0, RN); /* lr_t*scale(m') / (sqrt(v') + eps) */
-  mpfr_div(d, d, b, RN);
-  scale_term(sp, d);
-  /* With L2 decay g' is rounded, to scale(g'), and its error reaches p through
-   * sqrt(v') too, where no term of the expanded formula carries it: the term
-   * |dp/dg' through v'| * scale(g') = lr_t*|m'|*(1-beta2)*|g'|*scale(g') /
-   * ((sqrt(v') + eps)^2 * sqrt(v')) (FORMAT.md, "Error metric"); none at v' = 0 */
-  if (!mpfr_zero_p(wd) && mpfr_regular_p(ns1) && mpfr_sgn(ns1) > 0 && mpfr_number_p(SG)) {
-    mpfr_mul(cterm, lr_t, ns0, RN);
-    mpfr_mul(cterm, cterm, omb2, RN);
-    mpfr_mul(cterm, cterm, G, RN);
-    mpfr_mul(cterm, cterm, SG, RN);
-    mpfr_abs(cterm, cterm, RN);
-    mpfr_sqr(d, b, RN);
-    mpfr_div(cterm, cterm, d, RN);
-    mpfr_sqrt(d, ns1, RN);
-    mpfr_div(cterm, cterm, d, RN);
-    scale_term(sp, cterm);
-  }
-  scale_end(sp, np);
-  tmp_clear(a, b, c, d, cterm);
-}
-
-/* ---- the torch.optim rules (torch 2.x, foreach=False) ---------------------
- * P and G are p' and d = (maximize ? -g : g) + weight_decay*p (weight_decay()
- * after maximize's exact negation); the statements are torch's documented
- * algorithm in its order, each term of a scale as the book rules'. */
-
-/* p -= lr*step for a step of scale sstep (torch SGD, RMSprop with momentum) */
-static void torch_p_minus(mpfr_srcptr c, mpfr_srcptr step, mpfr_srcptr sstep) {
+/* p -= c*step for a step of scale sstep (SGD, torch SGD, torch RMSprop) */
+static void p_minus(mpfr_srcptr c, mpfr_srcptr step, mpfr_srcptr sstep) {
   mpfr_t a;
   tmp_init(a);
   mpfr_mul(a, c, step, RN);
@@ -443,9 +290,182 @@ static void torch_p_minus(mpfr_srcptr c, mpfr_srcptr step, mpfr_srcptr sstep) {
   tmp_clear(a);
 }
 
+/* p -= (c*num)/denom; the scale's terms |p'| and c*scale(num)/denom, left
+ * open for a term the caller adds (Adam's L2 term). */
+static void p_minus_ratio(mpfr_srcptr c, mpfr_srcptr num, mpfr_srcptr snum, mpfr_srcptr denom) {
+  mpfr_t a;
+  tmp_init(a);
+  mpfr_mul(a, c, num, RN);
+  mpfr_div(a, a, denom, RN);
+  mpfr_sub(np, P, a, RN);
+  scale_begin(sp);
+  scale_term(sp, SP);
+  mpfr_mul(a, c, snum, RN);
+  mpfr_div(a, a, denom, RN);
+  scale_term(sp, a);
+  tmp_clear(a);
+}
+
+/* The book's velocity v = momentum*v - lr*g (Momentum, Nesterov) */
+static void book_velocity(void) {
+  mpfr_t a, b;
+  tmp_init(a, b);
+  mpfr_mul(a, mom, S0, RN);
+  mpfr_mul(b, lr, G, RN);
+  mpfr_sub(ns0, a, b, RN);
+  scale_begin(ss0);
+  scale_term(ss0, a);
+  scale_term_mul(ss0, lr, SG);
+  scale_end(ss0, ns0);
+  tmp_clear(a, b);
+}
+
+/* out = in + w*(x - in) for an x of scale sx: Adam's moments (the book's
+ * both, torch's exp_avg: lerp) and torch RMSprop's grad_avg. */
+static void lerp_state(mpfr_ptr out, mpfr_ptr sout, mpfr_srcptr in, mpfr_srcptr w, mpfr_srcptr x,
+                       mpfr_srcptr sx) {
+  mpfr_t a;
+  tmp_init(a);
+  mpfr_sub(a, x, in, RN);
+  mpfr_mul(a, w, a, RN);
+  mpfr_add(out, in, a, RN);
+  scale_begin(sout);
+  scale_term(sout, in);
+  scale_term_mul(sout, w, sx);
+  scale_term_mul(sout, w, in);
+  scale_end(sout, out);
+  tmp_clear(a);
+}
+
+/* out = k*in + (1-k)*g*g, omk = 1-k: RMSProp's h, torch's square_avg and
+ * exp_avg_sq */
+static void decay_squares(mpfr_ptr out, mpfr_ptr sout, mpfr_srcptr in, mpfr_srcptr k,
+                          mpfr_srcptr omk) {
+  mpfr_t a, b;
+  tmp_init(a, b);
+  mpfr_mul(a, k, in, RN);
+  mpfr_mul(b, omk, G, RN);
+  mpfr_mul(b, b, G, RN);
+  mpfr_add(out, a, b, RN);
+  scale_begin(sout);
+  scale_term(sout, a);
+  scale_term_sq(sout, omk, SG);
+  scale_end(sout, out);
+  tmp_clear(a, b);
+}
+
+/* h += g*g (AdaGrad's h, torch Adagrad's sum) */
+static void sum_squares(void) {
+  mpfr_t a;
+  tmp_init(a);
+  mpfr_mul(a, G, G, RN);
+  mpfr_add(ns0, S0, a, RN);
+  scale_begin(ss0);
+  scale_term(ss0, S0);
+  scale_term_sq(ss0, one, SG);
+  scale_end(ss0, ns0);
+  tmp_clear(a);
+}
+
+/* p -= c*g / (sqrt(h) + eps), h the new state (AdaGrad and RMSProp with c =
+ * lr, torch Adagrad with its decayed rate). */
+static void adaptive_p(mpfr_srcptr c, mpfr_srcptr h) {
+  mpfr_t b;
+  tmp_init(b);
+  mpfr_sqrt(b, h, RN);
+  mpfr_add(b, b, eps, RN);
+  p_minus_ratio(c, G, SG, b);
+  scale_end(sp, np);
+  tmp_clear(b);
+}
+
+/* Adam's p -= c*m'/denom, denom = k*sqrt(v) + eps (the book: c = lr_t, k =
+ * 1; torch: c = lr/(1-beta1^t), k = 1/sqrt(1-beta2^t)). With L2 decay and
+ * `l2` (v is v', not an older max) g' is rounded, to scale(g'), and its error
+ * reaches p through sqrt(v') too, where no term of the expanded formula
+ * carries it: the term |dp/dg' through v'| * scale(g') =
+ * c*|m'|*(1-beta2)*|g'|*scale(g')*k / (denom^2 * sqrt(v')) (FORMAT.md,
+ * "Error metric"); none at v' = 0. */
+static void adam_p(mpfr_srcptr c, mpfr_srcptr k, mpfr_srcptr v, int l2) {
+  mpfr_t b, t, d;
+  tmp_init(b, t, d);
+  mpfr_sqrt(b, v, RN);
+  mpfr_mul(b, b, k, RN);
+  mpfr_add(b, b, eps, RN);
+  p_minus_ratio(c, ns0, ss0, b);
+  if (l2 && !mpfr_zero_p(wd) && mpfr_regular_p(v) && mpfr_sgn(v) > 0 && mpfr_number_p(SG)) {
+    mpfr_mul(t, c, ns0, RN);
+    mpfr_mul(t, t, omb2, RN);
+    mpfr_mul(t, t, G, RN);
+    mpfr_mul(t, t, SG, RN);
+    mpfr_mul(t, t, k, RN);
+    mpfr_abs(t, t, RN);
+    mpfr_sqr(d, b, RN);
+    mpfr_div(t, t, d, RN);
+    mpfr_sqrt(d, v, RN);
+    mpfr_div(t, t, d, RN);
+    scale_term(sp, t);
+  }
+  scale_end(sp, np);
+  tmp_clear(b, t, d);
+}
+
+static void sgd(void) { p_minus(lr, G, SG); }
+
+static void momentum(void) {
+  book_velocity();
+  mpfr_add(np, P, ns0, RN); /* p += v */
+  scale_begin(sp);
+  scale_term(sp, SP);
+  scale_term(sp, ss0);
+  scale_end(sp, np);
+}
+
+static void nesterov(void) {
+  mpfr_t c, d;
+  tmp_init(c, d);
+  book_velocity();
+  mpfr_mul(c, mom2, ns0, RN); /* p += momentum*momentum*v */
+  mpfr_add(c, P, c, RN);
+  mpfr_mul(d, nest_c, G, RN); /* p -= (1+momentum)*lr*g */
+  mpfr_sub(np, c, d, RN);
+  scale_begin(sp);
+  scale_term(sp, SP);
+  scale_term_mul(sp, mom2, ss0);
+  scale_term_mul(sp, nest_c, SG);
+  scale_end(sp, np);
+  tmp_clear(c, d);
+}
+
+static void adagrad(void) {
+  sum_squares();
+  adaptive_p(lr, ns0);
+}
+
+static void rmsprop(void) {
+  decay_squares(ns0, ss0, S0, dec, omd); /* h = decay_rate*h + (1-decay_rate)*g*g */
+  adaptive_p(lr, ns0);
+}
+
+static void adam(void) {
+  mpfr_t gg, sgg;
+  tmp_init(gg, sgg);
+  lerp_state(ns0, ss0, S0, omb1, G, SG); /* m += (1-beta1)*(g-m) */
+  mpfr_mul(gg, G, G, RN);                /* v += (1-beta2)*(g*g-v) */
+  mpfr_sqr(sgg, SG, RN);
+  lerp_state(ns1, ss1, S1, omb2, gg, sgg);
+  adam_p(lr_t, one, ns1, 1); /* p -= lr_t*m / (sqrt(v) + eps) */
+  tmp_clear(gg, sgg);
+}
+
+/* ---- the torch.optim rules (torch 2.x, foreach=False) ---------------------
+ * P and G are p' and d = (maximize ? -g : g) + weight_decay*p (weight_decay()
+ * after maximize's exact negation); the statements are torch's documented
+ * algorithm in its order, each term of a scale as the book rules'. */
+
 static void torch_sgd(void) {
   if (!opt_momentum) {
-    torch_p_minus(lr, G, SG);
+    p_minus(lr, G, SG);
     return;
   }
   mpfr_t a, b, st, sst;
@@ -475,124 +495,49 @@ static void torch_sgd(void) {
     mpfr_set(st, ns0, RN);
     mpfr_set(sst, ss0, RN);
   }
-  torch_p_minus(lr, st, sst);
+  p_minus(lr, st, sst);
   tmp_clear(a, b, st, sst);
 }
 
 static void torch_adam(void) {
-  mpfr_t a, b, c, d, vh;
-  tmp_init(a, b, c, d, vh);
-  mpfr_sub(a, G, S0, RN); /* exp_avg += (1-beta1)*(d - exp_avg) (lerp) */
-  mpfr_mul(a, omb1, a, RN);
-  mpfr_add(ns0, S0, a, RN);
-  scale_begin(ss0);
-  scale_term(ss0, S0);
-  scale_term_mul(ss0, omb1, SG);
-  scale_term_mul(ss0, omb1, S0);
-  scale_end(ss0, ns0);
-  mpfr_mul(a, b2, S1, RN); /* exp_avg_sq = beta2*exp_avg_sq + (1-beta2)*d*d */
-  mpfr_mul(b, omb2, G, RN);
-  mpfr_mul(b, b, G, RN);
-  mpfr_add(ns1, a, b, RN);
-  scale_begin(ss1);
-  scale_term(ss1, a);
-  scale_term_sq(ss1, omb2, SG);
-  scale_end(ss1, ns1);
-  mpfr_set(vh, ns1, RN);
-  int from_v = 1; /* the denominator is exp_avg_sq' (not the old max) */
+  lerp_state(ns0, ss0, S0, omb1, G, SG); /* exp_avg += (1-beta1)*(d - exp_avg) (lerp) */
+  /* exp_avg_sq = beta2*exp_avg_sq + (1-beta2)*d*d */
+  decay_squares(ns1, ss1, S1, b2, omb2);
+  mpfr_srcptr vh = ns1; /* the denominator's state: exp_avg_sq', or the max */
   if (opt_amsgrad) {
     /* torch.maximum(max_exp_avg_sq, exp_avg_sq): NaN if either is, the old
      * max on a tie; its scale has both terms, for an evaluation whose v'
      * rounds to the other side of the old max */
     if (mpfr_nan_p(S2) || mpfr_nan_p(ns1))
       mpfr_set_nan(ns2);
-    else {
-      from_v = mpfr_cmp(ns1, S2) > 0;
-      mpfr_set(ns2, from_v ? ns1 : S2, RN);
-    }
+    else
+      mpfr_set(ns2, mpfr_cmp(ns1, S2) > 0 ? ns1 : S2, RN);
+    if (mpfr_nan_p(ns2) || mpfr_cmp(ns1, S2) <= 0)
+      vh = ns2;
     scale_begin(ss2);
     scale_term(ss2, S2);
     scale_term(ss2, ss1);
     scale_end(ss2, ns2);
-    mpfr_set(vh, ns2, RN);
   }
-  /* denom = sqrt(vh)/sqrt(1-beta2^t) + eps; p -= lr/(1-beta1^t)*exp_avg/denom */
-  mpfr_sqrt(b, vh, RN);
-  mpfr_mul(b, b, inv_bc2, RN);
-  mpfr_add(b, b, eps, RN);
-  mpfr_mul(a, step_size, ns0, RN);
-  mpfr_div(c, a, b, RN);
-  mpfr_sub(np, P, c, RN);
-  scale_begin(sp);
-  scale_term(sp, SP);
-  mpfr_mul(d, step_size, ss0, RN); /* step_size*scale(exp_avg') / denom */
-  mpfr_div(d, d, b, RN);
-  scale_term(sp, d);
-  /* L2 decay: d's rounding through sqrt(exp_avg_sq'), as the book Adam's term
-   * (FORMAT.md, "Error metric"): step_size*|m'|*(1-beta2)*|d|*scale(d)/
-   * (denom^2 * sqrt(v')*sqrt(1-beta2^t)), where the denominator is v' */
-  if (!mpfr_zero_p(wd) && from_v && mpfr_regular_p(vh) && mpfr_sgn(vh) > 0 && mpfr_number_p(SG)) {
-    mpfr_mul(a, step_size, ns0, RN);
-    mpfr_mul(a, a, omb2, RN);
-    mpfr_mul(a, a, G, RN);
-    mpfr_mul(a, a, SG, RN);
-    mpfr_mul(a, a, inv_bc2, RN);
-    mpfr_abs(a, a, RN);
-    mpfr_sqr(d, b, RN);
-    mpfr_div(a, a, d, RN);
-    mpfr_sqrt(d, vh, RN);
-    mpfr_div(a, a, d, RN);
-    scale_term(sp, a);
-  }
-  scale_end(sp, np);
-  tmp_clear(a, b, c, d, vh);
+  /* denom = sqrt(vh)/sqrt(1-beta2^t) + eps; p -= lr/(1-beta1^t)*exp_avg/denom;
+   * L2 decay's term through sqrt(exp_avg_sq') only where vh is exp_avg_sq' */
+  adam_p(step_size, inv_bc2, vh, vh == ns1);
 }
 
 static void torch_adagrad(void) {
-  mpfr_t a, b, c, d;
-  tmp_init(a, b, c, d);
-  mpfr_mul(a, G, G, RN); /* sum += d*d */
-  mpfr_add(ns0, S0, a, RN);
-  scale_begin(ss0);
-  scale_term(ss0, S0);
-  scale_term_sq(ss0, one, SG);
-  scale_end(ss0, ns0);
-  mpfr_sqrt(b, ns0, RN); /* p -= clr*d/(sqrt(sum) + eps) */
-  mpfr_add(b, b, eps, RN);
-  mpfr_mul(a, clr, G, RN);
-  mpfr_div(c, a, b, RN);
-  mpfr_sub(np, P, c, RN);
-  scale_begin(sp);
-  scale_term(sp, SP);
-  mpfr_mul(d, clr, SG, RN); /* clr*scale(d)/(sqrt(sum') + eps) */
-  mpfr_div(d, d, b, RN);
-  scale_term(sp, d);
-  scale_end(sp, np);
-  tmp_clear(a, b, c, d);
+  sum_squares();        /* sum += d*d */
+  adaptive_p(clr, ns0); /* p -= clr*d/(sqrt(sum) + eps) */
 }
 
 static void torch_rmsprop(void) {
-  mpfr_t a, b, avg, q, sq;
-  tmp_init(a, b, avg, q, sq);
-  mpfr_mul(a, dec, S0, RN); /* square_avg = alpha*square_avg + (1-alpha)*d*d */
-  mpfr_mul(b, omd, G, RN);
-  mpfr_mul(b, b, G, RN);
-  mpfr_add(ns0, a, b, RN);
-  scale_begin(ss0);
-  scale_term(ss0, a);
-  scale_term_sq(ss0, omd, SG);
-  scale_end(ss0, ns0);
+  mpfr_t a, avg, q, sq;
+  tmp_init(a, avg, q, sq);
+  /* square_avg = alpha*square_avg + (1-alpha)*d*d */
+  decay_squares(ns0, ss0, S0, dec, omd);
   mpfr_set(avg, ns0, RN);
   if (opt_centered) {
-    mpfr_sub(a, G, S2, RN); /* grad_avg += (1-alpha)*(d - grad_avg) (lerp) */
-    mpfr_mul(a, omd, a, RN);
-    mpfr_add(ns2, S2, a, RN);
-    scale_begin(ss2);
-    scale_term(ss2, S2);
-    scale_term_mul(ss2, omd, SG);
-    scale_term_mul(ss2, omd, S2);
-    scale_end(ss2, ns2);
-    mpfr_sqr(a, ns2, RN); /* square_avg - grad_avg^2 */
+    lerp_state(ns2, ss2, S2, omd, G, SG); /* grad_avg += (1-alpha)*(d - grad_avg) (lerp) */
+    mpfr_sqr(a, ns2, RN);                 /* square_avg - grad_avg^2 */
     mpfr_sub(avg, ns0, a, RN);
     /* the domain: square_avg' >= 2*grad_avg'^2, so that the difference keeps
      * half of square_avg' (FORMAT.md, "Domains") */
@@ -611,11 +556,11 @@ static void torch_rmsprop(void) {
     scale_term(ss1, a);
     scale_term(ss1, sq);
     scale_end(ss1, ns1);
-    torch_p_minus(lr, ns1, ss1);
+    p_minus(lr, ns1, ss1);
   } else { /* p -= lr*d/avg */
-    torch_p_minus(lr, q, sq);
+    p_minus(lr, q, sq);
   }
-  tmp_clear(a, b, avg, q, sq);
+  tmp_clear(a, avg, q, sq);
 }
 
 /* A derived coefficient whose exact value rounded to float32 is infinite, or

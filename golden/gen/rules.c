@@ -81,6 +81,29 @@ static const gg_hp defaults[GG_ALGO_COUNT] = {
 #undef OB_ALGO
 };
 
+/* The edges a book rule and its torch.optim form share: the same values, the
+ * notes in the names of each form (the gradient the step sees, the states). */
+/* clang-format off */ /* each note as it reads in the file */
+#define LRG_EDGE(d)                                                                                \
+  {1.7e38f, 2e38f, "lr = 2, p = +-3.4e38, g = +-1.7e38: lr*" d " = 3.4e38 is finite",               \
+   "outside: lr = 2, p = +-3.4e38, g = +-2e38: lr*" d " = 4e38 overflows float32 where "            \
+   "p' = -+6e37 does not; without FMA p is infinite"}
+#define SUM_EDGE(h)                                                                                \
+  {1.8e19f, 2e19f, "p = 1, g = +-1.8e19, " h " = 0: " h "' = g*g = 3.24e38 is finite", NULL}
+#define DECAYED_SUM_EDGE(h)                                                                        \
+  {1.8e20f, 3e20f, "p = 1, g = +-1.8e20, " h " = 0: " h "' = 0.01*g*g = 3.24e38 is finite", NULL}
+#define MOMENTS_EDGE(m, v, tail)                                                                   \
+  {2e19f, 2e21f, "p = 1, g = +-2e19, " m " = " v " = 0: " v "' = 0.001*g*g = 4e35 is finite" tail, \
+   NULL}
+/* clang-format on */
+/* torch's Adam and AdamW see the same data: AdamW's decoupled decay is a
+ * hyperparameter every rule reads. */
+#define TORCH_ADAM_ROW(rule)                                                                       \
+  {                                                                                                \
+    .name = rule, .shape = GG_SHAPE_MOMENTS, .typical = {{-5, 0}, {-8, 0}, {-8, 0}},               \
+    .state = MOMENTS_EDGE("exp_avg", "exp_avg_sq", ""), .fresh_limit = 3.0, .own_limit = 2.0       \
+  }
+
 /* The rows. The limits: DESIGN.md expects a straightforward float32
  * evaluation within about 4 scale-ULPs; 3 leaves a margin for other correct
  * orders. A run on its own state may be off by j times the single-step bound
@@ -92,9 +115,7 @@ static const gg_hp defaults[GG_ALGO_COUNT] = {
 static const gg_rule_row row_list[] = {
     {.name = "sgd",
      .shape = GG_SHAPE_PLAIN,
-     .lrg = {1.7e38f, 2e38f, "lr = 2, p = +-3.4e38, g = +-1.7e38: lr*g = 3.4e38 is finite",
-             "outside: lr = 2, p = +-3.4e38, g = +-2e38: lr*g = 4e38 overflows float32 where p' = "
-             "-+6e37 does not; without FMA p is infinite"},
+     .lrg = LRG_EDGE("g"),
      .fresh_limit = 3.0,
      .own_limit = 1.0},
     {.name = "momentum",
@@ -123,23 +144,19 @@ static const gg_rule_row row_list[] = {
     {.name = "adagrad",
      .shape = GG_SHAPE_SQUARES,
      .typical = {{-4, 3}},
-     .state = {1.8e19f, 2e19f, "p = 1, g = +-1.8e19, h = 0: h' = g*g = 3.24e38 is finite", NULL},
+     .state = SUM_EDGE("h"),
      .fresh_limit = 3.0,
      .own_limit = 1.0},
     {.name = "rmsprop",
      .shape = GG_SHAPE_SQUARES,
      .typical = {{-6, 1}},
-     .state = {1.8e20f, 3e20f, "p = 1, g = +-1.8e20, h = 0: h' = 0.01*g*g = 3.24e38 is finite",
-               NULL},
+     .state = DECAYED_SUM_EDGE("h"),
      .fresh_limit = 3.0,
      .own_limit = 1.0},
     {.name = "adam",
      .shape = GG_SHAPE_MOMENTS,
      .typical = {{-5, 0}, {-8, 0}},
-     .state = {2e19f, 2e21f,
-               "p = 1, g = +-2e19, m = v = 0: v' = 0.001*g*g = 4e35 is finite (the book's form "
-               "squared g first: inf)",
-               NULL},
+     .state = MOMENTS_EDGE("m", "v", " (the book's form squared g first: inf)"),
      .fresh_limit = 3.0,
      .own_limit = 1.0},
     /* The torch.optim rules: the generic families run on torch's defaults
@@ -151,42 +168,21 @@ static const gg_rule_row row_list[] = {
     {.name = "torch_sgd",
      .shape = GG_SHAPE_PLAIN,
      .typical = {{-4, 3}},
-     .lrg = {1.7e38f, 2e38f, "lr = 2, p = +-3.4e38, g = +-1.7e38: lr*d = 3.4e38 is finite",
-             "outside: lr = 2, p = +-3.4e38, g = +-2e38: lr*d = 4e38 overflows float32 where p' = "
-             "-+6e37 does not; without FMA p is infinite"},
+     .lrg = LRG_EDGE("d"),
      .fresh_limit = 3.0,
      .own_limit = 1.0},
-    {.name = "torch_adam",
-     .shape = GG_SHAPE_MOMENTS,
-     .typical = {{-5, 0}, {-8, 0}, {-8, 0}},
-     .state = {2e19f, 2e21f,
-               "p = 1, g = +-2e19, exp_avg = exp_avg_sq = 0: exp_avg_sq' = 0.001*g*g = 4e35 is "
-               "finite",
-               NULL},
-     .fresh_limit = 3.0,
-     .own_limit = 2.0},
-    {.name = "torch_adamw",
-     .shape = GG_SHAPE_MOMENTS,
-     .typical = {{-5, 0}, {-8, 0}, {-8, 0}},
-     .state = {2e19f, 2e21f,
-               "p = 1, g = +-2e19, exp_avg = exp_avg_sq = 0: exp_avg_sq' = 0.001*g*g = 4e35 is "
-               "finite",
-               NULL},
-     .fresh_limit = 3.0,
-     .own_limit = 2.0},
+    TORCH_ADAM_ROW("torch_adam"),
+    TORCH_ADAM_ROW("torch_adamw"),
     {.name = "torch_adagrad",
      .shape = GG_SHAPE_SQUARES,
      .typical = {{-4, 3}},
-     .state = {1.8e19f, 2e19f, "p = 1, g = +-1.8e19, sum = 0: sum' = g*g = 3.24e38 is finite",
-               NULL},
+     .state = SUM_EDGE("sum"),
      .fresh_limit = 3.0,
      .own_limit = 1.0},
     {.name = "torch_rmsprop",
      .shape = GG_SHAPE_SQUARES,
      .typical = {{-6, 1}, {-4, 4}, {-6, 0}},
-     .state = {1.8e20f, 3e20f,
-               "p = 1, g = +-1.8e20, square_avg = 0: square_avg' = 0.01*g*g = 3.24e38 is finite",
-               NULL},
+     .state = DECAYED_SUM_EDGE("square_avg"),
      .fresh_limit = 3.0,
      .own_limit = 2.0},
 };

@@ -70,6 +70,9 @@ MAX_CASES = 1 << 20
 MAX_RECORDS = 64
 FLT_MAX = struct.unpack("<f", b"\xff\xff\x7f\x7f")[0]
 KINDS = ("int", "float", "word", "in", "mask", "out", "outmask")
+# the weight decays, which every rule reads (FORMAT.md, "Weight decay"); each
+# nonzero one adds 1 to a step's bound
+DECAYS = ("weight_decay", "decoupled_decay")
 PARAMS, INPUTS, OUTPUTS = 0, 1, 2
 INSIDE, REFUSED, UNBOUNDED = "inside", "refused", "unbounded"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -832,7 +835,7 @@ class _Run:
             return None
         passed = {k: self.make(v) for k, v in inputs.items()}
         hp = Hyperparameters(hps)
-        decay = sum(1 for k in ("weight_decay", "decoupled_decay") if hps.get(k, 0.0) != 0)
+        decay = sum(1 for k in DECAYS if hps.get(k, 0.0) != 0)
         try:
             ret = self.fn(**passed, hp=hp, t=t)
             raised = None
@@ -1000,6 +1003,77 @@ def default_golden_dir():
     return os.path.dirname(HERE)
 
 
+# ---- what the checking programs share (this module's `check` and the
+# examples): their options, the bound, the JSON and the exit status ----
+
+
+def sets_hparam(case, name):
+    """Is hyperparameter `name` nonzero in some step of the case (absent: 0)?"""
+    return any(r.kind == "float" and r.name == name and r.value != 0
+               for s in case.steps for r in s.records)
+
+
+def parse_options(argv, defaults, positional=False, flags=()):
+    """argv's `OPTION VALUE` pairs over a copy of `defaults` (option: default
+    value), each of `flags` True where given, else False; the words that are
+    not options in a list where `positional`. ValueError on anything else."""
+    opt, words, args = dict(defaults), [], list(argv)
+    opt.update((f, False) for f in flags)
+    while args:
+        a = args.pop(0)
+        if a in flags:
+            opt[a] = True
+        elif a in defaults and args:
+            opt[a] = args.pop(0)
+        elif positional and not a.startswith("-"):
+            words.append(a)
+        else:
+            raise ValueError(f"bad option '{a}'" + (" (no value)" if a in defaults else ""))
+    return opt, words
+
+
+def parse_bound(v):
+    """--bound's value: 'exact' or 'fma' (the rule's bound of that name in
+    optbench info --json), or a number >= 0 (scale-ULPs, for every step)."""
+    if v in ("exact", "fma"):
+        return v
+    try:
+        b = float(v)
+    except ValueError:
+        raise ValueError(f"--bound '{v}': exact, fma or a number") from None
+    if not b >= 0:
+        raise ValueError(f"--bound {b}: must be >= 0")
+    return b
+
+
+def parse_check_options(argv, positional=False):
+    """The options of a program that checks a rule against its file: --bound
+    (parsed), --golden-dir and --json; parse_options otherwise."""
+    opt, words = parse_options(argv, {"--bound": "exact", "--golden-dir": None, "--json": None},
+                               positional)
+    opt["--bound"] = parse_bound(opt["--bound"])
+    return opt, words
+
+
+def usage_error(prog, err, usage):
+    """Bad usage: prog, the error and the usage on stderr; the exit status 2."""
+    print(f"{prog}: {err}\n{usage}", file=sys.stderr)
+    return 2
+
+
+def finish(prog, json_path, doc, ok):
+    """A check's exit status: doc written as JSON to json_path first, if
+    given (1 where it cannot be, prog naming the error on stderr), then 0 if
+    ok, else 1."""
+    if json_path:
+        try:
+            write_json(json_path, doc)
+        except OSError as e:
+            print(f"{prog}: {e}", file=sys.stderr)
+            return 1
+    return 0 if ok else 1
+
+
 TABLE_HEAD = "%-18s %-24s %13s %10s %9s %9s %9s %6s %9s  %s" % (
     "op", "impl", "cases", "elements", "max err", "mean err", "own max", "bound", "decay max",
     "result")
@@ -1073,32 +1147,17 @@ def main(argv):
             return 0
         if cmd != "check":
             raise ValueError(f"unknown command '{cmd}'")
-        opt = {"--rule": None, "--impl": None, "--golden-dir": None, "--bound": "exact",
-               "--info": None, "--arrays": None, "--json": None}
-        own = True
-        while args:
-            a = args.pop(0)
-            if a == "--no-own-state":
-                own = False
-            elif a in opt and args:
-                opt[a] = args.pop(0)
-            else:
-                raise ValueError(f"bad option '{a}'" + (" (no value)" if a in opt else ""))
+        opt, _ = parse_options(args, {"--rule": None, "--impl": None, "--golden-dir": None,
+                                      "--bound": "exact", "--info": None, "--arrays": None,
+                                      "--json": None}, flags=("--no-own-state",))
+        own = not opt["--no-own-state"]
         if not opt["--rule"] or not opt["--impl"]:
             raise ValueError("check needs --rule and --impl")
-        bound = opt["--bound"]
-        if bound not in ("exact", "fma"):
-            try:
-                bound = float(bound)
-            except ValueError:
-                raise ValueError(f"--bound '{bound}': exact, fma or a number") from None
-            if not bound >= 0:
-                raise ValueError(f"--bound {bound}: must be >= 0")
+        bound = parse_bound(opt["--bound"])
         if opt["--arrays"] not in (None, "numpy", "array"):
             raise ValueError(f"--arrays '{opt['--arrays']}': numpy or array")
     except ValueError as e:
-        print(f"optbench_golden: {e}\n{USAGE}", file=sys.stderr)
-        return 2
+        return usage_error("optbench_golden", e, USAGE)
     except GoldenError as e:
         print(f"optbench_golden: {e}", file=sys.stderr)
         return 1
@@ -1121,14 +1180,8 @@ def main(argv):
           "their own state, err/step;\ndecay max: steps with weight decay, allowed bound + 1 per "
           "decay term" + (" (the bound given: for every step)" if isinstance(bound, float)
                           else f" (bound: the rule's '{bound}' of optbench info --json)"))
-    if opt["--json"]:
-        try:
-            write_json(opt["--json"], {"op": opt["--rule"], "impl": opt["--impl"],
-                                       **st.as_dict()})
-        except OSError as e:
-            print(f"optbench_golden: {e}", file=sys.stderr)
-            return 1
-    return 0 if st.passed else 1
+    return finish("optbench_golden", opt["--json"],
+                  {"op": opt["--rule"], "impl": opt["--impl"], **st.as_dict()}, st.passed)
 
 
 if __name__ == "__main__":
