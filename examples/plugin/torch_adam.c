@@ -44,11 +44,12 @@ static int usable(double exact, float rounded) {
   return isfinite(rounded) && (exact == 0.0 || fabsf(rounded) >= FLT_MIN);
 }
 
-/* torch.maximum: NaN if either is NaN; on a tie, the first (the old max). */
+/* torch.maximum: NaN if either is NaN; on a tie, the second (the new
+ * exp_avg_sq), as torch's vectorised CPU kernel gives it. */
 static float maximum(float old, float v) {
   if (isnan(old) || isnan(v))
     return isnan(old) ? old : v;
-  return v > old ? v : old;
+  return old > v ? old : v;
 }
 
 /* One step of Adam as torch documents it, AdamW's decoupled decay included:

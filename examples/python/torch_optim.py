@@ -115,7 +115,7 @@ def check_float64(rule, gf, info, step_fn):
                 for i in range(o.n):
                     x = float(arrays[k][i])
                     e = tc.err64(x, o.exact[i], o.scale[i])
-                    if not e <= tol and tc.form_special(x, o.exact[i]):
+                    if not e <= tol and tc.form_special(rule, k, x, o.exact[i]):
                         apart += 1
                         continue
                     over += not e <= tol

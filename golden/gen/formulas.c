@@ -505,14 +505,15 @@ static void torch_adam(void) {
   decay_squares(ns1, ss1, S1, b2, omb2);
   mpfr_srcptr vh = ns1; /* the denominator's state: exp_avg_sq', or the max */
   if (opt_amsgrad) {
-    /* torch.maximum(max_exp_avg_sq, exp_avg_sq): NaN if either is, the old
-     * max on a tie; its scale has both terms, for an evaluation whose v'
+    /* torch.maximum(max_exp_avg_sq, exp_avg_sq) as torch's vectorised CPU
+     * kernel (maxps): NaN if either is, the new exp_avg_sq' on a tie (+0 and
+     * -0 included); its scale has both terms, for an evaluation whose v'
      * rounds to the other side of the old max */
     if (mpfr_nan_p(S2) || mpfr_nan_p(ns1))
       mpfr_set_nan(ns2);
     else
-      mpfr_set(ns2, mpfr_cmp(ns1, S2) > 0 ? ns1 : S2, RN);
-    if (mpfr_nan_p(ns2) || mpfr_cmp(ns1, S2) <= 0)
+      mpfr_set(ns2, mpfr_cmp(S2, ns1) > 0 ? S2 : ns1, RN);
+    if (mpfr_nan_p(ns2) || mpfr_cmp(S2, ns1) > 0)
       vh = ns2;
     scale_begin(ss2);
     scale_term(ss2, S2);

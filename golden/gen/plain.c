@@ -23,8 +23,8 @@ static void decay(const gg_hp *hp, size_t n, float *p, const float *g, float *g2
   }
 }
 
-/* torch.maximum: NaN if either is, else the larger (the first on a tie) */
-static float torch_max(float a, float b) { return isnan(a) || isnan(b) ? NAN : b > a ? b : a; }
+/* torch.maximum: NaN if either is, else the larger (the second on a tie) */
+static float torch_max(float a, float b) { return isnan(a) || isnan(b) ? NAN : a > b ? a : b; }
 
 /* The torch.optim rules, the list's numpy column left to right (coefficients
  * in double, rounded once), except where the step divides: Adagrad and

@@ -30,9 +30,10 @@ static OB_INLINE vf vfnmadd(vf a, vf b, vf c) { return _mm256_fnmadd_ps(a, b, c)
 static OB_INLINE vf vfmsub(vf a, vf b, vf c) { return _mm256_fmsub_ps(a, b, c); }   /* a*b - c */
 /* -a: the sign bit flipped (NaN included), as C's unary minus */
 static OB_INLINE vf vneg(vf a) { return _mm256_xor_ps(a, _mm256_set1_ps(-0.0f)); }
-/* torch.maximum(a, b): a + b where either is NaN, else b if b > a, else a
- * (vmaxps(b, a) returns a unless b > a) */
+/* torch.maximum(a, b): a + b where either is NaN, else a if a > b, else b
+ * (vmaxps(a, b) returns b unless a > b: on a tie the second, as torch's
+ * vectorised kernel) */
 static OB_INLINE vf vmax_nan(vf a, vf b) {
-  return _mm256_blendv_ps(_mm256_max_ps(b, a), _mm256_add_ps(a, b),
+  return _mm256_blendv_ps(_mm256_max_ps(a, b), _mm256_add_ps(a, b),
                           _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
 }

@@ -31,9 +31,10 @@ static OB_INLINE vf vneg(vf a) {
   return _mm512_castsi512_ps(
       _mm512_xor_si512(_mm512_castps_si512(a), _mm512_set1_epi32((int)0x80000000u)));
 }
-/* torch.maximum(a, b): a + b where either is NaN, else b if b > a, else a
- * (vmaxps(b, a) returns a unless b > a) */
+/* torch.maximum(a, b): a + b where either is NaN, else a if a > b, else b
+ * (vmaxps(a, b) returns b unless a > b: on a tie the second, as torch's
+ * vectorised kernel) */
 static OB_INLINE vf vmax_nan(vf a, vf b) {
-  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), _mm512_max_ps(b, a),
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), _mm512_max_ps(a, b),
                               _mm512_add_ps(a, b));
 }

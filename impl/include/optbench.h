@@ -335,7 +335,11 @@ OB_API int64_t ob_optimizer_steps(const ob_optimizer *); /* updates applied so f
  * allocated, those the hyperparameters leave unused too (so that
  * ob_optimizer_set_hparams may turn an option on); a state with an initial
  * value (ob_state_initial) starts at the value of the first update's
- * hyperparameters, the others at 0. */
+ * hyperparameters, the others at 0. torch_sgd starts its buffer as d at t = 1
+ * (torch creates it at its first step): momentum switched on later by
+ * ob_optimizer_set_hparams starts from the zeroed buffer instead,
+ * momentum*0 + (1-dampening)*d, where torch would start it as d - the same
+ * unless dampening != 0. */
 OB_API const float *ob_optimizer_state(const ob_optimizer *, size_t i, int which);
 OB_API void ob_optimizer_free(ob_optimizer *);
 

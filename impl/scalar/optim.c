@@ -173,10 +173,11 @@ static OB_INLINE void torch_sgd_rule(const ob_coeffs *c, float *restrict p, cons
     torch_sgd_loop(c, p, g, NULL, n, mode, o);
 }
 
-/* torch.maximum(a, b): NaN if either is (a + b keeps the first NaN, as the
- * vector code does), else b if b > a, else a */
+/* torch.maximum(a, b) as torch's vectorised CPU kernel computes it: NaN if
+ * either is (a + b keeps the first NaN, as the vector code does), else a if
+ * a > b, else b - on a tie (+0 and -0) the second, maxps's rule */
 static OB_INLINE float torch_max(float a, float b) {
-  return (a != a || b != b) ? a + b : (b > a ? b : a);
+  return (a != a || b != b) ? a + b : (a > b ? a : b);
 }
 
 static OB_INLINE void torch_adam_loop(const ob_coeffs *c, float *restrict p,

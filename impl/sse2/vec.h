@@ -33,9 +33,10 @@ static OB_INLINE vf vfnmadd(vf a, vf b, vf c) { return _mm_sub_ps(c, _mm_mul_ps(
 static OB_INLINE vf vfmsub(vf a, vf b, vf c) { return _mm_sub_ps(_mm_mul_ps(a, b), c); }
 /* -a: the sign bit flipped (NaN included), as C's unary minus */
 static OB_INLINE vf vneg(vf a) { return _mm_xor_ps(a, _mm_set1_ps(-0.0f)); }
-/* torch.maximum(a, b): a + b where either is NaN, else b if b > a, else a
- * (maxps(b, a) returns a unless b > a) */
+/* torch.maximum(a, b): a + b where either is NaN, else a if a > b, else b
+ * (maxps(a, b) returns b unless a > b: on a tie the second, as torch's
+ * vectorised kernel) */
 static OB_INLINE vf vmax_nan(vf a, vf b) {
   const vf u = _mm_cmpunord_ps(a, b);
-  return _mm_or_ps(_mm_and_ps(u, _mm_add_ps(a, b)), _mm_andnot_ps(u, _mm_max_ps(b, a)));
+  return _mm_or_ps(_mm_and_ps(u, _mm_add_ps(a, b)), _mm_andnot_ps(u, _mm_max_ps(a, b)));
 }
