@@ -297,7 +297,8 @@ def main(argv):
             for peer in peers:
                 try:
                     steps[peer] = make_optimizer(peer, algo, params, adam).step
-                except (RuntimeError, MemoryError) as e:
+                # TypeError: a torch without the form (torch 1.13's AdamW takes no fused)
+                except (RuntimeError, MemoryError, TypeError) as e:
                     err(f"model-peer/{peer}/{name}/{algo}: skipped: {e}")
             if ob:
                 steps["optbench"] = ob.stepper(algo, params)

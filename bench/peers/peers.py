@@ -14,7 +14,8 @@ Benchmark names:
 <algo> is a rule of optbench's list at its defaults, or <rule>+<label>, the rule in
 an option configuration of bench/configs.def (the rows optbench_bench times beside
 the defaults: torch_adam+amsgrad, ...; in the full sweep at 2^10, 2^16, 2^20 and 2^24
-only, as optbench_bench); --algo R selects R and its configurations.
+only, as optbench_bench, and so are the torch rows when no --algo names a rule);
+--algo R selects R and its configurations (a torch R at every size).
 Each row's "label" says exactly what ran. Counters: ns_per_elem, bytes_per_second
 from optbench's traffic model (bytes/element = 4 * ((2 + s) reads + (1 + s)
 writes), s = the state arrays the hyperparameters use: a state an option switches
@@ -413,9 +414,12 @@ def main(argv):
     cases = []  # (peer, algo, n, threads), grouped by size so the data is made once
     for n in sizes:
         for algo in rules:
-            # a configuration at the benchmark's sizes for its other forms (the full sweep)
-            if algo not in algos or ("settings" in rules[algo] and not o.quick
-                                     and n not in CONFIG_SIZES):
+            # a configuration at the benchmark's sizes for its other forms (the full
+            # sweep), and so a torch row in a run that names no rule, as
+            # optbench_bench times it (bench_rules.c, reduced_sweep)
+            reduced = "settings" in rules[algo] or (not o.algo
+                                                    and rules[algo].get("convention") == "torch")
+            if algo not in algos or (reduced and not o.quick and n not in CONFIG_SIZES):
                 continue
             for peer in PEERS:
                 if peer not in peers or (peer != "numpy" and not rules[algo]["torch"]["ctor"]):
