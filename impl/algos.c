@@ -124,10 +124,3 @@ int ob_state_used_by(ob_algo a, const ob_hparams *hp, int i) {
   const int field = ob_algo_rows[a].state[i].condition;
   return field < 0 || ob_hparam_value(hp, field) != 0.0f;
 }
-
-unsigned ob_states_needed(ob_algo a, const ob_hparams *hp) {
-  unsigned need = 0;
-  for (int k = 0; k < ob_algo_rows[a].states; k++)
-    need |= (unsigned)ob_state_used_by(a, hp, k) << k;
-  return need;
-}

@@ -42,6 +42,8 @@ ob_status ob_coeffs_make(ob_algo algo, const ob_hparams *hp, int64_t t, ob_coeff
               ((used & OB_HP_STEP) && t == 1 ? OB_OPT_FIRST : 0u) |
               ((used & OB_HP_AMSGRAD) && hp->amsgrad != 0.0f ? OB_OPT_AMSGRAD : 0u) |
               ((used & OB_HP_CENTERED) && hp->centered != 0.0f ? OB_OPT_CENTERED : 0u);
+  for (int k = 0; k < ob_state_count(algo); k++)
+    c.states_used |= (unsigned)(ob_state_used(algo, hp, k) == 1) << k;
   switch (algo) {
   case OB_NESTEROV:
     ok = ok && usable(c.momentum_sq, hp->momentum != 0.0f) && usable(c.lr_one_plus_mom, lr_nz);

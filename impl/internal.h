@@ -135,9 +135,7 @@ size_t ob_omp_builtin_threshold(ob_algo); /* the list's omp_log2 column */
  * others are not looked at). */
 ob_status ob_check_arrays(const float *p, const float *g, float *const s[OB_MAX_STATES],
                           unsigned need, size_t n);
-/* The bits of the states a step of `a` with these (loaded) hyperparameters
- * reads and writes (ob_state_used_by). */
-unsigned ob_states_needed(ob_algo a, const ob_hparams *loaded);
+
 int ob_ranges_overlap(const void *a, size_t abytes, const void *b, size_t bbytes);
 /* n elements of `size` bytes from p fit in the address space */
 int ob_fits(const void *p, size_t n, size_t size);

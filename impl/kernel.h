@@ -32,6 +32,7 @@ typedef struct {
   float inv_bc2_sqrt;        /* 1/sqrt(1-beta2^t) (torch Adam) */
   float clr;                 /* lr/(1+(t-1)*lr_decay) (torch Adagrad) */
   unsigned options;          /* OB_OPT_* bits: the options of this step */
+  unsigned states_used;      /* bit k: the step reads and writes state k (ob_state_used) */
 } ob_coeffs;
 
 /* The torch rules' options, decided once per call from the hyperparameters

@@ -11,9 +11,7 @@ ob_status ob_step_list_states(const ob_variant *v, ob_algo algo, const ob_hparam
   ob_status st = ob_prepare(&v, algo, hp, t, &c);
   if (st != OB_OK)
     return st;
-  ob_hparams h;
-  ob_hparams_load(hp, &h); /* ob_prepare loaded it once already */
-  const unsigned need = ob_states_needed(algo, &h);
+  const unsigned need = c.states_used;
   if (need && count && !states)
     return OB_EINVAL;
   /* lists of states the step does not use are not ours to read */

@@ -50,9 +50,7 @@ ob_status ob_step_states(const ob_variant *v, ob_algo algo, const ob_hparams *hp
   ob_status st = ob_prepare(&v, algo, hp, t, &c); /* cached per thread: coeffs_cache.c */
   if (st != OB_OK)
     return st;
-  ob_hparams h;
-  ob_hparams_load(hp, &h); /* ob_prepare loaded it once already */
-  const unsigned need = ob_states_needed(algo, &h);
+  const unsigned need = c.states_used;
   if (need && !states) /* n = 0 touches nothing: NULL is fine there, as for the arrays */
     return n ? OB_EINVAL : OB_OK;
   /* unused state pointers are not ours to read, nor to offset */

@@ -723,6 +723,19 @@ static void free_carried(gc_run *R) {
   R->ncar = 0;
 }
 
+/* What a case's run and its reports know: the file, case, variant, options
+ * and the stats it counts into. */
+static void run_init(gc_run *R, const gd_file *f, const gd_case *c, const ob_variant *v,
+                     const gc_options *opt, gc_stats *st) {
+  R->f = f;
+  R->c = c;
+  R->v = v;
+  R->vname = opt->name ? opt->name : ob_variant_name(v);
+  R->opt = opt;
+  R->st = st;
+  R->offset = opt->offset > GC_MAX_OFFSET ? GC_MAX_OFFSET : opt->offset;
+}
+
 int gc_run_case(const gd_file *f, const gd_case *c, const ob_variant *v, const gc_options *opt,
                 gc_stats *st) {
   gc_options dflt = gc_default_options();
@@ -731,13 +744,7 @@ int gc_run_case(const gd_file *f, const gd_case *c, const ob_variant *v, const g
   gc_run *R = calloc(1, sizeof *R);
   if (!R)
     return -1;
-  R->f = f;
-  R->c = c;
-  R->v = v;
-  R->vname = opt->name ? opt->name : ob_variant_name(v);
-  R->opt = opt;
-  R->st = st;
-  R->offset = opt->offset > GC_MAX_OFFSET ? GC_MAX_OFFSET : opt->offset;
+  run_init(R, f, c, v, opt, st);
   R->bound = opt->bound >= 0 ? opt->bound : gc_op_bound(c->op, v);
   st->bound = R->bound;
   st->cases_run++;
@@ -773,13 +780,7 @@ void gc_case_failure(const gd_file *f, const gd_case *c, const ob_variant *v, co
     st->worst_severity = INFINITY;
     return;
   }
-  R->f = f;
-  R->c = c;
-  R->v = v;
-  R->vname = opt->name ? opt->name : ob_variant_name(v);
-  R->opt = opt;
-  R->st = st;
-  R->offset = opt->offset > GC_MAX_OFFSET ? GC_MAX_OFFSET : opt->offset;
+  run_init(R, f, c, v, opt, st);
   R->j = step >= 1 && step <= c->steps ? step : 1;
   R->own = own;
   record(R, INFINITY, what);
